@@ -1,0 +1,156 @@
+# annlua — build, test, demo and install.
+#
+#   make            build ./annlua, the C libraries and the Lua module
+#   make test       install missing Debian packages, build, run every test
+#   make demo       install missing Debian packages, build, run examples/quickstart.lua
+#   make bench      benchmarks against the peers (bench/)
+#   make fuzz       the long run of the model-text fuzzer
+#   make install    PREFIX=/usr/local DESTDIR=
+#
+# New C files are picked up by the wildcards below: src/*.c is the core (no Lua), src/lua/*.c
+# the Lua binding, src/host/*.c the annlua executable, tests/c/*_test.c one C test program each.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+VERSION := 0.1.0
+
+LUA_CFLAGS := $(shell pkg-config --cflags lua5.4 2>/dev/null || echo -I/usr/include/lua5.4)
+LUA_LIBS   := $(shell pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4)
+
+WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wpointer-arith -Wcast-qual -Wwrite-strings -Wvla -Wno-format-truncation -Werror=implicit-function-declaration
+CSTD    := -std=c11 -D_GNU_SOURCE
+OPT     ?= -O2 -g
+CFLAGS_ALL := $(CSTD) $(OPT) $(WARN) -Iinclude -Isrc -Ibuild/gen -DANN_VERSION='"$(VERSION)"' \
+              -DANN_LUA_DIR='"$(abspath lua)"' -DANN_MODELS_DIR='"$(abspath models)"' $(CFLAGS)
+
+CORE_SRC := $(wildcard src/*.c)
+BIND_SRC := $(wildcard src/lua/*.c)
+HOST_SRC := $(wildcard src/host/*.c)
+KERNEL_H := $(wildcard src/kernel/*.h)
+CTEST_SRC := $(wildcard tests/c/*_test.c)
+
+GEN_SRC  := build/gen/kernel_header.c
+CORE_OBJ := $(CORE_SRC:src/%.c=build/obj/%.o) build/obj/kernel_header.o
+CORE_PIC := $(CORE_SRC:src/%.c=build/pic/%.o) build/pic/kernel_header.o
+BIND_OBJ := $(BIND_SRC:src/lua/%.c=build/obj/lua/%.o)
+BIND_PIC := $(BIND_SRC:src/lua/%.c=build/pic/lua/%.o)
+HOST_OBJ := $(HOST_SRC:src/host/%.c=build/obj/host/%.o)
+
+SYSLIBS  := -lm -ldl -lpthread
+
+all: annlua build/libannarchy.a build/libannarchy.so build/lua/annarchy/core.so
+
+# The kernel header is embedded in the core as a string: generated kernels start with it.
+$(GEN_SRC): $(KERNEL_H) tools/embed.sh
+	@mkdir -p $(dir $@)
+	sh tools/embed.sh ann_kernel_header $(KERNEL_H) > $@
+
+build/obj/kernel_header.o: $(GEN_SRC)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+build/pic/kernel_header.o: $(GEN_SRC)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -fPIC -c $< -o $@
+
+build/obj/%.o: src/%.c $(wildcard src/*.h) $(wildcard include/*.h) $(KERNEL_H)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+build/pic/%.o: src/%.c $(wildcard src/*.h) $(wildcard include/*.h) $(KERNEL_H)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -fPIC -c $< -o $@
+
+build/obj/lua/%.o: src/lua/%.c $(wildcard src/lua/*.h) $(wildcard src/*.h) $(wildcard include/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(LUA_CFLAGS) -c $< -o $@
+build/pic/lua/%.o: src/lua/%.c $(wildcard src/lua/*.h) $(wildcard src/*.h) $(wildcard include/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(LUA_CFLAGS) -fPIC -c $< -o $@
+
+build/obj/host/%.o: src/host/%.c $(wildcard src/host/*.h) $(wildcard src/*.h) $(wildcard include/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(LUA_CFLAGS) -c $< -o $@
+
+build/libannarchy.a: $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+build/libannarchy.so: $(CORE_PIC)
+	$(CC) -shared -o $@ $^ $(SYSLIBS)
+
+# The module for plain lua5.4: the binding and the core, compiling kernels with the tcc
+# command or cc (Debian's libtcc.a is not position-independent).
+build/lua/annarchy/core.so: $(BIND_PIC) $(CORE_PIC)
+	@mkdir -p $(dir $@)
+	$(CC) -shared -o $@ $^ $(SYSLIBS)
+
+# The host: lua5.4's command line with annarchy built in and libtcc inside. liblua5.4 is
+# linked dynamically so that Debian's C modules (lpeg, lfs...) find the Lua API.
+annlua: $(HOST_OBJ) $(BIND_OBJ) build/libannarchy.a
+	$(CC) -o $@ $(HOST_OBJ) $(BIND_OBJ) build/libannarchy.a $(LUA_LIBS) -ltcc -lreadline $(SYSLIBS) -Wl,-E
+
+# ---- tests -------------------------------------------------------------------------------
+CTEST_BIN  := $(CTEST_SRC:tests/c/%.c=build/tests/%)
+CTEST_ASAN := $(CTEST_SRC:tests/c/%.c=build/asan/%)
+ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+build/tests/%: tests/c/%.c build/libannarchy.a $(wildcard tests/c/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itests/c $< -o $@ build/libannarchy.a $(SYSLIBS)
+
+build/asan/%: tests/c/%.c $(CORE_SRC) $(GEN_SRC) $(wildcard tests/c/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) -O1 -g $(WARN) -Iinclude -Isrc -Ibuild/gen -Itests/c -DANN_VERSION='"$(VERSION)"' \
+	  -DANN_LUA_DIR='"$(abspath lua)"' -DANN_MODELS_DIR='"$(abspath models)"' \
+	  $(ASAN_FLAGS) $< $(CORE_SRC) $(GEN_SRC) -o $@ $(SYSLIBS)
+
+ctests: $(CTEST_BIN) $(CTEST_ASAN)
+
+deps:
+	@sh tools/setup-deps
+
+test: deps
+	@$(MAKE) --no-print-directory all ctests
+	@sh tests/run
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	./annlua examples/quickstart.lua
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@for b in bench/*.lua; do echo "== $$b"; ./annlua $$b || exit 1; done
+
+fuzz: deps
+	@$(MAKE) --no-print-directory all
+	./annlua tests/fuzz/model_fuzz.lua --count 1000000
+
+# ---- install -----------------------------------------------------------------------------
+LUA_SHARE := $(PREFIX)/share/lua/5.4
+LUA_CLIB  := $(PREFIX)/lib/lua/5.4
+LIBDIR    := $(PREFIX)/lib
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(PREFIX)/include \
+	  $(DESTDIR)$(LUA_SHARE)/annarchy $(DESTDIR)$(LUA_CLIB)/annarchy $(DESTDIR)$(LUA_SHARE)/annarchy/models
+	install -m 755 annlua $(DESTDIR)$(PREFIX)/bin/annlua
+	install -m 644 build/libannarchy.a $(DESTDIR)$(LIBDIR)/libannarchy.a
+	install -m 755 build/libannarchy.so $(DESTDIR)$(LIBDIR)/libannarchy.so
+	install -m 644 include/annarchy.h $(DESTDIR)$(PREFIX)/include/annarchy.h
+	install -m 755 build/lua/annarchy/core.so $(DESTDIR)$(LUA_CLIB)/annarchy/core.so
+	cp -R lua/annarchy/. $(DESTDIR)$(LUA_SHARE)/annarchy/
+	cp -R models/. $(DESTDIR)$(LUA_SHARE)/annarchy/models/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' tools/annarchy.pc.in \
+	  > $(DESTDIR)$(LIBDIR)/pkgconfig/annarchy.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/annlua $(DESTDIR)$(LIBDIR)/libannarchy.a \
+	  $(DESTDIR)$(LIBDIR)/libannarchy.so $(DESTDIR)$(PREFIX)/include/annarchy.h \
+	  $(DESTDIR)$(LIBDIR)/pkgconfig/annarchy.pc
+	rm -rf $(DESTDIR)$(LUA_SHARE)/annarchy $(DESTDIR)$(LUA_CLIB)/annarchy
+
+clean:
+	rm -rf build annlua
+
+.PHONY: all ctests deps test demo bench fuzz install uninstall clean

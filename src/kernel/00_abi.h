@@ -1,0 +1,73 @@
+/* The kernel ABI: the data the runtime hands to generated kernels.
+ *
+ * This header (with the other headers of src/kernel, in name order) is embedded in the core and
+ * starts every generated kernel source, so the runtime and the kernels always agree on these
+ * layouts. It must compile with gcc and tcc alike: plain C99, no system header but the three
+ * below. Generated code holds structure only; every value lives in these structures. */
+#include <stdint.h>
+#include <math.h>
+#include <string.h>
+
+/* Element types of attributes. */
+enum { ANNK_F64 = 0, ANNK_F32 = 1, ANNK_I32 = 2, ANNK_BOOL = 3 };
+
+/* What every kernel of one step may read. */
+typedef struct annk_ctx {
+    int64_t step;        /* the step being computed (0 for the first) */
+    double  dt;          /* ms */
+    double  t;           /* step * dt, ms */
+    uint64_t seed;       /* the network's seed */
+    const double *cst;   /* constants, by index */
+} annk_ctx;
+
+/* A population. Attribute k lives at attr[k]: `size` elements when local, 1 when global. */
+typedef struct annk_pop {
+    int32_t  size;
+    int32_t  enabled;
+    uint32_t stream;       /* random stream of this population */
+    int32_t  nattr;
+    void   **attr;
+    double  *gop;          /* results of global operations (min, max, mean...), one step old */
+    /* spiking populations */
+    int32_t *spiked;       /* ranks (0-based) that spiked in the current step */
+    int32_t  nspiked;
+    int64_t *last_spike;   /* step of each neuron's last spike, -10000 before any */
+    int32_t *refr_left;    /* steps of refractoriness left, NULL without refractory period */
+    int32_t *refr_steps;   /* each neuron's refractory period in steps */
+    /* delayed values for projections reading pre.x through delays (rate-coded): the value
+     * of attribute k from d steps ago (d >= 1) is hist[k][(hist_pos + d - 1) % hist_len] */
+    int32_t  hist_len;
+    int32_t  hist_pos;
+    void  ***hist;
+    /* delayed spikes (spiking): the ranks that spiked d steps ago (d >= 1) */
+    int32_t **spk_hist;
+    int32_t  *spk_hist_n;
+} annk_pop;
+
+/* A projection. Synapses are stored dendrite by dendrite (post-major, ascending pre rank)
+ * for rate-coded projections, pre-synaptic neuron by neuron for spiking ones (see
+ * docs/internals.md). Attribute k: nsyn elements (local), ndend (semiglobal) or 1 (global). */
+typedef struct annk_proj {
+    int32_t  ndend;        /* dendrites: post neurons with at least one synapse */
+    int64_t  nsyn;
+    int32_t *post_rank;    /* [ndend] post rank of each dendrite */
+    int64_t *row;          /* [ndend + 1] synapse range of each dendrite (post-major layout) */
+    int32_t *pre_rank;     /* [nsyn] pre rank of each synapse (post-major layout) */
+    int64_t *pre_row;      /* [pre size + 1] synapse range of each pre neuron (pre-major layout) */
+    int32_t *syn_dend;     /* [nsyn] dendrite of each synapse (pre-major layout) */
+    int32_t *dend_of_rank; /* [post size] dendrite of each post rank, -1 when none */
+    int64_t *post_row;     /* [ndend + 1] (pre-major layout) ranges in post_syn */
+    int64_t *post_syn;     /* synapse indices of each dendrite (pre-major layout) */
+    int32_t  nattr;
+    void   **attr;
+    int32_t *delay;        /* [nsyn] delay in steps (non-uniform delays), else NULL */
+    int32_t  uniform_delay;/* steps, when delays are uniform (1 = no buffer) */
+    int32_t  max_delay;
+    int32_t  transmission, update, plasticity;
+    int32_t  update_period, update_offset;
+    uint32_t stream;
+    /* non-uniform spike delays: ring of max_delay slots of (synapse index) lists */
+    int64_t **ring;
+    int64_t  *ring_n, *ring_cap;
+    int32_t   ring_pos;
+} annk_proj;

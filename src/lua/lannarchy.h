@@ -1,0 +1,16 @@
+/* The Lua 5.4 binding of the annarchy core: the only C code that includes Lua headers.
+ * luaopen_annarchy_core() builds one table and lets each part add its functions to it. */
+#ifndef ANN_LUA_LANNARCHY_H
+#define ANN_LUA_LANNARCHY_H
+
+#include <lua.h>
+
+int luaopen_annarchy_core(lua_State *L);
+
+/* Each adds its functions and metatables to the table on top of the stack. */
+void annl_open_array(lua_State *L);    /* larray.c: ann.Array userdata */
+void annl_open_random(lua_State *L);   /* lrandom.c: host-side distributions */
+void annl_open_jit(lua_State *L);      /* ljit.c: compile, cache */
+void annl_open_network(lua_State *L);  /* lnetwork.c: the runtime */
+
+#endif

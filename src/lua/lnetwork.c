@@ -1,0 +1,513 @@
+/* Lua binding of the network runtime: a low-level object used by the front end in
+ * lua/annarchy/ (users see Network, Population and Monitor objects built on it).
+ * Population ids, attribute indices and ranks are 0-based here; the front end converts. */
+#include "lannarchy.h"
+#include "larray.h"
+#include "lbind.h"
+#include "network.h"
+
+#include <lauxlib.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NETWORK_MT "annarchy.core.Network"
+#define MONITOR_MT "annarchy.core.Monitor"
+
+typedef struct { ann_network *net; } lnet;
+typedef struct { ann_monitor *mon; ann_network *net; } lmon;
+
+int annl_raise(lua_State *L, const ann_status *st)
+{
+    lua_pushstring(L, st->msg);
+    return lua_error(L);
+}
+
+static ann_network *check_net(lua_State *L, int idx)
+{
+    lnet *n = luaL_checkudata(L, idx, NETWORK_MT);
+    if (!n->net) luaL_error(L, "annarchy: the network was destroyed");
+    return n->net;
+}
+
+static int check_pop(lua_State *L, ann_network *net, int idx)
+{
+    lua_Integer id = luaL_checkinteger(L, idx);
+    luaL_argcheck(L, id >= 0 && id < ann_network_population_count(net), idx, "no such population");
+    return (int)id;
+}
+
+static int check_attr(lua_State *L, ann_network *net, int pop, int idx)
+{
+    lua_Integer k = luaL_checkinteger(L, idx);
+    luaL_argcheck(L, k >= 0 && k < ann_network_population(net, pop)->nattr, idx, "no such attribute");
+    return (int)k;
+}
+
+/* network_new(dt, seed) */
+static int l_network_new(lua_State *L)
+{
+    double dt = luaL_checknumber(L, 1);
+    lua_Integer seed = luaL_checkinteger(L, 2);
+    luaL_argcheck(L, dt > 0, 1, "dt must be positive");
+    lnet *n = lua_newuserdatauv(L, sizeof *n, 1);   /* user value: the kernel module */
+    n->net = NULL;
+    luaL_setmetatable(L, NETWORK_MT);
+    n->net = ann_network_new(dt, (uint64_t)seed);
+    if (!n->net) return luaL_error(L, "annarchy: out of memory");
+    return 1;
+}
+
+static int l_net_gc(lua_State *L)
+{
+    lnet *n = luaL_checkudata(L, 1, NETWORK_MT);
+    ann_network_free(n->net);
+    n->net = NULL;
+    return 0;
+}
+
+static int l_add_constant(lua_State *L)
+{
+    int k = ann_network_add_constant(check_net(L, 1), luaL_checknumber(L, 2));
+    if (k < 0) return luaL_error(L, "annarchy: out of memory");
+    lua_pushinteger(L, k);
+    return 1;
+}
+
+static int l_set_constant(lua_State *L)
+{
+    ann_network_set_constant(check_net(L, 1), (int)luaL_checkinteger(L, 2), luaL_checknumber(L, 3));
+    return 0;
+}
+
+/* add_population(size, specs, spiking): specs = list of {type = 0..3, local = bool} */
+static int l_add_population(lua_State *L)
+{
+    ann_network *net = check_net(L, 1);
+    lua_Integer size = luaL_checkinteger(L, 2);
+    luaL_checktype(L, 3, LUA_TTABLE);
+    int spiking = lua_toboolean(L, 4);
+    lua_Integer nattr = luaL_len(L, 3);
+    ann_attr_spec *specs = lua_newuserdatauv(L, (size_t)(nattr + 1) * sizeof *specs, 0);
+    for (lua_Integer k = 0; k < nattr; k++) {
+        lua_geti(L, 3, k + 1);
+        lua_getfield(L, -1, "type");
+        specs[k].type = (int32_t)luaL_checkinteger(L, -1);
+        lua_getfield(L, -2, "local");
+        specs[k].local = lua_toboolean(L, -1);
+        lua_pop(L, 3);
+    }
+    luaL_argcheck(L, size > 0 && size <= INT32_MAX, 2, "population size out of range");
+    ann_status st = {0, ""};
+    int id = ann_network_add_population(net, (int32_t)size, (int32_t)nattr, specs, spiking, &st);
+    if (id < 0) return annl_raise(L, &st);
+    lua_pushinteger(L, id);
+    return 1;
+}
+
+static int l_pop_mark_sum(lua_State *L)
+{
+    ann_network *net = check_net(L, 1);
+    int pop = check_pop(L, net, 2);
+    ann_status st = {0, ""};
+    if (ann_population_mark_sum(net, pop, check_attr(L, net, pop, 3), &st)) return annl_raise(L, &st);
+    return 0;
+}
+
+static int l_pop_add_gop(lua_State *L)
+{
+    static const char *const ops[] = {"min", "max", "mean", "norm1", "norm2", NULL};
+    ann_network *net = check_net(L, 1);
+    int pop = check_pop(L, net, 2);
+    int op = luaL_checkoption(L, 3, NULL, ops);
+    ann_status st = {0, ""};
+    int g = ann_population_add_gop(net, pop, op, check_attr(L, net, pop, 4), &st);
+    if (g < 0) return annl_raise(L, &st);
+    lua_pushinteger(L, g);
+    return 1;
+}
+
+static int l_pop_enable_refractory(lua_State *L)
+{
+    ann_network *net = check_net(L, 1);
+    ann_status st = {0, ""};
+    if (ann_population_enable_refractory(net, check_pop(L, net, 2), &st)) return annl_raise(L, &st);
+    return 0;
+}
+
+static int l_pop_set_rate_window(lua_State *L)
+{
+    ann_network *net = check_net(L, 1);
+    int pop = check_pop(L, net, 2);
+    lua_Integer steps = luaL_checkinteger(L, 3);
+    int r = (int)luaL_optinteger(L, 4, 0);
+    ann_status st = {0, ""};
+    if (ann_population_set_rate_window(net, pop, (int32_t)steps, r, &st)) return annl_raise(L, &st);
+    return 0;
+}
+
+static int l_pop_clear(lua_State *L)
+{
+    ann_network *net = check_net(L, 1);
+    ann_population_clear(net, check_pop(L, net, 2));
+    return 0;
+}
+
+/* pop_get(id, k, ranks?) -> number (global) or 1-D Array (local; of the listed ranks) */
+static int l_pop_get(lua_State *L)
+{
+    ann_network *net = check_net(L, 1);
+    int pop = check_pop(L, net, 2);
+    int k = check_attr(L, net, pop, 3);
+    if (!ann_population_attr_local(net, pop, k)) {
+        double v = ann_population_get(net, pop, k, 0);
+        int32_t type = ann_population_attr_type(net, pop, k);
+        if (type == ANNK_BOOL) lua_pushboolean(L, v != 0);
+        else if (type == ANNK_I32) lua_pushinteger(L, (lua_Integer)v);
+        else lua_pushnumber(L, v);
+        return 1;
+    }
+    int32_t size = ann_network_population(net, pop)->size;
+    if (lua_isnoneornil(L, 4)) {
+        int64_t shape[1] = {size};
+        ann_array *a = annl_array_new(L, 1, shape);
+        for (int32_t i = 0; i < size; i++) a->data[i] = ann_population_get(net, pop, k, i);
+        return 1;
+    }
+    luaL_checktype(L, 4, LUA_TTABLE);
+    lua_Integer n = luaL_len(L, 4);
+    int64_t shape[1] = {n};
+    ann_array *a = annl_array_new(L, 1, shape);
+    for (lua_Integer i = 0; i < n; i++) {
+        lua_geti(L, 4, i + 1);
+        lua_Integer r = lua_tointeger(L, -1);
+        lua_pop(L, 1);
+        if (r < 0 || r >= size) return luaL_error(L, "annarchy: rank %d out of range", (int)r + 1);
+        a->data[i] = ann_population_get(net, pop, k, r);
+    }
+    return 1;
+}
+
+/* Value i of the argument at idx: a number, an Array or a list. */
+static double value_at(lua_State *L, int idx, const ann_array *arr, lua_Integer i)
+{
+    if (arr) return arr->data[i];
+    if (lua_type(L, idx) == LUA_TTABLE) {
+        lua_geti(L, idx, i + 1);
+        double v = lua_isboolean(L, -1) ? (double)lua_toboolean(L, -1) : lua_tonumber(L, -1);
+        lua_pop(L, 1);
+        return v;
+    }
+    if (lua_isboolean(L, idx)) return lua_toboolean(L, idx);
+    return lua_tonumber(L, idx);
+}
+
+/* pop_set(id, k, value, ranks?): value is a number/boolean (broadcast), an Array or a list with
+ * one value per neuron (per listed rank). Sizes are checked by the front end and here. */
+static int l_pop_set(lua_State *L)
+{
+    ann_network *net = check_net(L, 1);
+    int pop = check_pop(L, net, 2);
+    int k = check_attr(L, net, pop, 3);
+    const ann_array *arr = annl_array_test(L, 4);
+    int scalar = !arr && lua_type(L, 4) != LUA_TTABLE;
+    if (scalar && !lua_isnumber(L, 4) && !lua_isboolean(L, 4))
+        return luaL_error(L, "annarchy: expected a number, a boolean, a list or an Array");
+    int32_t size = ann_network_population(net, pop)->size;
+    if (!ann_population_attr_local(net, pop, k)) {
+        if (!scalar) return luaL_error(L, "annarchy: a global attribute takes a single value");
+        ann_population_set(net, pop, k, 0, value_at(L, 4, NULL, 0));
+        return 0;
+    }
+    lua_Integer n = lua_isnoneornil(L, 5) ? size : luaL_len(L, 5);
+    if (!scalar) {
+        lua_Integer have = arr ? arr->size : luaL_len(L, 4);
+        if (have != n)
+            return luaL_error(L, "annarchy: expected %d values, got %d", (int)n, (int)have);
+    }
+    for (lua_Integer i = 0; i < n; i++) {
+        lua_Integer r = i;
+        if (!lua_isnoneornil(L, 5)) {
+            lua_geti(L, 5, i + 1);
+            r = lua_tointeger(L, -1);
+            lua_pop(L, 1);
+            if (r < 0 || r >= size) return luaL_error(L, "annarchy: rank %d out of range", (int)r + 1);
+        }
+        ann_population_set(net, pop, k, r, scalar ? value_at(L, 4, NULL, 0) : value_at(L, 4, arr, i));
+    }
+    return 0;
+}
+
+/* pop_refractory(id[, steps]) -> Array of per-neuron refractory steps; sets when given (a
+ * number or one value per neuron). */
+static int l_pop_refractory(lua_State *L)
+{
+    ann_network *net = check_net(L, 1);
+    int pop = check_pop(L, net, 2);
+    annk_pop *p = ann_network_population(net, pop);
+    if (!p->refr_steps) {
+        ann_status st = {0, ""};
+        if (ann_population_enable_refractory(net, pop, &st)) return annl_raise(L, &st);
+    }
+    if (!lua_isnoneornil(L, 3)) {
+        const ann_array *arr = annl_array_test(L, 3);
+        int scalar = !arr && lua_type(L, 3) != LUA_TTABLE;
+        if (!scalar) {
+            lua_Integer have = arr ? arr->size : luaL_len(L, 3);
+            if (have != p->size)
+                return luaL_error(L, "annarchy: expected %d values, got %d", (int)p->size, (int)have);
+        }
+        for (int32_t i = 0; i < p->size; i++)
+            p->refr_steps[i] = (int32_t)(scalar ? value_at(L, 3, NULL, 0) : value_at(L, 3, arr, i));
+        return 0;
+    }
+    int64_t shape[1] = {p->size};
+    ann_array *a = annl_array_new(L, 1, shape);
+    for (int32_t i = 0; i < p->size; i++) a->data[i] = p->refr_steps[i];
+    return 1;
+}
+
+/* pop_spiked(id) -> list of 0-based ranks that spiked in the last step */
+static int l_pop_spiked(lua_State *L)
+{
+    ann_network *net = check_net(L, 1);
+    annk_pop *p = ann_network_population(net, check_pop(L, net, 2));
+    lua_createtable(L, p->nspiked, 0);
+    for (int32_t i = 0; i < p->nspiked; i++) {
+        lua_pushinteger(L, p->spiked[i]);
+        lua_rawseti(L, -2, i + 1);
+    }
+    return 1;
+}
+
+static int l_pop_enabled(lua_State *L)
+{
+    ann_network *net = check_net(L, 1);
+    annk_pop *p = ann_network_population(net, check_pop(L, net, 2));
+    if (!lua_isnoneornil(L, 3)) p->enabled = lua_toboolean(L, 3);
+    lua_pushboolean(L, p->enabled);
+    return 1;
+}
+
+/* bind(module): looks the kernels up; the network keeps the module alive. */
+static int l_bind(lua_State *L)
+{
+    ann_network *net = check_net(L, 1);
+    const ann_module *m = annl_module_check(L, 2);
+    ann_status st = {0, ""};
+    if (ann_network_bind(net, m, &st)) return annl_raise(L, &st);
+    lua_pushvalue(L, 2);
+    lua_setiuservalue(L, 1, 1);
+    return 0;
+}
+
+/* run(nsteps[, mode, pops]) -> steps done; mode "and"/"or" with a list of population ids */
+static int l_run(lua_State *L)
+{
+    ann_network *net = check_net(L, 1);
+    lua_Integer n = luaL_checkinteger(L, 2);
+    static const char *const modes[] = {"none", "and", "or", NULL};
+    int mode = luaL_checkoption(L, 3, "none", modes);
+    int32_t pops[64];
+    int32_t npops = 0;
+    if (mode != ANN_UNTIL_NONE) {
+        luaL_checktype(L, 4, LUA_TTABLE);
+        lua_Integer len = luaL_len(L, 4);
+        luaL_argcheck(L, len <= 64, 4, "too many populations");
+        for (lua_Integer i = 0; i < len; i++) {
+            lua_geti(L, 4, i + 1);
+            pops[npops++] = (int32_t)check_pop(L, net, -1);
+            lua_pop(L, 1);
+        }
+    }
+    int64_t done = 0;
+    ann_status st = {0, ""};
+    int rc = ann_network_run(net, n, mode, pops, npops, &done, &st);
+    if (rc) {
+        lua_pushinteger(L, done);
+        lua_pushstring(L, st.msg);
+        return 2;
+    }
+    lua_pushinteger(L, done);
+    return 1;
+}
+
+static int l_step_count(lua_State *L)
+{
+    ann_network *net = check_net(L, 1);
+    if (!lua_isnoneornil(L, 2)) ann_network_set_step_count(net, luaL_checkinteger(L, 2));
+    lua_pushinteger(L, ann_network_step_count(net));
+    return 1;
+}
+
+static int l_seed(lua_State *L)
+{
+    ann_network *net = check_net(L, 1);
+    if (!lua_isnoneornil(L, 2)) ann_network_set_seed(net, (uint64_t)luaL_checkinteger(L, 2));
+    lua_pushinteger(L, (lua_Integer)ann_network_seed(net));
+    return 1;
+}
+
+/* ---- monitors ---- */
+
+static lmon *check_mon(lua_State *L, int idx)
+{
+    lmon *m = luaL_checkudata(L, idx, MONITOR_MT);
+    if (!m->mon) luaL_error(L, "annarchy: the monitor was stopped");
+    return m;
+}
+
+/* monitor_new(pop, ranks|nil, period, period_offset) */
+static int l_monitor_new(lua_State *L)
+{
+    ann_network *net = check_net(L, 1);
+    int pop = check_pop(L, net, 2);
+    int32_t period = (int32_t)luaL_checkinteger(L, 4);
+    int32_t offset = (int32_t)luaL_checkinteger(L, 5);
+    int32_t size = ann_network_population(net, pop)->size;
+    int32_t *ranks = NULL;
+    lua_Integer n = 0;
+    if (!lua_isnoneornil(L, 3)) {
+        luaL_checktype(L, 3, LUA_TTABLE);
+        n = luaL_len(L, 3);
+        ranks = lua_newuserdatauv(L, (size_t)(n + 1) * sizeof *ranks, 0);
+        for (lua_Integer i = 0; i < n; i++) {
+            lua_geti(L, 3, i + 1);
+            lua_Integer r = lua_tointeger(L, -1);
+            lua_pop(L, 1);
+            if (r < 0 || r >= size) return luaL_error(L, "annarchy: rank %d out of range", (int)r + 1);
+            ranks[i] = (int32_t)r;
+        }
+    }
+    lmon *m = lua_newuserdatauv(L, sizeof *m, 1);
+    m->mon = NULL;
+    m->net = net;
+    luaL_setmetatable(L, MONITOR_MT);
+    lua_pushvalue(L, 1);
+    lua_setiuservalue(L, -2, 1);   /* the monitor keeps its network alive */
+    ann_status st = {0, ""};
+    m->mon = ann_monitor_new(net, pop, ranks, (int32_t)n, period, offset, &st);
+    if (!m->mon) return annl_raise(L, &st);
+    return 1;
+}
+
+static int l_mon_free(lua_State *L)
+{
+    lmon *m = luaL_checkudata(L, 1, MONITOR_MT);
+    if (m->mon) ann_monitor_free(m->net, m->mon);
+    m->mon = NULL;
+    return 0;
+}
+
+static int l_mon_add_variable(lua_State *L)
+{
+    lmon *m = check_mon(L, 1);
+    ann_status st = {0, ""};
+    int v = ann_monitor_add_variable(m->mon, (int)luaL_checkinteger(L, 2), lua_toboolean(L, 3),
+                                     lua_toboolean(L, 4), &st);
+    if (v < 0) return annl_raise(L, &st);
+    lua_pushinteger(L, v);
+    return 1;
+}
+
+static int l_mon_set_recording(lua_State *L)
+{
+    ann_monitor_set_recording(check_mon(L, 1)->mon, lua_toboolean(L, 2));
+    return 0;
+}
+
+static int l_mon_restart_phase(lua_State *L)
+{
+    ann_monitor_restart_phase(check_mon(L, 1)->mon);
+    return 0;
+}
+
+static int l_mon_set_period(lua_State *L)
+{
+    ann_monitor_set_period(check_mon(L, 1)->mon, (int32_t)luaL_checkinteger(L, 2),
+                           (int32_t)luaL_checkinteger(L, 3));
+    return 0;
+}
+
+/* data(v) -> Array {records, width} */
+static int l_mon_data(lua_State *L)
+{
+    lmon *m = check_mon(L, 1);
+    int64_t nrec, width;
+    const double *d = ann_monitor_data(m->mon, (int)luaL_checkinteger(L, 2), &nrec, &width);
+    int64_t shape[2] = {nrec, width};
+    ann_array *a = annl_array_new(L, 2, shape);
+    if (nrec * width > 0) memcpy(a->data, d, (size_t)(nrec * width) * sizeof *d);
+    return 1;
+}
+
+/* spikes(v) -> table 0-based rank -> list of steps (only ranks that spiked) */
+static int l_mon_spikes(lua_State *L)
+{
+    lmon *m = check_mon(L, 1);
+    int64_t n;
+    const int64_t *s = ann_monitor_spikes(m->mon, (int)luaL_checkinteger(L, 2), &n);
+    lua_newtable(L);
+    for (int64_t i = 0; i < n; i++) {
+        if (lua_rawgeti(L, -1, s[2 * i]) == LUA_TNIL) {
+            lua_pop(L, 1);
+            lua_newtable(L);
+            lua_pushvalue(L, -1);
+            lua_rawseti(L, -3, s[2 * i]);
+        }
+        lua_pushinteger(L, s[2 * i + 1]);
+        lua_rawseti(L, -2, (lua_Integer)luaL_len(L, -2) + 1);
+        lua_pop(L, 1);
+    }
+    return 1;
+}
+
+static int l_mon_clear(lua_State *L)
+{
+    ann_monitor_clear(check_mon(L, 1)->mon);
+    return 0;
+}
+
+static int l_mon_bytes(lua_State *L)
+{
+    lmon *m = check_mon(L, 1);
+    if (lua_isnoneornil(L, 2)) lua_pushinteger(L, ann_monitor_bytes(m->mon));
+    else lua_pushinteger(L, ann_monitor_bytes_needed(m->mon, luaL_checkinteger(L, 2)));
+    return 1;
+}
+
+void annl_open_network(lua_State *L)
+{
+    static const luaL_Reg net_methods[] = {
+        {"add_constant", l_add_constant},       {"set_constant", l_set_constant},
+        {"add_population", l_add_population},   {"pop_mark_sum", l_pop_mark_sum},
+        {"pop_add_gop", l_pop_add_gop},         {"pop_enable_refractory", l_pop_enable_refractory},
+        {"pop_set_rate_window", l_pop_set_rate_window}, {"pop_clear", l_pop_clear},
+        {"pop_get", l_pop_get},                 {"pop_set", l_pop_set},
+        {"pop_refractory", l_pop_refractory},   {"pop_spiked", l_pop_spiked},
+        {"pop_enabled", l_pop_enabled},         {"bind", l_bind},
+        {"run", l_run},                         {"step_count", l_step_count},
+        {"seed", l_seed},                       {"monitor_new", l_monitor_new},
+        {"destroy", l_net_gc},                  {NULL, NULL}};
+    static const luaL_Reg mon_methods[] = {
+        {"add_variable", l_mon_add_variable},   {"set_recording", l_mon_set_recording},
+        {"restart_phase", l_mon_restart_phase}, {"set_period", l_mon_set_period},
+        {"data", l_mon_data},                   {"spikes", l_mon_spikes},
+        {"clear", l_mon_clear},                 {"bytes", l_mon_bytes},
+        {"free", l_mon_free},                   {NULL, NULL}};
+    if (luaL_newmetatable(L, NETWORK_MT)) {
+        luaL_newlib(L, net_methods);
+        lua_setfield(L, -2, "__index");
+        lua_pushcfunction(L, l_net_gc);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_pop(L, 1);
+    if (luaL_newmetatable(L, MONITOR_MT)) {
+        luaL_newlib(L, mon_methods);
+        lua_setfield(L, -2, "__index");
+        lua_pushcfunction(L, l_mon_free);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_pop(L, 1);
+    lua_pushcfunction(L, l_network_new);
+    lua_setfield(L, -2, "network_new");
+}

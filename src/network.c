@@ -1,0 +1,405 @@
+/* The network runtime: state of populations and monitors, and the time loop.
+ *
+ * One step follows reference §6.1: transmission (sums zeroed, projections), recording of
+ * sums and conductances, neuron updates with spike gathering, delay buffers, global
+ * operations, synaptic updates, post-synaptic events, recording, t += 1. Kernels come from
+ * the generated module; everything generic (global operations, delays, monitors, firing-rate
+ * windows) is done here. A step in the steady state allocates nothing: monitor buffers grow
+ * geometrically. */
+#include "network.h"
+#include "network_internal.h"
+#include "status.h"
+
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LAST_SPIKE_NONE (-10000)
+
+static size_t type_size(int32_t type)
+{
+    switch (type) {
+    case ANNK_F64: return sizeof(double);
+    case ANNK_F32: return sizeof(float);
+    case ANNK_I32: return sizeof(int32_t);
+    default:       return sizeof(uint8_t);
+    }
+}
+
+static double load_elem(const void *p, int32_t type, int64_t i)
+{
+    switch (type) {
+    case ANNK_F64: return ((const double *)p)[i];
+    case ANNK_F32: return ((const float *)p)[i];
+    case ANNK_I32: return ((const int32_t *)p)[i];
+    default:       return ((const uint8_t *)p)[i];
+    }
+}
+
+static void store_elem(void *p, int32_t type, int64_t i, double v)
+{
+    switch (type) {
+    case ANNK_F64: ((double *)p)[i] = v; break;
+    case ANNK_F32: ((float *)p)[i] = (float)v; break;
+    case ANNK_I32: ((int32_t *)p)[i] = (int32_t)v; break;
+    default:       ((uint8_t *)p)[i] = v != 0; break;
+    }
+}
+
+ann_network *ann_network_new(double dt, uint64_t seed)
+{
+    ann_network *net = calloc(1, sizeof *net);
+    if (!net) return NULL;
+    net->dt = dt;
+    net->seed = seed;
+    return net;
+}
+
+static void pop_free(ann_pop *p)
+{
+    for (int k = 0; k < p->k.nattr; k++) free(p->k.attr[k]);
+    free(p->k.attr);
+    free(p->specs);
+    free(p->k.gop);
+    free(p->gops);
+    free(p->sums);
+    free(p->k.spiked);
+    free(p->k.last_spike);
+    free(p->k.refr_left);
+    free(p->k.refr_steps);
+    free(p->rate_hist);
+    free(p->rate_hist_n);
+}
+
+void ann_network_free(ann_network *net)
+{
+    if (!net) return;
+    for (int i = 0; i < net->npops; i++) pop_free(&net->pops[i]);
+    free(net->pops);
+    for (int i = 0; i < net->nmons; i++) ann_monitor_free(NULL, net->mons[i]);
+    free(net->mons);
+    ann_projections_free(net);
+    free(net->cst);
+    free(net);
+}
+
+double   ann_network_dt(const ann_network *net) { return net->dt; }
+uint64_t ann_network_seed(const ann_network *net) { return net->seed; }
+void     ann_network_set_seed(ann_network *net, uint64_t seed) { net->seed = seed; }
+int64_t  ann_network_step_count(const ann_network *net) { return net->step; }
+void     ann_network_set_step_count(ann_network *net, int64_t step) { net->step = step; }
+
+int ann_network_add_constant(ann_network *net, double value)
+{
+    double *c = realloc(net->cst, (size_t)(net->ncst + 1) * sizeof *c);
+    if (!c) return -1;
+    net->cst = c;
+    net->cst[net->ncst] = value;
+    return net->ncst++;
+}
+
+void ann_network_set_constant(ann_network *net, int k, double value)
+{
+    if (k >= 0 && k < net->ncst) net->cst[k] = value;
+}
+
+/* ---- populations ------------------------------------------------------------------------ */
+
+int ann_network_add_population(ann_network *net, int32_t size, int32_t nattr,
+                               const ann_attr_spec *attrs, int32_t spiking, ann_status *st)
+{
+    if (size <= 0) return -ann_fail(st, "annarchy: a population needs at least one neuron");
+    ann_pop *pops = realloc(net->pops, (size_t)(net->npops + 1) * sizeof *pops);
+    if (!pops) return -ann_fail(st, "annarchy: out of memory");
+    net->pops = pops;
+    ann_pop *p = &net->pops[net->npops];
+    memset(p, 0, sizeof *p);
+    p->k.size = size;
+    p->k.enabled = 1;
+    p->k.stream = (uint32_t)(net->npops + 1);
+    p->k.nattr = nattr;
+    p->spiking = spiking;
+    p->k.attr = calloc((size_t)nattr + 1, sizeof *p->k.attr);
+    p->specs = calloc((size_t)nattr + 1, sizeof *p->specs);
+    int ok = p->k.attr && p->specs;
+    for (int k = 0; ok && k < nattr; k++) {
+        p->specs[k] = attrs[k];
+        p->k.attr[k] = calloc(attrs[k].local ? (size_t)size : 1, type_size(attrs[k].type));
+        ok = p->k.attr[k] != NULL;
+    }
+    if (ok && spiking) {
+        p->k.spiked = calloc((size_t)size, sizeof *p->k.spiked);
+        p->k.last_spike = malloc((size_t)size * sizeof *p->k.last_spike);
+        ok = p->k.spiked && p->k.last_spike;
+        for (int32_t i = 0; ok && i < size; i++) p->k.last_spike[i] = LAST_SPIKE_NONE;
+    }
+    if (!ok) {
+        pop_free(p);
+        return -ann_fail(st, "annarchy: out of memory allocating a population of %d neurons", size);
+    }
+    return net->npops++;
+}
+
+int32_t   ann_network_population_count(const ann_network *net) { return net->npops; }
+annk_pop *ann_network_population(ann_network *net, int id) { return &net->pops[id].k; }
+int32_t   ann_population_attr_type(const ann_network *net, int pop, int attr)
+{
+    return net->pops[pop].specs[attr].type;
+}
+int32_t   ann_population_attr_local(const ann_network *net, int pop, int attr)
+{
+    return net->pops[pop].specs[attr].local;
+}
+
+int ann_population_mark_sum(ann_network *net, int pop, int attr, ann_status *st)
+{
+    ann_pop *p = &net->pops[pop];
+    int32_t *s = realloc(p->sums, (size_t)(p->nsums + 1) * sizeof *s);
+    if (!s) return ann_fail(st, "annarchy: out of memory");
+    p->sums = s;
+    p->sums[p->nsums++] = attr;
+    return 0;
+}
+
+int ann_population_add_gop(ann_network *net, int pop, int op, int attr, ann_status *st)
+{
+    ann_pop *p = &net->pops[pop];
+    ann_gop *g = realloc(p->gops, (size_t)(p->ngops + 1) * sizeof *g);
+    if (!g) return -ann_fail(st, "annarchy: out of memory");
+    p->gops = g;
+    double *v = realloc(p->k.gop, (size_t)(p->ngops + 1) * sizeof *v);
+    if (!v) return -ann_fail(st, "annarchy: out of memory");
+    p->k.gop = v;
+    p->gops[p->ngops].op = op;
+    p->gops[p->ngops].attr = attr;
+    p->k.gop[p->ngops] = 0.0;
+    return p->ngops++;
+}
+
+int ann_population_enable_refractory(ann_network *net, int pop, ann_status *st)
+{
+    ann_pop *p = &net->pops[pop];
+    if (p->k.refr_left) return 0;
+    p->k.refr_left = calloc((size_t)p->k.size, sizeof *p->k.refr_left);
+    p->k.refr_steps = calloc((size_t)p->k.size, sizeof *p->k.refr_steps);
+    if (!p->k.refr_left || !p->k.refr_steps) {
+        free(p->k.refr_left); free(p->k.refr_steps);
+        p->k.refr_left = p->k.refr_steps = NULL;
+        return ann_fail(st, "annarchy: out of memory");
+    }
+    return 0;
+}
+
+int ann_population_set_rate_window(ann_network *net, int pop, int32_t window_steps, int r_attr,
+                                   ann_status *st)
+{
+    ann_pop *p = &net->pops[pop];
+    free(p->rate_hist); free(p->rate_hist_n);
+    p->rate_hist = NULL; p->rate_hist_n = NULL;
+    p->rate_window = 0;
+    if (window_steps <= 0) return 0;
+    /* per neuron, a ring of the spike steps of the last window (at most window_steps) */
+    p->rate_hist = calloc((size_t)p->k.size * (size_t)window_steps, sizeof *p->rate_hist);
+    p->rate_hist_n = calloc((size_t)p->k.size * 2, sizeof *p->rate_hist_n);
+    if (!p->rate_hist || !p->rate_hist_n) {
+        free(p->rate_hist); free(p->rate_hist_n);
+        p->rate_hist = NULL; p->rate_hist_n = NULL;
+        return ann_fail(st, "annarchy: out of memory for the firing-rate window");
+    }
+    p->rate_window = window_steps;
+    p->rate_attr = r_attr;
+    return 0;
+}
+
+void ann_population_clear(ann_network *net, int pop)
+{
+    ann_pop *p = &net->pops[pop];
+    p->k.nspiked = 0;
+    if (p->k.last_spike)
+        for (int32_t i = 0; i < p->k.size; i++) p->k.last_spike[i] = LAST_SPIKE_NONE;
+    if (p->k.refr_left) memset(p->k.refr_left, 0, (size_t)p->k.size * sizeof *p->k.refr_left);
+    if (p->rate_hist_n) memset(p->rate_hist_n, 0, (size_t)p->k.size * 2 * sizeof *p->rate_hist_n);
+}
+
+double ann_population_get(const ann_network *net, int pop, int attr, int64_t i)
+{
+    const ann_pop *p = &net->pops[pop];
+    return load_elem(p->k.attr[attr], p->specs[attr].type, p->specs[attr].local ? i : 0);
+}
+
+void ann_population_set(ann_network *net, int pop, int attr, int64_t i, double v)
+{
+    ann_pop *p = &net->pops[pop];
+    store_elem(p->k.attr[attr], p->specs[attr].type, p->specs[attr].local ? i : 0, v);
+}
+
+/* ---- kernels ---------------------------------------------------------------------------- */
+
+int ann_network_bind(ann_network *net, const ann_module *m, ann_status *st)
+{
+    char name[64];
+    for (int i = 0; i < net->npops; i++) {
+        ann_pop *p = &net->pops[i];
+        snprintf(name, sizeof name, "annk_pop%d_update", i);
+        *(void **)&p->update = ann_module_symbol(m, name);
+        snprintf(name, sizeof name, "annk_pop%d_spike", i);
+        *(void **)&p->spike = ann_module_symbol(m, name);
+        snprintf(name, sizeof name, "annk_pop%d_stop", i);
+        *(void **)&p->stop = ann_module_symbol(m, name);
+        if (!p->update)
+            return ann_fail(st, "annarchy: the kernels of population %d are missing", i);
+    }
+    if (ann_projections_bind(net, m, st) != 0) return st->code;
+    net->bound = 1;
+    return 0;
+}
+
+int ann_network_is_bound(const ann_network *net) { return net->bound; }
+
+/* ---- the step --------------------------------------------------------------------------- */
+
+static void compute_gops(ann_pop *p)
+{
+    for (int g = 0; g < p->ngops; g++) {
+        const void *a = p->k.attr[p->gops[g].attr];
+        int32_t type = p->specs[p->gops[g].attr].type;
+        int32_t n = p->k.size;
+        double acc;
+        switch (p->gops[g].op) {
+        case ANN_GOP_MIN:
+            acc = load_elem(a, type, 0);
+            for (int32_t i = 1; i < n; i++) { double x = load_elem(a, type, i); if (x < acc) acc = x; }
+            break;
+        case ANN_GOP_MAX:
+            acc = load_elem(a, type, 0);
+            for (int32_t i = 1; i < n; i++) { double x = load_elem(a, type, i); if (x > acc) acc = x; }
+            break;
+        case ANN_GOP_MEAN:
+            acc = 0;
+            for (int32_t i = 0; i < n; i++) acc += load_elem(a, type, i);
+            acc /= n;
+            break;
+        case ANN_GOP_NORM1:
+            acc = 0;
+            for (int32_t i = 0; i < n; i++) acc += fabs(load_elem(a, type, i));
+            break;
+        default:
+            acc = 0;
+            for (int32_t i = 0; i < n; i++) { double x = load_elem(a, type, i); acc += x * x; }
+            acc = sqrt(acc);
+            break;
+        }
+        p->k.gop[g] = acc;
+    }
+}
+
+/* The windowed mean firing rate of reference §6.4: r = 1000/window_ms * spikes in window. */
+static void update_rate_window(ann_pop *p, const annk_ctx *ctx)
+{
+    int32_t W = p->rate_window;
+    for (int32_t s = 0; s < p->k.nspiked; s++) {
+        int32_t i = p->k.spiked[s];
+        int32_t *head = &p->rate_hist_n[2 * i], *count = &p->rate_hist_n[2 * i + 1];
+        int64_t *ring = &p->rate_hist[(size_t)i * (size_t)W];
+        ring[(*head + *count) % W] = ctx->step;
+        if (*count < W) (*count)++; else *head = (*head + 1) % W;
+    }
+    double scale = 1000.0 / ((double)W * ctx->dt);
+    for (int32_t i = 0; i < p->k.size; i++) {
+        int32_t *head = &p->rate_hist_n[2 * i], *count = &p->rate_hist_n[2 * i + 1];
+        int64_t *ring = &p->rate_hist[(size_t)i * (size_t)W];
+        while (*count > 0 && ring[*head] <= ctx->step - W) {
+            *head = (*head + 1) % W;
+            (*count)--;
+        }
+        store_elem(p->k.attr[p->rate_attr], p->specs[p->rate_attr].type, i, scale * *count);
+    }
+}
+
+static void zero_sums(ann_pop *p)
+{
+    for (int s = 0; s < p->nsums; s++) {
+        int k = p->sums[s];
+        memset(p->k.attr[k], 0, (size_t)p->k.size * type_size(p->specs[k].type));
+    }
+}
+
+static volatile sig_atomic_t interrupted;
+static void on_sigint(int sig) { (void)sig; interrupted = 1; }
+
+static int stop_conditions_hold(ann_network *net, int until, const int32_t *pops, int32_t npops,
+                                const annk_ctx *ctx)
+{
+    int any = 0, all = 1;
+    for (int32_t i = 0; i < npops; i++) {
+        ann_pop *p = &net->pops[pops[i]];
+        int holds = p->stop ? p->stop(&p->k, ctx) : 0;
+        any |= holds;
+        all &= holds;
+    }
+    return until == ANN_UNTIL_OR ? any : all;
+}
+
+void ann_network_single_step(ann_network *net)
+{
+    annk_ctx ctx = {net->step, net->dt, (double)net->step * net->dt, net->seed, net->cst};
+
+    /* A: transmission */
+    for (int i = 0; i < net->npops; i++)
+        if (net->pops[i].k.enabled) zero_sums(&net->pops[i]);
+    ann_projections_transmit(net, &ctx);
+    /* B: record sums and conductances */
+    for (int m = 0; m < net->nmons; m++) ann_monitor_record(net->mons[m], net, &ctx, 1);
+    /* C+D: random draws happen inside the kernels, keyed by (seed, object, element, step) */
+    for (int i = 0; i < net->npops; i++) {
+        ann_pop *p = &net->pops[i];
+        if (!p->k.enabled) continue;
+        p->update(&p->k, &ctx);
+        if (p->spike) {
+            p->spike(&p->k, &ctx);
+            if (p->rate_window) update_rate_window(p, &ctx);
+        }
+    }
+    /* E: delay buffers */
+    ann_projections_push_delays(net, &ctx);
+    /* F: global operations, read by the next step */
+    for (int i = 0; i < net->npops; i++)
+        if (net->pops[i].k.enabled && net->pops[i].ngops) compute_gops(&net->pops[i]);
+    /* G, H, I: synaptic updates, post-synaptic events, structural plasticity */
+    ann_projections_learn(net, &ctx);
+    /* J: recording */
+    for (int m = 0; m < net->nmons; m++) ann_monitor_record(net->mons[m], net, &ctx, 0);
+    net->step++;
+}
+
+int ann_network_run(ann_network *net, int64_t nsteps, int until, const int32_t *pops,
+                    int32_t npops, int64_t *done, ann_status *st)
+{
+    if (!net->bound) return ann_fail(st, "annarchy: the network is not compiled yet");
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    interrupted = 0;
+    sigaction(SIGINT, &sa, &old);
+    int64_t n = 0;
+    int rc = 0;
+    while (n < nsteps) {
+        if (interrupted) {
+            rc = ann_fail(st, "interrupted");
+            break;
+        }
+        ann_network_single_step(net);
+        n++;
+        if (until != ANN_UNTIL_NONE) {
+            annk_ctx ctx = {net->step - 1, net->dt, (double)(net->step - 1) * net->dt, net->seed,
+                            net->cst};
+            if (stop_conditions_hold(net, until, pops, npops, &ctx)) break;
+        }
+    }
+    sigaction(SIGINT, &old, NULL);
+    if (done) *done = n;
+    return rc;
+}

@@ -45,50 +45,50 @@ all: annlua build/libannarchy.a build/libannarchy.so build/lua/annarchy/core.so
 # The kernel header is embedded in the core as a string: generated kernels start with it.
 $(GEN_SRC): $(KERNEL_H) tools/embed.sh
 	@mkdir -p $(dir $@)
-	sh tools/embed.sh ann_kernel_header $(KERNEL_H) > $@
+	@sh tools/embed.sh ann_kernel_header $(KERNEL_H) > $@
 
 build/obj/kernel_header.o: $(GEN_SRC)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -c $< -o $@
+	@echo "CC $<"; $(CC) $(CFLAGS_ALL) -Wno-overlength-strings -c $< -o $@
 build/pic/kernel_header.o: $(GEN_SRC)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -fPIC -c $< -o $@
+	@echo "CC $< (PIC)"; $(CC) $(CFLAGS_ALL) -Wno-overlength-strings -fPIC -c $< -o $@
 
 build/obj/%.o: src/%.c $(wildcard src/*.h) $(wildcard include/*.h) $(KERNEL_H)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -c $< -o $@
+	@echo "CC $<"; $(CC) $(CFLAGS_ALL) -c $< -o $@
 build/pic/%.o: src/%.c $(wildcard src/*.h) $(wildcard include/*.h) $(KERNEL_H)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -fPIC -c $< -o $@
+	@echo "CC $< (PIC)"; $(CC) $(CFLAGS_ALL) -fPIC -c $< -o $@
 
 build/obj/lua/%.o: src/lua/%.c $(wildcard src/lua/*.h) $(wildcard src/*.h) $(wildcard include/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(LUA_CFLAGS) -c $< -o $@
+	@echo "CC $<"; $(CC) $(CFLAGS_ALL) $(LUA_CFLAGS) -c $< -o $@
 build/pic/lua/%.o: src/lua/%.c $(wildcard src/lua/*.h) $(wildcard src/*.h) $(wildcard include/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(LUA_CFLAGS) -fPIC -c $< -o $@
+	@echo "CC $< (PIC)"; $(CC) $(CFLAGS_ALL) $(LUA_CFLAGS) -fPIC -c $< -o $@
 
 build/obj/host/%.o: src/host/%.c $(wildcard src/host/*.h) $(wildcard src/*.h) $(wildcard include/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(LUA_CFLAGS) -c $< -o $@
+	@echo "CC $<"; $(CC) $(CFLAGS_ALL) $(LUA_CFLAGS) -c $< -o $@
 
 build/libannarchy.a: $(CORE_OBJ)
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	@echo "AR $@"; rm -f $@ && ar rcs $@ $^
 
 build/libannarchy.so: $(CORE_PIC)
-	$(CC) -shared -o $@ $^ $(SYSLIBS)
+	@echo "LD $@"; $(CC) -shared -o $@ $^ $(SYSLIBS)
 
 # The module for plain lua5.4: the binding and the core, compiling kernels with the tcc
 # command or cc (Debian's libtcc.a is not position-independent).
 build/lua/annarchy/core.so: $(BIND_PIC) $(CORE_PIC)
 	@mkdir -p $(dir $@)
-	$(CC) -shared -o $@ $^ $(SYSLIBS)
+	@echo "LD $@"; $(CC) -shared -o $@ $^ $(SYSLIBS)
 
 # The host: lua5.4's command line with annarchy built in and libtcc inside. liblua5.4 is
 # linked dynamically so that Debian's C modules (lpeg, lfs...) find the Lua API.
 annlua: $(HOST_OBJ) $(BIND_OBJ) build/libannarchy.a
-	$(CC) -o $@ $(HOST_OBJ) $(BIND_OBJ) build/libannarchy.a $(LUA_LIBS) -ltcc -lreadline $(SYSLIBS) -Wl,-E
+	@echo "LD $@"; $(CC) -o $@ $(HOST_OBJ) $(BIND_OBJ) build/libannarchy.a $(LUA_LIBS) -ltcc -lreadline $(SYSLIBS) -Wl,-E
 
 # ---- tests -------------------------------------------------------------------------------
 CTEST_BIN  := $(CTEST_SRC:tests/c/%.c=build/tests/%)
@@ -97,11 +97,11 @@ ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize
 
 build/tests/%: tests/c/%.c build/libannarchy.a $(wildcard tests/c/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -Itests/c $< -o $@ build/libannarchy.a $(SYSLIBS)
+	@echo "CC $@"; $(CC) $(CFLAGS_ALL) -Itests/c $< -o $@ build/libannarchy.a $(SYSLIBS)
 
 build/asan/%: tests/c/%.c $(CORE_SRC) $(GEN_SRC) $(wildcard tests/c/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) -O1 -g $(WARN) -Iinclude -Isrc -Ibuild/gen -Itests/c -DANN_VERSION='"$(VERSION)"' \
+	@echo "CC $@ (sanitizers)"; $(CC) $(CSTD) -O1 -g $(WARN) -Wno-overlength-strings -Iinclude -Isrc -Ibuild/gen -Itests/c -DANN_VERSION='"$(VERSION)"' \
 	  -DANN_LUA_DIR='"$(abspath lua)"' -DANN_MODELS_DIR='"$(abspath models)"' \
 	  $(ASAN_FLAGS) $< $(CORE_SRC) $(GEN_SRC) -o $@ $(SYSLIBS)
 

@@ -197,9 +197,10 @@ const int64_t *ann_monitor_spikes(const ann_monitor *m, int v, int64_t *n)
     return m->vars[v].spk;
 }
 
-void ann_monitor_clear(ann_monitor *m)
+void ann_monitor_clear(ann_monitor *m, int v)
 {
     for (int i = 0; i < m->nvars; i++) {
+        if (v >= 0 && i != v) continue;
         m->vars[i].len = 0;
         m->vars[i].nrec = 0;
         m->vars[i].nspk = 0;

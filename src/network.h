@@ -91,7 +91,8 @@ void  ann_monitor_set_period(ann_monitor *m, int32_t period, int32_t period_offs
 const double *ann_monitor_data(const ann_monitor *m, int v, int64_t *nrec, int64_t *width);
 /* Spike data of variable v: n pairs (rank, step). */
 const int64_t *ann_monitor_spikes(const ann_monitor *m, int v, int64_t *n);
-void  ann_monitor_clear(ann_monitor *m);
+/* Empties the buffers of variable v (all variables when v < 0). */
+void  ann_monitor_clear(ann_monitor *m, int v);
 /* Bytes a monitor will need for nsteps more steps. */
 int64_t ann_monitor_bytes_needed(const ann_monitor *m, int64_t nsteps);
 int64_t ann_monitor_bytes(const ann_monitor *m);

@@ -463,7 +463,7 @@ static int l_mon_spikes(lua_State *L)
 
 static int l_mon_clear(lua_State *L)
 {
-    ann_monitor_clear(check_mon(L, 1)->mon);
+    ann_monitor_clear(check_mon(L, 1)->mon, (int)luaL_optinteger(L, 2, -1));
     return 0;
 }
 

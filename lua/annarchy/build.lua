@@ -1,0 +1,213 @@
+--- Compiling a network and (re)initialising its runtime state (reference §7.3, §12).
+--
+-- compile: decide the attribute layouts, assemble the kernel source, compile it (or find it in
+-- the cache), create the runtime objects, transfer constants and initial values, start the
+-- monitors. Nothing of the network changes unless every stage succeeds.
+local core = require("annarchy.core")
+local util = require("annarchy.util")
+local kernels = require("annarchy.kernels")
+local values = require("annarchy.values")
+local constants = require("annarchy.constants")
+
+local fail = util.fail
+local M = {}
+
+local GOP_OPS = {min = true, max = true, mean = true, norm1 = true, norm2 = true}
+
+--- Targets of the projections reaching each population (filled by connect).
+local function incoming_targets(pop)
+  return util.sorted_keys(pop._.targets)
+end
+
+local function has_refractory(pop)
+  if pop._.A.kind ~= "spike" then return false end
+  return pop._.A.refractory ~= nil or pop._.refractory ~= nil
+end
+
+local function plan_population(net, pop, const_index)
+  local A = pop._.A
+  local L = kernels.population_layout(A, incoming_targets(pop), net._.config.dtype)
+  local gop_index = {}
+  for i, g in ipairs(A.gops or {}) do
+    if not GOP_OPS[g.op] then fail("internal: unknown global operation %s", tostring(g.op)) end
+    gop_index[g.name] = i - 1
+  end
+  return {
+    id = pop._.id, A = A, L = L,
+    ctx = {gop_index = gop_index, const_index = const_index, dtype = net._.config.dtype,
+           refractory = has_refractory(pop), stop = pop._.stop_condition},
+  }
+end
+
+--- Pushes the initial values of a population's attributes (all, or the listed names).
+local function push_initial(net, pop, names)
+  local rt, L = net._.rt, pop._.layout
+  local list = names
+  if not list then
+    list = {}
+    for _, a in ipairs(pop._.A.attributes) do list[#list + 1] = a.name end
+  end
+  for _, name in ipairs(list) do
+    local v = pop._.init[name]
+    if type(v) == "table" and v.from then v = pop._.init[v.from] end
+    if type(v) == "table" and v.from then v = 0 end
+    rt:pop_set(pop._.id, L.by_name[name].index, v)
+  end
+end
+
+local function refractory_steps(net, pop, v)
+  local dt = net._.dt
+  if type(v) == "number" then return util.steps_floor(v, dt) end
+  local arr = values.per_element(net, v, pop._.size, ("population %q"):format(pop._.name), "refractory")
+  if type(arr) == "number" then return util.steps_floor(arr, dt) end
+  local out = core.zeros(pop._.size)
+  for i = 1, pop._.size do out[i] = util.steps_floor(arr[i], dt) end
+  return out
+end
+
+local function push_refractory(net, pop)
+  local v = pop._.refractory
+  if v == nil then v = pop._.A.refractory end
+  if type(v) == "table" and v.name then return end   -- read from the attribute at spike time
+  net._.rt:pop_refractory(pop._.id, refractory_steps(net, pop, v or 0))
+end
+
+function M.apply_rate_window(net, pop)
+  local w = pop._.rate_window
+  local steps = w and util.steps_floor(w, net._.dt) or 0
+  net._.rt:pop_set_rate_window(pop._.id, steps, pop._.layout.by_name.r.index)
+end
+
+--- Creates the runtime of a network from its plans and the compiled module.
+local function instantiate(net, plans, module, visible, pb, proj_plans)
+  local rt = core.network_new(net._.dt, net._.seed)
+  for k, c in ipairs(visible) do rt:add_constant(c.value) ; constants.attach(c, rt, k - 1) end
+  for i, pop in ipairs(net._.pops) do
+    local plan = plans[i]
+    local specs = {}
+    for j, a in ipairs(plan.L.attrs) do specs[j] = {type = a.code, ["local"] = a.is_local} end
+    local id = rt:add_population(pop._.size, specs, pop._.A.kind == "spike")
+    assert(id == pop._.id)
+    for _, a in ipairs(plan.L.sum_list) do rt:pop_mark_sum(id, a.index) end
+    for _, g in ipairs(pop._.A.gops or {}) do rt:pop_add_gop(id, g.op, plan.L.by_name[g.var].index) end
+    if plan.ctx.refractory then rt:pop_enable_refractory(id) end
+  end
+  if pb then pb.instantiate(net, rt, plans, proj_plans) end
+  rt:bind(module)
+  return rt
+end
+
+function M.compile(net, a)
+  local visible = constants.visible(net)
+  local const_index = {}
+  for k, c in ipairs(visible) do const_index[c.name] = k - 1 end
+  local plans = {}
+  for i, pop in ipairs(net._.pops) do plans[i] = plan_population(net, pop, const_index) end
+  -- projections (annarchy.projection_build): their plans, kernels and runtime objects
+  local pb = #net._.projs > 0 and require("annarchy.projection_build") or nil
+  local proj_plans = pb and pb.plan(net, plans, const_index) or nil
+  local extra = pb and pb.source(net, plans, proj_plans) or nil
+  local source = kernels.source(core.kernel_header(), plans, net._.config.dtype, extra)
+  local flags = a.compiler_flags
+  if flags ~= nil and type(flags) ~= "string" then fail("Network:compile: compiler_flags must be a string") end
+  local compiler = a.compiler or "cc"
+  if compiler ~= "cc" and compiler ~= "tcc" and compiler ~= "gcc" then
+    fail("Network:compile: compiler must be \"cc\" or \"tcc\", got %s", util.show(compiler))
+  end
+  local module, from_cache = core.compile(source, {
+    compiler = compiler, flags = flags, directory = a.directory,
+    label = ("network %d"):format(net._.id), verbose = net._.config.verbose,
+  })
+  local rt = instantiate(net, plans, module, visible, pb, proj_plans)
+  -- every stage succeeded: the network becomes compiled
+  net._.rt = rt
+  net._.module = module
+  net._.source = source
+  net._.from_cache = from_cache
+  rt:step_count(net._.step)
+  for i, pop in ipairs(net._.pops) do
+    pop._.layout = plans[i].L
+    pop._.layout_refractory = plans[i].ctx.refractory
+    push_initial(net, pop)
+    if not pop._.enabled then rt:pop_enabled(pop._.id, false) end
+    if plans[i].ctx.refractory then push_refractory(net, pop) end
+    if pop._.rate_window then M.apply_rate_window(net, pop) end
+  end
+  if pb then pb.after_compile(net, proj_plans) end
+  local monitor = require("annarchy.monitor")
+  for _, m in ipairs(net._.mons) do monitor.instantiate(m) end
+  if not a.silent and os.getenv("ANNLUA_VERBOSE") then
+    io.stderr:write(("annlua: network %d ready (%s)\n"):format(net._.id,
+      from_cache and "kernels from the cache" or "kernels compiled"))
+  end
+end
+
+function M.reset_population(net, pop, attributes)
+  if not net._.rt then return end
+  if attributes ~= nil then
+    if type(attributes) == "string" then attributes = {attributes} end
+    for _, name in ipairs(attributes) do require("annarchy.population").attribute(pop, name) end
+  end
+  push_initial(net, pop, attributes)
+  net._.rt:pop_clear(pop._.id)
+end
+
+function M.reset(net, a)
+  if not net._.rt then
+    net._.step = 0
+    return
+  end
+  if a.populations ~= false then
+    for _, pop in ipairs(net._.pops) do M.reset_population(net, pop) end
+  end
+  if #net._.projs > 0 and (a.projections or a.synapses) then
+    require("annarchy.projection_build").reset(net, a)
+  end
+  if a.monitors ~= false then
+    for _, m in ipairs(net._.mons) do m:reset() end
+  end
+  net._.rt:step_count(0)
+end
+
+function M.set_refractory(net, pop, v)
+  if pop._.A.kind ~= "spike" then
+    io.stderr:write(("WARNING: population %q is rate-coded: refractory has no effect\n"):format(pop._.name))
+    return
+  end
+  if type(pop._.A.refractory) == "table" then
+    io.stderr:write(("WARNING: population %q: the refractory period is the attribute '%s'; "
+      .. "change that attribute instead\n"):format(pop._.name, pop._.A.refractory.name))
+    return
+  end
+  if net._.rt then
+    if not pop._.layout_refractory then
+      fail("population %q: the refractory period must be set before compile when the neuron "
+        .. "has none", pop._.name)
+    end
+    net._.rt:pop_refractory(pop._.id, refractory_steps(net, pop, v))
+  else
+    refractory_steps(net, pop, v)   -- checks the value now
+    pop._.refractory = v
+  end
+end
+
+function M.memory_footprint(net)
+  local out = {}
+  for _, pop in ipairs(net._.pops) do
+    local bytes = 0
+    if pop._.layout then
+      for _, a in ipairs(pop._.layout.attrs) do
+        local size = a.type == "int" and 4 or a.type == "bool" and 1 or
+          (net._.config.dtype == "float32" and 4 or 8)
+        bytes = bytes + size * (a.is_local and pop._.size or 1)
+      end
+    end
+    out[pop._.name] = bytes
+  end
+  for _, m in ipairs(net._.mons) do
+    out[m.name] = m._.rt and m._.rt:bytes() or 0
+  end
+  return out
+end
+
+return M

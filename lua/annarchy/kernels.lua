@@ -1,0 +1,245 @@
+--- The kernel assembler: turns the analysed models of a network's populations (and, later,
+-- projections) into one C source, and decides the runtime layout of their attributes.
+--
+-- The source starts with the kernel ABI header (src/kernel/*.h, embedded in the core) and
+-- the equation prelude, then one set of functions per object:
+--   annk_pop<id>_update(annk_pop *p, const annk_ctx *c)   globals, then locals
+--   annk_pop<id>_spike(annk_pop *p, const annk_ctx *c)    spike test, reset, refractoriness
+--   annk_pop<id>_stop(annk_pop *p, const annk_ctx *c)     the stop condition, if any
+-- Values never appear in the source (DESIGN rule 1): attributes, constants and the seed are
+-- read from the structures of src/kernel/00_abi.h.
+local cgen = require("annarchy.compiler.cgen")
+
+local M = {}
+
+local TYPE_CODE = {f64 = 0, f32 = 1, int = 2, bool = 3}
+
+--- The C type and runtime type code of an attribute type under a dtype.
+function M.attr_type(t, dtype)
+  if t == "int" then return "int32_t", TYPE_CODE.int end
+  if t == "bool" then return "uint8_t", TYPE_CODE.bool end
+  if dtype == "float32" then return "float", TYPE_CODE.f32 end
+  return "double", TYPE_CODE.f64
+end
+
+--- Decides the attribute layout of a population: the model's attributes in declaration
+-- order, then one weighted-sum array per target (rate-coded) or one conductance per extra
+-- target (spiking), then nothing else (random draws live in registers).
+-- @param A the analysed neuron
+-- @param targets every target of the projections reaching the population
+-- @param dtype "float64" or "float32"
+function M.population_layout(A, targets, dtype)
+  local L = {attrs = {}, by_name = {}, sums = {}, sum_list = {}, dtype = dtype}
+  local function add(name, t, is_local, role)
+    local ctype, code = M.attr_type(t, dtype)
+    local a = {name = name, type = t, ctype = ctype, code = code, is_local = is_local,
+               role = role, index = #L.attrs}
+    L.attrs[#L.attrs + 1] = a
+    L.by_name[name] = a
+    return a
+  end
+  for _, a in ipairs(A.attributes) do
+    add(a.name, a.type, a.locality ~= "global", a.role)
+  end
+  local all = {}
+  for _, t in ipairs(A.targets or {}) do all[#all + 1] = t end
+  for _, t in ipairs(targets or {}) do all[#all + 1] = t end
+  for _, t in ipairs(all) do
+    if A.kind == "rate" then
+      if not L.sums[t] then
+        L.sums[t] = add("_sum_" .. t, "float", true, "sum")
+        L.sum_list[#L.sum_list + 1] = L.sums[t]
+      end
+    elseif not L.by_name["g_" .. t] then
+      add("g_" .. t, "float", true, "variable")
+    end
+  end
+  return L
+end
+
+local function num(x)
+  local s = ("%.17g"):format(x)
+  if not s:find("[%.eEn]") then s = s .. ".0" end
+  return s
+end
+M.num = num
+
+--- The C call drawing one value of a random variable of an equation.
+local RAND_FN = {
+  Uniform = "annk_uniform_ab", DiscreteUniform = "annk_discrete_uniform", Normal = "annk_normal",
+  LogNormal = "annk_lognormal", Exponential = "annk_exponential", Gamma = "annk_gamma",
+  Binomial = "annk_binomial",
+}
+
+local function rand_decl(rv, k, elem, opts)
+  local args = {}
+  for i, a in ipairs(rv.args) do args[i] = cgen.expr(a, opts) end
+  args[#args + 1] = "c->seed"
+  args[#args + 1] = "p->stream"
+  args[#args + 1] = elem
+  args[#args + 1] = "(uint64_t)c->step"
+  args[#args + 1] = tostring(k)
+  return ("const double _%s = %s(%s);"):format(rv.name, RAND_FN[rv.dist], table.concat(args, ", "))
+end
+
+--- The resolver of a population's kernels: how each reference prints in C.
+local function pop_resolver(A, L, ctx)
+  return function(ref)
+    local k = ref.kind
+    if k == "attr" then
+      local a = L.by_name[ref.name]
+      assert(a, "no attribute " .. tostring(ref.name))
+      return a.is_local and ("a%d[i]"):format(a.index) or ("a%d[0]"):format(a.index)
+    elseif k == "sum" then
+      local a = L.sums[ref.target]
+      return a and ("a%d[i]"):format(a.index) or "0.0"
+    elseif k == "sum_all" then
+      if #L.sum_list == 0 then return "0.0" end
+      local parts = {}
+      for i, a in ipairs(L.sum_list) do parts[i] = ("a%d[i]"):format(a.index) end
+      return "(" .. table.concat(parts, " + ") .. ")"
+    elseif k == "gop" then
+      return ("p->gop[%d]"):format(ctx.gop_index[ref.name])
+    elseif k == "rand" then
+      return "_" .. ref.name
+    elseif k == "const" then
+      return ("c->cst[%d]"):format(ctx.const_index[ref.name])
+    elseif k == "t" then
+      return "_t"
+    elseif k == "dt" then
+      return "_dt"
+    elseif k == "t_last" then
+      return "((double)p->last_spike[i] * _dt)"
+    elseif k == "func" then
+      return "_uf_" .. ref.name
+    end
+    error("annarchy: internal error: a neuron kernel cannot resolve '" .. tostring(k) .. "'")
+  end
+end
+
+local function pointer_decls(L)
+  local out = {}
+  for _, a in ipairs(L.attrs) do
+    out[#out + 1] = ("    %s *restrict a%d = (%s *)p->attr[%d];"):format(a.ctype, a.index, a.ctype, a.index)
+  end
+  return table.concat(out, "\n")
+end
+
+local function indent(code, pad)
+  if code == nil or code == "" then return "" end
+  return (code:gsub("([^\n]*)\n?", function(line)
+    if line == "" then return "" end
+    return pad .. line .. "\n"
+  end))
+end
+
+--- The C functions of one population.
+-- @param id the population's 0-based id
+-- @param A the analysed neuron
+-- @param L its layout
+-- @param ctx {gop_index = name -> index, const_index = name -> index, dtype, refractory = bool,
+--             stop = analysed stop condition or nil}
+function M.population(id, A, L, ctx)
+  local R = pop_resolver(A, L, ctx)
+  local opts = {R = R, dtype = ctx.dtype, masked = false}
+  local mopts = {R = R, dtype = ctx.dtype, masked = ctx.refractory}
+  local decls = pointer_decls(L)
+  local head = ("    const int32_t n = p->size;\n    const double _t = c->t, _dt = c->dt;\n%s\n"
+    .. "    (void)n; (void)_t; (void)_dt;\n"):format(decls)
+  local out = {}
+  local function emit(s) out[#out + 1] = s end
+
+  -- update: random draws, globals, then locals with the refractory mask
+  local grand, lrand = {}, {}
+  for k, rv in ipairs(A.randoms or {}) do
+    if rv.locality == "global" then
+      grand[#grand + 1] = "    " .. rand_decl(rv, k, "(uint64_t)n", opts)
+    else
+      lrand[#lrand + 1] = "        " .. rand_decl(rv, k, "(uint64_t)i", opts)
+    end
+  end
+  emit(("void annk_pop%d_update(annk_pop *p, const annk_ctx *c)\n{\n"):format(id))
+  emit(head)
+  emit("    {\n        const int32_t i = 0; (void)i;\n")
+  emit(table.concat(grand, "\n"))
+  emit("\n")
+  emit(indent(cgen.update(A, "global", opts), "        "))
+  emit("    }\n")
+  local body = cgen.update(A, "local", mopts)
+  if body and body:find("%S") or #lrand > 0 then
+    emit("    for (int32_t i = 0; i < n; i++) {\n")
+    if ctx.refractory then
+      emit("        const int _act = p->refr_left[i] == 0; (void)_act;\n")
+    end
+    emit(table.concat(lrand, "\n"))
+    emit("\n")
+    emit(indent(body, "        "))
+    emit("    }\n")
+  end
+  emit("}\n\n")
+
+  if A.kind == "spike" then
+    emit(("void annk_pop%d_spike(annk_pop *p, const annk_ctx *c)\n{\n"):format(id))
+    emit(head)
+    emit("    int32_t ns = 0;\n    for (int32_t i = 0; i < n; i++) {\n")
+    if ctx.refractory then
+      emit("        if (p->refr_left[i] > 0) { p->refr_left[i]--; continue; }\n")
+    end
+    emit(("        if (%s) {\n"):format(cgen.spike(A, opts)))
+    emit(indent(cgen.reset(A, opts), "            "))
+    emit("            p->spiked[ns++] = i;\n            p->last_spike[i] = c->step;\n")
+    if ctx.refractory then
+      if type(A.refractory) == "table" then
+        -- a parameter or variable holding the period in ms, read at spike time
+        emit(("            p->refr_left[i] = (int32_t)floor(%s / _dt + 1e-9);\n"):format(
+          R{kind = "attr", name = A.refractory.name}))
+      else
+        emit("            p->refr_left[i] = p->refr_steps[i];\n")
+      end
+    end
+    emit("        }\n    }\n    p->nspiked = ns;\n}\n\n")
+  end
+
+  if ctx.stop then
+    emit(("int annk_pop%d_stop(annk_pop *p, const annk_ctx *c)\n{\n"):format(id))
+    emit(head)
+    if ctx.stop.spiked then
+      emit(ctx.stop.all and "    return p->nspiked == n;\n" or "    return p->nspiked > 0;\n")
+    else
+      local cond = cgen.condition(ctx.stop.ast, opts)
+      emit("    for (int32_t i = 0; i < n; i++) {\n")
+      if ctx.stop.all then
+        emit(("        if (!(%s)) return 0;\n    }\n    return 1;\n"):format(cond))
+      else
+        emit(("        if (%s) return 1;\n    }\n    return 0;\n"):format(cond))
+      end
+    end
+    emit("}\n\n")
+  end
+  return table.concat(out)
+end
+
+--- The whole kernel source of a network.
+-- @param header the ABI header text (core.kernel_header())
+-- @param parts list of {id, A, L, ctx} for populations
+-- @param dtype "float64" or "float32"
+-- @param extra the projections' kernels (C text), or nil
+function M.source(header, pops, dtype, extra)
+  local out = {header, "\n", cgen.prelude(dtype), "\n"}
+  local seen = {}
+  for _, p in ipairs(pops) do
+    local fns = cgen.functions(p.A, {R = pop_resolver(p.A, p.L, p.ctx), dtype = dtype})
+    if fns and fns ~= "" and not seen[fns] then
+      seen[fns] = true
+      out[#out + 1] = fns
+      out[#out + 1] = "\n"
+    end
+  end
+  for _, p in ipairs(pops) do
+    out[#out + 1] = M.population(p.id, p.A, p.L, p.ctx)
+  end
+  out[#out + 1] = extra
+  return table.concat(out)
+end
+
+return M

@@ -1,0 +1,396 @@
+--- Network: the container of populations, projections and monitors; compiling and running
+-- (reference §7; API.md "Network").
+local core = require("annarchy.core")
+local args = require("annarchy.args")
+local util = require("annarchy.util")
+local random = require("annarchy.random")
+local population = require("annarchy.population")
+local monitor = require("annarchy.monitor")
+local build = require("annarchy.build")
+local callbacks = require("annarchy.callbacks")
+
+local fail = util.fail
+local M = {}
+
+local Network = {}
+M.Network = Network
+
+-- Host-side draws (initial values, connectors) use streams above this, kernels below.
+local HOST_STREAM = 0x40000000
+
+local CONFIG_KEYS = {
+  method = "string", dtype = "string", seed = "number", structural_plasticity = "boolean",
+  num_threads = "number", verbose = "boolean", suppress_warnings = "boolean",
+}
+local DEFAULT_CONFIG = {method = "explicit", dtype = "float64", structural_plasticity = false,
+                        num_threads = 1}
+
+local network_count = 0          -- net.id: 1 for the first network of the process
+local notes_given = {}           -- one-time notes (threads arrive with the performance work)
+
+local function entropy_seed()
+  if core.entropy_seed then return core.entropy_seed() end
+  return (os.time() * 1000003 + math.floor(os.clock() * 1e6)) % 2147483647
+end
+
+--- ann.Network{dt = 1.0, seed = nil}
+function M.new(...)
+  local a = args.parse("ann.Network", {"dt", "seed"}, select("#", ...), ...)
+  local dt = a.dt or 1.0
+  if type(dt) ~= "number" or dt <= 0 then fail("ann.Network: dt must be a positive number of ms") end
+  if a.seed ~= nil and not util.is_integer(a.seed) then
+    fail("ann.Network: the seed must be an integer")
+  end
+  network_count = network_count + 1
+  local self = setmetatable({}, Network)
+  local config = {}
+  for k, v in pairs(DEFAULT_CONFIG) do config[k] = v end
+  rawset(self, "_", {
+    id = network_count, dt = dt, seed = a.seed or entropy_seed(), config = config,
+    pops = {}, pop_by_name = {}, projs = {}, proj_by_name = {}, mons = {}, mon_by_name = {},
+    constants = {}, constant_list = {}, functions = {}, draws = 0, step = 0,
+    callbacks = callbacks.new(), callbacks_enabled = true, rt = nil,
+  })
+  return self
+end
+
+local fields = {}
+local methods = {}
+
+function fields.dt(n) return n._.dt end
+function fields.seed(n) return n._.seed end
+function fields.id(n) return n._.id end
+function fields.compiled(n) return n._.rt ~= nil end
+function fields.current_step(n)
+  if n._.rt then return n._.rt:step_count() end
+  return n._.step
+end
+function fields.time(n) return fields.current_step(n) * n._.dt end
+
+--- Draws n values of a distribution from the network's seed (a fresh stream per draw, in
+-- script order), or from the distribution's own seed when it has one.
+function methods._draw(n, dist, count)
+  n._.draws = n._.draws + 1
+  return random.sample(dist, n._.seed, HOST_STREAM + n._.draws, count)
+end
+
+function methods.config(n, t)
+  if type(t) ~= "table" or getmetatable(t) ~= nil then
+    fail("Network:config takes a table of settings")
+  end
+  for k, v in pairs(t) do
+    if k == "precision" then fail("Network:config: 'precision' was replaced by 'dtype'") end
+    local want = CONFIG_KEYS[k]
+    if not want then fail("Network:config: unknown key '%s'", tostring(k)) end
+    if type(v) ~= want then fail("Network:config: '%s' must be a %s", k, want) end
+  end
+  if n._.rt and (t.seed or t.dtype or t.method) then
+    fail("Network:config: the network is already compiled")
+  end
+  if t.dtype and t.dtype ~= "float64" and t.dtype ~= "float32" then
+    fail("Network:config: dtype must be \"float64\" or \"float32\"")
+  end
+  for k, v in pairs(t) do
+    if k == "seed" then n._.seed = v else n._.config[k] = v end
+  end
+  if t.num_threads and t.num_threads > 1 and not notes_given.threads then
+    notes_given.threads = true
+    io.stderr:write("annlua: note: num_threads is accepted; kernels run on one thread until "
+      .. "the multi-thread back end lands\n")
+  end
+end
+
+--- The analysis environment for models used in this network.
+function methods._env(n, extra)
+  local consts = {}
+  for name in pairs(n._.constants) do consts[name] = true end
+  for name in pairs(require("annarchy.constants").global_names()) do consts[name] = true end
+  local env = {network_name = ("network %d"):format(n._.id), constants = consts,
+               functions = require("annarchy.functions").registry(), method = n._.config.method,
+               dtype = n._.config.dtype}
+  for k, v in pairs(extra or {}) do env[k] = v end
+  return env
+end
+
+local function check_not_compiled(n, what)
+  if n._.rt then fail("you cannot add a %s after the network has been compiled", what) end
+end
+
+function methods.create(n, ...)
+  check_not_compiled(n, "population")
+  local first = ...
+  if type(first) == "table" and getmetatable(first) and first.__special_population then
+    return first:_create(n)
+  end
+  local a = args.parse("Network:create", {"geometry", "neuron", "name", "stop_condition", "population"},
+    select("#", ...), ...)
+  if a.population then return a.population:_create(n) end
+  if a.geometry == nil then
+    fail("Network:create(): either 'geometry' or 'population' must be provided")
+  end
+  local geometry = population.geometry(a.geometry, "Network:create()")
+  local model = require("annarchy.model")
+  if not model.is_neuron(a.neuron) then
+    fail("Network:create(): the second argument must be a neuron model (ann.Neuron{...}), got %s",
+      type(a.neuron))
+  end
+  local A = require("annarchy.compiler.analyse").neuron(a.neuron, methods._env(n))
+  local id = #n._.pops
+  local name = a.name
+  if name == nil or tostring(name):match("^pop%d+$") then name = "pop" .. id end
+  if n._.pop_by_name[name] then fail("Network:create(): a population is already named %q", name) end
+  local stop
+  if a.stop_condition ~= nil then
+    stop = require("annarchy.compiler.analyse").stop_condition(a.stop_condition, A)
+  end
+  local pop = population.new(n, id, geometry, a.neuron, A, name, stop)
+  n._.pops[#n._.pops + 1] = pop
+  n._.pop_by_name[name] = pop
+  return pop
+end
+
+function methods.connect(n, ...)
+  check_not_compiled(n, "projection")
+  return require("annarchy.projection").connect(n, select("#", ...), ...)
+end
+
+function methods.enable_learning(n, projections, opts)
+  for _, p in ipairs(projections or n._.projs) do p:enable_learning(opts) end
+end
+
+function methods.disable_learning(n, projections)
+  for _, p in ipairs(projections or n._.projs) do p:disable_learning() end
+end
+
+function methods.monitor(n, ...)
+  local a = args.parse("Network:monitor", {"obj", "variables", "period", "period_offset", "start", "name"},
+    select("#", ...), ...)
+  local m = monitor.new(n, a)
+  n._.mons[#n._.mons + 1] = m
+  n._.mon_by_name[m.name] = m
+  return m
+end
+
+function methods.constant(n, name, value)
+  local c = require("annarchy.constants").new(name, value, n)
+  n._.constants[name] = c
+  n._.constant_list[#n._.constant_list + 1] = c
+  return c
+end
+
+function methods.compile(n, ...)
+  local a = args.parse("Network:compile", {"directory", "clean", "compiler", "compiler_flags", "silent"},
+    select("#", ...), ...)
+  if n._.rt then
+    if not a.silent then io.stdout:write("annarchy: the network is already compiled\n") end
+    return
+  end
+  build.compile(n, a)
+end
+
+local function check_compiled(n, what)
+  if not n._.rt then fail("%s: the network is not compiled yet", what) end
+end
+
+--- Runs nsteps in C, warning first when monitors would need too much memory.
+local function run_steps(n, nsteps, mode, pops)
+  monitor.check_memory(n, nsteps)
+  local done, err = n._.rt:run(nsteps, mode, pops)
+  if err then
+    if err == "interrupted" then
+      fail("simulation interrupted at t = %g ms (step %d); the network is valid",
+        fields.time(n), fields.current_step(n))
+    end
+    fail("%s", err)
+  end
+  return done
+end
+
+function methods.simulate(n, ...)
+  local a = args.parse("Network:simulate", {"duration", "measure_time"}, select("#", ...), ...)
+  check_compiled(n, "simulate()")
+  if type(a.duration) ~= "number" or a.duration < 0 then
+    fail("simulate(): the duration must be a non-negative number of ms")
+  end
+  local nsteps = util.steps_ceil(a.duration, n._.dt)
+  local t0 = os.clock()
+  if n._.callbacks_enabled and n._.callbacks:count() > 0 then
+    n._.callbacks:run(n, nsteps, function(k) run_steps(n, k, "none") end)
+  else
+    run_steps(n, nsteps, "none")
+  end
+  if a.measure_time then
+    io.stdout:write(("Simulating %g ms took %.3f s.\n"):format(nsteps * n._.dt, os.clock() - t0))
+  end
+end
+
+function methods.step(n)
+  check_compiled(n, "step()")
+  run_steps(n, 1, "none")
+end
+
+function methods.simulate_until(n, ...)
+  local a = args.parse("Network:simulate_until", {"max_duration", "populations", "operator", "measure_time"},
+    select("#", ...), ...)
+  check_compiled(n, "simulate_until()")
+  local pops = a.populations
+  if population.is_population(pops) then pops = {pops} end
+  if type(pops) ~= "table" or #pops == 0 then
+    fail("simulate_until(): give a population or a list of populations with stop conditions")
+  end
+  local ids = {}
+  for i, p in ipairs(pops) do
+    if not population.is_population(p) then fail("simulate_until(): item %d is not a population", i) end
+    if not p._.stop_condition then
+      fail("simulate_until(): population %q has no stop condition", p._.name)
+    end
+    ids[i] = p._.id
+  end
+  local op = a.operator or "and"
+  if op ~= "and" and op ~= "or" then fail("simulate_until(): operator must be \"and\" or \"or\"") end
+  local done = run_steps(n, util.steps_ceil(a.max_duration, n._.dt), op, ids)
+  return done * n._.dt
+end
+
+function methods.reset(n, opts)
+  opts = opts or {}
+  if type(opts) ~= "table" then fail("Network:reset takes a table of options") end
+  local a = args.parse("Network:reset", {"populations", "projections", "synapses", "monitors"}, 1, opts)
+  build.reset(n, a)
+end
+
+function methods._reset_population(n, p, attributes)
+  build.reset_population(n, p, attributes)
+end
+
+function methods._clear_population(n, p)
+  n._.rt:pop_clear(p._.id)
+end
+
+function methods._set_refractory(n, p, v)
+  build.set_refractory(n, p, v)
+end
+
+function methods._apply_rate_window(n, p)
+  build.apply_rate_window(n, p)
+end
+
+-- ---- look-ups --------------------------------------------------------------------------------
+
+local function lookup(tbl, name, what)
+  local obj = tbl[name]
+  if not obj then fail("the network has no %s named %q", what, tostring(name)) end
+  return obj
+end
+
+function methods.get_population(n, name) return lookup(n._.pop_by_name, name, "population") end
+function methods.get_projection(n, name) return lookup(n._.proj_by_name, name, "projection") end
+function methods.get_monitor(n, name) return lookup(n._.mon_by_name, name, "monitor") end
+function methods.get_constant(n, name) return lookup(n._.constants, name, "constant") end
+function methods.get_populations(n) return util.copy_list(n._.pops) end
+function methods.get_projections(n) return util.copy_list(n._.projs) end
+function methods.get_monitors(n) return util.copy_list(n._.mons) end
+
+-- ---- callbacks -------------------------------------------------------------------------------
+
+function methods.every(n, ...)
+  local a = args.parse("Network:every", {"period", "fn", "offset", "wait"}, select("#", ...), ...)
+  if type(a.fn) ~= "function" then fail("Network:every(period, fn): fn must be a function") end
+  if type(a.period) ~= "number" or a.period <= 0 then
+    fail("Network:every: the period must be a positive number of ms")
+  end
+  n._.callbacks:add(a.period, a.fn, a.offset or 0, a.wait or 0, n._.dt)
+end
+function methods.callbacks_enabled(n) return n._.callbacks_enabled end
+function methods.disable_callbacks(n) n._.callbacks_enabled = false end
+function methods.enable_callbacks(n) n._.callbacks_enabled = true end
+function methods.clear_all_callbacks(n) n._.callbacks:clear() end
+
+function methods.memory_footprint(n)
+  return build.memory_footprint(n)
+end
+
+Network.__index = function(n, k)
+  local f = fields[k]
+  if f then return f(n) end
+  local m = methods[k]
+  if m then return m end
+  if k == "_" then return nil end
+  local cls = rawget(getmetatable(n), "__class_methods")
+  if cls and cls[k] then return cls[k] end
+  fail("Network has no field or method '%s'", tostring(k))
+end
+
+Network.__newindex = function(n, k, v)
+  if k == "time" or k == "current_step" then
+    local step = k == "time" and util.round(v / n._.dt) or v
+    if not util.is_integer(step) then fail("Network.%s must be a number", k) end
+    if n._.rt then n._.rt:step_count(step) else n._.step = step end
+    return
+  end
+  if k == "dt" or k == "seed" or fields[k] then
+    fail("Network.%s is read-only%s", k, k == "seed" and " (use net:config{seed = s} before compile)" or "")
+  end
+  if methods[k] then fail("Network.%s is a method", k) end
+  rawset(n, k, v)   -- user fields on a network (as on a Python object)
+end
+
+Network.__tostring = function(n)
+  return ("Network %d (dt = %g ms, %d populations, %d projections)"):format(n._.id, n._.dt,
+    #n._.pops, #n._.projs)
+end
+
+-- ---- network classes ---------------------------------------------------------------------
+--- ann.Network is callable (a plain network) and has :extend(build), the Lua form of a
+-- Network subclass: `local Pulse = ann.Network:extend(function(net, args) ... end)`, then
+-- `Pulse{dt = 0.1, seed = 1, w_exc = 0.4}` builds a network and calls build(net, args) with
+-- the arguments other than dt and seed.
+local Class = {}
+Class.__index = Class
+
+local function instantiate_class(cls, t)
+  t = t or {}
+  if type(t) ~= "table" or getmetatable(t) ~= nil then
+    fail("a network class takes one table of arguments")
+  end
+  local net = M.new{dt = t.dt, seed = t.seed}
+  local rest = {}
+  for k, v in pairs(t) do if k ~= "dt" and k ~= "seed" then rest[k] = v end end
+  net._.class = cls
+  net._.init_args = rest
+  cls.build(net, rest)
+  return net
+end
+
+Class.__call = instantiate_class
+
+local Base = setmetatable({}, {
+  __call = function(_, ...) return M.new(...) end,
+  __index = {
+    extend = function(_, build)
+      if type(build) ~= "function" then fail("ann.Network:extend(build): build must be a function") end
+      return setmetatable({build = build}, Class)
+    end,
+  },
+})
+M.class = Base
+
+--- net:copy{...}: a new network of the same class, built with these arguments (dt and seed
+-- default to this network's); it is compiled from the same kernels (a cache hit).
+function methods.copy(n, t)
+  local cls = n._.class
+  if not cls then
+    fail("Network:copy(): only networks built by a class (ann.Network:extend) can be copied")
+  end
+  if not n._.rt then fail("Network:copy(): the copied network should be compiled first") end
+  t = t or {}
+  local a = {}
+  for k, v in pairs(n._.init_args) do a[k] = v end
+  for k, v in pairs(t) do a[k] = v end
+  if a.dt == nil then a.dt = n._.dt end
+  local net = instantiate_class(cls, a)
+  net:compile{silent = true}
+  return net
+end
+
+return M

@@ -39,7 +39,11 @@ function M.literal(v, dtype)
   if v ~= v then return "NAN" end
   if v == math.huge then return "INFINITY" end
   if v == -math.huge then return "(-INFINITY)" end
-  local s = string.format("%.17g", v)
+  local s
+  for digits = 15, 17 do
+    s = string.format("%." .. digits .. "g", v)
+    if tonumber(s) == v then break end
+  end
   if not s:find("[%.eEn]") then s = s .. ".0" end
   if f32 then s = s .. "f" end
   return s

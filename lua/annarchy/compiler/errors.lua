@@ -97,14 +97,16 @@ function M.suggest(name, candidates)
   table.sort(list)
   local best, bestd = nil, math.huge
   local limit = 2
-  if #name <= 3 then limit = 1 end
+  if #name <= 4 then limit = 1 end
+  if #name <= 2 then limit = 0 end
   for _, c in ipairs(list) do
     if type(c) == "string" and c ~= name then
       local d = distance(name:lower(), c:lower())
+      if d == 0 then d = 0.5 end
       if d < bestd then best, bestd = c, d end
     end
   end
-  if best and bestd <= limit then return best end
+  if best and (bestd <= limit or bestd == 0.5) then return best end
   return nil
 end
 

@@ -246,12 +246,12 @@ local function block_ir(it, opts, locality, out)
       local step = {op = "-", a = S.num(1), b = {op = "call", name = "exp", fname = "exp", builtin = true,
         args = {S.neg(S.div(dt_node(), eq.tau))}}}
       body[#body + 1] = {op = "let", name = tname("d", eq),
-        expr = {op = "*", a = step, b = {op = "-", a = eq.A, b = xnode(eq)}}}
+        expr = {op = "*", a = step, b = S.sub(eq.A, xnode(eq))}}
     elseif m == "semiimplicit" then
       local r = S.div(dt_node(), eq.tau)
       local fac = {op = "/", a = r, b = {op = "+", a = r, b = S.num(1)}}
       body[#body + 1] = {op = "let", name = tname("d", eq),
-        expr = {op = "*", a = fac, b = {op = "-", a = eq.A, b = xnode(eq)}}}
+        expr = {op = "*", a = fac, b = S.sub(eq.A, xnode(eq))}}
     end
   end
   for _, eq in ipairs(it.eqs) do

@@ -227,8 +227,9 @@ local function resolve_gop(n, S)
     if side then raise(S, a.pos, "pre./post. can not be used in a neuron") end
     local e = S.attr and S.attr[vname]
     if not e or e.locality ~= "local" then
-      raise(S, a.pos, "there is no local attribute " .. vname .. errors.hint(vname,
-        candidates(S)))
+      local locals = {}
+      for k, x in pairs(S.attr or {}) do if x.locality == "local" then locals[#locals + 1] = k end end
+      raise(S, a.pos, "there is no local attribute " .. vname .. errors.hint(vname, locals))
     end
   elseif S.object == "synapse" then
     if not side then

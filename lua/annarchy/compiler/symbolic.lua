@@ -75,7 +75,7 @@ end
 local function copy_num_type(v) return {op = "num", value = v} end
 
 function M.neg(a)
-  if a.op == "num" then return copy_num_type(-a.value) end
+  if a.op == "num" then return copy_num_type(a.value == 0 and 0.0 or -a.value) end
   if a.op == "neg" then return a.a end
   if a.op == "-" then return {op = "-", a = a.b, b = a.a} end
   return {op = "neg", a = a}

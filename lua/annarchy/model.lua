@@ -31,6 +31,22 @@ function M.is_distribution(x)
   return okk and type(kind) == "string" and DIST_KINDS[kind] == true
 end
 
+--- Reads a field of a value whose __index may raise (distributions, Arrays): nil then.
+function M.field(v, k)
+  if type(v) ~= "table" then return nil end
+  local r = rawget(v, k)
+  if r ~= nil then return r end
+  local ok, x = pcall(function() return v[k] end)
+  if ok then return x end
+  return nil
+end
+
+--- True if v is a constant object (a value with a numeric `value` field, not a distribution).
+function M.is_constant(v)
+  return type(v) == "table" and getmetatable(v) ~= nil and not M.is_distribution(v) and
+    type(M.field(v, "value")) == "number"
+end
+
 local function fail(object, name, msg)
   local ctx = nil
   if object then ctx = {object = object, model = name or "?"} end
@@ -102,8 +118,7 @@ local function check_parameters(object, name, p)
     end
     local tv = type(v)
     if not (tv == "number" or tv == "boolean" or getmetatable(v) == ParameterMT or
-        M.is_distribution(v) or (type(v) == "table" and getmetatable(v) ~= nil and
-        type(rawget(v, "value") or v.value) == "number")) then
+        M.is_distribution(v) or M.is_constant(v)) then
       fail(object, name, "parameter " .. k .. ": the value must be a number, a boolean, " ..
         "ann.Parameter(...) or a distribution (got " .. tv .. ")")
     end
@@ -281,7 +296,7 @@ function M.Parameter(value, opts)
   local t = args2("Parameter", value, opts, "value", {"locality", "type"})
   local v = t.value
   if not (type(v) == "number" or type(v) == "boolean" or M.is_distribution(v) or
-      (type(v) == "table" and getmetatable(v) ~= nil and type(v.value) == "number")) then
+      M.is_constant(v)) then
     error("annarchy: Parameter: the value must be a number, a boolean, a constant or a " ..
       "distribution (got " .. type(v) .. ")", 0)
   end

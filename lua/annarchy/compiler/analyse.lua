@@ -259,8 +259,7 @@ local function default_locality(A, given, name, ctx, pos)
 end
 
 local function is_constant_object(v)
-  return type(v) == "table" and getmetatable(v) ~= nil and not model.is_distribution(v) and
-    type(v.value) == "number"
+  return model.is_constant(v)
 end
 
 local function parameters_from_table(A, env, p, defaults)
@@ -280,7 +279,7 @@ local function parameters_from_table(A, env, p, defaults)
       e.type = "bool"
     end
     if is_constant_object(v) then
-      e.init = v.value
+      e.init = model.field(v, "value")
     else
       e.init = v
     end
@@ -329,7 +328,7 @@ local function parameters_from_string(A, env, text, defaults)
       end
     else
       value = e.init
-      if type(value) == "table" and value.name then
+      if type(value) == "table" and getmetatable(value) == nil and value.name then
         raise(sctx, e.init_pos, "the initial value of a parameter must be a number or a boolean")
       end
       if value == nil then value = 0.0 end
@@ -515,7 +514,7 @@ end
 local function resolve_inits(A, env)
   for _, e in ipairs(A.attributes) do
     local v = e.init
-    if type(v) == "table" and v.name and getmetatable(v) == nil and not v.dist then
+    if type(v) == "table" and getmetatable(v) == nil and v.name and not v.dist then
       local ctx = e.ctx or {object = A.object, model = A.name}
       local target = A.attr[v.name]
       if target and target.role == "parameter" then

@@ -41,12 +41,10 @@ for _, name in ipairs{"Uniform", "DiscreteUniform", "Normal", "LogNormal", "Expo
 end
 
 -- Spike statistics on spike tables ---------------------------------------------------------------
-local stats_ok, spikestats = pcall(require, "annarchy.spikestats")
-if stats_ok then
-  for _, name in ipairs{"raster_plot", "histogram", "inter_spike_interval",
-                        "coefficient_of_variation", "mean_fr", "smoothed_rate", "population_rate"} do
-    ann[name] = spikestats[name]
-  end
+local spikestats = require("annarchy.spikestats")
+for _, name in ipairs{"raster_plot", "histogram", "inter_spike_interval",
+                      "coefficient_of_variation", "mean_fr", "smoothed_rate", "population_rate"} do
+  ann[name] = spikestats[name]
 end
 
 -- The old global API on one hidden network ----------------------------------------------------------

@@ -73,7 +73,7 @@ local RAND_FN = {
 
 local function rand_decl(rv, k, elem, opts)
   local args = {}
-  for i, a in ipairs(rv.args) do args[i] = cgen.expr(a, opts) end
+  for i, a in ipairs(rv.args) do args[i] = cgen.expression(a, opts) end
   args[#args + 1] = "c->seed"
   args[#args + 1] = "p->stream"
   args[#args + 1] = elem
@@ -111,7 +111,7 @@ local function pop_resolver(A, L, ctx)
     elseif k == "t_last" then
       return "((double)p->last_spike[i] * _dt)"
     elseif k == "func" then
-      return "_uf_" .. ref.name
+      return nil   -- the function's own C name
     end
     error("annarchy: internal error: a neuron kernel cannot resolve '" .. tostring(k) .. "'")
   end
@@ -204,11 +204,11 @@ function M.population(id, A, L, ctx)
     emit(("int annk_pop%d_stop(annk_pop *p, const annk_ctx *c)\n{\n"):format(id))
     emit(head)
     if ctx.stop.spiked then
-      emit(ctx.stop.all and "    return p->nspiked == n;\n" or "    return p->nspiked > 0;\n")
+      emit(ctx.stop.mode == "all" and "    return p->nspiked == n;\n" or "    return p->nspiked > 0;\n")
     else
-      local cond = cgen.condition(ctx.stop.ast, opts)
+      local cond = cgen.condition(ctx.stop, opts)
       emit("    for (int32_t i = 0; i < n; i++) {\n")
-      if ctx.stop.all then
+      if ctx.stop.mode == "all" then
         emit(("        if (!(%s)) return 0;\n    }\n    return 1;\n"):format(cond))
       else
         emit(("        if (%s) return 1;\n    }\n    return 0;\n"):format(cond))

@@ -326,7 +326,7 @@ end
 
 Monitor.__tostring = function(m) return ("Monitor %q"):format(m._.name) end
 
---- Spike statistics as methods (filled by annarchy.spikestats).
-M.statistics = {}
+--- Spike statistics as methods.
+M.statistics = require("annarchy.spikestats").monitor_methods
 
 return M

@@ -71,7 +71,7 @@ function fields.time(n) return fields.current_step(n) * n._.dt end
 -- script order), or from the distribution's own seed when it has one.
 function methods._draw(n, dist, count)
   n._.draws = n._.draws + 1
-  return random.sample(dist, n._.seed, HOST_STREAM + n._.draws, count)
+  return random.sample(dist, n._.seed, HOST_STREAM + n._.draws, count, 0)
 end
 
 function methods.config(n, t)
@@ -134,14 +134,15 @@ function methods.create(n, ...)
     fail("Network:create(): the second argument must be a neuron model (ann.Neuron{...}), got %s",
       type(a.neuron))
   end
-  local A = require("annarchy.compiler.analyse").neuron(a.neuron, methods._env(n))
+  local A = require("annarchy.compiler.analyse").neuron(a.neuron,
+    methods._env(n, {reserved = population.RESERVED_WHY}))
   local id = #n._.pops
   local name = a.name
   if name == nil or tostring(name):match("^pop%d+$") then name = "pop" .. id end
   if n._.pop_by_name[name] then fail("Network:create(): a population is already named %q", name) end
   local stop
   if a.stop_condition ~= nil then
-    stop = require("annarchy.compiler.analyse").stop_condition(a.stop_condition, A)
+    stop = require("annarchy.compiler.analyse").condition(a.stop_condition, A, methods._env(n))
   end
   local pop = population.new(n, id, geometry, a.neuron, A, name, stop)
   n._.pops[#n._.pops + 1] = pop
@@ -338,6 +339,14 @@ end
 Network.__tostring = function(n)
   return ("Network %d (dt = %g ms, %d populations, %d projections)"):format(n._.id, n._.dt,
     #n._.pops, #n._.projs)
+end
+
+--- The value of a constant visible in a network (its own, else a global one).
+function M.constant_value(net, name)
+  for _, c in ipairs(require("annarchy.constants").visible(net)) do
+    if c.name == name then return c.value end
+  end
+  fail("unknown constant '%s'", tostring(name))
 end
 
 -- ---- network classes ---------------------------------------------------------------------

@@ -23,6 +23,10 @@ for _, k in ipairs{"name", "size", "geometry", "width", "height", "depth", "dime
   RESERVED[k] = true
 end
 M.RESERVED = RESERVED
+M.RESERVED_WHY = {}
+for k in pairs(RESERVED) do
+  M.RESERVED_WHY[k] = "it is a field or method of Population"
+end
 
 local function is_population(x) return getmetatable(x) == Population end
 local function is_view(x) return getmetatable(x) == PopulationView end

@@ -38,6 +38,9 @@ function M.initial(a, net, size)
     return 0.0
   end
   if type(init) == "table" and init.param then return {from = init.param} end
+  if type(init) == "table" and init.const then
+    return require("annarchy.network").constant_value(net, init.const)
+  end
   if random.is_distribution(init) then
     if a.locality == "global" then return net:_draw(init, 1)[1] end
     return net:_draw(init, size)

@@ -70,4 +70,8 @@ typedef struct annk_proj {
     int64_t **ring;
     int64_t  *ring_n, *ring_cap;
     int32_t   ring_pos;
+    /* added by the projection runtime (issue 5) */
+    int32_t  *syn_post;    /* [nsyn] post rank of each synapse (pre-major layout) */
+    int32_t **ring_pre;    /* pre rank of each ring entry, parallel to ring */
+    int32_t   npre, npost; /* sizes of the pre and post populations */
 } annk_proj;

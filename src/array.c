@@ -209,7 +209,7 @@ void ann_array_linspace(double *out, double a, double b, int64_t n)
 
 /* ---- reductions -------------------------------------------------------------------------- */
 
-/* Neumaier's compensated sum: exact enough that mean() of a constant array is the constant. */
+/* Neumaier's compensated sum: the rounding error does not grow with the number of terms. */
 static double compensated_sum(const double *x, int64_t n)
 {
     double s = 0.0, c = 0.0;

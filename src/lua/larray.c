@@ -250,6 +250,9 @@ static void fill(nest *c, int idx, int depth, double **out)
     ann_array *sub;
     int64_t n, i, count;
     if (depth == c->ndim) {
+        if (lua_type(L, idx) == LUA_TTABLE)
+            arr_error(L, "%s: ragged nesting: %s is %s, expected a number", c->fname,
+                      path_str(c, depth), luaL_typename(L, idx));
         if (lua_type(L, idx) != LUA_TNUMBER)
             arr_error(L, "%s: %s is %s, expected a number", c->fname, path_str(c, depth),
                       luaL_typename(L, idx));

@@ -1,3 +1,4 @@
+-- luacheck: no max line length
 -- Model analysis: attributes, implicit ones, localities, and every error of reference §14.1
 -- (plus what the reference only finds when compiling C++).
 local model = require("annarchy.model")

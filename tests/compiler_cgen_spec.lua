@@ -1,3 +1,4 @@
+-- luacheck: no max line length
 -- C emission: literals, built-ins (compiled and run), functions, float32, event code.
 local model = require("annarchy.model")
 local compiler = require("annarchy.compiler")

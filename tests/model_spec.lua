@@ -1,3 +1,4 @@
+-- luacheck: no max line length
 -- Model objects: Neuron, Synapse, Parameter, Variable, Creating, Pruning.
 local model = require("annarchy.model")
 local analyse = require("annarchy.compiler.analyse")

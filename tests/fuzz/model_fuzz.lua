@@ -1,3 +1,4 @@
+-- luacheck: no max line length
 -- Grammar-aware mutation fuzzer of model text.
 --
 --   annlua tests/fuzz/model_fuzz.lua --count N [--seed S] [--verbose]

@@ -100,7 +100,9 @@ local function init_value(text, ctx, pos)
   if e.op == "call" and builtins.DISTRIBUTIONS[e.name] and not e.side then
     local args = {}
     for i, a in ipairs(e.args) do
-      if a.op ~= "num" then raise(ctx, a.pos, "the arguments of " .. e.name .. "() in init must be numbers") end
+      if a.op ~= "num" then
+        raise(ctx, a.pos, "the arguments of " .. e.name .. "() in init must be numbers")
+      end
       args[i] = a.value
     end
     local need = builtins.DISTRIBUTIONS[e.name]
@@ -395,7 +397,7 @@ local function equation_statements(A, eqs)
   return out
 end
 
-local function variable_fields(A, env, d, var, ctx)
+local function variable_fields(A, d, var, ctx)
   if not var then return end
   if var.locality ~= nil then d.locality = default_locality(A, var.locality, d.name, ctx) end
   if var.type ~= nil then d.type = model.TYPES[var.type] end
@@ -444,7 +446,7 @@ local function parse_equations(A, env, eqs)
     end
     local d = {name = ps.name}
     apply_flags(A, d, st, sctx, VAR_FLAGS)
-    variable_fields(A, env, d, st.var, sctx)
+    variable_fields(A, d, st.var, sctx)
     list[#list + 1] = {st = st, ps = ps, d = d, ctx = sctx}
   end
   return list
@@ -603,12 +605,10 @@ local function event_statements(A, value, where)
   return out
 end
 
-local EVENT_FLAGS = {min = true, max = true, init = true, type = true, unless_post = true,
-  _where = "here"}
 
 -- Parses event statements; declares the unknown assigned names (synapses) as local
 -- variables. Returns raw records (resolved later).
-local function parse_events(A, env, value, where, opts)
+local function parse_events(A, value, where, opts)
   local list = {}
   for _, st in ipairs(event_statements(A, value, where)) do
     local sctx = {object = A.object, model = A.name, where = where, index = st.index,
@@ -638,14 +638,16 @@ local function resolve_events(A, env, raw, where, opts)
       unless_post = r.d.unless_post or false}
     if name == "g_target" then
       if not opts.gtarget then
-        raise(r.ctx, r.ps.npos, "g_target can only be assigned in the pre_spike statements of spiking synapses")
+        raise(r.ctx, r.ps.npos,
+          "g_target can only be assigned in the pre_spike statements of spiking synapses")
       end
       ev.gtarget = true
       ev.target = "g_target"
     else
       local e = A.attr[name]
       if not e then
-        raise(r.ctx, r.ps.npos, "unknown attribute '" .. name .. "'" .. errors.hint(name, sorted_keys(A.attr)))
+        raise(r.ctx, r.ps.npos, "unknown attribute '" .. name .. "'" ..
+          errors.hint(name, sorted_keys(A.attr)))
       end
       ev.target = name
       ev.attribute = e
@@ -729,7 +731,9 @@ local function signature(A)
     parts[#parts + 1] = "axon:" .. (A.axon_spike and symbolic.key(A.axon_spike) or "")
     events("axon_reset", A.axon_reset)
     local r = A.refractory
-    parts[#parts + 1] = "refractory:" .. (r == nil and "none" or (type(r) == "table" and ("attr " .. r.name) or "ms"))
+    local rs = "ms"
+    if r == nil then rs = "none" elseif type(r) == "table" then rs = "attr " .. r.name end
+    parts[#parts + 1] = "refractory:" .. rs
   else
     parts[#parts + 1] = "psp:" .. (A.psp and symbolic.key(A.psp) or "") .. ":" .. A.operation
     events("pre", A.pre_spike.gtarget)
@@ -897,15 +901,18 @@ function M.neuron(mdl, env)
     end
   end
 
-  local raw_reset = parse_events(A, env, mdl.reset, "reset", {})
-  local raw_axon_reset = parse_events(A, env, mdl.axon_reset, "axon_reset", {})
+  local raw_reset = parse_events(A, mdl.reset, "reset", {})
+  local raw_axon_reset = parse_events(A, mdl.axon_reset, "axon_reset", {})
 
   if kind == "rate" then
     if not A.attr.r then
       raise(mctx, nil, 'rate-coded neurons must define the variable "r"')
     end
-    if mdl.reset ~= nil then raise(mctx, nil, "reset is only for spiking neurons (there is no spike condition)") end
-    if mdl.refractory ~= nil then raise(mctx, nil, "refractory is only for spiking neurons (there is no spike condition)") end
+    for _, f in ipairs({"reset", "refractory"}) do
+      if mdl[f] ~= nil then
+        raise(mctx, nil, f .. " is only for spiking neurons (there is no spike condition)")
+      end
+    end
     if mdl.axon_spike ~= nil then raise(mctx, nil, "axon_spike is only for spiking neurons") end
   else
     if A.attr.r then
@@ -1091,9 +1098,9 @@ function M.synapse(mdl, env)
     if p.d.unless_refractory then raise(p.ctx, nil, "unless_refractory only applies to neurons") end
   end
   declare_variables(A, env, parsed)
-  local raw_pre = parse_events(A, env, mdl.pre_spike, "pre_spike", {declare = true})
-  local raw_post = parse_events(A, env, mdl.post_spike, "post_spike", {declare = true})
-  local raw_axon = parse_events(A, env, mdl.pre_axon_spike, "pre_axon_spike", {declare = true})
+  local raw_pre = parse_events(A, mdl.pre_spike, "pre_spike", {declare = true})
+  local raw_post = parse_events(A, mdl.post_spike, "post_spike", {declare = true})
+  local raw_axon = parse_events(A, mdl.pre_axon_spike, "pre_axon_spike", {declare = true})
   -- variables assigned in events but declared nowhere: local variables
   for _, list in ipairs({raw_pre, raw_post, raw_axon}) do
     for _, r in ipairs(list) do
@@ -1161,7 +1168,8 @@ function M.synapse(mdl, env)
   end
   if A.psp then
     symbolic.walk(A.psp, function(n)
-      if n.op == "var" and n.ref.kind == "attr" and A.attr[n.ref.name] and A.attr[n.ref.name].event_driven then
+      local at = n.op == "var" and n.ref.kind == "attr" and A.attr[n.ref.name]
+      if at and at.event_driven then
         raise(A._psp_ctx, n.pos, "the event-driven variable " .. n.ref.name .. " can not be used in psp")
       end
     end)
@@ -1195,7 +1203,9 @@ function M.condition(text, A, env)
   local ctx = {object = "neuron", model = A and A.name or "?", where = "stop condition"}
   if type(text) ~= "string" then raise(ctx, nil, "a stop condition is a string") end
   local sts = statements.split(text, ctx)
-  if #sts ~= 1 then raise(errors.with(ctx, {source = statements.trim(text)}), nil, "a stop condition is one expression") end
+  if #sts ~= 1 then
+    raise(errors.with(ctx, {source = statements.trim(text)}), nil, "a stop condition is one expression")
+  end
   local st = sts[1]
   local sctx = errors.with(ctx, {source = st.source})
   local d = {}
@@ -1206,7 +1216,9 @@ function M.condition(text, A, env)
     return {spiked = true, mode = mode, source = st.source}
   end
   local ps = parser.statement(st.text, sctx)
-  if ps.kind ~= "cond" then raise(sctx, ps.oppos, "a stop condition is a boolean expression, not an assignment") end
+  if ps.kind ~= "cond" then
+    raise(sctx, ps.oppos, "a stop condition is a boolean expression, not an assignment")
+  end
   local B = {object = "neuron", kind = A and A.kind or "rate", attr = A and A.attr or {},
     randoms = {}, gops = {}, targets = {}, functions = {}}
   local cache = {}
@@ -1223,7 +1235,8 @@ function M.condition(text, A, env)
     if env.functions then
       local reg = env.functions.by_name and env.functions or nil
       if reg then
-        local lookup = functions.resolver({}, reg, {constants = env.constants or {}, cache = cache, used = used})
+        local lookup = functions.resolver({}, reg,
+          {constants = env.constants or {}, cache = cache, used = used})
         return lookup(name)
       end
     end

@@ -212,33 +212,11 @@ local function erf(x)
     return sign * 2 / math.sqrt(math.pi) * sum
   end
   if x > 6 then return sign * 1.0 end
-  -- continued fraction for erfc (Lentz)
-  local tiny = 1e-300
-  local b = x * x + 0.5
-  local f = tiny
-  local C, D = f, 0
-  -- erfc(x) = exp(-x^2)/sqrt(pi) * 1/(x + 1/2/(x + 1/(x + 3/2/(x + ...))))
-  -- evaluated as x/(x^2 + 1/2 - (1*2/4)/(x^2 + 5/2 - (3*4/4)/(x^2 + 9/2 - ...)))
-  local a0 = x
-  D = b
-  if D == 0 then D = tiny end
-  D = 1 / D
-  C = b
-  f = b
-  for k = 1, 300 do
-    local an = -k * (2 * k - 1) / 2
-    local bn = b + 2 * k
-    D = bn + an * D
-    if D == 0 then D = tiny end
-    C = bn + an / C
-    if C == 0 then C = tiny end
-    D = 1 / D
-    local delta = C * D
-    f = f * delta
-    if math.abs(delta - 1) < 1e-16 then break end
-  end
-  local erfc = a0 / f * math.exp(-x * x) / math.sqrt(math.pi)
-  return sign * (1 - erfc)
+  -- erfc(x) = exp(-x^2)/sqrt(pi) / (x + (1/2)/(x + 1/(x + (3/2)/(x + ...)))), evaluated
+  -- from the bottom
+  local t = x
+  for k = 400, 1, -1 do t = x + (k / 2) / t end
+  return sign * (1 - math.exp(-x * x) / math.sqrt(math.pi) / t)
 end
 M.erf = erf
 
@@ -268,7 +246,7 @@ local function fmax(a, b)
   if b ~= b then return a end
   return a > b and a or b
 end
-local atan2 = math.atan2 or function(y, x) return math.atan(y, x) end
+local atan2 = rawget(math, "atan2") or function(y, x) return math.atan(y, x) end
 
 local LUA = {
   _ann_pos = function(x) return x > 0 and x or 0.0 end,

@@ -27,7 +27,9 @@ local M = {}
 local COUPLED = {implicit = true, midpoint = true, rk4 = true}
 
 local function dt_node() return {op = "var", key = "dt", ref = {kind = "dt"}, ty = "float"} end
-local function temp(name) return {op = "var", key = "tmp:" .. name, ref = {kind = "temp", name = name}, ty = "float"} end
+local function temp(name)
+  return {op = "var", key = "tmp:" .. name, ref = {kind = "temp", name = name}, ty = "float"}
+end
 M.temp = temp
 M.dt_node = dt_node
 
@@ -87,7 +89,7 @@ end
 local function is_ode(eq) return eq.kind == "ode" and eq.method ~= "event-driven" end
 
 -- Solves a coupled implicit group in place.
-local function solve_implicit_group(A, group)
+local function solve_implicit_group(group)
   local n = #group
   local h = dt_node()
   local keys = {}
@@ -161,7 +163,7 @@ function M.prepare(A)
         end
         it.group = group
         if #group >= 2 and group[1].method == "implicit" then
-          solve_implicit_group(A, group)
+          solve_implicit_group(group)
         end
       end
     end

@@ -435,7 +435,7 @@ local function variable_fields(A, d, var, ctx)
   end
 end
 
-local function parse_equations(A, env, eqs)
+local function parse_equations(A, eqs)
   local list = {}
   for _, st in ipairs(equation_statements(A, eqs)) do
     local sctx = {object = A.object, model = A.name, where = "equation", index = st.index,
@@ -893,7 +893,7 @@ function M.neuron(mdl, env)
   local mctx = {object = "neuron", model = A.name}
   setup_functions(A, env, mdl.functions)
   declare_parameters(A, env, mdl)
-  local parsed = parse_equations(A, env, mdl.equations)
+  local parsed = parse_equations(A, mdl.equations)
   declare_variables(A, env, parsed)
   for _, p in ipairs(parsed) do
     if p.d.unless_refractory and kind ~= "spike" then
@@ -1093,7 +1093,7 @@ function M.synapse(mdl, env)
   end
   setup_functions(A, env, mdl.functions)
   declare_parameters(A, env, mdl)
-  local parsed = parse_equations(A, env, mdl.equations)
+  local parsed = parse_equations(A, mdl.equations)
   for _, p in ipairs(parsed) do
     if p.d.unless_refractory then raise(p.ctx, nil, "unless_refractory only applies to neurons") end
   end

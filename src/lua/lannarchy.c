@@ -10,5 +10,6 @@ int luaopen_annarchy_core(lua_State *L)
     annl_open_random(L);
     annl_open_jit(L);
     annl_open_network(L);
+    annl_open_projection(L);
     return 1;
 }

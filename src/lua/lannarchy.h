@@ -12,5 +12,6 @@ void annl_open_array(lua_State *L);    /* larray.c: ann.Array userdata */
 void annl_open_random(lua_State *L);   /* lrandom.c: host-side distributions */
 void annl_open_jit(lua_State *L);      /* ljit.c: compile, cache */
 void annl_open_network(lua_State *L);  /* lnetwork.c: the runtime */
+void annl_open_projection(lua_State *L); /* lprojection.c: connectors, projections (after network) */
 
 #endif

@@ -313,6 +313,7 @@ function M.Variable(equation, opts)
   end
   check_locality_type("Variable", t)
   local init = t.init
+  if M.is_constant(init) then init = M.field(init, "value") end
   if init ~= nil and not (type(init) == "number" or type(init) == "boolean" or
       type(init) == "string" or M.is_distribution(init)) then
     error("annarchy: Variable: init must be a number, a boolean, a parameter name or a " ..

@@ -43,10 +43,7 @@ function List:run(net, nsteps, run_steps)
   end)
   local done = 0
   for _, e in ipairs(events) do
-    if e.step > done then
-      run_steps(e.step - done)
-      done = e.step
-    end
+    if e.step > done then run_steps(e.step - done) end
     e.fn(e.n)
     done = net.current_step - t0   -- a callback may move the clock
   end

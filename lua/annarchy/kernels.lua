@@ -83,7 +83,7 @@ local function rand_decl(rv, k, elem, opts)
 end
 
 --- The resolver of a population's kernels: how each reference prints in C.
-local function pop_resolver(A, L, ctx)
+local function pop_resolver(L, ctx)
   return function(ref)
     local k = ref.kind
     if k == "attr" then
@@ -140,7 +140,7 @@ end
 -- @param ctx {gop_index = name -> index, const_index = name -> index, dtype, refractory = bool,
 --             stop = analysed stop condition or nil}
 function M.population(id, A, L, ctx)
-  local R = pop_resolver(A, L, ctx)
+  local R = pop_resolver(L, ctx)
   local opts = {R = R, dtype = ctx.dtype, masked = false}
   local mopts = {R = R, dtype = ctx.dtype, masked = ctx.refractory}
   local decls = pointer_decls(L)
@@ -228,7 +228,7 @@ function M.source(header, pops, dtype, extra)
   local out = {header, "\n", cgen.prelude(dtype), "\n"}
   local seen = {}
   for _, p in ipairs(pops) do
-    local fns = cgen.functions(p.A, {R = pop_resolver(p.A, p.L, p.ctx), dtype = dtype})
+    local fns = cgen.functions(p.A, {R = pop_resolver(p.L, p.ctx), dtype = dtype})
     if fns and fns ~= "" and not seen[fns] then
       seen[fns] = true
       out[#out + 1] = fns

@@ -2,7 +2,6 @@
 -- API.md "Monitor"). Recording itself happens in C at the end of each step (sums and
 -- conductances right after transmission); this module keeps the bookkeeping of segments and
 -- shapes the data.
-local core = require("annarchy.core")
 local util = require("annarchy.util")
 local args = require("annarchy.args")
 local population = require("annarchy.population")

@@ -376,9 +376,9 @@ Class.__call = instantiate_class
 local Base = setmetatable({}, {
   __call = function(_, ...) return M.new(...) end,
   __index = {
-    extend = function(_, build)
-      if type(build) ~= "function" then fail("ann.Network:extend(build): build must be a function") end
-      return setmetatable({build = build}, Class)
+    extend = function(_, build_fn)
+      if type(build_fn) ~= "function" then fail("ann.Network:extend(build): build must be a function") end
+      return setmetatable({build = build_fn}, Class)
     end,
   },
 })

@@ -74,7 +74,19 @@ end
 
 local function copy_num_type(v) return {op = "num", value = v} end
 
+-- "negative-looking" expressions whose negation is written without a minus sign:
+-- -p, a negative literal, (-p) - q, (-p) * q, (-p) / q. Negating them this way is exact.
+local function negish(e)
+  if e.op == "neg" then return true end
+  if e.op == "num" then return e.value < 0 end
+  if e.op == "-" or e.op == "*" or e.op == "/" then return negish(e.a) end
+  return false
+end
+
+local neg_of
+
 function M.neg(a)
+  if negish(a) then return neg_of(a) end
   if a.op == "num" then return copy_num_type(a.value == 0 and 0.0 or -a.value) end
   if a.op == "neg" then return a.a end
   if a.op == "-" then return {op = "-", a = a.b, b = a.a} end
@@ -85,6 +97,7 @@ function M.add(a, b)
   if isnum(a) and isnum(b) then return copy_num_type(a.value + b.value) end
   if isnum(a, 0) then return b end
   if isnum(b, 0) then return a end
+  if negish(b) then return M.sub(a, neg_of(b)) end
   if b.op == "neg" then return M.sub(a, b.a) end
   if isnum(b) and b.value < 0 then return {op = "-", a = a, b = copy_num_type(-b.value)} end
   return {op = "+", a = a, b = b}
@@ -94,9 +107,18 @@ function M.sub(a, b)
   if isnum(a) and isnum(b) then return copy_num_type(a.value - b.value) end
   if isnum(b, 0) then return a end
   if isnum(a, 0) then return M.neg(b) end
+  if negish(b) then return M.add(a, neg_of(b)) end
   if b.op == "neg" then return M.add(a, b.a) end
   if isnum(b) and b.value < 0 then return {op = "+", a = a, b = copy_num_type(-b.value)} end
   return {op = "-", a = a, b = b}
+end
+
+neg_of = function(e)
+  if e.op == "neg" then return e.a end
+  if e.op == "num" then return copy_num_type(-e.value) end
+  if e.op == "-" then return M.add(neg_of(e.a), e.b) end
+  if e.op == "*" then return M.mul(neg_of(e.a), e.b) end
+  return M.div(neg_of(e.a), e.b)
 end
 
 function M.mul(a, b)

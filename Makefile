@@ -99,11 +99,22 @@ build/tests/%: tests/c/%.c build/libannarchy.a $(wildcard tests/c/*.h)
 	@mkdir -p $(dir $@)
 	@echo "CC $@"; $(CC) $(CFLAGS_ALL) -Itests/c $< -o $@ build/libannarchy.a $(SYSLIBS)
 
-build/asan/%: tests/c/%.c $(CORE_SRC) $(GEN_SRC) $(wildcard tests/c/*.h)
+ASAN_CFLAGS := $(CSTD) -O1 -g $(WARN) -Wno-overlength-strings -Iinclude -Isrc -Ibuild/gen \
+  -DANN_VERSION='"$(VERSION)"' -DANN_LUA_DIR='"$(abspath lua)"' -DANN_MODELS_DIR='"$(abspath models)"' \
+  $(ASAN_FLAGS)
+ASAN_OBJ := $(CORE_SRC:src/%.c=build/asan/obj/%.o) build/asan/obj/kernel_header.o
+
+build/asan/obj/%.o: src/%.c $(wildcard src/*.h) $(wildcard include/*.h) $(KERNEL_H)
 	@mkdir -p $(dir $@)
-	@echo "CC $@ (sanitizers)"; $(CC) $(CSTD) -O1 -g $(WARN) -Wno-overlength-strings -Iinclude -Isrc -Ibuild/gen -Itests/c -DANN_VERSION='"$(VERSION)"' \
-	  -DANN_LUA_DIR='"$(abspath lua)"' -DANN_MODELS_DIR='"$(abspath models)"' \
-	  $(ASAN_FLAGS) $< $(CORE_SRC) $(GEN_SRC) -o $@ $(SYSLIBS)
+	@echo "CC $< (sanitizers)"; $(CC) $(ASAN_CFLAGS) -c $< -o $@
+build/asan/obj/kernel_header.o: $(GEN_SRC)
+	@mkdir -p $(dir $@)
+	@echo "CC $< (sanitizers)"; $(CC) $(ASAN_CFLAGS) -c $< -o $@
+build/asan/libannarchy.a: $(ASAN_OBJ)
+	@echo "AR $@"; rm -f $@ && ar rcs $@ $^
+
+build/asan/%: tests/c/%.c build/asan/libannarchy.a $(wildcard tests/c/*.h)
+	@echo "CC $@ (sanitizers)"; $(CC) $(ASAN_CFLAGS) -Itests/c $< -o $@ build/asan/libannarchy.a $(SYSLIBS)
 
 ctests: $(CTEST_BIN) $(CTEST_ASAN)
 

@@ -29,8 +29,7 @@ local network_count = 0          -- net.id: 1 for the first network of the proce
 local notes_given = {}           -- one-time notes (threads arrive with the performance work)
 
 local function entropy_seed()
-  if core.entropy_seed then return core.entropy_seed() end
-  return (os.time() * 1000003 + math.floor(os.clock() * 1e6)) % 2147483647
+  return core.seed_from_entropy()
 end
 
 --- ann.Network{dt = 1.0, seed = nil}
@@ -214,14 +213,14 @@ function methods.simulate(n, ...)
     fail("simulate(): the duration must be a non-negative number of ms")
   end
   local nsteps = util.steps_ceil(a.duration, n._.dt)
-  local t0 = os.clock()
+  local t0 = core.clock()
   if n._.callbacks_enabled and n._.callbacks:count() > 0 then
     n._.callbacks:run(n, nsteps, function(k) run_steps(n, k, "none") end)
   else
     run_steps(n, nsteps, "none")
   end
   if a.measure_time then
-    io.stdout:write(("Simulating %g ms took %.3f s.\n"):format(nsteps * n._.dt, os.clock() - t0))
+    io.stdout:write(("Simulating %g ms took %.3f s.\n"):format(nsteps * n._.dt, core.clock() - t0))
   end
 end
 

@@ -5,6 +5,7 @@
 
 #include <lauxlib.h>
 #include <string.h>
+#include <time.h>
 
 extern const char ann_kernel_header[];
 
@@ -91,6 +92,15 @@ static int l_cache_clear(lua_State *L)
     return 1;
 }
 
+/* clock() -> seconds of a monotonic clock, for measuring durations */
+static int l_clock(lua_State *L)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    lua_pushnumber(L, (lua_Number)ts.tv_sec + 1e-9 * (lua_Number)ts.tv_nsec);
+    return 1;
+}
+
 static int l_version(lua_State *L)
 {
     lua_pushstring(L, ann_version());
@@ -107,6 +117,7 @@ void annl_open_jit(lua_State *L)
     static const luaL_Reg fns[] = {
         {"compile", l_compile},         {"kernel_header", l_kernel_header},
         {"cache_info", l_cache_info},   {"cache_clear", l_cache_clear},
-        {"version", l_version},         {NULL, NULL}};
+        {"version", l_version},         {"clock", l_clock},
+        {NULL, NULL}};
     luaL_setfuncs(L, fns, 0);
 }

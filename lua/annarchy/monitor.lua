@@ -51,6 +51,10 @@ end
 
 --- net:monitor(obj, variables, {period, period_offset, start, name})
 function M.new(net, a)
+  -- projections and dendrites are recorded by annarchy.projection
+  if type(a.obj) == "table" and require("annarchy.projection").monitorable(a.obj) then
+    return require("annarchy.projection").new_monitor(net, a)
+  end
   local pop, ranks = population.resolve(a.obj)
   if not pop then
     fail("Monitor: the object must be a Population, PopulationView, IndividualNeuron, Dendrite or Projection")
@@ -98,6 +102,7 @@ end
 
 --- Creates the runtime recorder (at compile, or at creation after compile).
 function M.instantiate(m)
+  if m._.instantiate then return m._.instantiate(m) end   -- a projection monitor
   local rt = m._.net._.rt
   m._.rt = rt:monitor_new(m._.pop._.id, m._.ranks, m._.period, m._.period_offset)
   for _, v in ipairs(m._.vars) do

@@ -1,0 +1,361 @@
+--- The kernel assembler of projections: the C functions of one projection, from its plan
+-- (projection_build.plan). The runtime (src/projection.c) calls, per projection k:
+--
+--   annk_proj<k>_psp(pj, pre, post, c)        rate-coded / continuous psp into the post sums
+--   annk_proj<k>_spike(pj, pre, post, c, spk, n)             pre events of the listed spikes
+--   annk_proj<k>_spike_syn(pj, pre, post, c, syn, spre, n)   pre events of listed synapses
+--                                                            (per-synapse delays)
+--   annk_proj<k>_update(pj, pre, post, c)     synaptic equations (global, semiglobal, local)
+--   annk_proj<k>_post(pj, pre, post, c)       post events of post->spiked
+--   annk_proj<k>_creating(pj, pre, post, c, d, mark)   marks pre ranks to connect to dendrite d
+--   annk_proj<k>_pruning(pj, pre, post, c, mark)       marks synapses (storage order) to remove
+--
+-- Loop variables every reference is printed with: `e` the storage index of a synapse, `d` its
+-- dendrite, `i` its post rank, `j` its pre rank. Values never appear in the source: delays,
+-- periods and flags are read from the annk_proj structure.
+local cgen = require("annarchy.compiler.cgen")
+local kernels = require("annarchy.kernels")
+
+local M = {}
+
+local RAND_FN = {
+  Uniform = "annk_uniform_ab", DiscreteUniform = "annk_discrete_uniform", Normal = "annk_normal",
+  LogNormal = "annk_lognormal", Exponential = "annk_exponential", Gamma = "annk_gamma",
+  Binomial = "annk_binomial",
+}
+
+local LOC_VAR = {["local"] = "e", semiglobal = "d", global = "0"}
+
+--- The resolver of one kernel. `where` is "psp", "event" (pre/post spike), "update" or
+-- "structural"; delayed pre values are read in psp and update of rate-coded projections.
+local function resolver(P, where)
+  local L, pre, post = P.L, P.pre_plan.L, P.post_plan.L
+  local delayed = P.delay_kind ~= "none" and P.rate_delays and (where == "psp" or where == "update")
+  return function(ref)
+    local k = ref.kind
+    if k == "attr" then
+      local a = L.by_name[ref.name]
+      assert(a, "no synaptic attribute " .. tostring(ref.name))
+      return ("sa%d[%s]"):format(a.index, LOC_VAR[a.locality])
+    elseif k == "pre" or k == "presum" then
+      local a = k == "pre" and pre.by_name[ref.name] or pre.sums[ref.target]
+      if not a then return "0.0" end
+      local idx = a.is_local and "j" or "0"
+      if delayed and k == "pre" then
+        local slot = P.delay_kind == "uniform" and "_hslot" or
+          "((pre->hist_pos + pj->delay[e] - 1) % pre->hist_len)"
+        return ("((%s *)pre->hist[%d][%s])[%s]"):format(a.ctype, a.index, slot, idx)
+      end
+      return ("pa%d[%s]"):format(a.index, idx)
+    elseif k == "post" or k == "postsum" then
+      local a = k == "post" and post.by_name[ref.name] or post.sums[ref.target]
+      if not a then return "0.0" end
+      return ("qa%d[%s]"):format(a.index, a.is_local and "i" or "0")
+    elseif k == "g_target" then
+      local a = P.target_attr[ref.target or P.targets[1]]
+      return ("qa%d[i]"):format(a.index)
+    elseif k == "gop" then
+      local g = P.gop_index[ref.name]
+      return ("%s->gop[%d]"):format(g.side, g.index)
+    elseif k == "rand" then
+      return "_" .. ref.name
+    elseif k == "const" then
+      return ("c->cst[%d]"):format(P.const_index[ref.name])
+    elseif k == "t" then
+      return "_t"
+    elseif k == "dt" then
+      if ref.raw then return "c->dt" end
+      return "_dt"
+    elseif k == "t_pre" then
+      return "((double)pre->last_spike[j] * c->dt)"
+    elseif k == "t_post" then
+      return "((double)post->last_spike[i] * c->dt)"
+    elseif k == "func" then
+      return nil
+    end
+    error("annarchy: internal error: a synapse kernel cannot resolve '" .. tostring(k) .. "'")
+  end
+end
+
+local function decls(P)
+  local out = {}
+  for _, a in ipairs(P.L.attrs) do
+    out[#out + 1] = ("    %s *restrict sa%d = (%s *)pj->attr[%d];"):format(a.ctype, a.index, a.ctype, a.index)
+  end
+  for _, a in ipairs(P.pre_plan.L.attrs) do
+    out[#out + 1] = ("    %s *restrict pa%d = (%s *)pre->attr[%d];"):format(a.ctype, a.index, a.ctype, a.index)
+  end
+  if P.post_plan ~= P.pre_plan then
+    for _, a in ipairs(P.post_plan.L.attrs) do
+      out[#out + 1] = ("    %s *restrict qa%d = (%s *)post->attr[%d];"):format(a.ctype, a.index, a.ctype, a.index)
+    end
+  else
+    for _, a in ipairs(P.post_plan.L.attrs) do
+      out[#out + 1] = ("    %s *qa%d = (%s *)post->attr[%d];"):format(a.ctype, a.index, a.ctype, a.index)
+    end
+  end
+  out[#out + 1] = "    const double _t = c->t; double _dt = c->dt;"
+  out[#out + 1] = "    (void)_t; (void)_dt; (void)pre; (void)post; (void)pj;"
+  local uses = {}
+  for _, a in ipairs(P.L.attrs) do uses[#uses + 1] = ("(void)sa%d;"):format(a.index) end
+  for _, a in ipairs(P.pre_plan.L.attrs) do uses[#uses + 1] = ("(void)pa%d;"):format(a.index) end
+  for _, a in ipairs(P.post_plan.L.attrs) do uses[#uses + 1] = ("(void)qa%d;"):format(a.index) end
+  out[#out + 1] = "    " .. table.concat(uses, " ")
+  if P.delay_kind == "uniform" and P.rate_delays then
+    out[#out + 1] = "    const int32_t _hslot = pre->hist_len > 0 ? (pre->hist_pos + pj->uniform_delay - 1) % pre->hist_len : 0;"
+    out[#out + 1] = "    (void)_hslot;"
+  end
+  return table.concat(out, "\n") .. "\n"
+end
+
+local function indent(code, pad)
+  if code == nil or code == "" then return "" end
+  return (code:gsub("([^\n]*)\n?", function(line)
+    if line == "" then return "" end
+    return pad .. line .. "\n"
+  end))
+end
+
+local function rand_decls(P, locality, elem, opts, where)
+  local out = {}
+  for k, rv in ipairs(P.A.randoms or {}) do
+    if rv.locality == locality and (rv.where or "equations") == where then
+      local args = {}
+      for n, a in ipairs(rv.args) do args[n] = cgen.expression(a, opts) end
+      args[#args + 1] = "c->seed"
+      args[#args + 1] = where == "equations" and "pj->stream" or "(pj->stream + 0x20000000u)"
+      args[#args + 1] = "(uint32_t)(" .. elem .. ")"
+      args[#args + 1] = "(uint64_t)c->step"
+      args[#args + 1] = tostring(k)
+      out[#out + 1] = ("const double _%s = %s(%s);"):format(rv.name, RAND_FN[rv.dist], table.concat(args, ", "))
+    end
+  end
+  return table.concat(out, "\n") .. (#out > 0 and "\n" or "")
+end
+
+local function signature(id, name, extra)
+  return ("void annk_proj%d_%s(annk_proj *pj, annk_pop *pre, annk_pop *post, const annk_ctx *c%s)\n{\n"):format(
+    id, name, extra or "")
+end
+
+-- The loop over every synapse in storage order, with e, d, i, j defined.
+local function synapse_loop(P, body)
+  local out = {}
+  if P.pre_major then
+    out[#out + 1] = "    for (int32_t j = 0; j < pj->npre; j++) {\n"
+    out[#out + 1] = "        for (int64_t e = pj->pre_row[j]; e < pj->pre_row[j + 1]; e++) {\n"
+    out[#out + 1] = "            const int32_t i = pj->syn_post[e]; const int32_t d = pj->dend_of_rank[i];\n"
+    out[#out + 1] = "            (void)i; (void)d;\n"
+    out[#out + 1] = indent(body, "            ")
+    out[#out + 1] = "        }\n    }\n"
+  else
+    out[#out + 1] = "    for (int32_t d = 0; d < pj->ndend; d++) {\n"
+    out[#out + 1] = "        const int32_t i = pj->post_rank[d]; (void)i;\n"
+    out[#out + 1] = "        for (int64_t e = pj->row[d]; e < pj->row[d + 1]; e++) {\n"
+    out[#out + 1] = "            const int32_t j = pj->pre_rank[e]; (void)j;\n"
+    out[#out + 1] = indent(body, "            ")
+    out[#out + 1] = "        }\n    }\n"
+  end
+  return table.concat(out)
+end
+
+local function psp_kernel(P, id, opts)
+  local A = P.A
+  local psp = cgen.psp(A, opts)
+  if not psp then return "" end
+  local out = {signature(id, "psp"), decls(P)}
+  local targets = {}
+  for _, t in ipairs(P.targets) do targets[#targets + 1] = P.target_attr[t] end
+  if P.pre_major then
+    -- continuous transmission of a spiking projection with events: scatter (sum only)
+    local adds = {}
+    for _, a in ipairs(targets) do adds[#adds + 1] = ("qa%d[i] += _v;"):format(a.index) end
+    out[#out + 1] = synapse_loop(P, ("const double _v = %s;\n%s\n"):format(psp, table.concat(adds, " ")))
+  else
+    local op = A.operation or "sum"
+    local init = op == "max" and "-INFINITY" or op == "min" and "INFINITY" or "0.0"
+    out[#out + 1] = "    for (int32_t d = 0; d < pj->ndend; d++) {\n"
+    out[#out + 1] = "        const int32_t i = pj->post_rank[d]; (void)i;\n"
+    out[#out + 1] = "        const int64_t e0 = pj->row[d], e1 = pj->row[d + 1];\n"
+    out[#out + 1] = "        if (e1 == e0) continue;\n"
+    out[#out + 1] = ("        double _s = %s;\n"):format(init)
+    out[#out + 1] = "        for (int64_t e = e0; e < e1; e++) {\n"
+    out[#out + 1] = "            const int32_t j = pj->pre_rank[e]; (void)j;\n"
+    out[#out + 1] = ("            const double _v = %s;\n"):format(psp)
+    if op == "max" then out[#out + 1] = "            if (_v > _s) _s = _v;\n"
+    elseif op == "min" then out[#out + 1] = "            if (_v < _s) _s = _v;\n"
+    else out[#out + 1] = "            _s += _v;\n" end
+    out[#out + 1] = "        }\n"
+    if op == "mean" then out[#out + 1] = "        _s /= (double)(e1 - e0);\n" end
+    for _, a in ipairs(targets) do
+      out[#out + 1] = ("        qa%d[i] += (%s)_s;\n"):format(a.index, a.ctype)
+    end
+    out[#out + 1] = "    }\n"
+  end
+  out[#out + 1] = "}\n\n"
+  return table.concat(out)
+end
+
+-- One pre-synaptic event of synapse e (pre j, post i, dendrite d).
+local function event_body(P, opts)
+  local A = P.A
+  local out = {}
+  local ed = cgen.event_driven(A, opts, "(c->step - 1)")
+  if ed ~= "" then out[#out + 1] = ed end
+  local ps = cgen.pre_spike(A, opts)
+  out[#out + 1] = ps.gtarget
+  if ps.other and ps.other:find("%S") then
+    local ok = P.both_spiking and "pre->last_spike[j] != post->last_spike[i]" or "1"
+    out[#out + 1] = "{\nconst int _unless_post_ok = " .. ok .. "; (void)_unless_post_ok;\n" ..
+      ps.other .. "}\n"
+  end
+  return table.concat(out)
+end
+
+local function spike_kernels(P, id, opts)
+  if not P.spike_events then return "" end
+  local body = event_body(P, opts)
+  local out = {signature(id, "spike", ", const int32_t *spk, int32_t nspk"), decls(P)}
+  out[#out + 1] = "    const int _plastic = pj->plasticity; (void)_plastic;\n"
+  out[#out + 1] = "    for (int32_t s = 0; s < nspk; s++) {\n"
+  out[#out + 1] = "        const int32_t j = spk[s];\n"
+  out[#out + 1] = "        for (int64_t e = pj->pre_row[j]; e < pj->pre_row[j + 1]; e++) {\n"
+  out[#out + 1] = "            const int32_t i = pj->syn_post[e]; const int32_t d = pj->dend_of_rank[i];\n"
+  out[#out + 1] = "            (void)i; (void)d;\n"
+  out[#out + 1] = indent(body, "            ")
+  out[#out + 1] = "        }\n    }\n}\n\n"
+  if P.delay_kind == "variable" then
+    out[#out + 1] = signature(id, "spike_syn", ", const int64_t *syn, const int32_t *spre, int64_t nsyn")
+    out[#out + 1] = decls(P)
+    out[#out + 1] = "    const int _plastic = pj->plasticity; (void)_plastic;\n"
+    out[#out + 1] = "    for (int64_t s = 0; s < nsyn; s++) {\n"
+    out[#out + 1] = "        const int64_t e = syn[s]; const int32_t j = spre[s];\n"
+    out[#out + 1] = "        const int32_t i = pj->syn_post[e]; const int32_t d = pj->dend_of_rank[i];\n"
+    out[#out + 1] = "        (void)i; (void)d;\n"
+    out[#out + 1] = indent(body, "        ")
+    out[#out + 1] = "    }\n}\n\n"
+  end
+  return table.concat(out)
+end
+
+-- w equations are skipped when plasticity is off: the methods' IR does not guard them, so
+-- the weight is restored after the statements of a synapse.
+local function w_guard(P, locality, body)
+  local w = P.L.by_name.w
+  if not P.A.plastic or not w or w.locality ~= locality or not body:find("%S") then return body end
+  local v = LOC_VAR[locality]
+  return ("const %s _w_keep = sa%d[%s];\n%sif (!_plastic) sa%d[%s] = _w_keep;\n"):format(
+    w.ctype, w.index, v, body, w.index, v)
+end
+
+local function update_kernel(P, id, opts)
+  local A = P.A
+  local g = cgen.update(A, "global", opts)
+  local s = cgen.update(A, "semiglobal", opts)
+  local l = cgen.update(A, "local", opts)
+  if not (g:find("%S") or s:find("%S") or l:find("%S")) then return "" end
+  local out = {signature(id, "update"), decls(P)}
+  out[#out + 1] = "    _dt = c->dt * (double)pj->update_period;\n"
+  out[#out + 1] = "    const int _plastic = pj->plasticity; (void)_plastic;\n"
+  if g:find("%S") then
+    out[#out + 1] = "    {\n"
+    out[#out + 1] = indent(rand_decls(P, "global", "0", opts, "equations"), "        ")
+    out[#out + 1] = indent(w_guard(P, "global", g), "        ")
+    out[#out + 1] = "    }\n"
+  end
+  if s:find("%S") then
+    out[#out + 1] = "    for (int32_t d = 0; d < pj->ndend; d++) {\n"
+    out[#out + 1] = "        const int32_t i = pj->post_rank[d]; (void)i;\n"
+    out[#out + 1] = indent(rand_decls(P, "semiglobal", "d", opts, "equations"), "        ")
+    out[#out + 1] = indent(w_guard(P, "semiglobal", s), "        ")
+    out[#out + 1] = "    }\n"
+  end
+  if l:find("%S") then
+    out[#out + 1] = synapse_loop(P, rand_decls(P, "local", "e", opts, "equations") .. w_guard(P, "local", l))
+  end
+  out[#out + 1] = "}\n\n"
+  return table.concat(out)
+end
+
+local function post_kernel(P, id, opts)
+  local A = P.A
+  if not P.post_events then return "" end
+  local body = cgen.post_spike(A, opts)
+  local ed = cgen.event_driven(A, opts, "c->step")
+  local out = {signature(id, "post"), decls(P)}
+  out[#out + 1] = "    const int _plastic = pj->plasticity; (void)_plastic;\n"
+  out[#out + 1] = "    for (int32_t s = 0; s < post->nspiked; s++) {\n"
+  out[#out + 1] = "        const int32_t i = post->spiked[s];\n"
+  out[#out + 1] = "        const int32_t d = pj->dend_of_rank[i];\n"
+  out[#out + 1] = "        if (d < 0) continue;\n"
+  out[#out + 1] = "        for (int64_t k = pj->row[d]; k < pj->row[d + 1]; k++) {\n"
+  if P.pre_major then
+    out[#out + 1] = "            const int64_t e = pj->post_syn[k]; const int32_t j = pj->pre_rank[k];\n"
+  else
+    out[#out + 1] = "            const int64_t e = k; const int32_t j = pj->pre_rank[k];\n"
+  end
+  out[#out + 1] = "            (void)e; (void)j;\n"
+  out[#out + 1] = indent(ed, "            ")
+  out[#out + 1] = indent("{\nconst int _unless_post_ok = 1; (void)_unless_post_ok;\n" .. body .. "}\n", "            ")
+  out[#out + 1] = "        }\n    }\n}\n\n"
+  return table.concat(out)
+end
+
+local function structural_kernels(P, id, opts)
+  local A = P.A
+  local out = {}
+  if A.creating then
+    local cond = cgen.condition(A.creating.expr, opts)
+    out[#out + 1] = signature(id, "creating", ", int32_t d, uint8_t *mark")
+    out[#out + 1] = decls(P)
+    out[#out + 1] = "    const int32_t i = pj->post_rank[d]; (void)i;\n"
+    out[#out + 1] = "    for (int32_t j = 0; j < pj->npre; j++) {\n"
+    out[#out + 1] = "        if (mark[j]) continue;\n"
+    out[#out + 1] = "        const int64_t e = 0; (void)e;\n"
+    out[#out + 1] = indent(rand_decls(P, "local", "j", opts, "creating"), "        ")
+    out[#out + 1] = ("        if (%s && annk_uniform(c->seed, pj->stream + 0x30000000u, (uint32_t)j, (uint64_t)c->step, (uint32_t)d) < %s) mark[j] = 1;\n"):format(
+      cond, cgen.literal(A.creating.proba or 1.0, "float64"))
+    out[#out + 1] = "    }\n}\n\n"
+  end
+  if A.pruning then
+    local cond = cgen.condition(A.pruning.expr, opts)
+    out[#out + 1] = signature(id, "pruning", ", uint8_t *mark")
+    out[#out + 1] = decls(P)
+    out[#out + 1] = synapse_loop(P, rand_decls(P, "local", "e", opts, "pruning") ..
+      ("if (%s && annk_uniform(c->seed, pj->stream + 0x38000000u, (uint32_t)e, (uint64_t)c->step, 0u) < %s) mark[e] = 1;\n"):format(
+        cond, cgen.literal(A.pruning.proba or 1.0, "float64")))
+    out[#out + 1] = "}\n\n"
+  end
+  return table.concat(out)
+end
+
+--- The C functions of one projection.
+-- @param P its plan (projection_build.plan)
+function M.projection(P)
+  local id = P.id
+  local function opts(where) return {R = resolver(P, where), dtype = P.dtype, masked = false} end
+  return table.concat({
+    psp_kernel(P, id, opts("psp")),
+    spike_kernels(P, id, opts("event")),
+    update_kernel(P, id, opts("update")),
+    post_kernel(P, id, opts("event")),
+    structural_kernels(P, id, opts("structural")),
+  })
+end
+
+--- The user functions of the synapse models (each guarded, so repeats are harmless).
+function M.functions(plans)
+  local out, seen = {}, {}
+  for _, P in ipairs(plans) do
+    local f = cgen.functions(P.A, {R = resolver(P, "update"), dtype = P.dtype})
+    if f and f ~= "" and not seen[f] then
+      seen[f] = true
+      out[#out + 1] = f
+    end
+  end
+  return table.concat(out, "\n")
+end
+
+M.attr_type = kernels.attr_type
+
+return M

@@ -1,0 +1,862 @@
+--- Projection (reference §9; API.md "Projection, Dendrite, IndividualSynapse").
+-- Ranks and dendrites are 1-based here; the runtime below is 0-based.
+local core = require("annarchy.core")
+local util = require("annarchy.util")
+local args = require("annarchy.args")
+local random = require("annarchy.random")
+local population = require("annarchy.population")
+local connectors = require("annarchy.connectors")
+
+local fail = util.fail
+local M = {}
+
+local Projection = {}
+M.Projection = Projection
+
+local function is_projection(x) return getmetatable(x) == Projection end
+M.is_projection = is_projection
+
+--- Fields and methods of projections and dendrites: a synapse attribute may not use them.
+local RESERVED = {}
+for _, k in ipairs{"name", "size", "nb_synapses", "nb_synapses_per_dendrite", "post_ranks",
+                   "pre_ranks", "target", "targets", "pre", "post", "transmission", "update",
+                   "plasticity", "delay", "get", "set", "dendrite", "synapse", "synapses",
+                   "dendrites", "enable_learning", "disable_learning", "reset",
+                   "connectivity_matrix", "receptive_fields", "receptive_field",
+                   "save_connectivity", "save", "load", "start_creating", "stop_creating",
+                   "start_pruning", "stop_pruning", "attributes", "parameters", "variables",
+                   "synapse_type", "network", "id", "post_rank", "proj", "create_synapse",
+                   "create_synapses", "prune_synapse", "prune_synapses", "functions",
+                   "axon_transmission"} do
+  RESERVED[k] = "it is a field or method of Projection or Dendrite"
+end
+for k in pairs(connectors.methods) do RESERVED[k] = "it is a connector method of Projection" end
+M.RESERVED = RESERVED
+
+local function where(proj) return ("projection %q"):format(proj._.name) end
+M.where = where
+
+local function runtime(proj) return proj._.net._.rt end
+
+-- ---- creation ---------------------------------------------------------------------------------
+
+local function default_synapse(kind)
+  local model = require("annarchy.model")
+  if kind == "spike" then return model.Synapse{pre_spike = "g_target += w", name = "Spiking synapse"} end
+  return model.Synapse{psp = "w * pre.r", name = "Rate-coded synapse"}
+end
+
+local function side(net, obj, what)
+  if obj == nil then fail("Network:connect(): the %s population must be provided.", what) end
+  if type(obj) == "string" then obj = net:get_population(obj) end
+  local pop, ranks = population.resolve(obj)
+  if not pop then
+    fail("Network:connect(): the %s population must be a Population, a PopulationView, an "
+      .. "IndividualNeuron or a population name, got %s", what, util.show(obj))
+  end
+  if pop._.net ~= net then fail("Network:connect(): population %q belongs to another network", pop._.name) end
+  return pop, ranks, obj
+end
+
+--- net:connect(pre, post, target, {synapse, name})
+function M.connect(net, n, ...)
+  local first = ...
+  if n == 1 and type(first) == "table" and getmetatable(first) and rawget(getmetatable(first), "__special_projection") then
+    return first:_connect(net)
+  end
+  local a = args.parse("Network:connect", {"pre", "post", "target", "synapse", "name"}, n, ...)
+  local pre, pre_ranks0, pre_obj = side(net, a.pre, "pre")
+  local post, post_ranks0, post_obj = side(net, a.post, "post")
+  local targets = a.target
+  if targets == nil then fail("Network:connect(): the target must be specified.") end
+  if type(targets) == "string" then targets = {targets} end
+  if type(targets) ~= "table" or #targets == 0 then
+    fail("Network:connect(): the target must be a name or a list of names")
+  end
+  for _, t in ipairs(targets) do
+    if type(t) ~= "string" or not t:match("^[%a_][%w_]*$") then
+      fail("Network:connect(): %s is not a valid target name", util.show(t))
+    end
+  end
+  local model = require("annarchy.model")
+  local syn = a.synapse
+  if syn == nil then syn = default_synapse(pre._.A.kind) end
+  if not model.is_synapse(syn) then
+    fail("Network:connect(): synapse must be a synapse model (ann.Synapse{...}), got %s", type(syn))
+  end
+  local A = require("annarchy.compiler.analyse").synapse(syn, net:_env{
+    kind = pre._.A.kind, targets = targets, pre = pre._.A, post = post._.A, reserved = RESERVED})
+  local id = #net._.projs
+  local name = a.name
+  if name == nil or tostring(name):match("^proj%d+$") then name = "proj" .. id end
+  if net._.proj_by_name[name] then fail("Network:connect(): a projection is already named %q", name) end
+  -- reference §4.7: pre.sum(t) needs that target
+  for t in pairs(A.pre_sum_refs or {}) do
+    local ok = pre._.targets[t]
+    for _, x in ipairs(pre._.A.targets or {}) do if x == t then ok = true end end
+    if not ok then
+      fail("The pre-synaptic population %s receives no projection with the type %s", pre._.name, t)
+    end
+  end
+  for _, t in ipairs(targets) do post._.targets[t] = true end
+  local self = setmetatable({}, Projection)
+  rawset(self, "_", {
+    net = net, id = id, name = name, pre = pre, post = post, pre_obj = pre_obj, post_obj = post_obj,
+    pre_ranks0 = pre_ranks0, post_ranks0 = post_ranks0,
+    pre_size = pre_ranks0 and #pre_ranks0 or pre._.size,
+    post_size = post_ranks0 and #post_ranks0 or post._.size,
+    targets = targets, synapse = syn, A = A, init = {}, init_set = {},
+    flags = {transmission = true, update = true, plasticity = true},
+    schedule = {period = 1, offset = 0},
+  })
+  for _, at in ipairs(A.attributes) do
+    if at.init ~= nil and type(at.init) ~= "table" then self._.init[at.name] = at.init end
+    if random.is_distribution(at.init) then self._.init[at.name] = at.init end
+  end
+  net._.projs[#net._.projs + 1] = self
+  net._.proj_by_name[name] = self
+  return self
+end
+
+-- ---- attribute access ---------------------------------------------------------------------------
+
+local function attribute(proj, name)
+  local a = proj._.A.attr[name]
+  if not a then fail("%s has no attribute '%s'", where(proj), tostring(name)) end
+  return a
+end
+M.attribute = attribute
+
+local function locality(proj, name)
+  local L = proj._.layout
+  if L then return L.by_name[name].locality end
+  local a = attribute(proj, name)
+  if name == "w" and connectors.shared_weight(proj) then return "global" end
+  return a.locality
+end
+M.locality = locality
+
+local function index(proj, name) return proj._.layout.by_name[name].index end
+
+local function check_compiled(proj, what)
+  if not runtime(proj) then fail("%s: %s can only be accessed after compilation.", where(proj), what) end
+end
+
+--- Reads an attribute: local -> list of Arrays per dendrite; semiglobal -> Array; global ->
+-- a number. Before compile: the stored initial value.
+function M.read(proj, name)
+  attribute(proj, name)
+  local rt = runtime(proj)
+  if not rt then
+    local v = proj._.init[name]
+    if v == nil then v = 0.0 end
+    return v
+  end
+  local loc = locality(proj, name)
+  return rt:proj_get(proj._.id, index(proj, name), nil, nil, loc == "local")
+end
+
+local function nested_count(v)
+  if core.is_array(v) then return v.size end
+  if type(v) ~= "table" then return 1 end
+  return #v
+end
+
+--- Writes a value to the runtime (after compile): number, boolean, distribution, or a list
+-- shaped like the attribute (per dendrite lists for locals).
+function M.write_runtime(proj, name, v)
+  local rt = runtime(proj)
+  local id, k = proj._.id, index(proj, name)
+  local loc = locality(proj, name)
+  local ndend, nsyn = rt:proj_size(id)
+  if type(v) == "boolean" then v = v and 1 or 0 end
+  if random.is_distribution(v) then
+    local n = loc == "local" and nsyn or loc == "semiglobal" and ndend or 1
+    v = proj._.net:_draw(v, n)
+    if loc == "global" then v = v[1] end
+  end
+  if type(v) == "number" then
+    rt:proj_set(id, k, v)
+    return
+  end
+  if type(v) ~= "table" and not core.is_array(v) then
+    fail("%s: cannot set '%s' to %s", where(proj), name, util.show(v))
+  end
+  if loc == "global" then
+    fail("%s: the parameter '%s' is global to the projection, cannot assign a list.", where(proj), name)
+  end
+  if loc == "semiglobal" then
+    if nested_count(v) ~= ndend then
+      fail("%s: the projection has %d post-synaptic neurons, the list must have the same size.",
+        where(proj), ndend)
+    end
+    rt:proj_set(id, k, v)
+    return
+  end
+  -- local: one list per dendrite
+  if core.is_array(v) and v.size == nsyn and #v.shape == 1 then rt:proj_set(id, k, v) return end
+  if nested_count(v) ~= ndend then
+    fail("%s: the projection has %d post-synaptic neurons, the list must have the same size.",
+      where(proj), ndend)
+  end
+  local sizes = rt:proj_dendrite_sizes(id)
+  local post = rt:proj_post_ranks(id)
+  for d = 1, ndend do
+    local row = v[d]
+    local nrow = type(row) == "number" and 1 or nested_count(row)
+    if type(row) ~= "number" and nrow ~= sizes[d] then
+      fail("%s: the post-synaptic neuron %d of population %s receives %d synapses and not %d.",
+        where(proj), post[d], proj._.post._.name, sizes[d], nrow)
+    end
+  end
+  for d = 1, ndend do rt:proj_set(id, k, v[d], d - 1, d) end
+end
+
+function M.write(proj, name, v)
+  local a = attribute(proj, name)
+  if runtime(proj) then
+    M.write_runtime(proj, name, v)
+    return
+  end
+  if type(v) ~= "number" and type(v) ~= "boolean" and not random.is_distribution(v) then
+    fail("%s: before compile, '%s' takes a number or a distribution (lists need the connectivity)",
+      where(proj), name)
+  end
+  if a.locality == "global" and random.is_distribution(v) then v = proj._.net:_draw(v, 1)[1] end
+  proj._.init[name] = v
+  proj._.init_set[name] = true
+end
+
+-- ---- fields and methods ----------------------------------------------------------------------
+
+local fields = {}
+local methods = {}
+M.fields, M.methods = fields, methods
+
+function fields.name(p) return p._.name end
+function fields.pre(p) return p._.pre_obj end
+function fields.post(p) return p._.post_obj end
+function fields.network(p) return p._.net end
+function fields.id(p) return p._.id end
+function fields.target(p)
+  if #p._.targets == 1 then return p._.targets[1] end
+  return util.copy_list(p._.targets)
+end
+function fields.synapse_type(p) return p._.synapse end
+function fields.attributes(p)
+  local out = {}
+  for _, a in ipairs(p._.A.attributes) do out[#out + 1] = a.name end
+  return out
+end
+function fields.parameters(p)
+  local out = {}
+  for _, a in ipairs(p._.A.attributes) do if a.role == "parameter" then out[#out + 1] = a.name end end
+  return out
+end
+function fields.variables(p)
+  local out = {}
+  for _, a in ipairs(p._.A.attributes) do if a.role ~= "parameter" then out[#out + 1] = a.name end end
+  return out
+end
+
+function fields.size(p)
+  check_compiled(p, "size")
+  return (runtime(p):proj_size(p._.id))
+end
+function fields.nb_synapses(p)
+  check_compiled(p, "nb_synapses")
+  local _, n = runtime(p):proj_size(p._.id)
+  return n
+end
+function fields.nb_synapses_per_dendrite(p)
+  check_compiled(p, "nb_synapses_per_dendrite")
+  return runtime(p):proj_dendrite_sizes(p._.id)
+end
+function fields.post_ranks(p)
+  check_compiled(p, "post_ranks")
+  return runtime(p):proj_post_ranks(p._.id)
+end
+function fields.pre_ranks(p)
+  check_compiled(p, "pre_ranks")
+  return runtime(p):proj_pre_ranks(p._.id)
+end
+
+for _, flag in ipairs{"transmission", "update", "plasticity"} do
+  fields[flag] = function(p) return p._.flags[flag] end
+end
+function fields.axon_transmission(p) return p._.flags.axon_transmission ~= false end
+
+local function push_flags(p)
+  local rt = runtime(p)
+  if rt then
+    rt:proj_flags(p._.id, p._.flags.transmission, p._.flags.update, p._.flags.plasticity)
+    rt:proj_schedule(p._.id, p._.schedule.period, p._.schedule.offset)
+  end
+end
+
+--- proj.delay: dt without delays; the uniform delay in ms; per-synapse: lists of ms.
+function fields.delay(p)
+  local dt = p._.net._.dt
+  local rt = runtime(p)
+  if not rt then
+    local c = p._.connector
+    if c and type(c.delays) == "number" then return math.max(1, util.round(c.delays / dt)) * dt end
+    return c and c.delays or dt
+  end
+  local kind, v = rt:proj_delay(p._.id)
+  if kind ~= "variable" then return v * dt end
+  for _, row in ipairs(v) do
+    for k = 1, #row do row[k] = row[k] * dt end
+  end
+  return v
+end
+
+local function set_delay(p, v)
+  local rt = runtime(p)
+  if not rt then fail("%s: setting delays before compile is not implemented yet (give them to the connector)", where(p)) end
+  local dt = p._.net._.dt
+  local function steps(ms)
+    if type(ms) ~= "number" or ms < 0 or ms ~= ms then fail("%s: delays must be non-negative numbers of ms", where(p)) end
+    return math.max(1, util.round(ms / dt))
+  end
+  if type(v) == "number" then
+    rt:proj_set_delay(p._.id, steps(v))
+    return
+  end
+  if type(v) ~= "table" then fail("%s: delay takes a number or a list of lists of ms", where(p)) end
+  local sizes = rt:proj_dendrite_sizes(p._.id)
+  if #v ~= #sizes then
+    fail("%s: the projection has %d post-synaptic neurons, the list must have the same size.", where(p), #sizes)
+  end
+  local flat = {}
+  for d = 1, #sizes do
+    local row = v[d]
+    if type(row) ~= "table" or #row ~= sizes[d] then
+      fail("%s: the dendrite %d receives %d synapses: give %d delays", where(p), d, sizes[d], sizes[d])
+    end
+    for k = 1, #row do flat[#flat + 1] = steps(row[k]) end
+  end
+  rt:proj_set_delay(p._.id, flat)
+end
+
+function methods.get(p, name) return M.read(p, name) end
+
+function methods.set(p, t)
+  if type(t) ~= "table" or getmetatable(t) ~= nil then
+    fail("%s: set() takes a table of names and values", where(p))
+  end
+  for k in pairs(t) do attribute(p, k) end
+  for k, v in pairs(t) do M.write(p, k, v) end
+end
+
+local function dendrite_index(p, rank_or_coords, what)
+  check_compiled(p, "dendrites")
+  local post = p._.post
+  local rank = rank_or_coords
+  if type(rank) == "table" then rank = post:rank_from_coordinates(rank) end
+  if not util.is_integer(rank) or rank < 1 or rank > post._.size then
+    fail("%s: %s: the post-synaptic rank %s is out of range 1..%d", where(p), what, util.show(rank_or_coords),
+      post._.size)
+  end
+  local d = runtime(p):proj_dendrite_of(p._.id, rank - 1)
+  if d < 0 then fail("%s: the neuron of rank %d has no dendrite in this projection.", where(p), rank) end
+  return d, rank
+end
+M.dendrite_index = dendrite_index
+
+function methods.dendrite(p, ...)
+  local x = ...
+  if select("#", ...) > 1 then x = {...} end
+  local d, rank = dendrite_index(p, x, "dendrite()")
+  return require("annarchy.dendrite").new(p, d, rank)
+end
+
+function methods.synapse(p, pre_rank, post_rank)
+  return methods.dendrite(p, post_rank):synapse(pre_rank)
+end
+
+--- for d in proj:dendrites() do ... end
+function methods.dendrites(p)
+  check_compiled(p, "dendrites")
+  local post = runtime(p):proj_post_ranks(p._.id)
+  local k = 0
+  return function()
+    k = k + 1
+    if post[k] == nil then return nil end
+    return require("annarchy.dendrite").new(p, k - 1, post[k])
+  end
+end
+
+function methods.enable_learning(p, opts)
+  opts = opts or {}
+  local a = args.parse("Projection:enable_learning", {"period", "offset"}, 1, opts)
+  local net = p._.net
+  if a.offset ~= nil and a.period == nil then
+    fail("%s: enable_learning(): if you define an offset, you have to define a period.", where(p))
+  end
+  if a.period ~= nil and a.offset ~= nil and a.offset >= a.period then
+    fail("%s: enable_learning(): the offset must be smaller than the period.", where(p))
+  end
+  if not runtime(p) then
+    io.stderr:write(("WARNING: %s: enable_learning() is only possible after compile\n"):format(where(p)))
+    return
+  end
+  local dt = net._.dt
+  local period = a.period and math.max(1, util.steps_floor(a.period, dt)) or 1
+  local offset = a.offset and util.steps_floor(a.offset, dt) or 0
+  p._.flags.update, p._.flags.plasticity = true, true
+  p._.schedule.period = period
+  p._.schedule.offset = net.current_step + offset   -- QUIRKS 17: the projection's own network time
+  push_flags(p)
+end
+
+function methods.disable_learning(p)
+  if p._.A.kind == "rate" then p._.flags.update = false else p._.flags.plasticity = false end
+  push_flags(p)
+end
+
+function methods.reset(p, opts)
+  opts = opts or {}
+  if type(opts) ~= "table" then fail("%s: reset() takes a table of options", where(p)) end
+  local a = args.parse("Projection:reset", {"attributes", "synapses"}, 1, opts)
+  local rt = runtime(p)
+  if not rt then return end
+  if a.synapses then
+    rt:proj_set_connectivity(p._.id, connectors.build(p, p._.net))
+  end
+  local names = a.attributes
+  if type(names) == "string" then names = {names} end
+  if names == nil or names == -1 then
+    names = {}
+    for _, at in ipairs(p._.layout.attrs) do
+      if at.name ~= "_last_event" and (at.name ~= "w" or p._.init_set.w) then names[#names + 1] = at.name end
+    end
+  end
+  for _, name in ipairs(names) do
+    attribute(p, name)
+    local v = p._.init[name]
+    if v == nil then v = p._.layout.by_name[name].init end
+    M.write_runtime(p, name, v)
+  end
+end
+
+function methods.connectivity_matrix(p, opts)
+  opts = opts or {}
+  local a = args.parse("Projection:connectivity_matrix", {"fill"}, 1, opts)
+  check_compiled(p, "connectivity_matrix()")
+  return runtime(p):proj_matrix(p._.id, index(p, "w"), a.fill or 0.0)
+end
+
+--- The receptive fields of every post neuron, tiled (2-D populations) for visualisation.
+function methods.receptive_fields(p, opts)
+  opts = opts or {}
+  local a = args.parse("Projection:receptive_fields", {"variable", "in_post_geometry"}, 1, opts)
+  check_compiled(p, "receptive_fields()")
+  local var = a.variable or "w"
+  local pre_g, post_g = p._.pre._.geometry, p._.post._.geometry
+  local pw, ph = pre_g[1], pre_g[2] or 1
+  local qw, qh
+  if a.in_post_geometry ~= false then
+    qw, qh = post_g[1], post_g[2] or 1
+  else
+    qw, qh = p._.post._.size, 1
+  end
+  local out = core.zeros({qw * pw, qh * ph})
+  local rt = runtime(p)
+  for q = 1, p._.post._.size do
+    local d = rt:proj_dendrite_of(p._.id, q - 1)
+    if d >= 0 then
+      local dd = require("annarchy.dendrite").new(p, d, q)
+      local field = dd:receptive_field{variable = var}:flatten()
+      local qx, qy = math.floor((q - 1) / qh), (q - 1) % qh
+      for r = 1, p._.pre._.size do
+        local px, py = math.floor((r - 1) / ph), (r - 1) % ph
+        out[qx * pw + px + 1][qy * ph + py + 1] = field[r]
+      end
+    end
+  end
+  return out
+end
+
+local function dump(v, out)
+  if type(v) == "table" then
+    out[#out + 1] = "{"
+    for i = 1, #v do
+      dump(v[i], out)
+      out[#out + 1] = ","
+    end
+    out[#out + 1] = "}"
+  elseif core.is_array(v) then
+    dump(v:totable(), out)
+  else
+    out[#out + 1] = ("%.17g"):format(v)
+  end
+end
+
+--- save_connectivity(filename): ranks, weights and delays, read back by from_file.
+function methods.save_connectivity(p, filename)
+  check_compiled(p, "save_connectivity()")
+  local w = M.read(p, "w")
+  local delay = fields.delay(p)
+  local parts = {"return {name = ", ("%q"):format(p._.name), ", pre_size = ", tostring(p._.pre._.size),
+    ", post_size = ", tostring(p._.post._.size), ", post_ranks = "}
+  dump(fields.post_ranks(p), parts)
+  parts[#parts + 1] = ", pre_ranks = "
+  dump(fields.pre_ranks(p), parts)
+  parts[#parts + 1] = ", w = "
+  dump(w, parts)
+  parts[#parts + 1] = ", delay = "
+  dump(delay, parts)
+  parts[#parts + 1] = "}\n"
+  local f, err = io.open(filename, "w")
+  if not f then fail("%s: save_connectivity: %s", where(p), tostring(err)) end
+  f:write(table.concat(parts))
+  f:close()
+end
+
+local function structural_check(p, what)
+  if not runtime(p) then fail("%s: can not start %s if the network is not compiled.", where(p), what) end
+  if not p._.net._.config.structural_plasticity and not (p._.A.creating or p._.A.pruning) then
+    fail("%s: you must set 'structural_plasticity' to true in config() to start %s connections.",
+      where(p), what)
+  end
+end
+
+function methods.start_creating(p, period)
+  structural_check(p, "creating")
+  if not p._.A.creating then fail("%s: the synapse does not define a 'creating' argument.", where(p)) end
+  local dt = p._.net._.dt
+  local steps = math.max(1, util.steps_floor(period or dt, dt))
+  local c = p._.A.creating
+  local delay = 1
+  if c.d then
+    delay = math.max(1, util.round(c.d / dt))
+  else
+    local kind, v = runtime(p):proj_delay(p._.id)
+    if kind ~= "variable" then delay = v end
+  end
+  runtime(p):proj_creating(p._.id, steps, c.w or 0.0, delay)
+end
+function methods.stop_creating(p) if runtime(p) then runtime(p):proj_creating(p._.id, 0) end end
+
+function methods.start_pruning(p, period)
+  structural_check(p, "pruning")
+  if not p._.A.pruning then fail("%s: the synapse does not define a 'pruning' argument.", where(p)) end
+  local dt = p._.net._.dt
+  runtime(p):proj_pruning(p._.id, math.max(1, util.steps_floor(period or dt, dt)))
+end
+function methods.stop_pruning(p) if runtime(p) then runtime(p):proj_pruning(p._.id, 0) end end
+
+--- Local functions of the synapse model, elementwise on lists (reference §2.7).
+local function model_function(p, name)
+  local A = p._.A
+  local f = A.local_functions and A.local_functions[name]
+  if not f then return nil end
+  return function(_, ...)
+    local fn = require("annarchy.functions").functions(name, p._.net, A)
+    local n = select("#", ...)
+    local lists = {...}
+    local len = 0
+    for i = 1, n do
+      local v = lists[i]
+      if type(v) == "table" or core.is_array(v) then len = math.max(len, #v) end
+    end
+    local out = core.zeros(len)
+    for k = 1, len do
+      local argv = {}
+      for i = 1, n do
+        local v = lists[i]
+        argv[i] = (type(v) == "table" or core.is_array(v)) and v[k] or v
+      end
+      out[k] = fn((table.unpack or _G.unpack)(argv, 1, n))
+    end
+    return out
+  end
+end
+
+for k, fn in pairs(connectors.methods) do methods[k] = fn end
+
+Projection.__index = function(p, k)
+  local f = fields[k]
+  if f then return f(p) end
+  local m = methods[k]
+  if m then return m end
+  if k == "_" then return nil end
+  if type(k) == "number" then return methods.dendrite(p, k) end
+  if type(k) == "string" then
+    local fn = model_function(p, k)
+    if fn then return fn end
+  end
+  return M.read(p, k)
+end
+
+Projection.__newindex = function(p, k, v)
+  if k == "transmission" or k == "update" or k == "plasticity" then
+    p._.flags[k] = v and true or false
+    push_flags(p)
+    return
+  end
+  if k == "axon_transmission" then p._.flags.axon_transmission = v and true or false return end
+  if k == "delay" then set_delay(p, v) return end
+  if fields[k] or methods[k] then fail("%s: '%s' is read-only", where(p), tostring(k)) end
+  M.write(p, k, v)
+end
+
+Projection.__len = function(p) return fields.size(p) end
+Projection.__tostring = function(p)
+  return ("Projection %q (%s -> %s, target %s)"):format(p._.name, p._.pre._.name, p._.post._.name,
+    table.concat(p._.targets, ","))
+end
+
+-- ---- monitors on projections and dendrites ---------------------------------------------------
+
+local ProjMonitor = {}
+M.ProjMonitor = ProjMonitor
+
+--- Is obj something a projection monitor records (a Projection or a Dendrite)?
+function M.monitorable(obj)
+  if is_projection(obj) then return true end
+  local ok, dendrite = pcall(require, "annarchy.dendrite")
+  return ok and dendrite.is_dendrite(obj)
+end
+
+local function mon_steps(net, ms, what, name)
+  if ms == nil then return nil end
+  if type(ms) ~= "number" or ms < 0 then fail("Monitor %q: %s must be a duration in ms", name, what) end
+  return util.steps_floor(ms, net._.dt)
+end
+
+--- net:monitor(proj or dendrite, variables, {period, period_offset, start, name})
+function M.new_monitor(net, a)
+  local obj = a.obj
+  local proj, dend = obj, nil
+  if not is_projection(obj) then proj, dend = obj._.proj, obj end
+  if proj._.net ~= net then fail("Monitor: projection %q belongs to another network", proj._.name) end
+  local vars = a.variables or {}
+  if type(vars) == "string" then vars = {vars} end
+  local name = a.name or ("Monitor_" .. proj._.name)
+  local m = setmetatable({_ = {
+    net = net, proj = proj, dend = dend, name = name, vars = {}, var_index = {},
+    recording = a.start ~= false, starts = {}, stops = {}, last_times = {},
+  }}, ProjMonitor)
+  local period = mon_steps(net, a.period, "period", name)
+  local offset = mon_steps(net, a.period_offset, "period_offset", name)
+  m._.period = math.max(1, period or 1)
+  m._.period_offset = offset or 0
+  if m._.period_offset >= m._.period then
+    fail("Monitor %q: value of period_offset must be smaller than period", name)
+  end
+  for _, v in ipairs(vars) do
+    if type(v) ~= "string" or not proj._.A.attr[v] then
+      fail("Monitor %q: the object does not have an attribute named %s", name, util.show(v))
+    end
+    m._.vars[#m._.vars + 1] = {name = v}
+    m._.var_index[v] = #m._.vars
+  end
+  if not dend and m._.period == 1 then
+    io.stderr:write(("WARNING: Monitor %q records a whole projection at every step\n"):format(name))
+  end
+  m._.instantiate = M.instantiate_monitor
+  if net._.rt then M.instantiate_monitor(m) end
+  return m
+end
+
+function M.instantiate_monitor(m)
+  local rt = m._.net._.rt
+  local proj = m._.proj
+  local dends = m._.dend and {m._.dend._.index} or nil
+  m._.rt = {recs = {}, bytes = function(self)
+    local b = 0
+    for _, r in pairs(self.recs) do b = b + r:bytes() end
+    return b
+  end}
+  for _, v in ipairs(m._.vars) do
+    v.rec = rt:proj_recorder(proj._.id, index(proj, v.name), dends, m._.period, m._.period_offset)
+    v.rec:set_recording(m._.recording)
+    m._.rt.recs[v.name] = v.rec
+  end
+  if m._.recording then m._.starts[#m._.starts + 1] = m._.net.current_step end
+end
+
+local mon_methods = {}
+
+function mon_methods.start(m, variables, period)
+  if variables ~= nil then
+    if type(variables) == "string" then variables = {variables} end
+    for _, v in ipairs(variables) do
+      if not m._.var_index[v] then
+        if not m._.proj._.A.attr[v] then
+          fail("Monitor %q: the object does not have an attribute named %s", m._.name, util.show(v))
+        end
+        local r = {name = v}
+        m._.vars[#m._.vars + 1] = r
+        m._.var_index[v] = #m._.vars
+        if m._.rt then
+          local dends = m._.dend and {m._.dend._.index} or nil
+          r.rec = m._.net._.rt:proj_recorder(m._.proj._.id, index(m._.proj, v), dends, m._.period, 0)
+          m._.rt.recs[v] = r.rec
+        end
+      end
+    end
+  end
+  if period ~= nil then
+    m._.period = math.max(1, mon_steps(m._.net, period, "period", m._.name))
+    m._.period_offset = 0
+  end
+  for _, v in ipairs(m._.vars) do
+    if v.rec then v.rec:set_period(m._.period, m._.period_offset) end
+  end
+  if not m._.recording then mon_methods.resume(m) end
+end
+
+function mon_methods.pause(m)
+  if not m._.recording then return end
+  m._.recording = false
+  for _, v in ipairs(m._.vars) do if v.rec then v.rec:set_recording(false) end end
+  if m._.rt then m._.stops[#m._.stops + 1] = m._.net.current_step end
+end
+
+function mon_methods.resume(m)
+  if m._.recording then return end
+  m._.recording = true
+  for _, v in ipairs(m._.vars) do if v.rec then v.rec:set_recording(true) end end
+  if m._.rt then m._.starts[#m._.starts + 1] = m._.net.current_step end
+end
+
+function mon_methods.stop(m)
+  m._.recording = false
+  for _, v in ipairs(m._.vars) do
+    if v.rec then v.rec:free() end
+    v.rec = nil
+  end
+  m._.rt = nil
+  m._.stopped = true
+end
+
+function mon_methods.reset(m)
+  for _, v in ipairs(m._.vars) do if v.rec then v.rec:clear() end end
+  m._.starts, m._.stops = {}, {}
+  if m._.recording then m._.starts[1] = m._.net.current_step end
+end
+
+local function close_segment(m)
+  local step = m._.net.current_step
+  local starts, stops = util.copy_list(m._.starts), util.copy_list(m._.stops)
+  if m._.recording then stops[#stops + 1] = step end
+  m._.starts, m._.stops = {}, {}
+  if m._.recording then m._.starts[1] = step end
+  return {start = starts, stop = stops}
+end
+
+-- The records of one variable: dendrite -> Array {records, n} (a global: {records});
+-- projection -> a list with one entry per record shaped like proj.x.
+local function data_of(m, v)
+  local recs = v.rec:data()
+  local proj = m._.proj
+  local loc = locality(proj, v.name)
+  if m._.dend or loc ~= "local" then
+    local width = recs[1] and recs[1].size or 0
+    if loc == "global" then
+      local out = core.zeros(#recs)
+      for k, r in ipairs(recs) do out[k] = r[1] end
+      return out
+    end
+    local out = core.zeros({#recs, width})
+    for k, r in ipairs(recs) do
+      for x = 1, width do out[k][x] = r[x] end
+    end
+    return out
+  end
+  local sizes = m._.net._.rt:proj_dendrite_sizes(proj._.id)
+  local out = {}
+  for k, r in ipairs(recs) do
+    local rows, pos = {}, 0
+    local total = 0
+    for _, s in ipairs(sizes) do total = total + s end
+    if total ~= r.size then
+      out[k] = r
+    else
+      for d, s in ipairs(sizes) do
+        local a = core.zeros(s)
+        for x = 1, s do a[x] = r[pos + x] end
+        pos = pos + s
+        rows[d] = a
+      end
+      out[k] = rows
+    end
+  end
+  return out
+end
+
+function mon_methods.get(m, ...)
+  local n = select("#", ...)
+  local first = ...
+  local names, opts
+  if n == 0 then opts = {}
+  elseif type(first) == "string" then names, opts = first, select(2, ...) or {}
+  elseif type(first) == "table" and args.table_kind(first) == "list" then names, opts = first, select(2, ...) or {}
+  elseif type(first) == "table" then opts = first names = first.variables
+  else fail("Monitor:get: expected a variable name, a list of names or an options table") end
+  local keep = opts.keep == true
+  local function one(name)
+    local i = m._.var_index[name]
+    if not i then fail("Monitor %q does not record %s", m._.name, util.show(name)) end
+    local v = m._.vars[i]
+    if not v.rec then fail("Monitor %q: no data (not compiled, or stopped)", m._.name) end
+    local d = data_of(m, v)
+    if not keep then v.rec:clear() end
+    return d
+  end
+  local out
+  if type(names) == "string" then
+    out = one(names)
+  else
+    out = {}
+    for _, v in ipairs(names or m._.vars) do
+      local nm = type(v) == "table" and v.name or v
+      out[nm] = one(nm)
+    end
+  end
+  if not keep then m._.last_times = close_segment(m) end
+  return out
+end
+
+function mon_methods.times(m)
+  local out = {}
+  for _, v in ipairs(m._.vars) do
+    out[v.name] = {start = util.copy_list(m._.last_times.start or {}),
+                   stop = util.copy_list(m._.last_times.stop or {})}
+  end
+  return out
+end
+
+ProjMonitor.__index = function(m, k)
+  if k == "name" then return m._.name end
+  if k == "period" then return m._.period * m._.net._.dt end
+  if k == "period_offset" then return m._.period_offset * m._.net._.dt end
+  if k == "object" then return m._.dend or m._.proj end
+  if k == "variables" then
+    local out = {}
+    for i, v in ipairs(m._.vars) do out[i] = v.name end
+    return out
+  end
+  local f = mon_methods[k]
+  if f then return f end
+  if k == "_" then return nil end
+  fail("Monitor has no field or method '%s'", tostring(k))
+end
+
+ProjMonitor.__newindex = function(m, k, v)
+  if k == "period" or k == "period_offset" then
+    local steps = mon_steps(m._.net, v, k, m._.name)
+    if k == "period" then m._.period = math.max(1, steps) else m._.period_offset = steps end
+    if m._.period_offset >= m._.period then fail("Monitor %q: value of period_offset must be smaller than period", m._.name) end
+    for _, x in ipairs(m._.vars) do if x.rec then x.rec:set_period(m._.period, m._.period_offset) end end
+    return
+  end
+  fail("Monitor.%s is read-only", tostring(k))
+end
+
+ProjMonitor.__tostring = function(m) return ("Monitor %q"):format(m._.name) end
+
+return M

@@ -1,0 +1,193 @@
+--- Projections at compile time (called by build.compile) and at reset: their plans (layouts,
+-- storage kinds), their kernels, their runtime objects and initial values.
+local kp = require("annarchy.kernels_projection")
+local connectors = require("annarchy.connectors")
+local util = require("annarchy.util")
+
+local fail = util.fail
+local M = {}
+
+local LOCALITY_CODE = {global = 0, ["local"] = 1, semiglobal = 2}
+
+--- Decides the layout of a projection's attributes: the model's attributes in declaration
+-- order (w global when the projection stores one shared weight), then _last_event when the
+-- synapse has event-driven variables.
+local function layout(proj, A, dtype)
+  local L = {attrs = {}, by_name = {}}
+  local function add(name, t, locality, init, ctype_override)
+    local ctype, code = kp.attr_type(t, dtype)
+    if ctype_override then ctype, code = ctype_override, 0 end
+    local a = {name = name, type = t, ctype = ctype, code = code, locality = locality,
+               index = #L.attrs, init = init}
+    L.attrs[#L.attrs + 1] = a
+    L.by_name[name] = a
+    return a
+  end
+  for _, a in ipairs(A.attributes) do
+    local loc = a.locality
+    if a.name == "w" and proj._.shared_weight then loc = "global" end
+    add(a.name, a.type, loc, a.init)
+  end
+  if A.event_driven and #A.event_driven > 0 then
+    add("_last_event", "float", "local", -10000, "double")
+  end
+  return L
+end
+
+--- The plans of every projection, in id order.
+function M.plan(net, pop_plans, const_index)
+  local plans = {}
+  local extra_gops = {}   -- population id -> number of gops added so far
+  for i, proj in ipairs(net._.projs) do
+    local p = proj._
+    if not p.connector then
+      fail("The projection between populations %s and %s has not been connected. Call a connector "
+        .. "method before compiling the network.", p.pre._.name, p.post._.name)
+    end
+    local A = p.A
+    local pre_plan, post_plan = pop_plans[p.pre._.id + 1], pop_plans[p.post._.id + 1]
+    p.shared_weight = connectors.shared_weight(proj)
+    local L = layout(proj, A, net._.config.dtype)
+    local spike_events = A.kind == "spike" and #((A.pre_spike or {}).gtarget or {}) +
+      #((A.pre_spike or {}).other or {}) > 0
+    local post_events = A.kind == "spike" and #(A.post_spike or {}) > 0
+    local delay_kind = connectors.delay_kind(proj)
+    -- pre attributes read through the delay buffers (rate-coded psp and equations)
+    local delayed, rate_delays = {}, false
+    if A.kind == "rate" and delay_kind ~= "none" then
+      rate_delays = true
+      local names = {}
+      for _, tag in ipairs({"psp", "equations"}) do
+        for name in pairs((A.pre_refs_by or {})[tag] or {}) do names[name] = true end
+      end
+      for _, name in ipairs(util.sorted_keys(names)) do
+        delayed[#delayed + 1] = pre_plan.L.by_name[name].index
+      end
+    end
+    if A.kind == "rate" and delay_kind == "variable" then
+      for name in pairs((A.pre_refs_by or {}).psp or {}) do
+        if pre_plan.L.by_name[name] and not pre_plan.L.by_name[name].is_local then
+          fail("projection %q: the psp accesses a global variable with a non-uniform delay!", p.name)
+        end
+      end
+    end
+    -- targets in the post population: _sum_T (rate-coded post) or g_T (spiking post)
+    local target_attr = {}
+    for _, t in ipairs(p.targets) do
+      local a = post_plan.L.sums[t] or post_plan.L.by_name["g_" .. t]
+      if not a then fail("internal: population %q has no slot for target %s", p.post._.name, t) end
+      target_attr[t] = a
+    end
+    -- global operations on pre./post. attributes are computed by those populations
+    local gop_index, gops = {}, {}
+    for _, g in ipairs(A.gops or {}) do
+      local side_plan = g.side == "pre" and pre_plan or post_plan
+      local pid = side_plan.id
+      extra_gops[pid] = extra_gops[pid] or #(side_plan.A.gops or {})
+      gop_index[g.name] = {side = g.side, index = extra_gops[pid]}
+      gops[#gops + 1] = {pop = pid, op = g.op, attr = side_plan.L.by_name[g.var].index}
+      extra_gops[pid] = extra_gops[pid] + 1
+    end
+    plans[i] = {
+      id = i - 1, proj = proj, A = A, L = L, dtype = net._.config.dtype,
+      pre_plan = pre_plan, post_plan = post_plan, targets = p.targets, target_attr = target_attr,
+      pre_major = spike_events, post_events = post_events, post_index = post_events,
+      spike_events = spike_events, delay_kind = delay_kind, rate_delays = rate_delays,
+      delayed = delayed, gop_index = gop_index, gops = gops, const_index = const_index,
+      both_spiking = p.pre._.A.kind == "spike" and p.post._.A.kind == "spike",
+    }
+  end
+  return plans
+end
+
+--- The C source of every projection.
+function M.source(net, pop_plans, plans)
+  local _ = net and pop_plans
+  local out = {"\n/* ---- projections ---- */\n", kp.functions(plans), "\n"}
+  for _, P in ipairs(plans) do out[#out + 1] = kp.projection(P) end
+  return table.concat(out)
+end
+
+local function desc_of(P)
+  local attrs = {}
+  for i, a in ipairs(P.L.attrs) do
+    local init = a.init
+    if type(init) ~= "number" and type(init) ~= "boolean" then init = 0 end
+    attrs[i] = {type = a.code, locality = LOCALITY_CODE[a.locality], init = init}
+  end
+  local w = P.L.by_name.w
+  local le = P.L.by_name._last_event
+  return {
+    pre = P.proj._.pre._.id, post = P.proj._.post._.id, pre_major = P.pre_major,
+    post_index = P.post_index, delay_kind = P.delay_kind, spike_events = P.spike_events,
+    attrs = attrs, w_attr = w and w.index or -1, last_event_attr = le and le.index or -1,
+    delayed = P.delayed,
+  }
+end
+
+--- Creates the runtime projections (connectivity drawn now) and their global operations.
+function M.instantiate(net, rt, pop_plans, plans)
+  local _ = pop_plans
+  for _, P in ipairs(plans) do
+    for _, g in ipairs(P.gops) do rt:pop_add_gop(g.pop, g.op, g.attr) end
+  end
+  for _, P in ipairs(plans) do
+    local csr = connectors.build(P.proj, net)
+    local id = rt:add_projection(desc_of(P), csr)
+    assert(id == P.id)
+  end
+end
+
+--- Initial values (all attributes, or the listed ones; w only when asked or set by the user).
+local function push_values(net, proj, names, with_w)
+  local rt, L = net._.rt, proj._.layout
+  local list = names
+  if not list then
+    list = {}
+    for _, a in ipairs(L.attrs) do
+      if a.name ~= "_last_event" and (a.name ~= "w" or with_w or proj._.init_set.w) then
+        list[#list + 1] = a.name
+      end
+    end
+  end
+  for _, name in ipairs(list) do
+    local v = proj._.init[name]
+    if v == nil then v = L.by_name[name].init end
+    require("annarchy.projection").write_runtime(proj, name, v)
+  end
+end
+
+local function push_flags(net, proj)
+  local p = proj._
+  local rt = net._.rt
+  rt:proj_flags(p.id, p.flags.transmission, p.flags.update, p.flags.plasticity)
+  rt:proj_schedule(p.id, p.schedule.period, p.schedule.offset)
+end
+
+--- After the populations' initial values: the projections' values, flags, delay buffers.
+function M.after_compile(net, plans)
+  for _, P in ipairs(plans) do
+    local proj = P.proj
+    proj._.layout = P.L
+    proj._.plan = P
+    push_values(net, proj, nil, false)
+    push_flags(net, proj)
+  end
+  net._.rt:proj_init_history(-1)
+end
+
+--- net:reset{projections, synapses}
+function M.reset(net, a)
+  local rt = net._.rt
+  for _, proj in ipairs(net._.projs) do
+    if a.synapses then
+      rt:proj_set_connectivity(proj._.id, connectors.build(proj, net))
+      push_values(net, proj, nil, proj._.init_set.w)
+    elseif a.projections then
+      push_values(net, proj, nil, false)
+    end
+  end
+  rt:proj_init_history(-1)
+end
+
+return M

@@ -252,3 +252,54 @@ describe("errors in models name the model and point at the fault", function()
     assert.equal(0, #net:get_populations())
   end)
 end)
+
+describe("parallel_run", function()
+  it("builds copies with per-copy arguments and seeds and collects the results", function()
+    local Chain = ann.Network:extend(function(net, args)
+      net.pop = net:create(args.n or 2, Counter)
+    end)
+    local net = Chain{n = 3, seed = 10}
+    net:compile{silent = true}
+    local results = net:parallel_run(function(copy, args)
+      copy:simulate(args.duration)
+      return {copy.pop.size, copy.pop.r[1], copy.seed}
+    end, 2, {n = {4, 5}, duration = {1, 2}, seeds = "sequential"})
+    assert.same({{4, 1, 11}, {5, 2, 12}}, results)
+    assert.has_error(function() ann.Network{}:parallel_run(function() end, 2) end)
+    assert.has_error(function() net:parallel_run(function() end, 2, {n = {1, 2, 3}}) end)
+  end)
+end)
+
+describe("model functions from Lua (E2)", function()
+  it("apply a population's local function elementwise", function()
+    local N = ann.Neuron{equations = "r = 0", functions = [[
+      transfer_function(x, t) = if x > t: if x > 2*t : (x - 2*t)^2 else: x - t else: 0.
+    ]]}
+    local pop = ann.Network{}:create(1, N)
+    assert.same({0, 0, 0, 1}, pop:transfer_function({0, 1, 2, 3}, {2, 2, 2, 2}):totable())
+    assert.same({0, 0, 0, 1}, pop:transfer_function(ann.array{0, 1, 2, 3}, 2):totable())
+  end)
+end)
+
+describe("Ctrl-C", function()
+  it("stops simulate at a step boundary with an error, leaving the network usable", function()
+    local script = os.tmpname()
+    local f = assert(io.open(script, "w"))
+    f:write([[
+      local ann = require("annarchy")
+      local net = ann.Network{}
+      local pop = net:create(1000, ann.Neuron{equations = "r += 1"})
+      net:compile{silent = true}
+      io.stdout:write("ready\n"); io.stdout:flush()
+      local ok, err = pcall(net.simulate, net, 1e9)
+      print(ok, err)
+      net:simulate(1)
+      print("after", net.current_step == pop.r[1])
+    ]])
+    f:close()
+    local out = io.popen(("(./annlua %s & pid=$!; sleep 1.5; kill -INT $pid; wait $pid) 2>&1"):format(script)):read("a")
+    os.remove(script)
+    assert.matches("false\tannarchy: simulation interrupted at t = ", out, 1, true)
+    assert.matches("after\ttrue", out, 1, true)
+  end)
+end)

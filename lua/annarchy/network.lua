@@ -401,4 +401,67 @@ function methods.copy(n, t)
   return net
 end
 
+--- net:parallel_run(method, number, {seeds, measure_time, max_processes, <arguments>}):
+-- builds `number` copies of a class network from the same kernels and calls method(copy,
+-- args) on each; returns the list of results. An argument named like one of the class's
+-- construction arguments goes to the constructor, any other to the method; a list of
+-- `number` values gives one value per copy. seeds: nil (fresh seeds), "same" (this
+-- network's), "sequential" (seed + 1, seed + 2, ...) or a list. The copies run one after the
+-- other in this process; running them in parallel processes is not implemented yet.
+function methods.parallel_run(n, method, number, opts)
+  if not n._.class then
+    fail("Network:parallel_run(): the network must be built by a class (ann.Network:extend), "
+      .. "not be a plain Network")
+  end
+  if type(method) ~= "function" then fail("Network:parallel_run(): method must be a function") end
+  if not util.is_integer(number) or number < 1 then
+    fail("Network:parallel_run(): number must be a positive integer")
+  end
+  opts = opts or {}
+  local seeds = opts.seeds
+  local seed_list = {}
+  for k = 1, number do
+    if seeds == nil then seed_list[k] = entropy_seed()
+    elseif seeds == "same" then seed_list[k] = n._.seed
+    elseif seeds == "sequential" then seed_list[k] = n._.seed + k
+    elseif type(seeds) == "table" then
+      if #seeds ~= number then
+        fail("Network:parallel_run(): seeds must have the same size as the number of simulations")
+      end
+      seed_list[k] = seeds[k]
+    else
+      fail("Network:parallel_run(): seeds must be nil, \"same\", \"sequential\" or a list")
+    end
+  end
+  local function per_copy(v, k, key)
+    if type(v) == "table" and getmetatable(v) == nil and #v > 0 then
+      if #v ~= number then
+        fail("Network:parallel_run(): the list given for '%s' must have the same size as the number "
+          .. "of simulations", key)
+      end
+      return v[k]
+    end
+    return v
+  end
+  local results = {}
+  local t0 = core.clock()
+  for k = 1, number do
+    local build_args, method_args = {dt = n._.dt, seed = seed_list[k]}, {}
+    for key, v in pairs(n._.init_args) do build_args[key] = v end
+    for key, v in pairs(opts) do
+      if key ~= "seeds" and key ~= "measure_time" and key ~= "max_processes" then
+        if n._.init_args[key] ~= nil then build_args[key] = per_copy(v, k, key)
+        else method_args[key] = per_copy(v, k, key) end
+      end
+    end
+    local copy = n._.class(build_args)
+    copy:compile{silent = true}
+    results[k] = method(copy, method_args)
+  end
+  if opts.measure_time then
+    io.stdout:write(("Running %d networks took %.3f s.\n"):format(number, core.clock() - t0))
+  end
+  return results
+end
+
 return M

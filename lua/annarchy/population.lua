@@ -101,7 +101,49 @@ function M.new(net, id, geometry, neuron, A, name, stop_condition)
   for _, a in ipairs(A.attributes) do
     self._.init[a.name] = values.initial(a, net, size)
   end
+  self._.functions = M.model_functions(A, net, ("population %q"):format(name))
   return self
+end
+
+--- The model's local functions as methods applied elementwise: obj:f(list_or_array, ...)
+-- returns an Array (shared with projections).
+function M.model_functions(A, net, what)
+  local fns = {}
+  local tolua = require("annarchy.compiler.functions").to_lua
+  local consts = {}
+  for _, c in ipairs(require("annarchy.constants").visible(net)) do consts[c.name] = c.value end
+  for _, rec in ipairs(A.functions or {}) do
+    if not rec.global then
+      local f = tolua(rec, consts)
+      fns[rec.name] = function(_, ...)
+        local args, n = {...}, select("#", ...)
+        local len
+        for i = 1, n do
+          local v = args[i]
+          if core.is_array(v) then v = v:flatten():totable(); args[i] = v end
+          if type(v) == "table" then
+            if len and #v ~= len then
+              fail("%s: %s(): the lists must have the same length (%d and %d)", what, rec.name, len, #v)
+            end
+            len = #v
+          end
+        end
+        if not len then return f(...) end
+        local out = core.zeros(len)
+        local call = {}
+        for k = 1, len do
+          for i = 1, n do
+            local v = args[i]
+            call[i] = type(v) == "table" and v[k] or v
+          end
+          local r = f((table.unpack or _G.unpack)(call, 1, n))
+          out[k] = type(r) == "boolean" and (r and 1 or 0) or r
+        end
+        return out
+      end
+    end
+  end
+  return fns
 end
 
 -- ---- attribute access --------------------------------------------------------------------

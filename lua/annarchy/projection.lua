@@ -434,9 +434,7 @@ function methods.reset(p, opts)
   end
   for _, name in ipairs(names) do
     attribute(p, name)
-    local v = p._.init[name]
-    if v == nil then v = p._.layout.by_name[name].init end
-    M.write_runtime(p, name, v)
+    M.write_runtime(p, name, require("annarchy.projection_build").initial_value(p._.net, p, name))
   end
 end
 

@@ -151,10 +151,22 @@ local function push_values(net, proj, names, with_w)
     end
   end
   for _, name in ipairs(list) do
-    local v = proj._.init[name]
-    if v == nil then v = L.by_name[name].init end
-    require("annarchy.projection").write_runtime(proj, name, v)
+    require("annarchy.projection").write_runtime(proj, name, M.initial_value(net, proj, name))
   end
+end
+
+--- The initial value of an attribute: set by the user, else the model's (an init naming a
+-- parameter or a constant is resolved now).
+function M.initial_value(net, proj, name, depth)
+  local L = proj._.layout
+  local v = proj._.init[name]
+  if v == nil then v = L.by_name[name].init end
+  if type(v) == "table" and getmetatable(v) == nil then
+    if v.param and (depth or 0) < 8 then return M.initial_value(net, proj, v.param, (depth or 0) + 1) end
+    if v.const then return require("annarchy.network").constant_value(net, v.const) end
+    return 0.0
+  end
+  return v
 end
 
 local function push_flags(net, proj)

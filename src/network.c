@@ -71,6 +71,9 @@ static void pop_free(ann_pop *p)
     free(p->k.refr_steps);
     free(p->rate_hist);
     free(p->rate_hist_n);
+    for (int k = 0; k < p->k.next; k++) free(p->k.ext[k]);
+    free(p->k.ext);
+    free(p->k.ext_len);
 }
 
 void ann_network_free(ann_network *net)
@@ -221,6 +224,30 @@ void ann_population_clear(ann_network *net, int pop)
         for (int32_t i = 0; i < p->k.size; i++) p->k.last_spike[i] = LAST_SPIKE_NONE;
     if (p->k.refr_left) memset(p->k.refr_left, 0, (size_t)p->k.size * sizeof *p->k.refr_left);
     if (p->rate_hist_n) memset(p->rate_hist_n, 0, (size_t)p->k.size * 2 * sizeof *p->rate_hist_n);
+}
+
+int ann_population_set_ext(ann_network *net, int pop, int k, const double *data, int64_t n,
+                           ann_status *st)
+{
+    annk_pop *p = &net->pops[pop].k;
+    if (k < 0 || k > 64) return ann_fail(st, "annarchy: extension buffer %d out of range", k);
+    if (k >= p->next) {
+        double **ext = realloc(p->ext, (size_t)(k + 1) * sizeof *ext);
+        if (!ext) return ann_fail(st, "annarchy: out of memory");
+        p->ext = ext;
+        int64_t *len = realloc(p->ext_len, (size_t)(k + 1) * sizeof *len);
+        if (!len) return ann_fail(st, "annarchy: out of memory");
+        p->ext_len = len;
+        for (int j = p->next; j <= k; j++) { p->ext[j] = NULL; p->ext_len[j] = 0; }
+        p->next = k + 1;
+    }
+    double *buf = malloc((size_t)(n > 0 ? n : 1) * sizeof *buf);
+    if (!buf) return ann_fail(st, "annarchy: out of memory for %lld values", (long long)n);
+    if (n > 0) memcpy(buf, data, (size_t)n * sizeof *buf);
+    free(p->ext[k]);
+    p->ext[k] = buf;
+    p->ext_len[k] = n;
+    return 0;
 }
 
 double ann_population_get(const ann_network *net, int pop, int attr, int64_t i)

@@ -55,6 +55,10 @@ int        ann_population_set_rate_window(ann_network *net, int pop, int32_t win
 /* Clears spikes, last spike steps, refractory counters, delayed values and rate windows. */
 void       ann_population_clear(ann_network *net, int pop);
 
+/* Extension buffer k of a special population (copied; k < 64). Kernels read p->ext[k]. */
+int ann_population_set_ext(ann_network *net, int pop, int k, const double *data, int64_t n,
+                           ann_status *st);
+
 /* Element access with conversion: element i of attribute k (i = 0 for globals). */
 double ann_population_get(const ann_network *net, int pop, int attr, int64_t i);
 void   ann_population_set(ann_network *net, int pop, int attr, int64_t i, double v);

@@ -35,7 +35,7 @@ local function plan_population(net, pop, const_index)
   return {
     id = pop._.id, A = A, L = L,
     ctx = {gop_index = gop_index, const_index = const_index, dtype = net._.config.dtype,
-           refractory = has_refractory(pop), stop = pop._.stop_condition},
+           refractory = has_refractory(pop), stop = pop._.stop_condition, custom = pop._.custom},
   }
 end
 
@@ -132,6 +132,7 @@ function M.compile(net, a)
     if not pop._.enabled then rt:pop_enabled(pop._.id, false) end
     if plans[i].ctx.refractory then push_refractory(net, pop) end
     if pop._.rate_window then M.apply_rate_window(net, pop) end
+    if pop._.custom and pop._.custom.after_compile then pop._.custom.after_compile(pop, rt) end
   end
   if pb then pb.after_compile(net, proj_plans) end
   local monitor = require("annarchy.monitor")
@@ -150,6 +151,7 @@ function M.reset_population(net, pop, attributes)
   end
   push_initial(net, pop, attributes)
   net._.rt:pop_clear(pop._.id)
+  if pop._.custom and pop._.custom.reset then pop._.custom.reset(pop, net._.rt) end
 end
 
 function M.reset(net, a)

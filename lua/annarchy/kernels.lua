@@ -138,7 +138,11 @@ end
 -- @param A the analysed neuron
 -- @param L its layout
 -- @param ctx {gop_index = name -> index, const_index = name -> index, dtype, refractory = bool,
---             stop = analysed stop condition or nil}
+--             stop = analysed stop condition or nil, custom = special population hooks or nil}
+-- A special population (an input such as TimedArray) may add, through ctx.custom:
+--   prologue(L) -> C statements at the start of the update kernel (after the declarations;
+--                  p->ext[k] holds its host-written buffers, c->step the step),
+--   spike_expr(L) -> a C expression replacing the model's spike condition.
 function M.population(id, A, L, ctx)
   local R = pop_resolver(L, ctx)
   local opts = {R = R, dtype = ctx.dtype, masked = false}
@@ -158,8 +162,10 @@ function M.population(id, A, L, ctx)
       lrand[#lrand + 1] = "        " .. rand_decl(rv, k, "(uint64_t)i", opts)
     end
   end
+  local custom = ctx.custom or {}
   emit(("void annk_pop%d_update(annk_pop *p, const annk_ctx *c)\n{\n"):format(id))
   emit(head)
+  if custom.prologue then emit(indent(custom.prologue(L), "    ")) end
   emit("    {\n        const int32_t i = 0; (void)i;\n")
   emit(table.concat(grand, "\n"))
   emit("\n")
@@ -185,7 +191,8 @@ function M.population(id, A, L, ctx)
     if ctx.refractory then
       emit("        if (p->refr_left[i] > 0) { p->refr_left[i]--; continue; }\n")
     end
-    emit(("        if (%s) {\n"):format(cgen.spike(A, opts)))
+    local cond = custom.spike_expr and custom.spike_expr(L) or cgen.spike(A, opts)
+    emit(("        if (%s) {\n"):format(cond))
     emit(indent(cgen.reset(A, opts), "            "))
     emit("            p->spiked[ns++] = i;\n            p->last_spike[i] = c->step;\n")
     if ctx.refractory then
@@ -227,6 +234,14 @@ end
 function M.source(header, pops, dtype, extra)
   local out = {header, "\n", cgen.prelude(dtype), "\n"}
   local seen = {}
+  for _, p in ipairs(pops) do
+    local custom = p.ctx.custom
+    local helpers = custom and custom.functions and custom.functions(dtype)
+    if helpers and not seen[helpers] then
+      seen[helpers] = true
+      out[#out + 1] = helpers
+    end
+  end
   for _, p in ipairs(pops) do
     local fns = cgen.functions(p.A, {R = pop_resolver(p.L, p.ctx), dtype = dtype})
     if fns and fns ~= "" and not seen[fns] then

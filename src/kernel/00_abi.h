@@ -42,6 +42,11 @@ typedef struct annk_pop {
     /* delayed spikes (spiking): the ranks that spiked d steps ago (d >= 1) */
     int32_t **spk_hist;
     int32_t  *spk_hist_n;
+    /* extension buffers of special populations (inputs): buffer k holds ext_len[k] doubles
+     * written from the host (rates of a TimedArray, spike steps of a SpikeSourceArray...) */
+    int32_t  next;
+    double **ext;
+    int64_t *ext_len;
 } annk_pop;
 
 /* A projection. Synapses are stored dendrite by dendrite (post-major, ascending pre rank)

@@ -266,6 +266,43 @@ static int l_pop_refractory(lua_State *L)
     return 1;
 }
 
+/* pop_set_ext(id, k, values): extension buffer k (an Array or a list of numbers) */
+static int l_pop_set_ext(lua_State *L)
+{
+    ann_network *net = check_net(L, 1);
+    int pop = check_pop(L, net, 2);
+    int k = (int)luaL_checkinteger(L, 3);
+    const ann_array *arr = annl_array_test(L, 4);
+    ann_status st = {0, ""};
+    if (arr) {
+        if (ann_population_set_ext(net, pop, k, arr->data, arr->size, &st)) return annl_raise(L, &st);
+        return 0;
+    }
+    luaL_checktype(L, 4, LUA_TTABLE);
+    lua_Integer n = luaL_len(L, 4);
+    double *tmp = lua_newuserdatauv(L, (size_t)(n + 1) * sizeof *tmp, 0);
+    for (lua_Integer i = 0; i < n; i++) {
+        lua_geti(L, 4, i + 1);
+        tmp[i] = lua_tonumber(L, -1);
+        lua_pop(L, 1);
+    }
+    if (ann_population_set_ext(net, pop, k, tmp, n, &st)) return annl_raise(L, &st);
+    return 0;
+}
+
+/* pop_get_ext(id, k) -> Array */
+static int l_pop_get_ext(lua_State *L)
+{
+    ann_network *net = check_net(L, 1);
+    annk_pop *p = ann_network_population(net, check_pop(L, net, 2));
+    lua_Integer k = luaL_checkinteger(L, 3);
+    luaL_argcheck(L, k >= 0 && k < p->next, 3, "no such extension buffer");
+    int64_t shape[1] = {p->ext_len[k]};
+    ann_array *a = annl_array_new(L, 1, shape);
+    if (shape[0] > 0) memcpy(a->data, p->ext[k], (size_t)shape[0] * sizeof(double));
+    return 1;
+}
+
 /* pop_spiked(id) -> list of 0-based ranks that spiked in the last step */
 static int l_pop_spiked(lua_State *L)
 {
@@ -485,6 +522,7 @@ void annl_open_network(lua_State *L)
         {"pop_get", l_pop_get},                 {"pop_set", l_pop_set},
         {"pop_refractory", l_pop_refractory},   {"pop_spiked", l_pop_spiked},
         {"pop_enabled", l_pop_enabled},         {"bind", l_bind},
+        {"pop_set_ext", l_pop_set_ext},         {"pop_get_ext", l_pop_get_ext},
         {"run", l_run},                         {"step_count", l_step_count},
         {"seed", l_seed},                       {"monitor_new", l_monitor_new},
         {"destroy", l_net_gc},                  {NULL, NULL}};

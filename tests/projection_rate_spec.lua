@@ -311,9 +311,9 @@ describe("E11 learning rules transmit w * pre.r", function()
     a.r = {1.0, 2.0}
     -- by hand: post.r(step k) = sum of the previous step's pre.r * w (exc only)
     local wh, wo = {0.1, 0.1}, {0.1, 0.1}
-    local r_pre, r_post = {1.0, 2.0}, 0.0
+    local r_pre = {1.0, 2.0}
     for _ = 1, 5 do
-      r_post = r_pre[1] * wh[1] + r_pre[2] * wh[2]
+      local r_post = r_pre[1] * wh[1] + r_pre[2] * wh[2]
       for j = 1, 2 do
         local dh = 0.01 * r_pre[j] * r_post
         local doj = 0.01 * (r_pre[j] * r_post - r_post ^ 2 * wo[j])
@@ -377,7 +377,8 @@ describe("E12 dendrites", function()
     local a = net:create(3, Input)
     local b = net:create(3, Output)
     local p = net:connect(a, b:range(1, 2), "exc"):all_to_all(1.0)
-    assert.has_error(function() p:dendrite(1) end, "annarchy: projection \"proj0\": dendrites can only be accessed after compilation.")
+    assert.has_error(function() p:dendrite(1) end,
+      "annarchy: projection \"proj0\": dendrites can only be accessed after compilation.")
     net:compile()
     assert.has_error(function() p:dendrite(3) end,
       "annarchy: projection \"proj0\": the neuron of rank 3 has no dendrite in this projection.")

@@ -448,6 +448,11 @@ local function rank_list(ranks0, size)
   return out
 end
 
+--- New draws for a rebuild (reset{synapses = true}): the connector gets a fresh stream.
+function M.redraw(proj)
+  proj._.connector.stream = reserve_stream(proj._.net)
+end
+
 --- Draws the connectivity of a projection: a Connectivity userdata for rt:add_projection.
 function M.build(proj, net)
   local p = proj._

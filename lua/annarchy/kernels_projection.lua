@@ -313,7 +313,8 @@ local function structural_kernels(P, id, opts)
     out[#out + 1] = "        if (mark[j]) continue;\n"
     out[#out + 1] = "        const int64_t e = 0; (void)e;\n"
     out[#out + 1] = indent(rand_decls(P, "local", "j", opts, "creating"), "        ")
-    out[#out + 1] = ("        if (%s && annk_uniform(c->seed, pj->stream + 0x30000000u, (uint32_t)j, (uint64_t)c->step, (uint32_t)d) < %s) mark[j] = 1;\n"):format(
+    out[#out + 1] = ("        if (%s && annk_uniform(c->seed, pj->stream + 0x30000000u, (uint32_t)j, "
+      .. "(uint64_t)c->step, (uint32_t)d) < %s) mark[j] = 1;\n"):format(
       cond, cgen.literal(A.creating.proba or 1.0, "float64"))
     out[#out + 1] = "    }\n}\n\n"
   end
@@ -322,7 +323,8 @@ local function structural_kernels(P, id, opts)
     out[#out + 1] = signature(id, "pruning", ", uint8_t *mark")
     out[#out + 1] = decls(P)
     out[#out + 1] = synapse_loop(P, rand_decls(P, "local", "e", opts, "pruning") ..
-      ("if (%s && annk_uniform(c->seed, pj->stream + 0x38000000u, (uint32_t)e, (uint64_t)c->step, 0u) < %s) mark[e] = 1;\n"):format(
+      ("if (%s && annk_uniform(c->seed, pj->stream + 0x38000000u, (uint32_t)e, (uint64_t)c->step, "
+        .. "0u) < %s) mark[e] = 1;\n"):format(
         cond, cgen.literal(A.pruning.proba or 1.0, "float64")))
     out[#out + 1] = "}\n\n"
   end

@@ -422,6 +422,7 @@ function methods.reset(p, opts)
   local rt = runtime(p)
   if not rt then return end
   if a.synapses then
+    connectors.redraw(p)
     rt:proj_set_connectivity(p._.id, connectors.build(p, p._.net))
   end
   local names = a.attributes

@@ -140,7 +140,7 @@ end
 
 --- Initial values (all attributes, or the listed ones; w only when asked or set by the user).
 local function push_values(net, proj, names, with_w)
-  local rt, L = net._.rt, proj._.layout
+  local L = proj._.layout
   local list = names
   if not list then
     list = {}
@@ -193,6 +193,7 @@ function M.reset(net, a)
   local rt = net._.rt
   for _, proj in ipairs(net._.projs) do
     if a.synapses then
+      connectors.redraw(proj)
       rt:proj_set_connectivity(proj._.id, connectors.build(proj, net))
       push_values(net, proj, nil, proj._.init_set.w)
     elseif a.projections then

@@ -48,6 +48,11 @@ describe("expressions", function()
     local code = cgen.update(A, "local", {R = R})
     assert.are.equal("r = (a - (b - 1.0)) / (a * b) + -(a * a) + pow(a, 3.0);\n", code)
   end)
+  it("never prints '--' (C's decrement)", function()
+    local A = neuron{parameters = "a = 1", equations = "r = --a + -(-1) - -a"}
+    local code = cgen.update(A, "local", {R = R})
+    assert.is_nil(code:find("--", 1, true), code)
+  end)
   it("uses float variants in float32", function()
     local A = neuron{parameters = "a = 1", equations = "r = exp(a) + a^1.5 + min(a, 2)"}
     local code = cgen.update(A, "local", {R = R, dtype = "float32"})

@@ -21,7 +21,7 @@ local compiler = require("annarchy.compiler")
 local errors = require("annarchy.compiler.errors")
 local cgen = compiler.cgen
 
-local count, seed, verbose = 1000, 1, false
+local count, seed, verbose, compile_every = 1000, 1, false, 25
 do
   local i = 1
   while arg and arg[i] do
@@ -29,11 +29,20 @@ do
     if a == "--count" then count = tonumber(arg[i + 1]); i = i + 1
     elseif a == "--seed" then seed = tonumber(arg[i + 1]); i = i + 1
     elseif a == "--verbose" then verbose = true
+    elseif a == "--compile-every" then compile_every = tonumber(arg[i + 1]); i = i + 1
     else io.stderr:write("model_fuzz: unknown argument " .. a .. "\n"); os.exit(2) end
     i = i + 1
   end
 end
 math.randomseed(seed)
+local analysed_count, compiled = 0, 0
+local compile_check
+local function have(cmd)
+  local ok = os.execute(cmd .. " >/dev/null 2>&1")
+  return ok == true or ok == 0
+end
+local TCC = have("command -v tcc")
+
 
 local function pick(list) return list[math.random(#list)] end
 
@@ -110,10 +119,48 @@ local VOCAB = {"+", "-", "*", "/", "^", "**", "(", ")", ",", ":", "=", "+=", "==
   ", ", "\n", ";", "#", "True", "False", "%", "[", "'", "\"", "\t", "pi", "e", "K",
   "tau", "_x", "pre", "post", "refractory", "size", "i", "sum", "\0", "é"}
 
+-- A random well-formed expression over a few names.
+local NAMES = {"v", "r", "x", "w", "tau", "t", "dt", "g_exc", "pre.r", "post.r", "K", "a"}
+local FUNCS1 = {"exp", "pos", "neg", "fabs", "sqrt", "tanh", "round", "isnan"}
+local function random_expr(depth)
+  depth = depth or 0
+  local r = math.random(depth > 3 and 3 or 11)
+  if r == 1 then return pick(NAMES) end
+  if r == 2 then return tostring(pick({0, 1, 2.5, -1, 1e-3, 10})) end
+  if r == 3 then return pick(NAMES) .. " * " .. pick(NAMES) end
+  if r <= 6 then
+    return "(" .. random_expr(depth + 1) .. " " .. pick({"+", "-", "*", "/", "^"}) .. " " ..
+      random_expr(depth + 1) .. ")"
+  end
+  if r == 7 then return pick(FUNCS1) .. "(" .. random_expr(depth + 1) .. ")" end
+  if r == 8 then
+    return "ite(" .. random_expr(depth + 1) .. " > " .. random_expr(depth + 1) .. ", " ..
+      random_expr(depth + 1) .. ", " .. random_expr(depth + 1) .. ")"
+  end
+  if r == 9 then return "-" .. random_expr(depth + 1) end
+  if r == 10 then return "clip(" .. random_expr(depth + 1) .. ", 0, 1)" end
+  return "(if " .. random_expr(depth + 1) .. " < 1: " .. random_expr(depth + 1) .. " else: " ..
+    random_expr(depth + 1) .. ")"
+end
+
+local function replace_rhs(s)
+  local lines = {}
+  for l in (s .. "\n"):gmatch("([^\n]*)\n") do lines[#lines + 1] = l end
+  local k = math.random(#lines)
+  local lhs = lines[k]:match("^(.-[^<>!=]=)[^=]")
+  if lhs then
+    local flags = lines[k]:match("(:%s*[%a_][%w_%-]*%s*=?[^:]*)$") or ""
+    if lines[k]:find("if ", 1, true) then flags = "" end
+    lines[k] = lhs .. " " .. random_expr() .. " " .. flags
+  end
+  return table.concat(lines, "\n")
+end
+
 local function mutate_text(s)
   if type(s) ~= "string" then return s end
   local n = #s
-  local op = math.random(9)
+  local op = math.random(12)
+  if op >= 10 then return replace_rhs(s) end
   if op == 1 and n > 0 then
     local a = math.random(n)
     local b = math.min(n, a + math.random(0, 4))
@@ -206,6 +253,8 @@ local RESOLVER = function(ref)
 end
 
 local function exercise(A)
+  analysed_count = analysed_count + 1
+  if TCC and compile_every > 0 and analysed_count % compile_every == 0 then compile_check(A) end
   for _, dtype in ipairs({"float64", "float32"}) do
     local o = {R = RESOLVER, dtype = dtype, masked = A.refractory ~= nil}
     for _, loc in ipairs({"global", "semiglobal", "local"}) do cgen.update(A, loc, o) end
@@ -220,6 +269,60 @@ local function exercise(A)
     end
   end
   assert(type(A.signature) == "string")
+end
+
+
+-- Compiles the C of an analysed model with tcc (every compile_every-th analysed mutant).
+compile_check = function(A)
+  local names, order = {}, {}
+  local function R(ref)
+    if ref.kind == "func" then return nil end
+    local n
+    if ref.kind == "attr" and ref.name == "_last_event" then return "_lastev" end
+    if ref.kind == "dt" and ref.raw then n = "dt_raw"
+    elseif ref.name then n = ref.kind .. "_" .. ref.name
+    elseif ref.target then n = ref.kind .. "_" .. ref.target
+    else n = ref.kind .. "_" end
+    if not names[n] then names[n] = ref.kind; order[#order + 1] = n end
+    return n
+  end
+  local o = {R = R, masked = A.refractory ~= nil}
+  local body = {}
+  for _, loc in ipairs({"global", "semiglobal", "local"}) do body[#body + 1] = cgen.update(A, loc, o) end
+  if A.object == "neuron" then
+    body[#body + 1] = "if (" .. cgen.spike(A, o) .. ") {\n" .. cgen.reset(A, o) .. "}\n"
+  else
+    local p = cgen.pre_spike(A, o)
+    body[#body + 1] = cgen.event_driven(A, o, "1") .. p.gtarget .. p.other .. cgen.post_spike(A, o)
+    local psp = cgen.psp(A, o)
+    if psp then body[#body + 1] = "sink = " .. psp .. ";\n" end
+    if A.creating then body[#body + 1] = "sink = " .. cgen.condition(A.creating, o) .. ";\n" end
+    if A.pruning then body[#body + 1] = "sink = " .. cgen.condition(A.pruning, o) .. ";\n" end
+  end
+  local funcs = cgen.functions(A, o)
+  local src = {"#include <math.h>", cgen.prelude("float64")}
+  for _, n in ipairs(order) do
+    if names[n] == "const" then src[#src + 1] = "static double " .. n .. " = 1.0;" end
+  end
+  src[#src + 1] = funcs
+  src[#src + 1] = "double sink;"
+  src[#src + 1] = "void kernel(void) {"
+  src[#src + 1] = "  long long _lastev = 0; int _act = 1, _plastic = 1, _unless_post_ok = 1;"
+  src[#src + 1] = "  (void)_lastev; (void)_act; (void)_plastic; (void)_unless_post_ok;"
+  for _, n in ipairs(order) do
+    if names[n] ~= "const" then src[#src + 1] = "  double " .. n .. " = 0.0; (void)" .. n .. ";" end
+  end
+  src[#src + 1] = table.concat(body)
+  src[#src + 1] = "}"
+  local text = table.concat(src, "\n")
+  local base = os.tmpname()
+  local f = assert(io.open(base .. ".c", "w"))
+  f:write(text)
+  f:close()
+  local ok = have("tcc -c " .. base .. ".c -o " .. base .. ".o")
+  os.remove(base .. ".c"); os.remove(base .. ".o"); os.remove(base)
+  compiled = compiled + 1
+  if not ok then error("generated C does not compile:\n" .. text) end
 end
 
 local pre_rate = compiler.analyse.neuron(model.Neuron{equations = "r = 1\nv = 2"}, {})
@@ -288,6 +391,6 @@ for i = 1, count do
     if failures >= 20 then break end
   end
 end
-print(string.format("model_fuzz: %d mutants, %d analysed, %d annarchy errors, %d Lua errors",
-  ok_count + errors_seen + failures, ok_count, errors_seen, failures))
+print(string.format("model_fuzz: %d mutants, %d analysed (%d compiled with tcc), %d annarchy errors, " ..
+  "%d Lua errors", ok_count + errors_seen + failures, ok_count, compiled, errors_seen, failures))
 if failures > 0 then os.exit(1) end

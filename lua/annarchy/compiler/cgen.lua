@@ -84,7 +84,9 @@ local function emit(e, o)
   elseif op == "grad" then
     error("cgen: a gradient can not be printed")
   elseif op == "neg" then
-    return "-" .. expr(e.a, o, 90), 90
+    local s = expr(e.a, o, 90)
+    if s:sub(1, 1) == "-" then s = "(" .. s .. ")" end -- never "--"
+    return "-" .. s, 90
   elseif op == "not" then
     return "!" .. expr(e.a, o, 90), 90
   elseif op == "if" then

@@ -444,3 +444,15 @@ describe("user connectivity", function()
     close(p:connectivity_matrix():totable()[2], p2:connectivity_matrix()[2], 1e-15)
   end)
 end)
+
+describe("synapse functions from Lua", function()
+  it("E2: proj:hebb(list, list)", function()
+    local syn = ann.Synapse{psp = "w * pre.r", functions = "hebb(x, y) = x * y"}
+    local net = ann.Network{}
+    local a = net:create(2, Input)
+    local b = net:create(2, Output)
+    local p = net:connect(a, b, "exc", {synapse = syn}):all_to_all(1.0)
+    net:compile()
+    close({0, 1, 4, 9}, p:hebb({0, 1, 2, 3}, {0, 1, 2, 3}))
+  end)
+end)

@@ -113,6 +113,7 @@ function M.connect(net, n, ...)
     if at.init ~= nil and type(at.init) ~= "table" then self._.init[at.name] = at.init end
     if random.is_distribution(at.init) then self._.init[at.name] = at.init end
   end
+  self._.functions = population.model_functions(A, net, where(self))
   net._.projs[#net._.projs + 1] = self
   net._.proj_by_name[name] = self
   return self
@@ -548,29 +549,8 @@ function methods.stop_pruning(p) if runtime(p) then runtime(p):proj_pruning(p._.
 
 --- Local functions of the synapse model, elementwise on lists (reference §2.7).
 local function model_function(p, name)
-  local A = p._.A
-  local f = A.local_functions and A.local_functions[name]
-  if not f then return nil end
-  return function(_, ...)
-    local fn = require("annarchy.functions").functions(name, p._.net, A)
-    local n = select("#", ...)
-    local lists = {...}
-    local len = 0
-    for i = 1, n do
-      local v = lists[i]
-      if type(v) == "table" or core.is_array(v) then len = math.max(len, #v) end
-    end
-    local out = core.zeros(len)
-    for k = 1, len do
-      local argv = {}
-      for i = 1, n do
-        local v = lists[i]
-        argv[i] = (type(v) == "table" or core.is_array(v)) and v[k] or v
-      end
-      out[k] = fn((table.unpack or _G.unpack)(argv, 1, n))
-    end
-    return out
-  end
+  local fns = p._.functions
+  return fns and fns[name]
 end
 
 for k, fn in pairs(connectors.methods) do methods[k] = fn end

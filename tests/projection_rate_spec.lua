@@ -456,3 +456,35 @@ describe("synapse functions from Lua", function()
     close({0, 1, 4, 9}, p:hebb({0, 1, 2, 3}, {0, 1, 2, 3}))
   end)
 end)
+
+describe("gaussian and dog connectivity", function()
+  it("gaussian weights follow the normalised distance; receptive fields tile", function()
+    local net = ann.Network{}
+    local a = net:create({5, 5}, Input)
+    local b = net:create({5, 5}, Output)
+    local p = net:connect(a, b, "exc"):gaussian(1.0, 0.5, {allow_self_connections = true})
+    net:compile()
+    local d = p:dendrite(13)                    -- the centre (3, 3)
+    local w = p:connectivity_matrix()[13]
+    assert.equal(1.0, w[13])
+    -- (3, 4) is 0.25 away in normalised coordinates
+    assert.is_true(math.abs(w[14] - math.exp(-0.0625 / 0.5)) < 1e-12)
+    assert.equal(25, d.size)
+    local rf = p:receptive_fields()
+    assert.same({25, 25}, rf.shape)
+    local field = d:receptive_field()
+    assert.same({5, 5}, field.shape)
+    assert.equal(1.0, field[3][3])
+  end)
+
+  it("dog keeps |w| above the limit", function()
+    local net = ann.Network{}
+    local a = net:create({6, 6}, Input)
+    local b = net:create({6, 6}, Output)
+    local p = net:connect(a, b, "exc"):dog(1.0, 0.2, 0.5, 0.6)
+    net:compile()
+    for d in p:dendrites() do
+      for _, x in ipairs(d.w:totable()) do assert.is_true(math.abs(x) > 0.01 * 0.5) end
+    end
+  end)
+end)

@@ -488,3 +488,32 @@ describe("gaussian and dog connectivity", function()
     end
   end)
 end)
+
+describe("save and load", function()
+  it("attributes and delays come back", function()
+    local syn = ann.Synapse{parameters = "g = 2.0 : projection\n s = 1.0 : postsynaptic", psp = "w * pre.r"}
+    local function build()
+      local net = ann.Network{seed = 9}
+      local a = net:create(3, Input)
+      local b = net:create(2, Output)
+      local p = net:connect(a, b, "exc", {synapse = syn}):all_to_all(ann.Uniform(0, 1), {delays = ann.Uniform(1, 4)})
+      net:compile()
+      return p
+    end
+    local p = build()
+    p.g = 7.0
+    p.s = {3.0, 4.0}
+    local file = os.tmpname()
+    p:save(file)
+    local q = build()
+    q.w = 0.0
+    q.g = 0.0
+    q.delay = {{1, 1, 1}, {1, 1, 1}}
+    q:load(file)
+    os.remove(file)
+    close(p.w[2], q.w[2], 1e-15)
+    assert.equal(7.0, q.g)
+    close({3, 4}, q.s)
+    assert.same(p.delay, q.delay)
+  end)
+end)

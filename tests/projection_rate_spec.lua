@@ -517,3 +517,18 @@ describe("save and load", function()
     assert.same(p.delay, q.delay)
   end)
 end)
+
+describe("delayed pre-synaptic values in synaptic equations", function()
+  it("with a delay of d steps, equations at step n see pre.r of step n - d + 1", function()
+    local Ramp = ann.Neuron{equations = "r = t", name = "Ramp"}
+    local net = ann.Network{}
+    local a = net:create(2, Ramp)
+    local b = net:create(1, Output)
+    local p = net:connect(a, b, "exc", {synapse = ann.Synapse{equations = "y = pre.r"}}):all_to_all(1.0,
+      {delays = 3.0})
+    net:compile()
+    net:simulate(10)
+    close({7, 7}, p.y[1])
+    close({12}, b.r)
+  end)
+end)

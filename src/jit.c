@@ -292,7 +292,7 @@ static int choose_compiler(const ann_jit_options *opt, compiler_choice *c, ann_s
             c->name = "cc";
             program_identity(c->program, c->identity, sizeof c->identity);
             snprintf(c->flags, sizeof c->flags,
-                     "-O3 -march=native -ffp-contract=off -fno-math-errno -fPIC -shared %s", extra);
+                     "-O3 -march=native -ffp-contract=off -fno-math-errno -fno-trapping-math -fPIC -shared %s", extra);
             return 0;
         }
         fprintf(stderr, "annlua: no system C compiler found; compiling kernels with tcc\n");

@@ -8,6 +8,7 @@
  * geometrically. */
 #include "network.h"
 #include "network_internal.h"
+#include "projection.h"
 #include "status.h"
 
 #include <math.h>
@@ -74,6 +75,7 @@ static void pop_free(ann_pop *p)
     for (int k = 0; k < p->k.next; k++) free(p->k.ext[k]);
     free(p->k.ext);
     free(p->k.ext_len);
+    free(p->k.scratch);
 }
 
 void ann_network_free(ann_network *net)
@@ -133,9 +135,10 @@ int ann_network_add_population(ann_network *net, int32_t size, int32_t nattr,
         ok = p->k.attr[k] != NULL;
     }
     if (ok && spiking) {
+        p->k.scratch = calloc((size_t)size + 8, 1);
         p->k.spiked = calloc((size_t)size, sizeof *p->k.spiked);
         p->k.last_spike = malloc((size_t)size * sizeof *p->k.last_spike);
-        ok = p->k.spiked && p->k.last_spike;
+        ok = p->k.spiked && p->k.last_spike && p->k.scratch;
         for (int32_t i = 0; ok && i < size; i++) p->k.last_spike[i] = LAST_SPIKE_NONE;
     }
     if (!ok) {
@@ -224,6 +227,8 @@ void ann_population_clear(ann_network *net, int pop)
         for (int32_t i = 0; i < p->k.size; i++) p->k.last_spike[i] = LAST_SPIKE_NONE;
     if (p->k.refr_left) memset(p->k.refr_left, 0, (size_t)p->k.size * sizeof *p->k.refr_left);
     if (p->rate_hist_n) memset(p->rate_hist_n, 0, (size_t)p->k.size * 2 * sizeof *p->rate_hist_n);
+    /* delayed values start again from the current (initial) values, delayed spikes are gone */
+    ann_projections_init_history(net, pop);
 }
 
 int ann_population_set_ext(ann_network *net, int pop, int k, const double *data, int64_t n,

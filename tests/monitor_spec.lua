@@ -158,6 +158,18 @@ describe("Monitor recording (E7)", function()
     assert.same({3, 3}, m:get("a"):totable())
   end)
 
+  it("records a conductance that only a projection's target declares", function()
+    local net = ann.Network{}
+    local pre = net:create(1, ann.Neuron{equations = "v = 0", spike = "t == 1"})
+    local post = net:create(1, ann.Neuron{equations = "v = 0", spike = "v > 1"})
+    net:connect(pre, post, "ampa"):all_to_all(2.0)
+    local m = net:monitor(post, "g_ampa")
+    net:compile{silent = true}
+    net:simulate(5)
+    -- the spike of step 1 arrives at step 2; without an equation g_ampa is never reset
+    assert.same({0, 0, 2, 2, 2}, m:get("g_ampa"):flatten():totable())
+  end)
+
   it("rejects bad input", function()
     local net = ann.Network{}
     local pop = net:create(2, RT)

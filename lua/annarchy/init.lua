@@ -26,6 +26,9 @@ ann.Constant = function(name, value) return constants.new(name, value, nil) end
 ann.add_function = functions.add_function
 ann.functions = functions.functions
 
+-- Connectivity ---------------------------------------------------------------------------------
+ann.LILConnectivity = require("annarchy.connectors").LILConnectivity
+
 -- Arrays -------------------------------------------------------------------------------------
 ann.array = core.array
 ann.zeros = core.zeros

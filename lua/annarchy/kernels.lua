@@ -83,13 +83,16 @@ local function rand_decl(rv, k, elem, opts)
 end
 
 --- The resolver of a population's kernels: how each reference prints in C.
-local function pop_resolver(L, ctx)
+-- hoisted: inside the loop over neurons, global attributes are read-only and read from
+-- constants loaded before the loop (g<k>), so that the compiler can vectorise the loop.
+local function pop_resolver(L, ctx, hoisted)
   return function(ref)
     local k = ref.kind
     if k == "attr" then
       local a = L.by_name[ref.name]
       assert(a, "no attribute " .. tostring(ref.name))
-      return a.is_local and ("a%d[i]"):format(a.index) or ("a%d[0]"):format(a.index)
+      if a.is_local then return ("a%d[i]"):format(a.index) end
+      return (hoisted and "g%d" or "a%d[0]"):format(a.index)
     elseif k == "sum" then
       local a = L.sums[ref.target]
       return a and ("a%d[i]"):format(a.index) or "0.0"
@@ -146,7 +149,7 @@ end
 function M.population(id, A, L, ctx)
   local R = pop_resolver(L, ctx)
   local opts = {R = R, dtype = ctx.dtype, masked = false}
-  local mopts = {R = R, dtype = ctx.dtype, masked = ctx.refractory}
+  local mopts = {R = pop_resolver(L, ctx, true), dtype = ctx.dtype, masked = ctx.refractory}
   local decls = pointer_decls(L)
   local head = ("    const int32_t n = p->size;\n    const double _t = c->t, _dt = c->dt;\n%s\n"
     .. "    (void)n; (void)_t; (void)_dt;\n"):format(decls)
@@ -173,9 +176,15 @@ function M.population(id, A, L, ctx)
   emit("    }\n")
   local body = cgen.update(A, "local", mopts)
   if body and body:find("%S") or #lrand > 0 then
+    for _, a in ipairs(L.attrs) do
+      if not a.is_local then
+        emit(("    const %s g%d = a%d[0]; (void)g%d;\n"):format(a.ctype, a.index, a.index, a.index))
+      end
+    end
+    if ctx.refractory then emit("    const int32_t *restrict _refr = p->refr_left;\n") end
     emit("    for (int32_t i = 0; i < n; i++) {\n")
     if ctx.refractory then
-      emit("        const int _act = p->refr_left[i] == 0; (void)_act;\n")
+      emit("        const int _act = _refr[i] == 0; (void)_act;\n")
     end
     emit(table.concat(lrand, "\n"))
     emit("\n")
@@ -187,21 +196,40 @@ function M.population(id, A, L, ctx)
   if A.kind == "spike" then
     emit(("void annk_pop%d_spike(annk_pop *p, const annk_ctx *c)\n{\n"):format(id))
     emit(head)
-    emit("    int32_t ns = 0;\n    for (int32_t i = 0; i < n; i++) {\n")
-    if ctx.refractory then
-      emit("        if (p->refr_left[i] > 0) { p->refr_left[i]--; continue; }\n")
+    -- Two passes: a branch-free (vectorisable) pass decides which neurons fire and counts
+    -- refractoriness down; a second pass visits the firing ones, 8 flags at a time.
+    emit("    int32_t ns = 0;\n    int32_t *restrict _spk = p->spiked;\n")
+    emit("    uint8_t *restrict _fire = p->scratch;\n")
+    if ctx.refractory then emit("    int32_t *restrict _refr = p->refr_left;\n") end
+    local hopts = {R = mopts.R, dtype = ctx.dtype, masked = false}
+    local cond = custom.spike_expr and custom.spike_expr(L) or cgen.spike(A, hopts)
+    for _, a in ipairs(L.attrs) do
+      if not a.is_local then
+        emit(("    const %s g%d = a%d[0]; (void)g%d;\n"):format(a.ctype, a.index, a.index, a.index))
+      end
     end
-    local cond = custom.spike_expr and custom.spike_expr(L) or cgen.spike(A, opts)
-    emit(("        if (%s) {\n"):format(cond))
+    emit("    for (int32_t i = 0; i < n; i++) {\n")
+    if ctx.refractory then
+      emit("        const int32_t _r = _refr[i];\n        _refr[i] = _r - (_r > 0);\n")
+      emit(("        _fire[i] = (uint8_t)((_r == 0) & (%s));\n"):format(cond))
+    else
+      emit(("        _fire[i] = (uint8_t)(%s);\n"):format(cond))
+    end
+    emit("    }\n")
+    emit("    for (int32_t i0 = 0; i0 < n; i0 += 8) {\n")
+    emit("        if (i0 + 8 <= n) { uint64_t _w; memcpy(&_w, _fire + i0, 8); if (!_w) continue; }\n")
+    emit("        const int32_t i1 = i0 + 8 < n ? i0 + 8 : n;\n")
+    emit("        for (int32_t i = i0; i < i1; i++) {\n")
+    emit("            if (!_fire[i]) continue;\n")
     emit(indent(cgen.reset(A, opts), "            "))
-    emit("            p->spiked[ns++] = i;\n            p->last_spike[i] = c->step;\n")
+    emit("            _spk[ns++] = i;\n            p->last_spike[i] = c->step;\n")
     if ctx.refractory then
       if type(A.refractory) == "table" then
         -- a parameter or variable holding the period in ms, read at spike time
-        emit(("            p->refr_left[i] = (int32_t)floor(%s / _dt + 1e-9);\n"):format(
+        emit(("            _refr[i] = (int32_t)floor(%s / _dt + 1e-9);\n"):format(
           R{kind = "attr", name = A.refractory.name}))
       else
-        emit("            p->refr_left[i] = p->refr_steps[i];\n")
+        emit("            _refr[i] = p->refr_steps[i];\n")
       end
     end
     emit("        }\n    }\n    p->nspiked = ns;\n}\n\n")

@@ -35,6 +35,10 @@ local function resolve_variable(m, name)
     end
     return {name = name, sum = target, phase_b = true}
   end
+  local target_g = type(name) == "string" and pop._.A.kind == "spike" and name:match("^g_([%w_]+)$")
+  if target_g and not pop._.A.attr[name] and pop._.targets[target_g] then
+    return {name = name, attr = name, phase_b = true}
+  end
   if type(name) ~= "string" or not pop._.A.attr[name] then
     fail("Monitor %q: the object does not have an attribute named %s", m._.name, util.show(name))
   end

@@ -47,6 +47,8 @@ typedef struct annk_pop {
     int32_t  next;
     double **ext;
     int64_t *ext_len;
+    /* one byte per neuron (and 8 spare) for the spike pass: which neurons fire */
+    uint8_t *scratch;
 } annk_pop;
 
 /* A projection. Synapses are stored dendrite by dendrite (post-major, ascending pre rank)

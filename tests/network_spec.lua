@@ -303,3 +303,17 @@ describe("Ctrl-C", function()
     assert.matches("after\ttrue", out, 1, true)
   end)
 end)
+
+describe("memory_footprint", function()
+  it("reports bytes per object", function()
+    local net = ann.Network{}
+    local a = net:create(1000, ann.Neuron{equations = "r = 1"})
+    net:connect(a, a, "exc"):fixed_probability(0.1, ann.Uniform(0, 1))
+    net:monitor(a, "r", {name = "m"})
+    net:compile{silent = true}
+    local fp = net:memory_footprint()
+    assert.equal(2 * 8 * 1000, fp.pop0)           -- r and the weighted sum of "exc"
+    assert.is_true(fp.proj0 > 0.09 * 1000 * 1000 * 12 and fp.proj0 < 0.11 * 1000 * 1000 * 12 + 100000)
+    assert.equal(0, fp.m)
+  end)
+end)

@@ -206,8 +206,11 @@ function M.memory_footprint(net)
     end
     out[pop._.name] = bytes
   end
+  for _, proj in ipairs(net._.projs) do
+    out[proj._.name] = net._.rt and net._.rt:proj_bytes(proj._.id) or 0
+  end
   for _, m in ipairs(net._.mons) do
-    out[m.name] = m._.rt and m._.rt:bytes() or 0
+    out[m.name] = m._.rt and m._.rt.bytes and m._.rt:bytes() or 0
   end
   return out
 end

@@ -1,0 +1,195 @@
+--- SpikeSourceArray (reference-library §3.5): neurons that spike at given times.
+--   ann.SpikeSourceArray({10, 20, 35.5})               one neuron
+--   ann.SpikeSourceArray({{10, 20}, {}, {5}}, {name})  one neuron per list ({} for a silent one)
+-- Times are in ms on the population's own clock, which starts at compile and restarts at
+-- reset(); each time becomes the step round(t/dt) (half to even, QUIRKS core 24). Times must
+-- be non-negative and sorted. pop.spike_times reads the times as rounded to steps (ms);
+-- pop:set_spike_times(times) replaces them, effective at once: the next spike of each neuron
+-- is its first time not before the population's current clock (QUIRKS library 11).
+--
+-- Extension buffers: 0 the spike steps of every neuron, one after the other; 1 the offsets
+-- (n + 1) of each neuron's steps in buffer 0; 2 each neuron's cursor (index of its next spike
+-- in buffer 0); 3 the clock {step to run next, step being run}. The update kernel advances the
+-- clock, the spike test fires the neurons whose next step is the current one.
+local args = require("annarchy.args")
+local core = require("annarchy.core")
+local model = require("annarchy.model")
+local common = require("annarchy.inputs.common")
+
+local fail = common.fail
+local M = {}
+
+local KIND = "SpikeSourceArray"
+local STEPS, OFFSETS, CURSOR, CLOCK = 0, 1, 2, 3
+
+local FIRE_C = [[
+/* SpikeSourceArray: does neuron i spike at the current step of the population's clock? */
+static inline int annk_input_ssa_fire(annk_pop *p, int32_t i)
+{
+    const double *steps = p->ext[0], *off = p->ext[1];
+    double *cur = p->ext[2];
+    const double now = p->ext[3][1];
+    int64_t k = (int64_t)cur[i];
+    const int64_t end = (int64_t)off[i + 1];
+    while (k < end && steps[k] < now) k++;
+    const int fire = k < end && steps[k] == now;
+    cur[i] = (double)(k + fire);
+    return fire;
+}
+]]
+
+local function fire_functions() return FIRE_C end
+
+--- Checks spike times: a list of numbers (one neuron) or a list of lists; returns the lists
+-- of times (copies) and whether the form was one flat list. Raises on negative or unsorted
+-- times, naming the neuron (1-based) and the position.
+local function parse_times(v, what)
+  if core.is_array(v) then
+    if #v.shape > 2 then fail("%s: spike_times must be a list or a list of lists", what) end
+    v = v:totable()
+  end
+  if type(v) ~= "table" or getmetatable(v) ~= nil then
+    fail("%s: spike_times must be a list of times (ms) or a list of lists, got %s", what, type(v))
+  end
+  for k in pairs(v) do
+    if type(k) ~= "number" or k < 1 or k > #v or k ~= math.floor(k) then
+      fail("%s: spike_times must be a list (got the key %s)", what, tostring(k))
+    end
+  end
+  local nums, lists = 0, 0
+  for i = 1, #v do
+    if type(v[i]) == "number" then nums = nums + 1
+    elseif core.is_array(v[i]) or type(v[i]) == "table" and getmetatable(v[i]) == nil then lists = lists + 1
+    else fail("%s: spike_times: item %d is a %s, not a time or a list of times", what, i, type(v[i])) end
+  end
+  if nums > 0 and lists > 0 then
+    fail("%s: spike_times mixes times and lists: give one list (one neuron) or a list of lists", what)
+  end
+  local flat = lists == 0
+  local raw = flat and {v} or v
+  local out = {}
+  for n = 1, #raw do
+    local t = raw[n]
+    if core.is_array(t) then t = t:flatten():totable() end
+    local copy = {}
+    for i = 1, #t do
+      local x = t[i]
+      if not common.is_number(x) then
+        fail("%s: spike_times: neuron %d, time %d is %s, not a number of ms", what, n, i, tostring(x))
+      end
+      if x < 0 then
+        fail("%s: spike_times: neuron %d, time %d is negative (%g ms)", what, n, i, x)
+      end
+      if i > 1 and x < copy[i - 1] then
+        fail("%s: spike_times: neuron %d is not sorted (time %d, %g ms, comes before time %d, %g ms)",
+          what, n, i, x, i - 1, copy[i - 1])
+      end
+      copy[i] = x
+    end
+    out[n] = copy
+  end
+  return out, flat
+end
+
+--- Times (ms) -> steps per neuron, duplicates removed.
+local function to_steps(lists, dt)
+  local out = {}
+  for n, times in ipairs(lists) do
+    local s = {}
+    for _, t in ipairs(times) do
+      local k = common.rint(t / dt)
+      if #s == 0 or s[#s] ~= k then s[#s + 1] = k end
+    end
+    out[n] = s
+  end
+  return out
+end
+
+--- The flattened steps, the offsets and the cursors for a clock at `now`.
+local function buffers(steps, now)
+  local flat, off, cur = {}, {0}, {}
+  for n, s in ipairs(steps) do
+    local first
+    for _, k in ipairs(s) do
+      flat[#flat + 1] = k
+      if not first and k >= now then first = #flat - 1 end
+    end
+    off[n + 1] = #flat
+    cur[n] = first or #flat
+  end
+  return flat, off, cur
+end
+
+local function push(pop, rt, clock)
+  local st = pop._.input
+  local flat, off, cur = buffers(st.steps, clock[1])
+  rt:pop_set_ext(pop._.id, STEPS, flat)
+  rt:pop_set_ext(pop._.id, OFFSETS, off)
+  rt:pop_set_ext(pop._.id, CURSOR, cur)
+  rt:pop_set_ext(pop._.id, CLOCK, clock)
+end
+
+local function what(pop)
+  return ("%s %q"):format(KIND, pop._.name)
+end
+
+local function set_spike_times(pop, v)
+  local st = pop._.input
+  local lists, flat = parse_times(v, what(pop))   -- raises before anything changes
+  if #lists ~= #st.steps then
+    fail("%s: spike_times must keep the number of neurons (%d), got %d", what(pop), #st.steps, #lists)
+  end
+  st.flat = st.flat and flat
+  st.steps = to_steps(lists, pop._.net._.dt)
+  local rt = common.rt(pop)
+  if rt then
+    local clock = rt:pop_get_ext(pop._.id, CLOCK)
+    push(pop, rt, {clock[1], clock[2]})
+  end
+end
+
+local function get_spike_times(pop)
+  local st = pop._.input
+  local dt = pop._.net._.dt
+  local out = {}
+  for n, s in ipairs(st.steps) do out[n] = common.times_ms(s, dt) end
+  if st.flat then return out[1] end
+  return out
+end
+
+--- ann.SpikeSourceArray(spike_times, name) or by name.
+function M.new(...)
+  local n = select("#", ...)
+  local a
+  local first = ...
+  if n == 1 and type(first) == "table" and getmetatable(first) == nil and next(first) == nil then
+    a = {spike_times = {}}   -- {}: one silent neuron (an empty table is not an options table here)
+  else
+    a = args.parse(KIND, {"spike_times", "name"}, n, ...)
+  end
+  if a.spike_times == nil then fail("%s: spike_times is required", KIND) end
+  if a.name ~= nil and type(a.name) ~= "string" then fail("%s: name must be a string", KIND) end
+  local lists, flat = parse_times(a.spike_times, KIND)
+  local neuron = model.Neuron{spike = "t < 0.0", name = "Spike source",
+                              description = "Spikes at given times."}
+
+  return common.special(KIND, function(_, net)
+    local pop = net:create(#lists, neuron, {name = a.name})
+    pop._.input = {kind = KIND, flat = flat, steps = to_steps(lists, net.dt)}
+    local custom = {methods = {}, fields = {}}
+    custom.functions = fire_functions
+    function custom.prologue()
+      return "{\n    double *_clk = p->ext[3];\n    _clk[1] = _clk[0];\n    _clk[0] += 1.0;\n}\n"
+    end
+    function custom.spike_expr()
+      return "annk_input_ssa_fire(p, i)"
+    end
+    function custom.after_compile(p, rt) push(p, rt, {0, 0}) end
+    function custom.reset(p, rt) push(p, rt, {0, 0}) end
+    custom.methods.set_spike_times = set_spike_times
+    custom.fields.spike_times = {get = get_spike_times, set = set_spike_times}
+    return common.attach(pop, custom)
+  end)
+end
+
+return M

@@ -201,3 +201,19 @@ describe("enable, disable, clear", function()
     assert.has_error(function() net:create(1, N):compute_firing_rate(10) end)
   end)
 end)
+
+describe("initial values from models", function()
+  it("an init naming a parameter is readable before compile", function()
+    local M = ann.Neuron{parameters = "c = -65.0", equations = "dv/dt = -v : init = c\n r = v"}
+    local pop = ann.Network{}:create(2, M)
+    assert.same({-65, -65}, pop.v:totable())
+  end)
+
+  it("a distribution as a parameter value is drawn per neuron from the network's seed", function()
+    local M = ann.Neuron{parameters = "x = 1.0", equations = "r = x"}
+    local a = ann.Network{seed = 3}:create(5, M{x = ann.Uniform(0, 1)})
+    local b = ann.Network{seed = 3}:create(5, M{x = ann.Uniform(0, 1)})
+    assert.same(a.x:totable(), b.x:totable())
+    assert.is_true(a.x:min() >= 0 and a.x:max() < 1 and a.x:std() > 0)
+  end)
+end)

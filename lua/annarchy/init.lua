@@ -26,6 +26,13 @@ ann.Constant = function(name, value) return constants.new(name, value, nil) end
 ann.add_function = functions.add_function
 ann.functions = functions.functions
 
+-- Built-in models ------------------------------------------------------------------------------
+local models = require("annarchy.models")
+for _, name in ipairs(models.list_standard_neurons()) do ann[name] = models[name] end
+for _, name in ipairs(models.list_standard_synapses()) do ann[name] = models[name] end
+ann.list_standard_neurons = models.list_standard_neurons
+ann.list_standard_synapses = models.list_standard_synapses
+
 -- Connectivity ---------------------------------------------------------------------------------
 ann.LILConnectivity = require("annarchy.connectors").LILConnectivity
 

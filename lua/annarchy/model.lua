@@ -216,6 +216,9 @@ function M.parameter_names(model)
 end
 
 local function with_defaults(self, values)
+  -- built-in models rebuild themselves: their options may change the equations
+  local hook = rawget(self, "with")
+  if type(hook) == "function" then return hook(values) end
   local object = M.object_kind(self)
   if not is_plain(values) then
     fail(object, self.name, "a model is called with a table of new parameter values")

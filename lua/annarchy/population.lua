@@ -178,6 +178,7 @@ function M.read(pop, name, ranks)
     return reshape(v, pop._.geometry)
   end
   local init = pop._.init[name]
+  if type(init) == "table" and init.from then init = pop._.init[init.from] end   -- init = a parameter
   if a.locality == "global" then return values.scalar_of(init) end
   local full = values.broadcast(init, pop._.size)
   if ranks then

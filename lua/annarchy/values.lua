@@ -37,13 +37,13 @@ function M.initial(a, net, size)
     if a.type == "bool" then return false end
     return 0.0
   end
-  if type(init) == "table" and init.param then return {from = init.param} end
-  if type(init) == "table" and init.const then
-    return require("annarchy.network").constant_value(net, init.const)
-  end
   if random.is_distribution(init) then
     if a.locality == "global" then return net:_draw(init, 1)[1] end
     return net:_draw(init, size)
+  end
+  if type(init) == "table" and init.param then return {from = init.param} end
+  if type(init) == "table" and init.const then
+    return require("annarchy.network").constant_value(net, init.const)
   end
   return init
 end

@@ -17,6 +17,10 @@ local models = dofile("bench/models.lua")
 local net = ann.Network{dt = 0.1, seed = 1}
 local pop = net:create(4000, models.COBA)
 pop.v = ann.Normal(-55.0, 5.0)
+if arg[2] == "full" then
+  net:connect(pop:range(1, 3200), pop, "exc"):fixed_probability(0.02, 0.6)
+  net:connect(pop:range(3201, 4000), pop, "inh"):fixed_probability(0.02, 6.7)
+end
 net:compile{compiler = arg[1], silent = true}
 net:step()
 io.write(("%.4f"):format(core.clock() - t0))
@@ -27,8 +31,8 @@ local f = assert(io.open(script, "w"))
 f:write(child)
 f:close()
 
-local function run(compiler, dir)
-  local p = io.popen(("ANNLUA_CACHE=%s ./annlua %s %s"):format(dir, script, compiler))
+local function run(compiler, dir, what)
+  local p = io.popen(("ANNLUA_CACHE=%s ./annlua %s %s %s"):format(dir, script, compiler, what))
   local out = p:read("a")
   p:close()
   return tonumber(out) or error("benchmark child failed: " .. out)
@@ -39,15 +43,18 @@ local function median(t)
   return t[math.floor((#t + 1) / 2)]
 end
 
-print("COBA 4000 neurons (no projections): define -> kernels loaded -> first step")
-print(("%-6s %12s %12s"):format("", "empty cache", "warm cache"))
-for _, compiler in ipairs{"cc", "tcc"} do
-  run(compiler, tmpdir())          -- warms the OS file cache for the compiler itself
-  local cold, warm = {}, {}
-  for i = 1, 3 do
-    local dir = tmpdir()
-    cold[i] = run(compiler, dir)
-    warm[i] = run(compiler, dir)
+for _, what in ipairs{"neurons", "full"} do
+  print(what == "full" and "\nCOBA network (4000 neurons, 2 % connectivity): define -> kernels loaded -> first step"
+    or "COBA 4000 neurons (no projections): define -> kernels loaded -> first step")
+  print(("%-6s %12s %12s"):format("", "empty cache", "warm cache"))
+  for _, compiler in ipairs{"cc", "tcc"} do
+    run(compiler, tmpdir(), what)    -- warms the OS file cache for the compiler itself
+    local cold, warm = {}, {}
+    for i = 1, 3 do
+      local dir = tmpdir()
+      cold[i] = run(compiler, dir, what)
+      warm[i] = run(compiler, dir, what)
+    end
+    print(("%-6s %10.3f s %10.3f s"):format(compiler, median(cold), median(warm)))
   end
-  print(("%-6s %10.3f s %10.3f s"):format(compiler, median(cold), median(warm)))
 end

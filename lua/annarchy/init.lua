@@ -33,6 +33,9 @@ for _, name in ipairs(models.list_standard_synapses()) do ann[name] = models[nam
 ann.list_standard_neurons = models.list_standard_neurons
 ann.list_standard_synapses = models.list_standard_synapses
 
+-- Inputs ---------------------------------------------------------------------------------------
+for name, ctor in pairs(require("annarchy.inputs")) do ann[name] = ctor end
+
 -- Connectivity ---------------------------------------------------------------------------------
 ann.LILConnectivity = require("annarchy.connectors").LILConnectivity
 

@@ -11,5 +11,6 @@ int luaopen_annarchy_core(lua_State *L)
     annl_open_jit(L);
     annl_open_network(L);
     annl_open_projection(L);
+    annl_open_image(L);
     return 1;
 }

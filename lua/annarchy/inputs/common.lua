@@ -249,6 +249,18 @@ function M.schedule_steps(spec, nrows, dt, what, opts)
   return steps
 end
 
+--- Checks a list of schedule times (ms) before dt is known: numbers, non-negative, increasing.
+function M.check_times(list, what)
+  for i, t in ipairs(list) do
+    if not M.is_number(t) or t < 0 then
+      fail("%s: schedule: time %d is %s; times must be non-negative numbers of ms", what, i, tostring(t))
+    end
+    if i > 1 and t <= list[i - 1] then
+      fail("%s: schedule: times must increase (time %d, %g ms, is not after %g ms)", what, i, t, list[i - 1])
+    end
+  end
+end
+
 --- Steps -> ms (list).
 function M.times_ms(steps, dt)
   local out = {}

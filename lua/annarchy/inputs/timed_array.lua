@@ -25,12 +25,7 @@ local function check_schedule(spec, nrows)
   if common.is_number(spec) then return end
   local list = common.number_list(spec)
   if not list then fail("%s: schedule must be a number of ms or a list of times in ms", KIND) end
-  for i, t in ipairs(list) do
-    if not common.is_number(t) or t < 0 then
-      fail("%s: schedule: time %d is %s; times must be non-negative numbers of ms", KIND, i, tostring(t))
-    end
-    if i > 1 and t <= list[i - 1] then fail("%s: schedule: times must increase (time %d)", KIND, i) end
-  end
+  common.check_times(list, KIND)
   if nrows and #list > 1 and #list > nrows then
     fail("%s: the schedule has %d times but the rates only %d rows", KIND, #list, nrows)
   end

@@ -81,6 +81,7 @@ local function check_lengths(spec, nrows)
   local list = common.number_list(spec)
   if type(spec) == "number" then return end
   if not list then fail("%s: schedule must be a list of times in ms", KIND) end
+  common.check_times(list, KIND)
   if #list ~= nrows then
     fail("%s: rates has %d entries but the schedule %d times; give one rate entry per time", KIND,
       nrows, #list)

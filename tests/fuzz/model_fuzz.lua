@@ -1,7 +1,8 @@
 -- luacheck: no max line length
 -- Grammar-aware mutation fuzzer of model text.
 --
---   annlua tests/fuzz/model_fuzz.lua --count N [--seed S] [--verbose]
+--   annlua tests/fuzz/model_fuzz.lua --count N [--seed S] [--verbose] [--compile-every K]
+--                                     [--cc "gcc -Wall -Werror"]
 --
 -- Takes a corpus of valid neuron and synapse descriptions, mutates their text (tokens,
 -- lines, flags, field types), and runs the model constructors, the analysis and every C
@@ -22,6 +23,7 @@ local errors = require("annarchy.compiler.errors")
 local cgen = compiler.cgen
 
 local count, seed, verbose, compile_every = 1000, 1, false, 25
+local cc_cmd = "tcc -Wall -Werror"
 do
   local i = 1
   while arg and arg[i] do
@@ -29,6 +31,7 @@ do
     if a == "--count" then count = tonumber(arg[i + 1]); i = i + 1
     elseif a == "--seed" then seed = tonumber(arg[i + 1]); i = i + 1
     elseif a == "--verbose" then verbose = true
+    elseif a == "--cc" then cc_cmd = arg[i + 1]; i = i + 1
     elseif a == "--compile-every" then compile_every = tonumber(arg[i + 1]); i = i + 1
     else io.stderr:write("model_fuzz: unknown argument " .. a .. "\n"); os.exit(2) end
     i = i + 1
@@ -286,7 +289,8 @@ compile_check = function(A)
     if not names[n] then names[n] = ref.kind; order[#order + 1] = n end
     return n
   end
-  local o = {R = R, masked = A.refractory ~= nil}
+  local dtype = (compiled % 2 == 0) and "float64" or "float32"
+  local o = {R = R, masked = A.refractory ~= nil, dtype = dtype}
   local body = {}
   for _, loc in ipairs({"global", "semiglobal", "local"}) do body[#body + 1] = cgen.update(A, loc, o) end
   if A.object == "neuron" then
@@ -300,9 +304,11 @@ compile_check = function(A)
     if A.pruning then body[#body + 1] = "sink = " .. cgen.condition(A.pruning, o) .. ";\n" end
   end
   local funcs = cgen.functions(A, o)
-  local src = {"#include <math.h>", cgen.prelude("float64")}
+  local src = {"#include <math.h>", cgen.prelude(dtype)}
   for _, n in ipairs(order) do
-    if names[n] == "const" then src[#src + 1] = "static double " .. n .. " = 1.0;" end
+    if names[n] == "const" then
+      src[#src + 1] = "static " .. cgen.ctype(dtype, "float") .. " " .. n .. " = 1;"
+    end
   end
   src[#src + 1] = funcs
   src[#src + 1] = "double sink;"
@@ -310,7 +316,9 @@ compile_check = function(A)
   src[#src + 1] = "  long long _lastev = 0; int _act = 1, _plastic = 1, _unless_post_ok = 1;"
   src[#src + 1] = "  (void)_lastev; (void)_act; (void)_plastic; (void)_unless_post_ok;"
   for _, n in ipairs(order) do
-    if names[n] ~= "const" then src[#src + 1] = "  double " .. n .. " = 0.0; (void)" .. n .. ";" end
+    if names[n] ~= "const" then
+      src[#src + 1] = "  " .. cgen.ctype(dtype, "float") .. " " .. n .. " = 0; (void)" .. n .. ";"
+    end
   end
   src[#src + 1] = table.concat(body)
   src[#src + 1] = "}"
@@ -319,7 +327,11 @@ compile_check = function(A)
   local f = assert(io.open(base .. ".c", "w"))
   f:write(text)
   f:close()
-  local ok = have("tcc -c " .. base .. ".c -o " .. base .. ".o")
+  local p = io.popen(cc_cmd .. " -c " .. base .. ".c -o " .. base .. ".o 2>&1; echo \"rc=$?\"")
+  local out = p:read("*a")
+  p:close()
+  local ok = out:find("rc=0", 1, true) ~= nil
+  if not ok then text = text .. "\n/* compiler said:\n" .. out .. "*/" end
   os.remove(base .. ".c"); os.remove(base .. ".o"); os.remove(base)
   compiled = compiled + 1
   if not ok then error("generated C does not compile:\n" .. text) end
@@ -391,6 +403,6 @@ for i = 1, count do
     if failures >= 20 then break end
   end
 end
-print(string.format("model_fuzz: %d mutants, %d analysed (%d compiled with tcc), %d annarchy errors, " ..
+print(string.format("model_fuzz: %d mutants, %d analysed (%d compiled), %d annarchy errors, " ..
   "%d Lua errors", ok_count + errors_seen + failures, ok_count, compiled, errors_seen, failures))
 if failures > 0 then os.exit(1) end

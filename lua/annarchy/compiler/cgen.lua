@@ -23,6 +23,7 @@
 local methods = require("annarchy.compiler.methods")
 local builtins = require("annarchy.compiler.builtins")
 local resolve = require("annarchy.compiler.resolve")
+local symbolic = require("annarchy.compiler.symbolic")
 
 local M = {}
 
@@ -45,7 +46,13 @@ function M.literal(v, dtype)
     if tonumber(s) == v then break end
   end
   if not s:find("[%.eEn]") then s = s .. ".0" end
-  if f32 then s = s .. "f" end
+  if f32 then
+    local m = math.abs(v)
+    if m > 3.4028234e38 or (m ~= 0 and m < 1.1754944e-38) then
+      return "((float)" .. s .. ")" -- out of float range: converted, without a compiler warning
+    end
+    s = s .. "f"
+  end
   return s
 end
 
@@ -332,8 +339,16 @@ function M.functions(A, opts)
     out[#out + 1] = "#ifndef " .. guard
     out[#out + 1] = "#define " .. guard
     local rt = ctype(o.dtype, f.ret_type)
+    local used = {}
+    symbolic.walk(f.body, function(n)
+      if n.op == "var" and n.ref.kind == "arg" then used[n.ref.name] = true end
+    end)
+    local voids = {}
+    for _, a in ipairs(f.args) do
+      if not used[a] then voids[#voids + 1] = "(void)_a_" .. a .. "; " end
+    end
     out[#out + 1] = "static inline " .. rt .. " " .. f.cname .. "(" .. table.concat(params, ", ") ..
-      ") { return (" .. rt .. ")(" .. expr(f.body, o, 0) .. "); }"
+      ") { " .. table.concat(voids) .. "return (" .. rt .. ")(" .. expr(f.body, o, 0) .. "); }"
     out[#out + 1] = "#endif"
   end
   if #out == 0 then return "" end

@@ -46,8 +46,10 @@ local function candidates(S)
   for k in pairs(S.attr or {}) do c[#c + 1] = k end
   for k in pairs(S.args or {}) do c[#c + 1] = k end
   for k in pairs(S.constants or {}) do c[#c + 1] = k end
-  c[#c + 1] = "t"
-  c[#c + 1] = "dt"
+  if S.object ~= "function" then
+    c[#c + 1] = "t"
+    c[#c + 1] = "dt"
+  end
   c[#c + 1] = "pi"
   if S.object ~= "function" then
     if S.kind == "spike" and S.object == "neuron" then c[#c + 1] = "t_last" end
@@ -114,8 +116,8 @@ local function resolve_name(n, S)
     add_dep(S, v.ref, n.pos)
     return v
   end
-  if name == "t" then return var("t", {kind = "t"}, "float", n.pos) end
-  if name == "dt" then return var("dt", {kind = "dt"}, "float", n.pos) end
+  if name == "t" and S.object ~= "function" then return var("t", {kind = "t"}, "float", n.pos) end
+  if name == "dt" and S.object ~= "function" then return var("dt", {kind = "dt"}, "float", n.pos) end
   if name == "t_last" and S.object == "neuron" and S.kind == "spike" then
     local ref = {kind = "t_last"}
     add_dep(S, ref, n.pos)

@@ -38,7 +38,7 @@ BIND_OBJ := $(BIND_SRC:src/lua/%.c=build/obj/lua/%.o)
 BIND_PIC := $(BIND_SRC:src/lua/%.c=build/pic/lua/%.o)
 HOST_OBJ := $(HOST_SRC:src/host/%.c=build/obj/host/%.o)
 
-SYSLIBS  := -lm -ldl -lpthread -lpng -ljpeg -lavformat -lavcodec -lavdevice -lswscale -lavutil
+SYSLIBS  := -lm -ldl -lpthread -lpng -ljpeg
 
 all: annlua build/libannarchy.a build/libannarchy.so build/lua/annarchy/core.so
 

@@ -1,5 +1,6 @@
 /* Video frames for VideoPopulation (reference-library §3.10), through FFmpeg: a camera device
  * (Linux V4L2, /dev/videoN, through libavdevice) or any file or URL libavformat can open.
+ * FFmpeg is loaded at run time (dlopen) by the first open, not linked (see video.c).
  * The reference uses OpenCV's VideoCapture; the frame pipeline here follows it: decode, convert
  * to 8-bit RGB at the source size (libswscale, bicubic as OpenCV's FFmpeg back end), resize
  * with OpenCV's bilinear rule, convert to grey with OpenCV's formula when the population is

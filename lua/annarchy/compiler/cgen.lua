@@ -18,8 +18,9 @@
 --   {kind = "g_target", target}    the post-synaptic conductance of a target (pre_spike)
 --
 -- The generated statements use these C identifiers of the assembler: `_act` (int, the
--- neuron is not refractory) when opts.masked, `_plastic` and `_unless_post_ok` (int) in
--- pre_spike/post_spike, and the temporaries `_e_*` they declare themselves.
+-- neuron is not refractory) when opts.masked, `_plastic` (int: the projection's plasticity
+-- flag) in synapse updates and events, `_unless_post_ok` (int) in pre_spike, and the
+-- temporaries `_e_*` they declare themselves.
 local methods = require("annarchy.compiler.methods")
 local builtins = require("annarchy.compiler.builtins")
 local resolve = require("annarchy.compiler.resolve")
@@ -207,7 +208,8 @@ end
 
 --- Statements updating the equations of one locality ("global", "semiglobal", "local"),
 -- with numerical methods, ODE blocks, bounds and (opts.masked, local only) refractory
--- masking through the C int `_act`.
+-- masking through the C int `_act`. In synapses, the update of `w` (and its bounds) is
+-- guarded by the C int `_plastic` (reference §9.1: plasticity off skips what assigns w).
 function M.update(A, locality, opts)
   local o = options(opts)
   return ir_text(methods.ir(A, locality, {masked = o.masked}), o)

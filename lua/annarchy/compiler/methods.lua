@@ -270,8 +270,10 @@ local function block_ir(it, opts, locality, out)
     else
       value = {op = "+", a = x, b = temp(tname("d", eq))}
     end
-    body[#body + 1] = {op = "set", target = x, expr = value, masked = masked_for(eq, opts, locality)}
-    bounds(body, x, eq.min, eq.max)
+    local sw = {{op = "set", target = x, expr = value, masked = masked_for(eq, opts, locality)}}
+    bounds(sw, x, eq.min, eq.max)
+    if opts.plastic_w and eq.target == "w" then sw = {{op = "guard", cond = "_plastic", body = sw}} end
+    for _, ins in ipairs(sw) do body[#body + 1] = ins end
   end
   out[#out + 1] = {op = "scope", body = body}
 end
@@ -279,12 +281,15 @@ end
 local function stmt_ir(eq, opts, locality, out)
   local x = xnode(eq)
   local masked = masked_for(eq, opts, locality)
+  local body = {}
   if eq.kind == "assign" then
-    out[#out + 1] = {op = "set", target = x, expr = eq.rhs, masked = masked}
+    body[#body + 1] = {op = "set", target = x, expr = eq.rhs, masked = masked}
   else
-    out[#out + 1] = {op = "compound", target = x, cop = eq.op, expr = eq.rhs, masked = masked}
+    body[#body + 1] = {op = "compound", target = x, cop = eq.op, expr = eq.rhs, masked = masked}
   end
-  bounds(out, x, eq.min, eq.max)
+  bounds(body, x, eq.min, eq.max)
+  if opts.plastic_w and eq.target == "w" then body = {{op = "guard", cond = "_plastic", body = body}} end
+  for _, ins in ipairs(body) do out[#out + 1] = ins end
 end
 
 --- Instructions updating the equations of one locality.
@@ -293,6 +298,7 @@ end
 -- @param opts {masked = bool}
 function M.ir(A, locality, opts)
   local out = {}
+  opts = {masked = opts.masked, plastic_w = A.object == "synapse"}
   for _, it in ipairs((A.plan or {})[locality] or {}) do
     if it.type == "block" then block_ir(it, opts, locality, out) else stmt_ir(it.eq, opts, locality, out) end
   end

@@ -130,13 +130,13 @@ describe("HomogeneousCorrelatedSpikeTrains dynamics", function()
     net:compile{silent = true}
     net:simulate(T * dt)
     local spikes = m:get("spike")
-    local K = T // W
+    local K = math.floor(T / W)
     local counts, total = {}, 0
     for i = 1, N do
       local cnt = {}
       for k = 1, K do cnt[k] = 0 end
       for _, s in ipairs(spikes[i]) do
-        local k = s // W + 1
+        local k = math.floor(s / W) + 1
         cnt[k] = cnt[k] + 1
       end
       counts[i] = cnt

@@ -273,6 +273,18 @@ describe("TimedArray update and reset", function()
   end)
 end)
 
+-- Needs Population.__newindex to call pop._.custom.fields[name].set (docs/inputs.md).
+pending("TimedArray fields can be assigned and r is read-only", function()
+  local rs = rows(4)
+  local net, ta, m = make{rates = rs}
+  net:compile{silent = true}
+  assert.has_error(function() ta.r = {1, 1} end)
+  net:simulate(2)
+  ta.schedule = 2.0          -- clock kept: the next row (3) shows at t = 4
+  net:simulate(3)
+  assert.same(expect(rs, {1, 2, 2, 2, 3}), recorded(m))
+end)
+
 describe("TimedArray errors", function()
   local rs = rows(3)
 

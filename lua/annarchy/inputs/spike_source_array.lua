@@ -186,6 +186,7 @@ function M.new(...)
     end
     function custom.after_compile(p, rt) push(p, rt, {0, 0}) end
     function custom.reset(p, rt) push(p, rt, {0, 0}) end
+    custom.clear = custom.reset   -- clear() also restarts the clock (reference §11.5)
     custom.methods.set_spike_times = set_spike_times
     custom.fields.spike_times = {get = get_spike_times, set = set_spike_times}
     return common.attach(pop, custom)

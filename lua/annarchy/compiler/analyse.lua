@@ -35,17 +35,23 @@
 --   gops          list {name = "_gop_1", op, var, side = nil|"pre"|"post"}
 --   functions     resolved user functions used (local ones always), dependencies first:
 --                 {name, cname, args, arg_types, ret_type, body, global}
+--   local_functions  name -> resolved record of the model's own functions
 --   plan          per locality, the update plan made by methods.prepare
 --   signature     string; changes iff the generated code would
+--   network_name  env.network_name
 --   neuron:  spike (tree or nil), reset (list of event statements), axon_spike, axon_reset,
 --            refractory (nil | number ms | {name = attribute})
 --   synapse: psp (tree or nil), operation, pre_spike = {gtarget = list, other = list},
 --            post_spike (list), pre_axon_spike, event_driven (list of names),
 --            pre_refs, post_refs (sets of names read via pre./post.), pre_refs_by,
 --            post_refs_by (tag -> set), pre_sum_refs, post_sum_refs (sets of targets),
---            plastic, creating, pruning ({expr, proba, w, d} or nil), psp_targets
---   event statement: {target, op, rhs, min, max, gtarget (bool), unless_post, is_w, ctx,
---            source}
+--            plastic, creating, pruning ({expr, proba, w, d, source} or nil),
+--            pre_axon_spike (list), psp_targets (env.targets)
+--   event statement: {target, op, rhs, min, max, gtarget (bool), unless_post, is_w,
+--            attribute, implicit (the default g_target += w), ctx, source}
+--   randoms of creating/pruning conditions have where = "creating"/"pruning" (one draw per
+--   candidate synapse); equation randoms have where = "equations".
+-- Attribute entries and equation records refer to each other (entry.equation.attribute).
 local errors = require("annarchy.compiler.errors")
 local statements = require("annarchy.compiler.statements")
 local parser = require("annarchy.compiler.parser")

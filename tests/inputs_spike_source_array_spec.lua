@@ -123,7 +123,7 @@ describe("SpikeSourceArray clock and new spike times", function()
   end)
 
   -- Needs Network:_clear_population to call pop._.custom.clear (docs/inputs.md, "Not yet").
-  pending("clear() restarts the clock", function()
+  it("clear() restarts the clock", function()
     local net, src, m = setup({1, 3})
     net:simulate(12)
     src:clear()
@@ -132,7 +132,7 @@ describe("SpikeSourceArray clock and new spike times", function()
   end)
 
   -- Needs Population.__newindex to call pop._.custom.fields[name].set (docs/inputs.md).
-  pending("spike_times can be assigned", function()
+  it("spike_times can be assigned", function()
     local net, src, m = setup({{1}, {2}})
     net:simulate(5)
     src.spike_times = {{7}, {6, 8}}

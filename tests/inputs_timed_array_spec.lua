@@ -274,7 +274,7 @@ describe("TimedArray update and reset", function()
 end)
 
 -- Needs Population.__newindex to call pop._.custom.fields[name].set (docs/inputs.md).
-pending("TimedArray fields can be assigned and r is read-only", function()
+it("TimedArray fields can be assigned and r is read-only", function()
   local rs = rows(4)
   local net, ta, m = make{rates = rs}
   net:compile{silent = true}

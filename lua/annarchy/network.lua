@@ -265,6 +265,8 @@ end
 
 function methods._clear_population(n, p)
   n._.rt:pop_clear(p._.id)
+  local c = p._.custom
+  if c and c.clear then c.clear(p, n._.rt) end
 end
 
 function methods._set_refractory(n, p, v)

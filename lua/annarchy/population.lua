@@ -447,6 +447,11 @@ Population.__index = function(p, k)
   if f then return f(p) end
   local m = pop_methods[k]
   if m then return m end
+  local c = rawget(p, "_").custom
+  if c then
+    if c.methods and c.methods[k] then return c.methods[k] end
+    if c.fields and c.fields[k] and c.fields[k].get then return c.fields[k].get(p) end
+  end
   if type(k) == "number" then
     if not util.is_integer(k) or k < 1 or k > p._.size then
       fail("population %q: rank %s out of range 1..%d", p._.name, util.show(k), p._.size)
@@ -472,6 +477,13 @@ Population.__index = function(p, k)
 end
 
 Population.__newindex = function(p, k, v)
+  local c = p._.custom
+  local cf = c and c.fields and c.fields[k]
+  if cf then   -- a special population's own fields (spike_times of a SpikeSourceArray...)
+    if not cf.set then fail("population %q: '%s' is read-only", p._.name, tostring(k)) end
+    cf.set(p, v)
+    return
+  end
   if k == "enabled" then
     if v then pop_methods.enable(p) else pop_methods.disable(p) end
     return

@@ -35,6 +35,9 @@ ann.list_standard_synapses = models.list_standard_synapses
 
 -- Inputs ---------------------------------------------------------------------------------------
 for name, ctor in pairs(require("annarchy.inputs")) do ann[name] = ctor end
+local image = require("annarchy.image")
+ann.ImagePopulation = image.ImagePopulation
+ann.VideoPopulation = image.VideoPopulation
 
 -- Connectivity ---------------------------------------------------------------------------------
 ann.LILConnectivity = require("annarchy.connectors").LILConnectivity

@@ -238,16 +238,6 @@ local function spike_kernels(P, id, opts)
   return table.concat(out)
 end
 
--- w equations are skipped when plasticity is off: the methods' IR does not guard them, so
--- the weight is restored after the statements of a synapse.
-local function w_guard(P, locality, body)
-  local w = P.L.by_name.w
-  if not P.A.plastic or not w or w.locality ~= locality or not body:find("%S") then return body end
-  local v = LOC_VAR[locality]
-  return ("const %s _w_keep = sa%d[%s];\n%sif (!_plastic) sa%d[%s] = _w_keep;\n"):format(
-    w.ctype, w.index, v, body, w.index, v)
-end
-
 local function update_kernel(P, id, opts)
   local A = P.A
   local g = cgen.update(A, "global", opts)
@@ -260,18 +250,18 @@ local function update_kernel(P, id, opts)
   if g:find("%S") then
     out[#out + 1] = "    {\n"
     out[#out + 1] = indent(rand_decls(P, "global", "0", opts, "equations"), "        ")
-    out[#out + 1] = indent(w_guard(P, "global", g), "        ")
+    out[#out + 1] = indent(g, "        ")
     out[#out + 1] = "    }\n"
   end
   if s:find("%S") then
     out[#out + 1] = "    for (int32_t d = 0; d < pj->ndend; d++) {\n"
     out[#out + 1] = "        const int32_t i = pj->post_rank[d]; (void)i;\n"
     out[#out + 1] = indent(rand_decls(P, "semiglobal", "d", opts, "equations"), "        ")
-    out[#out + 1] = indent(w_guard(P, "semiglobal", s), "        ")
+    out[#out + 1] = indent(s, "        ")
     out[#out + 1] = "    }\n"
   end
   if l:find("%S") then
-    out[#out + 1] = synapse_loop(P, rand_decls(P, "local", "e", opts, "equations") .. w_guard(P, "local", l))
+    out[#out + 1] = synapse_loop(P, rand_decls(P, "local", "e", opts, "equations") .. l)
   end
   out[#out + 1] = "}\n\n"
   return table.concat(out)
@@ -334,6 +324,9 @@ end
 --- The C functions of one projection.
 -- @param P its plan (projection_build.plan)
 function M.projection(P)
+  -- a special projection (annarchy.special_projections) may bring its own kernels
+  local special = P.proj._.special
+  if special and special.kernels then return special.kernels(P) end
   local id = P.id
   local function opts(where) return {R = resolver(P, where), dtype = P.dtype, masked = false} end
   return table.concat({

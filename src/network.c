@@ -6,6 +6,7 @@
  * the generated module; everything generic (global operations, delays, monitors, firing-rate
  * windows) is done here. A step in the steady state allocates nothing: monitor buffers grow
  * geometrically. */
+#include "elem.h"
 #include "network.h"
 #include "network_internal.h"
 #include "projection.h"
@@ -19,35 +20,6 @@
 
 #define LAST_SPIKE_NONE (-10000)
 
-static size_t type_size(int32_t type)
-{
-    switch (type) {
-    case ANNK_F64: return sizeof(double);
-    case ANNK_F32: return sizeof(float);
-    case ANNK_I32: return sizeof(int32_t);
-    default:       return sizeof(uint8_t);
-    }
-}
-
-static double load_elem(const void *p, int32_t type, int64_t i)
-{
-    switch (type) {
-    case ANNK_F64: return ((const double *)p)[i];
-    case ANNK_F32: return ((const float *)p)[i];
-    case ANNK_I32: return ((const int32_t *)p)[i];
-    default:       return ((const uint8_t *)p)[i];
-    }
-}
-
-static void store_elem(void *p, int32_t type, int64_t i, double v)
-{
-    switch (type) {
-    case ANNK_F64: ((double *)p)[i] = v; break;
-    case ANNK_F32: ((float *)p)[i] = (float)v; break;
-    case ANNK_I32: ((int32_t *)p)[i] = (int32_t)v; break;
-    default:       ((uint8_t *)p)[i] = v != 0; break;
-    }
-}
 
 ann_network *ann_network_new(double dt, uint64_t seed)
 {
@@ -131,7 +103,7 @@ int ann_network_add_population(ann_network *net, int32_t size, int32_t nattr,
     int ok = p->k.attr && p->specs;
     for (int k = 0; ok && k < nattr; k++) {
         p->specs[k] = attrs[k];
-        p->k.attr[k] = calloc(attrs[k].local ? (size_t)size : 1, type_size(attrs[k].type));
+        p->k.attr[k] = calloc(attrs[k].local ? (size_t)size : 1, ann_type_size(attrs[k].type));
         ok = p->k.attr[k] != NULL;
     }
     if (ok && spiking) {
@@ -258,13 +230,13 @@ int ann_population_set_ext(ann_network *net, int pop, int k, const double *data,
 double ann_population_get(const ann_network *net, int pop, int attr, int64_t i)
 {
     const ann_pop *p = &net->pops[pop];
-    return load_elem(p->k.attr[attr], p->specs[attr].type, p->specs[attr].local ? i : 0);
+    return ann_load_elem(p->k.attr[attr], p->specs[attr].type, p->specs[attr].local ? i : 0);
 }
 
 void ann_population_set(ann_network *net, int pop, int attr, int64_t i, double v)
 {
     ann_pop *p = &net->pops[pop];
-    store_elem(p->k.attr[attr], p->specs[attr].type, p->specs[attr].local ? i : 0, v);
+    ann_store_elem(p->k.attr[attr], p->specs[attr].type, p->specs[attr].local ? i : 0, v);
 }
 
 /* ---- kernels ---------------------------------------------------------------------------- */
@@ -301,25 +273,25 @@ static void compute_gops(ann_pop *p)
         double acc;
         switch (p->gops[g].op) {
         case ANN_GOP_MIN:
-            acc = load_elem(a, type, 0);
-            for (int32_t i = 1; i < n; i++) { double x = load_elem(a, type, i); if (x < acc) acc = x; }
+            acc = ann_load_elem(a, type, 0);
+            for (int32_t i = 1; i < n; i++) { double x = ann_load_elem(a, type, i); if (x < acc) acc = x; }
             break;
         case ANN_GOP_MAX:
-            acc = load_elem(a, type, 0);
-            for (int32_t i = 1; i < n; i++) { double x = load_elem(a, type, i); if (x > acc) acc = x; }
+            acc = ann_load_elem(a, type, 0);
+            for (int32_t i = 1; i < n; i++) { double x = ann_load_elem(a, type, i); if (x > acc) acc = x; }
             break;
         case ANN_GOP_MEAN:
             acc = 0;
-            for (int32_t i = 0; i < n; i++) acc += load_elem(a, type, i);
+            for (int32_t i = 0; i < n; i++) acc += ann_load_elem(a, type, i);
             acc /= n;
             break;
         case ANN_GOP_NORM1:
             acc = 0;
-            for (int32_t i = 0; i < n; i++) acc += fabs(load_elem(a, type, i));
+            for (int32_t i = 0; i < n; i++) acc += fabs(ann_load_elem(a, type, i));
             break;
         default:
             acc = 0;
-            for (int32_t i = 0; i < n; i++) { double x = load_elem(a, type, i); acc += x * x; }
+            for (int32_t i = 0; i < n; i++) { double x = ann_load_elem(a, type, i); acc += x * x; }
             acc = sqrt(acc);
             break;
         }
@@ -346,7 +318,7 @@ static void update_rate_window(ann_pop *p, const annk_ctx *ctx)
             *head = (*head + 1) % W;
             (*count)--;
         }
-        store_elem(p->k.attr[p->rate_attr], p->specs[p->rate_attr].type, i, scale * *count);
+        ann_store_elem(p->k.attr[p->rate_attr], p->specs[p->rate_attr].type, i, scale * *count);
     }
 }
 
@@ -354,7 +326,7 @@ static void zero_sums(ann_pop *p)
 {
     for (int s = 0; s < p->nsums; s++) {
         int k = p->sums[s];
-        memset(p->k.attr[k], 0, (size_t)p->k.size * type_size(p->specs[k].type));
+        memset(p->k.attr[k], 0, (size_t)p->k.size * ann_type_size(p->specs[k].type));
     }
 }
 

@@ -2,6 +2,7 @@
  * events and structural plasticity (G, H, I), then the recording of synaptic attributes.
  * Layouts and the host API: projection.h. The step allocates nothing, except that spike rings
  * and recording buffers grow geometrically, and structural plasticity rebuilds arrays. */
+#include "elem.h"
 #include "projection.h"
 #include "network_internal.h"
 #include "status.h"
@@ -80,35 +81,6 @@ struct ann_projections {
 
 /* ---- small helpers ------------------------------------------------------------------------- */
 
-static size_t type_size(int32_t type)
-{
-    switch (type) {
-    case ANNK_F64: return sizeof(double);
-    case ANNK_F32: return sizeof(float);
-    case ANNK_I32: return sizeof(int32_t);
-    default:       return sizeof(uint8_t);
-    }
-}
-
-static double load_elem(const void *p, int32_t type, int64_t i)
-{
-    switch (type) {
-    case ANNK_F64: return ((const double *)p)[i];
-    case ANNK_F32: return ((const float *)p)[i];
-    case ANNK_I32: return ((const int32_t *)p)[i];
-    default:       return ((const uint8_t *)p)[i];
-    }
-}
-
-static void store_elem(void *p, int32_t type, int64_t i, double v)
-{
-    switch (type) {
-    case ANNK_F64: ((double *)p)[i] = v; break;
-    case ANNK_F32: ((float *)p)[i] = (float)v; break;
-    case ANNK_I32: ((int32_t *)p)[i] = (int32_t)v; break;
-    default:       ((uint8_t *)p)[i] = v != 0; break;
-    }
-}
 
 static void *xcalloc(int64_t n, size_t elem)
 {
@@ -287,7 +259,7 @@ static int install(ann_proj *p, pm_data *d, ann_status *st)
     int ok = 1;
     for (int a = 0; ok && a < nattr; a++) {
         if (p->specs[a].locality == ANN_LOC_SEMIGLOBAL && (d->ndend != p->k.ndend || !p->k.attr[a])) {
-            semi[a] = xcalloc(d->ndend, type_size(p->specs[a].type));
+            semi[a] = xcalloc(d->ndend, ann_type_size(p->specs[a].type));
             ok = semi[a] != NULL;
         }
     }
@@ -313,7 +285,7 @@ static int install(ann_proj *p, pm_data *d, ann_status *st)
             ok = syn_post && post_syn && stor && (!d->delay || sdelay);
             for (int a = 0; ok && a < nattr; a++) {
                 if (p->specs[a].locality != ANN_LOC_LOCAL) continue;
-                stor[a] = xmalloc(nsyn, type_size(p->specs[a].type));
+                stor[a] = xmalloc(nsyn, ann_type_size(p->specs[a].type));
                 ok = stor[a] != NULL;
             }
             if (ok) {
@@ -325,7 +297,7 @@ static int install(ann_proj *p, pm_data *d, ann_status *st)
                 }
                 for (int a = 0; a < nattr; a++) {
                     if (!stor || !stor[a]) continue;
-                    size_t sz = type_size(p->specs[a].type);
+                    size_t sz = ann_type_size(p->specs[a].type);
                     const char *src = d->local[a];
                     char *dst = stor[a];
                     for (int64_t e = 0; e < nsyn; e++)
@@ -390,13 +362,13 @@ static int pm_from_csr(ann_proj *p, ann_csr *c, pm_data *d, ann_status *st)
             c->w = NULL;
             continue;
         }
-        d->local[a] = xmalloc(c->nsyn, type_size(type));
+        d->local[a] = xmalloc(c->nsyn, ann_type_size(type));
         if (!d->local[a]) { pm_free(d, nattr); return oom(st); }
         for (int64_t k = 0; k < c->nsyn; k++) {
             double v = p->specs[a].init;
             if (a == p->w_attr) v = c->w ? c->w[k] : c->shared_w;
             else if (a == p->last_event_attr) v = LAST_EVENT_NONE;
-            store_elem(d->local[a], type, k, v);
+            ann_store_elem(d->local[a], type, k, v);
         }
     }
     if (p->delay_kind == ANN_DELAY_VARIABLE) {
@@ -443,7 +415,7 @@ static void set_shared_weight(ann_proj *p, const ann_csr *c)
 {
     if (p->w_attr < 0 || p->specs[p->w_attr].locality != ANN_LOC_GLOBAL) return;
     double w = c->w ? (c->nsyn > 0 ? c->w[0] : 0.0) : c->shared_w;
-    store_elem(p->k.attr[p->w_attr], p->specs[p->w_attr].type, 0, w);
+    ann_store_elem(p->k.attr[p->w_attr], p->specs[p->w_attr].type, 0, w);
 }
 
 static int ring_resize(ann_proj *p, int32_t len);
@@ -485,9 +457,9 @@ int ann_network_add_projection(ann_network *net, const ann_proj_desc *d, ann_csr
     for (int a = 0; ok && a < d->nattr; a++) {
         p->specs[a] = d->attrs[a];
         if (d->attrs[a].locality == ANN_LOC_GLOBAL) {
-            p->k.attr[a] = xcalloc(1, type_size(d->attrs[a].type));
+            p->k.attr[a] = xcalloc(1, ann_type_size(d->attrs[a].type));
             ok = p->k.attr[a] != NULL;
-            if (ok) store_elem(p->k.attr[a], d->attrs[a].type, 0, d->attrs[a].init);
+            if (ok) ann_store_elem(p->k.attr[a], d->attrs[a].type, 0, d->attrs[a].init);
         }
     }
     if (ok) {
@@ -509,7 +481,7 @@ int ann_network_add_projection(ann_network *net, const ann_proj_desc *d, ann_csr
         for (int a = 0; a < d->nattr; a++) {
             if (p->specs[a].locality != ANN_LOC_SEMIGLOBAL) continue;
             for (int32_t i = 0; i < p->k.ndend; i++)
-                store_elem(p->k.attr[a], p->specs[a].type, i, p->specs[a].init);
+                ann_store_elem(p->k.attr[a], p->specs[a].type, i, p->specs[a].init);
         }
         p->k.max_delay = max_of_delays(p);
         if (p->delay_kind == ANN_DELAY_VARIABLE && p->spike_events)
@@ -597,7 +569,7 @@ static int hist_grow(ann_network *net, int pid, int32_t len, const uint8_t *want
     for (int a = 0; ok && a < nattr; a++) {
         n.want[a] = (uint8_t)((want && want[a]) || (h->want && h->want[a]));
         if (!n.want[a]) continue;
-        size_t bytes = (size_t)(pop->specs[a].local ? size : 1) * type_size(pop->specs[a].type);
+        size_t bytes = (size_t)(pop->specs[a].local ? size : 1) * ann_type_size(pop->specs[a].type);
         n.slots[a] = xcalloc(len, sizeof *n.slots[a]);
         ok = n.slots[a] != NULL;
         for (int32_t s = 0; ok && s < len; s++) {
@@ -647,7 +619,7 @@ void ann_projections_init_history(ann_network *net, int pid)
         pop->k.hist_pos = 0;
         for (int a = 0; h->slots && a < h->nattr; a++) {
             if (!h->want[a]) continue;
-            size_t bytes = (size_t)(pop->specs[a].local ? pop->k.size : 1) * type_size(pop->specs[a].type);
+            size_t bytes = (size_t)(pop->specs[a].local ? pop->k.size : 1) * ann_type_size(pop->specs[a].type);
             for (int32_t s = 0; s < h->len; s++) memcpy(h->slots[a][s], pop->k.attr[a], bytes);
         }
         if (h->spk_n) memset(h->spk_n, 0, (size_t)h->len * sizeof *h->spk_n);
@@ -841,14 +813,14 @@ int ann_projection_read(ann_network *net, int id, int attr, int32_t d0, int32_t 
     case ANN_LOC_LOCAL: {
         if (ensure_view(p) != 0) return oom(st);
         int64_t base = p->k.row[d0], n = p->k.row[d1] - base;
-        for (int64_t i = 0; i < n; i++) out[i] = load_elem(a, type, storage_of(p, base + i));
+        for (int64_t i = 0; i < n; i++) out[i] = ann_load_elem(a, type, storage_of(p, base + i));
         return 0;
     }
     case ANN_LOC_SEMIGLOBAL:
-        for (int32_t d = d0; d < d1; d++) out[d - d0] = load_elem(a, type, d);
+        for (int32_t d = d0; d < d1; d++) out[d - d0] = ann_load_elem(a, type, d);
         return 0;
     default:
-        out[0] = load_elem(a, type, 0);
+        out[0] = ann_load_elem(a, type, 0);
         return 0;
     }
 }
@@ -866,14 +838,14 @@ int ann_projection_write(ann_network *net, int id, int attr, int32_t d0, int32_t
     case ANN_LOC_LOCAL: {
         if (ensure_view(p) != 0) return oom(st);
         int64_t base = p->k.row[d0];
-        for (int64_t i = 0; i < want; i++) store_elem(a, type, storage_of(p, base + i), in[n == 1 ? 0 : i]);
+        for (int64_t i = 0; i < want; i++) ann_store_elem(a, type, storage_of(p, base + i), in[n == 1 ? 0 : i]);
         return 0;
     }
     case ANN_LOC_SEMIGLOBAL:
-        for (int32_t d = d0; d < d1; d++) store_elem(a, type, d, in[n == 1 ? 0 : d - d0]);
+        for (int32_t d = d0; d < d1; d++) ann_store_elem(a, type, d, in[n == 1 ? 0 : d - d0]);
         return 0;
     default:
-        store_elem(a, type, 0, in[0]);
+        ann_store_elem(a, type, 0, in[0]);
         return 0;
     }
 }
@@ -887,7 +859,7 @@ double ann_projection_get1(ann_network *net, int id, int attr, int64_t k)
     } else if (p->specs[attr].locality == ANN_LOC_GLOBAL) {
         k = 0;
     }
-    return load_elem(p->k.attr[attr], p->specs[attr].type, k);
+    return ann_load_elem(p->k.attr[attr], p->specs[attr].type, k);
 }
 
 void ann_projection_set1(ann_network *net, int id, int attr, int64_t k, double v)
@@ -899,7 +871,7 @@ void ann_projection_set1(ann_network *net, int id, int attr, int64_t k, double v
     } else if (p->specs[attr].locality == ANN_LOC_GLOBAL) {
         k = 0;
     }
-    store_elem(p->k.attr[attr], p->specs[attr].type, k, v);
+    ann_store_elem(p->k.attr[attr], p->specs[attr].type, k, v);
 }
 
 void ann_projection_set_flags(ann_network *net, int id, int32_t transmission, int32_t update,
@@ -943,7 +915,7 @@ static int restructure(ann_proj *p, const int64_t *row, const int32_t *pre_rank,
     if (ok && p->k.delay) { d.delay = xmalloc(nsyn, sizeof *d.delay); ok = d.delay != NULL; }
     for (int a = 0; ok && a < nattr; a++) {
         if (p->specs[a].locality != ANN_LOC_LOCAL) continue;
-        d.local[a] = xmalloc(nsyn, type_size(p->specs[a].type));
+        d.local[a] = xmalloc(nsyn, ann_type_size(p->specs[a].type));
         ok = d.local[a] != NULL;
     }
     /* old storage index -> new post-major index, for the ring */
@@ -964,11 +936,11 @@ static int restructure(ann_proj *p, const int64_t *row, const int32_t *pre_rank,
             if (!d.local[a]) continue;
             int32_t type = p->specs[a].type;
             double v;
-            if (e >= 0) v = load_elem(p->k.attr[a], type, e);
+            if (e >= 0) v = ann_load_elem(p->k.attr[a], type, e);
             else if (a == p->w_attr) v = nw ? nw[k] : p->specs[a].init;
             else if (a == p->last_event_attr) v = LAST_EVENT_NONE;
             else v = p->specs[a].init;
-            store_elem(d.local[a], type, k, v);
+            ann_store_elem(d.local[a], type, k, v);
         }
         if (d.delay) d.delay[k] = e >= 0 ? p->k.delay[e] : (ndel ? ndel[k] : p->k.uniform_delay);
     }
@@ -1290,7 +1262,7 @@ void ann_projections_push_delays(ann_network *net, const annk_ctx *ctx)
         pop->k.hist_pos = pos;
         for (int a = 0; h->slots && a < h->nattr; a++) {
             if (!h->want[a]) continue;
-            size_t bytes = (size_t)(pop->specs[a].local ? pop->k.size : 1) * type_size(pop->specs[a].type);
+            size_t bytes = (size_t)(pop->specs[a].local ? pop->k.size : 1) * ann_type_size(pop->specs[a].type);
             memcpy(h->slots[a][pos], pop->k.attr[a], bytes);
         }
         if (h->spikes) {
@@ -1491,17 +1463,17 @@ static void record_projection(ann_proj_recorder *r, ann_network *net, const annk
     const void *a = p->k.attr[r->attr];
     int32_t type = p->specs[r->attr].type;
     if (loc == ANN_LOC_GLOBAL) {
-        out[0] = load_elem(a, type, 0);
+        out[0] = ann_load_elem(a, type, 0);
     } else if (!r->dends) {
         for (int64_t k = 0; k < w; k++)
-            out[k] = load_elem(a, type, loc == ANN_LOC_LOCAL ? storage_of(p, k) : k);
+            out[k] = ann_load_elem(a, type, loc == ANN_LOC_LOCAL ? storage_of(p, k) : k);
     } else {
         int64_t o = 0;
         for (int32_t i = 0; i < r->ndends; i++) {
             int32_t d = r->dends[i];
-            if (loc == ANN_LOC_SEMIGLOBAL) { out[o++] = load_elem(a, type, d); continue; }
+            if (loc == ANN_LOC_SEMIGLOBAL) { out[o++] = ann_load_elem(a, type, d); continue; }
             for (int64_t k = p->k.row[d]; k < p->k.row[d + 1]; k++)
-                out[o++] = load_elem(a, type, storage_of(p, k));
+                out[o++] = ann_load_elem(a, type, storage_of(p, k));
         }
     }
     r->len += w;
@@ -1531,7 +1503,7 @@ int64_t ann_projection_bytes(ann_network *net, int id)
 {
     ann_proj *p = proj_at(net, id);
     int64_t b = 0;
-    for (int a = 0; a < p->k.nattr; a++) b += attr_len(p, a) * (int64_t)type_size(p->specs[a].type);
+    for (int a = 0; a < p->k.nattr; a++) b += attr_len(p, a) * (int64_t)ann_type_size(p->specs[a].type);
     b += (int64_t)(p->k.ndend + 1) * 8 + (int64_t)p->k.ndend * 4 + (int64_t)p->k.npost * 4;
     if (p->pre_major) {
         b += (int64_t)(p->k.npre + 1) * 8 + p->k.nsyn * 4;

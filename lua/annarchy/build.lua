@@ -209,9 +209,8 @@ function M.memory_footprint(net)
   for _, proj in ipairs(net._.projs) do
     out[proj._.name] = net._.rt and net._.rt:proj_bytes(proj._.id) or 0
   end
-  for _, m in ipairs(net._.mons) do
-    out[m.name] = m._.rt and m._.rt.bytes and m._.rt:bytes() or 0
-  end
+  local monitor = require("annarchy.monitor")
+  for _, m in ipairs(net._.mons) do out[m.name] = monitor.bytes(m) end
   return out
 end
 

@@ -71,15 +71,21 @@ local RAND_FN = {
   Binomial = "annk_binomial",
 }
 
-local function rand_decl(rv, k, elem, opts)
+--- The C declaration drawing random variable rv (the k-th of its model) for one element:
+-- `const double _<name> = annk_<dist>(args..., seed, stream, elem, step, k);`.
+function M.rand_draw(rv, k, opts, stream, elem)
   local args = {}
   for i, a in ipairs(rv.args) do args[i] = cgen.expression(a, opts) end
   args[#args + 1] = "c->seed"
-  args[#args + 1] = "p->stream"
-  args[#args + 1] = elem
+  args[#args + 1] = stream
+  args[#args + 1] = "(uint32_t)(" .. elem .. ")"
   args[#args + 1] = "(uint64_t)c->step"
   args[#args + 1] = tostring(k)
   return ("const double _%s = %s(%s);"):format(rv.name, RAND_FN[rv.dist], table.concat(args, ", "))
+end
+
+local function rand_decl(rv, k, elem, opts)
+  return M.rand_draw(rv, k, opts, "p->stream", elem)
 end
 
 --- The resolver of a population's kernels: how each reference prints in C.
@@ -128,13 +134,15 @@ local function pointer_decls(L)
   return table.concat(out, "\n")
 end
 
-local function indent(code, pad)
+--- Indents every non-empty line of C code.
+function M.indent(code, pad)
   if code == nil or code == "" then return "" end
   return (code:gsub("([^\n]*)\n?", function(line)
     if line == "" then return "" end
     return pad .. line .. "\n"
   end))
 end
+local indent = M.indent
 
 --- The C functions of one population.
 -- @param id the population's 0-based id
@@ -160,9 +168,9 @@ function M.population(id, A, L, ctx)
   local grand, lrand = {}, {}
   for k, rv in ipairs(A.randoms or {}) do
     if rv.locality == "global" then
-      grand[#grand + 1] = "    " .. rand_decl(rv, k, "(uint64_t)n", opts)
+      grand[#grand + 1] = "    " .. rand_decl(rv, k, "n", opts)
     else
-      lrand[#lrand + 1] = "        " .. rand_decl(rv, k, "(uint64_t)i", opts)
+      lrand[#lrand + 1] = "        " .. rand_decl(rv, k, "i", opts)
     end
   end
   local custom = ctx.custom or {}

@@ -18,11 +18,6 @@ local kernels = require("annarchy.kernels")
 
 local M = {}
 
-local RAND_FN = {
-  Uniform = "annk_uniform_ab", DiscreteUniform = "annk_discrete_uniform", Normal = "annk_normal",
-  LogNormal = "annk_lognormal", Exponential = "annk_exponential", Gamma = "annk_gamma",
-  Binomial = "annk_binomial",
-}
 
 local LOC_VAR = {["local"] = "e", semiglobal = "d", global = "0"}
 
@@ -108,26 +103,14 @@ local function decls(P)
   return table.concat(out, "\n") .. "\n"
 end
 
-local function indent(code, pad)
-  if code == nil or code == "" then return "" end
-  return (code:gsub("([^\n]*)\n?", function(line)
-    if line == "" then return "" end
-    return pad .. line .. "\n"
-  end))
-end
+local indent = kernels.indent
 
 local function rand_decls(P, locality, elem, opts, where)
   local out = {}
   for k, rv in ipairs(P.A.randoms or {}) do
     if rv.locality == locality and (rv.where or "equations") == where then
-      local args = {}
-      for n, a in ipairs(rv.args) do args[n] = cgen.expression(a, opts) end
-      args[#args + 1] = "c->seed"
-      args[#args + 1] = where == "equations" and "pj->stream" or "(pj->stream + 0x20000000u)"
-      args[#args + 1] = "(uint32_t)(" .. elem .. ")"
-      args[#args + 1] = "(uint64_t)c->step"
-      args[#args + 1] = tostring(k)
-      out[#out + 1] = ("const double _%s = %s(%s);"):format(rv.name, RAND_FN[rv.dist], table.concat(args, ", "))
+      local stream = where == "equations" and "pj->stream" or "(pj->stream + 0x20000000u)"
+      out[#out + 1] = kernels.rand_draw(rv, k, opts, stream, elem)
     end
   end
   return table.concat(out, "\n") .. (#out > 0 and "\n" or "")

@@ -1,10 +1,16 @@
---- Monitor: recording of population variables, sums, conductances and spikes (reference §10;
--- API.md "Monitor"). Recording itself happens in C at the end of each step (sums and
--- conductances right after transmission); this module keeps the bookkeeping of segments and
--- shapes the data.
+--- Monitor: recording of variables, sums, conductances and spikes (reference §10; API.md
+-- "Monitor"). Recording itself happens in C at the end of each step (sums and conductances
+-- right after transmission). This module keeps what every monitor shares — control, recording
+-- segments, retrieval, periods — and hands the rest to a backend by the kind of object
+-- recorded: annarchy.monitor_population (populations, views, neurons) or
+-- annarchy.monitor_projection (projections, dendrites). A backend provides
+--   accepts(obj); name(obj) -> default name suffix; bind(m, net); check(m) (optional, after
+--   the variables are resolved);
+--   resolve(m, name) -> variable record; instantiate(m); add(m, v) (after instantiate);
+--   set_recording(m, on); set_period(m); data(m, v, reshape); clear(m, v) (v nil: all);
+--   free(m); bytes(m, nsteps) (nsteps nil: bytes held now).
 local util = require("annarchy.util")
 local args = require("annarchy.args")
-local population = require("annarchy.population")
 
 local fail = util.fail
 local M = {}
@@ -12,39 +18,12 @@ local M = {}
 local Monitor = {}
 M.Monitor = Monitor
 
-local function describe_obj(obj)
-  local pop = population.resolve(obj)
-  if pop then return pop._.name end
-  return tostring(obj)
-end
-
---- Which runtime attribute a variable name records, and whether it is recorded in phase B.
-local function resolve_variable(m, name)
-  local pop = m._.pop
-  if name == "spike" then
-    if pop._.A.kind ~= "spike" then
-      fail("Monitor %q: population %q is rate-coded and has no spikes", m._.name, pop._.name)
-    end
-    return {name = name, spike = true}
-  end
-  local target = type(name) == "string" and name:match("^sum%(%s*([%w_]+)%s*%)$")
-  if target then
-    if pop._.A.kind ~= "rate" then
-      fail("Monitor %q: 'sum(%s)' is for rate-coded populations; record 'g_%s' instead",
-        m._.name, target, target)
-    end
-    return {name = name, sum = target, phase_b = true}
-  end
-  local target_g = type(name) == "string" and pop._.A.kind == "spike" and name:match("^g_([%w_]+)$")
-  if target_g and not pop._.A.attr[name] and pop._.targets[target_g] then
-    return {name = name, attr = name, phase_b = true}
-  end
-  if type(name) ~= "string" or not pop._.A.attr[name] then
-    fail("Monitor %q: the object does not have an attribute named %s", m._.name, util.show(name))
-  end
-  local a = pop._.A.attr[name]
-  return {name = name, attr = name, phase_b = name:match("^g_") ~= nil and pop._.A.kind == "spike",
-          is_global = a.locality == "global"}
+local function backend_of(obj)
+  local pb = require("annarchy.monitor_population")
+  if pb.accepts(obj) then return pb end
+  local jb = require("annarchy.monitor_projection")
+  if jb.accepts(obj) then return jb end
+  fail("Monitor: the object must be a Population, PopulationView, IndividualNeuron, Dendrite or Projection")
 end
 
 local function steps_of(m, ms, what)
@@ -53,75 +32,57 @@ local function steps_of(m, ms, what)
   return util.steps_floor(ms, m._.net._.dt)
 end
 
+local function add_variable(m, name)
+  local v = m._.backend.resolve(m, name)
+  m._.vars[#m._.vars + 1] = v
+  m._.var_index[name] = #m._.vars
+  return v
+end
+
 --- net:monitor(obj, variables, {period, period_offset, start, name})
 function M.new(net, a)
-  -- projections and dendrites are recorded by annarchy.projection
-  if type(a.obj) == "table" and require("annarchy.projection").monitorable(a.obj) then
-    return require("annarchy.projection").new_monitor(net, a)
-  end
-  local pop, ranks = population.resolve(a.obj)
-  if not pop then
-    fail("Monitor: the object must be a Population, PopulationView, IndividualNeuron, Dendrite or Projection")
-  end
-  if pop._.net ~= net then fail("Monitor: population %q belongs to another network", pop._.name) end
+  local backend = backend_of(a.obj)
   local vars = a.variables
   if vars == nil then vars = {} end
   if type(vars) == "string" then vars = {vars} end
   if type(vars) ~= "table" then fail("Monitor: variables must be a name or a list of names") end
-  local name = a.name or ("Monitor_" .. describe_obj(a.obj))
   local m = setmetatable({_ = {
-    net = net, obj = a.obj, pop = pop, ranks = ranks, name = name, vars = {}, var_index = {},
-    period = 1, period_offset = 0, recording = a.start ~= false, rt = nil,
-    starts = {}, stops = {}, last_times = {},
+    net = net, obj = a.obj, backend = backend, name = a.name or ("Monitor_" .. backend.name(a.obj)),
+    vars = {}, var_index = {}, period = 1, period_offset = 0, recording = a.start ~= false,
+    live = false, starts = {}, stops = {}, last_times = {},
   }}, Monitor)
+  backend.bind(m, net)
   local period = steps_of(m, a.period, "period")
   local offset = steps_of(m, a.period_offset, "period_offset")
   m._.period = math.max(1, period or 1)
   m._.period_offset = offset or 0
   if m._.period_offset >= m._.period then
-    fail("Monitor %q: value of period_offset must be smaller than period", name)
+    fail("Monitor %q: value of period_offset must be smaller than period", m._.name)
   end
-  for _, v in ipairs(vars) do
-    local r = resolve_variable(m, v)
-    m._.vars[#m._.vars + 1] = r
-    m._.var_index[v] = #m._.vars
-  end
+  for _, v in ipairs(vars) do add_variable(m, v) end
+  if backend.check then backend.check(m) end
   if net._.rt then M.instantiate(m) end
   return m
 end
 
-local function attr_index(m, v)
-  local L = m._.pop._.layout
-  if v.sum then
-    local a = L.sums[v.sum]
-    if not a then
-      fail("Monitor %q: population %q receives no projection with target '%s'", m._.name,
-        m._.pop._.name, v.sum)
-    end
-    return a.index
-  end
-  if v.spike then return 0 end
-  return L.by_name[v.attr].index
+--- Creates the runtime recorders (at compile, or at creation after compile).
+function M.instantiate(m)
+  m._.backend.instantiate(m)
+  m._.live = true
+  if m._.recording then m._.starts[#m._.starts + 1] = m._.net.current_step end
 end
 
---- Creates the runtime recorder (at compile, or at creation after compile).
-function M.instantiate(m)
-  if m._.instantiate then return m._.instantiate(m) end   -- a projection monitor
-  local rt = m._.net._.rt
-  m._.rt = rt:monitor_new(m._.pop._.id, m._.ranks, m._.period, m._.period_offset)
-  for _, v in ipairs(m._.vars) do
-    v.index = m._.rt:add_variable(attr_index(m, v), v.spike or false, v.phase_b or false)
-  end
-  m._.rt:set_recording(m._.recording)
-  if m._.recording then m._.starts[#m._.starts + 1] = m._.net.current_step end
+--- Bytes a monitor holds now.
+function M.bytes(m)
+  return m._.live and m._.backend.bytes(m) or 0
 end
 
 --- Warns before a simulate whose recordings need more than a tenth of the free memory.
 function M.check_memory(net, nsteps)
   local total, per = 0, {}
   for _, m in ipairs(net._.mons) do
-    if m._.rt and m._.recording then
-      local b = m._.rt:bytes(nsteps)
+    if m._.live and m._.recording then
+      local b = m._.backend.bytes(m, nsteps)
       total = total + b
       per[#per + 1] = {m._.name, b}
     end
@@ -147,60 +108,48 @@ local methods = {}
 function methods.start(m, variables, period)
   if variables ~= nil then
     if type(variables) == "string" then variables = {variables} end
-    for _, v in ipairs(variables) do
-      if not m._.var_index[v] then
-        local r = resolve_variable(m, v)
-        m._.vars[#m._.vars + 1] = r
-        m._.var_index[v] = #m._.vars
-        if m._.rt then r.index = m._.rt:add_variable(attr_index(m, r), r.spike or false, r.phase_b or false) end
+    for _, name in ipairs(variables) do
+      if not m._.var_index[name] then
+        local v = add_variable(m, name)
+        if m._.live then m._.backend.add(m, v) end
       end
     end
   end
   if period ~= nil then
     m._.period = math.max(1, steps_of(m, period, "period"))
     m._.period_offset = 0
-    if m._.rt then m._.rt:set_period(m._.period, 0) end
-  elseif m._.rt then
-    m._.rt:restart_phase()
   end
-  if not m._.recording then
-    m._.recording = true
-    if m._.rt then
-      m._.rt:set_recording(true)
-      m._.starts[#m._.starts + 1] = m._.net.current_step
-    end
-  end
+  if m._.live then m._.backend.set_period(m) end   -- a new phase starts at the current step
+  methods.resume(m)
 end
 
 function methods.pause(m)
-  if m._.recording then
-    m._.recording = false
-    if m._.rt then
-      m._.rt:set_recording(false)
-      m._.stops[#m._.stops + 1] = m._.net.current_step
-    end
+  if not m._.recording then return end
+  m._.recording = false
+  if m._.live then
+    m._.backend.set_recording(m, false)
+    m._.stops[#m._.stops + 1] = m._.net.current_step
   end
 end
 
 function methods.resume(m)
-  if not m._.recording then
-    m._.recording = true
-    if m._.rt then
-      m._.rt:set_recording(true)
-      m._.starts[#m._.starts + 1] = m._.net.current_step
-    end
+  if m._.recording then return end
+  m._.recording = true
+  if m._.live then
+    m._.backend.set_recording(m, true)
+    m._.starts[#m._.starts + 1] = m._.net.current_step
   end
 end
 
 function methods.stop(m)
   m._.recording = false
-  if m._.rt then m._.rt:free() end
-  m._.rt = nil
+  if m._.live then m._.backend.free(m) end
+  m._.live = false
   m._.stopped = true
 end
 
 function methods.reset(m)
-  if m._.rt then m._.rt:clear(-1) end
+  if m._.live then m._.backend.clear(m, nil) end
   m._.starts, m._.stops = {}, {}
   if m._.recording then m._.starts[1] = m._.net.current_step end
 end
@@ -215,39 +164,16 @@ local function close_segment(m)
   return {start = starts, stop = stops}
 end
 
-local function spikes_of(m, v)
-  local raw = m._.rt:spikes(v.index)
-  local out = {}
-  local ranks = m._.ranks
-  if ranks then
-    for _, r in ipairs(ranks) do out[r + 1] = raw[r] or {} end
-  else
-    for r = 0, m._.pop._.size - 1 do out[r + 1] = raw[r] or {} end
-  end
-  return out
-end
-
-local function data_of(m, v, reshape)
-  local d = m._.rt:data(v.index)
-  if v.is_global then return d:flatten() end
-  if reshape and not m._.ranks and #m._.pop._.geometry > 1 then
-    local shape = {d.shape[1]}
-    for _, g in ipairs(m._.pop._.geometry) do shape[#shape + 1] = g end
-    return d:reshape(shape)
-  end
-  return d
-end
-
 local function get_one(m, name, keep, reshape)
   local i = m._.var_index[name]
   if not i then fail("Monitor %q does not record %s", m._.name, util.show(name)) end
-  if not m._.rt then
+  if not m._.live then
     if m._.stopped then fail("Monitor %q was stopped", m._.name) end
     fail("Monitor %q: no data before the network is compiled", m._.name)
   end
   local v = m._.vars[i]
-  local out = v.spike and spikes_of(m, v) or data_of(m, v, reshape)
-  if not keep then m._.rt:clear(v.index) end
+  local out = m._.backend.data(m, v, reshape)
+  if not keep then m._.backend.clear(m, v) end
   return out
 end
 
@@ -326,7 +252,7 @@ Monitor.__newindex = function(m, k, v)
     local offset = k == "period_offset" and steps or m._.period_offset
     if offset >= period then fail("Monitor %q: value of period_offset must be smaller than period", m._.name) end
     m._.period, m._.period_offset = period, offset
-    if m._.rt then m._.rt:set_period(period, offset) end
+    if m._.live then m._.backend.set_period(m) end
     return
   end
   fail("Monitor.%s is read-only", tostring(k))

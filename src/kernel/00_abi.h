@@ -4,6 +4,8 @@
  * starts every generated kernel source, so the runtime and the kernels always agree on these
  * layouts. It must compile with gcc and tcc alike: plain C99, no system header but the three
  * below. Generated code holds structure only; every value lives in these structures. */
+#ifndef ANNK_ABI_H
+#define ANNK_ABI_H
 #include <stdint.h>
 #include <math.h>
 #include <string.h>
@@ -82,3 +84,4 @@ typedef struct annk_proj {
     int32_t **ring_pre;    /* pre rank of each ring entry, parallel to ring */
     int32_t   npre, npost; /* sizes of the pre and post populations */
 } annk_proj;
+#endif

@@ -12,19 +12,7 @@
 #include "image.h"
 #include "video.h"
 
-static int passed, failed;
-
-#define CHECK(cond, ...)                                                                    \
-    do {                                                                                   \
-        if (cond) {                                                                        \
-            passed++;                                                                      \
-        } else {                                                                           \
-            failed++;                                                                      \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                    \
-            printf(__VA_ARGS__);                                                           \
-            printf("\n");                                                                  \
-        }                                                                                  \
-    } while (0)
+#include "check.h"
 
 #define REF "tests/reference/pil_resize.txt"
 #define IMAGES "tests/reference/images/"

@@ -11,13 +11,7 @@
 
 extern const char ann_kernel_header[];
 
-static int passed, failed;
-
-#define CHECK(cond)                                                                  \
-    do {                                                                             \
-        if (cond) passed++;                                                          \
-        else { failed++; fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); } \
-    } while (0)
+#include "check.h"
 
 /* Population 0: v += 1 each step (attr 0, local), spike when v >= th (attr 1, global),
  * reset v = 0; stop condition: some neuron has v >= 2. */
@@ -59,67 +53,67 @@ static void test_run(const char *dir)
     char *src = kernel_source();
     ann_jit_options opt = {"tcc", NULL, dir, "test network", 0};
     ann_module *m = NULL;
-    CHECK(ann_jit_load(src, &opt, &m, &st) == 0);
+    CHECK_TRUE(ann_jit_load(src, &opt, &m, &st) == 0);
     if (!m) { fprintf(stderr, "%s\n", st.msg); free(src); return; }
-    CHECK(ann_module_from_cache(m) == 0);
+    CHECK_TRUE(ann_module_from_cache(m) == 0);
 
     ann_network *net = ann_network_new(1.0, 7);
     ann_attr_spec specs[2] = {{ANNK_F64, 1}, {ANNK_F64, 0}};
     int pop = ann_network_add_population(net, 3, 2, specs, 1, &st);
-    CHECK(pop == 0);
+    CHECK_TRUE(pop == 0);
     ann_population_set(net, pop, 1, 0, 3.0);
     ann_population_set(net, pop, 0, 1, 1.0);     /* neuron 1 starts ahead */
     int g = ann_population_add_gop(net, pop, ANN_GOP_MAX, 0, &st);
-    CHECK(g == 0);
+    CHECK_TRUE(g == 0);
     ann_monitor *mon = ann_monitor_new(net, pop, NULL, 0, 1, 0, &st);
     int vv = ann_monitor_add_variable(mon, 0, 0, 0, &st);
     int vs = ann_monitor_add_variable(mon, 0, 1, 0, &st);
-    CHECK(ann_network_bind(net, m, &st) == 0);
+    CHECK_TRUE(ann_network_bind(net, m, &st) == 0);
 
     int64_t done = 0;
-    CHECK(ann_network_run(net, 5, ANN_UNTIL_NONE, NULL, 0, &done, &st) == 0);
-    CHECK(done == 5);
+    CHECK_TRUE(ann_network_run(net, 5, ANN_UNTIL_NONE, NULL, 0, &done, &st) == 0);
+    CHECK_TRUE(done == 5);
     /* neuron 0: v = 1 2 0 1 2 ; neuron 1 (from 1): 2 0 1 2 0 */
-    CHECK(ann_population_get(net, pop, 0, 0) == 2.0);
-    CHECK(ann_population_get(net, pop, 0, 1) == 0.0);
-    CHECK(ann_network_population(net, pop)->gop[0] == 2.0);
+    CHECK_TRUE(ann_population_get(net, pop, 0, 0) == 2.0);
+    CHECK_TRUE(ann_population_get(net, pop, 0, 1) == 0.0);
+    CHECK_TRUE(ann_network_population(net, pop)->gop[0] == 2.0);
 
     int64_t nrec, width;
     const double *d = ann_monitor_data(mon, vv, &nrec, &width);
-    CHECK(nrec == 5 && width == 3);
-    CHECK(d[0] == 1.0 && d[1] == 2.0 && d[3] == 2.0 && d[4] == 0.0);
+    CHECK_TRUE(nrec == 5 && width == 3);
+    CHECK_TRUE(d[0] == 1.0 && d[1] == 2.0 && d[3] == 2.0 && d[4] == 0.0);
     int64_t nspk;
     const int64_t *spk = ann_monitor_spikes(mon, vs, &nspk);
     /* neuron 1 spikes at steps 1 and 4; neurons 0 and 2 at step 2 */
-    CHECK(nspk == 4);
-    CHECK(spk[0] == 1 && spk[1] == 1);
+    CHECK_TRUE(nspk == 4);
+    CHECK_TRUE(spk[0] == 1 && spk[1] == 1);
     ann_monitor_clear(mon, -1);
     ann_monitor_data(mon, vv, &nrec, &width);
-    CHECK(nrec == 0);
+    CHECK_TRUE(nrec == 0);
 
     /* refractoriness of 2 steps on every neuron */
-    CHECK(ann_population_enable_refractory(net, pop, &st) == 0);
+    CHECK_TRUE(ann_population_enable_refractory(net, pop, &st) == 0);
     for (int i = 0; i < 3; i++) ann_network_population(net, pop)->refr_steps[i] = 2;
     ann_population_clear(net, pop);
     for (int i = 0; i < 3; i++) ann_population_set(net, pop, 0, i, 0.0);
-    CHECK(ann_network_run(net, 8, ANN_UNTIL_NONE, NULL, 0, &done, &st) == 0);
+    CHECK_TRUE(ann_network_run(net, 8, ANN_UNTIL_NONE, NULL, 0, &done, &st) == 0);
     /* v: 1 2 0(spike) 0 0 1 2 0(spike): spikes at relative steps 2 and 7 */
     ann_monitor_spikes(mon, vs, &nspk);
-    CHECK(nspk == 6);
+    CHECK_TRUE(nspk == 6);
 
     /* stop condition: stops after the first step where some v >= 2 */
     for (int i = 0; i < 3; i++) ann_population_set(net, pop, 0, i, 0.0);
     ann_population_clear(net, pop);
     int32_t pops[1] = {0};
-    CHECK(ann_network_run(net, 100, ANN_UNTIL_OR, pops, 1, &done, &st) == 0);
-    CHECK(done == 2);
+    CHECK_TRUE(ann_network_run(net, 100, ANN_UNTIL_OR, pops, 1, &done, &st) == 0);
+    CHECK_TRUE(done == 2);
 
     ann_network_free(net);
     ann_module_release(m);
 
     /* a second load is a cache hit */
-    CHECK(ann_jit_load(src, &opt, &m, &st) == 0);
-    CHECK(m && ann_module_from_cache(m) == 1);
+    CHECK_TRUE(ann_jit_load(src, &opt, &m, &st) == 0);
+    CHECK_TRUE(m && ann_module_from_cache(m) == 1);
     ann_module_release(m);
     free(src);
 }
@@ -129,16 +123,16 @@ static void test_failures(const char *dir)
     ann_status st = {0, ""};
     ann_jit_options opt = {"tcc", NULL, dir, "broken network", 0};
     ann_module *m = NULL;
-    CHECK(ann_jit_load("this is not C", &opt, &m, &st) != 0);
-    CHECK(strstr(st.msg, "compiling broken network with tcc failed") != NULL);
-    CHECK(m == NULL);
+    CHECK_TRUE(ann_jit_load("this is not C", &opt, &m, &st) != 0);
+    CHECK_TRUE(strstr(st.msg, "compiling broken network with tcc failed") != NULL);
+    CHECK_TRUE(m == NULL);
     ann_jit_options bad = {"icc", NULL, dir, "x", 0};
-    CHECK(ann_jit_load("int x;", &bad, &m, &st) != 0);
+    CHECK_TRUE(ann_jit_load("int x;", &bad, &m, &st) != 0);
 
     ann_network *net = ann_network_new(1.0, 1);
-    CHECK(ann_network_add_population(net, 0, 0, NULL, 0, &st) < 0);
+    CHECK_TRUE(ann_network_add_population(net, 0, 0, NULL, 0, &st) < 0);
     int64_t done;
-    CHECK(ann_network_run(net, 1, ANN_UNTIL_NONE, NULL, 0, &done, &st) != 0);
+    CHECK_TRUE(ann_network_run(net, 1, ANN_UNTIL_NONE, NULL, 0, &done, &st) != 0);
     ann_network_free(net);
 }
 
@@ -151,6 +145,5 @@ int main(void)
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return CHECK_SUMMARY();
 }

@@ -10,19 +10,7 @@
 #include "rng.h"
 #include "kernel/10_rng.h"
 
-static int passed, failed;
-
-#define CHECK(cond, ...)                                                                    \
-    do {                                                                                   \
-        if (cond) {                                                                        \
-            passed++;                                                                      \
-        } else {                                                                           \
-            failed++;                                                                      \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                    \
-            printf(__VA_ARGS__);                                                           \
-            printf("\n");                                                                  \
-        }                                                                                  \
-    } while (0)
+#include "check.h"
 
 #define N_STAT 200000
 

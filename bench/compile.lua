@@ -13,7 +13,7 @@ local child = [[
 local core = require("annarchy.core")
 local t0 = core.clock()
 local ann = require("annarchy")
-local models = dofile("bench/models.lua")
+local models = dofile("examples/coba.lua")   -- the COBA neuron of the example
 local net = ann.Network{dt = 0.1, seed = 1}
 local pop = net:create(4000, models.COBA)
 pop.v = ann.Normal(-55.0, 5.0)

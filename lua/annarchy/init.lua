@@ -1,6 +1,8 @@
 --- annarchy: ANNarchy 5.0's neural network simulator for Lua.
 --   local ann = require("annarchy")
--- The module gathers the public names of API.md; each lives in its own file.
+-- The module gathers the public names of API.md; each lives in its own file. The parts a
+-- script may not use (built-in models, inputs, images, statistics) load on first access, so
+-- that start-up stays short.
 local core = require("annarchy.core")
 local network = require("annarchy.network")
 local model = require("annarchy.model")
@@ -26,19 +28,6 @@ ann.Constant = function(name, value) return constants.new(name, value, nil) end
 ann.add_function = functions.add_function
 ann.functions = functions.functions
 
--- Built-in models ------------------------------------------------------------------------------
-local models = require("annarchy.models")
-for _, name in ipairs(models.list_standard_neurons()) do ann[name] = models[name] end
-for _, name in ipairs(models.list_standard_synapses()) do ann[name] = models[name] end
-ann.list_standard_neurons = models.list_standard_neurons
-ann.list_standard_synapses = models.list_standard_synapses
-
--- Inputs ---------------------------------------------------------------------------------------
-for name, ctor in pairs(require("annarchy.inputs")) do ann[name] = ctor end
-local image = require("annarchy.image")
-ann.ImagePopulation = image.ImagePopulation
-ann.VideoPopulation = image.VideoPopulation
-
 -- Connectivity ---------------------------------------------------------------------------------
 ann.LILConnectivity = require("annarchy.connectors").LILConnectivity
 
@@ -56,12 +45,29 @@ for _, name in ipairs{"Uniform", "DiscreteUniform", "Normal", "LogNormal", "Expo
   ann[name] = random[name]
 end
 
--- Spike statistics on spike tables ---------------------------------------------------------------
-local spikestats = require("annarchy.spikestats")
-for _, name in ipairs{"raster_plot", "histogram", "inter_spike_interval",
-                      "coefficient_of_variation", "mean_fr", "smoothed_rate", "population_rate"} do
-  ann[name] = spikestats[name]
+-- Loaded on first access ------------------------------------------------------------------------
+local lazy = {}
+local function from(module, names)
+  for _, name in ipairs(names) do
+    lazy[name] = function() return require(module)[name] end
+  end
 end
+from("annarchy.models", {"LeakyIntegrator", "Izhikevich", "IF_curr_exp", "IF_cond_exp", "IF_curr_alpha",
+  "IF_cond_alpha", "GIF_curr", "GIF_curr_exp", "HH_cond_exp", "EIF_cond_alpha_isfa_ista",
+  "EIF_cond_exp_isfa_ista", "STP", "STDP", "Hebb", "Oja", "IBCM", "list_standard_neurons",
+  "list_standard_synapses"})
+from("annarchy.inputs", {"InputArray", "TimedArray", "PoissonPopulation", "TimedPoissonPopulation",
+  "SpikeSourceArray", "HomogeneousCorrelatedSpikeTrains"})
+from("annarchy.image", {"ImagePopulation", "VideoPopulation"})
+from("annarchy.spikestats", {"raster_plot", "histogram", "inter_spike_interval",
+  "coefficient_of_variation", "mean_fr", "smoothed_rate", "population_rate"})
+setmetatable(ann, {__index = function(t, k)
+  local load = lazy[k]
+  if not load then return nil end
+  local v = load()
+  rawset(t, k, v)
+  return v
+end})
 
 -- The old global API on one hidden network ----------------------------------------------------------
 require("annarchy.legacy").install(ann)

@@ -239,7 +239,7 @@ function fields.object(m) return m._.obj end
 Monitor.__index = function(m, k)
   local f = fields[k]
   if f then return f(m) end
-  local fn = methods[k] or M.statistics[k]
+  local fn = methods[k] or require("annarchy.spikestats").monitor_methods[k]
   if fn then return fn end
   if k == "_" then return nil end
   fail("Monitor has no field or method '%s'", tostring(k))
@@ -259,8 +259,5 @@ Monitor.__newindex = function(m, k, v)
 end
 
 Monitor.__tostring = function(m) return ("Monitor %q"):format(m._.name) end
-
---- Spike statistics as methods.
-M.statistics = require("annarchy.spikestats").monitor_methods
 
 return M

@@ -102,10 +102,10 @@ function M.data(m, v)
     return out
   end
   if m._.dend or loc ~= "local" then
-    local width = recs[1] and recs[1].size or 0
-    local out = core.zeros({#recs, width})
+    local n = recs[1] and recs[1].size or 0
+    local out = core.zeros({#recs, n})
     for k, r in ipairs(recs) do
-      for x = 1, width do out[k][x] = r[x] end
+      for x = 1, n do out[k][x] = r[x] end
     end
     return out
   end

@@ -295,9 +295,14 @@ function methods.from_sparse(proj, ...)
   if type(pr) ~= "table" or type(qr) ~= "table" or #pr ~= #qr then
     fail("%s: from_sparse{pre_ranks, post_ranks, weights}: two lists of the same length", where(proj))
   end
-  if a.delays ~= nil and type(a.delays) ~= "number" then
-    fail("%s: from_sparse(): only constant delays are allowed for sparse matrices.", where(proj))
+  -- delays: a number, or one per entry (QUIRKS library 23; ann.sparse_delays_from_weights)
+  local dl = a.delays
+  if dl ~= nil and type(dl) ~= "number" and not (args.is_plain(dl) and args.table_kind(dl) == "list"
+      and #dl == #pr) then
+    fail("%s: from_sparse(): only constant delays or one delay per entry are allowed for sparse "
+      .. "matrices.", where(proj))
   end
+  if type(dl) ~= "table" then dl = nil end
   local pre_of, npre = view_ranks(proj, "pre")
   local post_of, npost = view_ranks(proj, "post")
   local by_post, order = {}, {}
@@ -309,7 +314,7 @@ function methods.from_sparse(proj, ...)
     end
     local l = by_post[q]
     if not l then
-      l = {post = post_of(q), pre = {}, w = {}}
+      l = {post = post_of(q), pre = {}, w = {}, delay = dl and {} or nil}
       by_post[q] = l
       order[#order + 1] = q
     end
@@ -317,11 +322,15 @@ function methods.from_sparse(proj, ...)
     local v = type(w) == "table" and w[k] or w
     if type(v) ~= "number" then fail("%s: from_sparse: weight %d is not a number", where(proj), k) end
     l.w[#l.w + 1] = v
+    if dl then
+      if type(dl[k]) ~= "number" then fail("%s: from_sparse: delay %d is not a number", where(proj), k) end
+      l.delay[#l.delay + 1] = check_delays(proj, dl[k])
+    end
   end
   table.sort(order)
   local lists = {}
   for _, q in ipairs(order) do lists[#lists + 1] = by_post[q] end
-  return record_lists(proj, "from_sparse", lists, nil, a.delays)
+  return record_lists(proj, "from_sparse", lists, nil, not dl and a.delays or nil)
 end
 
 -- LILConnectivity ------------------------------------------------------------------------------

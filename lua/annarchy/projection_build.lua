@@ -96,6 +96,8 @@ function M.plan(net, pop_plans, const_index)
       delayed = delayed, gop_index = gop_index, gops = gops, const_index = const_index,
       both_spiking = p.pre._.A.kind == "spike" and p.post._.A.kind == "spike",
     }
+    -- special projections (annarchy.special_projections) adjust their plan: layout, delays
+    if p.special and p.special.plan then p.special.plan(plans[i], net) end
   end
   return plans
 end

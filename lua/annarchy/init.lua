@@ -59,6 +59,8 @@ from("annarchy.models", {"LeakyIntegrator", "Izhikevich", "IF_curr_exp", "IF_con
 from("annarchy.inputs", {"InputArray", "TimedArray", "PoissonPopulation", "TimedPoissonPopulation",
   "SpikeSourceArray", "HomogeneousCorrelatedSpikeTrains"})
 from("annarchy.image", {"ImagePopulation", "VideoPopulation"})
+from("annarchy.special_projections", {"CurrentInjection", "DecodingProjection"})
+from("annarchy.utils", {"report", "timeit", "sparse_random_matrix", "sparse_delays_from_weights"})
 from("annarchy.spikestats", {"raster_plot", "histogram", "inter_spike_interval",
   "coefficient_of_variation", "mean_fr", "smoothed_rate", "population_rate"})
 setmetatable(ann, {__index = function(t, k)

@@ -144,21 +144,28 @@ function M.run(trials, seed)
   return net, ff, lat, pop
 end
 
---- A text picture of the receptive fields (one 8x8 block per neuron, '#' above half the
--- neuron's largest weight, '+' above a quarter).
-function M.picture(fields, per_line)
-  per_line = per_line or 8
+--- A text picture of ff:receptive_fields() (the notebook's figure): one 8x8 block per
+-- neuron, laid out as the feature population (8 x 4 blocks); '#' marks weights above half the
+-- neuron's largest, '+' above a quarter.
+function M.picture(ff)
+  local rf = ff:receptive_fields()            -- Array {8 * 8, 4 * 8}
+  local n, gw, gh = M.SIDE, M.GEOMETRY[1], M.GEOMETRY[2]
   local lines = {}
-  for first = 1, #fields, per_line do
-    for i = 1, M.SIDE do
+  for bx = 0, gw - 1 do
+    local mx = {}
+    for by = 0, gh - 1 do
+      mx[by] = 0.0
+      for i = 1, n do
+        for j = 1, n do mx[by] = math.max(mx[by], rf[bx * n + i][by * n + j]) end
+      end
+    end
+    for i = 1, n do
       local parts = {}
-      for q = first, math.min(first + per_line - 1, #fields) do
-        local f, mx = fields[q], 0.0
-        for k = 1, #f do mx = math.max(mx, f[k]) end
+      for by = 0, gh - 1 do
         local s = {}
-        for j = 1, M.SIDE do
-          local v = f[(i - 1) * M.SIDE + j]
-          s[j] = v > 0.5 * mx and "#" or (v > 0.25 * mx and "+" or ".")
+        for j = 1, n do
+          local v = rf[bx * n + i][by * n + j]
+          s[j] = v > 0.5 * mx[by] and "#" or (v > 0.25 * mx[by] and "+" or ".")
         end
         parts[#parts + 1] = table.concat(s)
       end
@@ -186,7 +193,7 @@ if not pcall(debug.getlocal, 4, 1) then   -- run as a script, not required
   for b = 1, 2 * M.SIDE do
     if s.held[b] then names[#names + 1] = b <= M.SIDE and ("row " .. b) or ("column " .. (b - M.SIDE)) end
   end
-  print(M.picture(fields))
+  print(M.picture(ff))
   print(("%d of %d neurons hold a bar (its pixels >= 1.5 x any other weight); %d of %d bars learned:")
     :format(s.specialised, #fields, s.covered, 2 * M.SIDE))
   print("  " .. table.concat(names, ", "))

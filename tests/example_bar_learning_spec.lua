@@ -114,6 +114,20 @@ describe("Bar learning (examples/bar_learning.lua) against a numpy re-implementa
     end)
   end)
 
+  it("receptive_fields() tiles the same fields, each neuron's 8x8 block at its place in the 8x4 population", function()
+    local net, ff = bl.run(5, 3)
+    local rf, fields = ff:receptive_fields(), bl.fields(ff)
+    assert.are.same({64, 32}, rf.shape)
+    for q = 1, 32 do
+      local qx, qy = math.floor((q - 1) / 4), (q - 1) % 4
+      for p = 1, 64 do
+        local px, py = math.floor((p - 1) / 8), (p - 1) % 8
+        assert.are.equal(fields[q][p], rf[qx * 8 + px + 1][qy * 8 + py + 1])
+      end
+    end
+    assert.are.equal(250, net.time)
+  end)
+
   it("reads the numpy run's versions and seeds", function()
     assert.is_string(ref.numpy)
     assert.is_true(#ref.seeds >= 5)

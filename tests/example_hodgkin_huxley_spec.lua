@@ -78,10 +78,12 @@ describe("Hodgkin-Huxley neuron (examples/hodgkin_huxley.lua) against independen
   end)
 
   it("train rates: one spike per pulse at 100 Hz (10 ms train), one spike in all (6 ms train)", function()
-    local _, d10 = hh.run(segments(ref.protocols.train_10ms.segments))
+    assert.are.same(segments(ref.protocols.train_10ms.segments), hh.train(10.0, 10))
+    assert.are.same(segments(ref.protocols.train_6ms.segments), hh.train(6.0, 10))
+    local _, d10 = hh.run(hh.train(10.0, 10))
     assert.are.equal(10, #d10.spikes)
     for i = 3, #d10.spikes do assert.are.equal(1000, d10.spikes[i] - d10.spikes[i - 1]) end
-    local _, d6 = hh.run(segments(ref.protocols.train_6ms.segments))
+    local _, d6 = hh.run(hh.train(6.0, 10))
     assert.are.equal(1, #d6.spikes)
   end)
 end)

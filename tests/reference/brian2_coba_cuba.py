@@ -28,6 +28,7 @@ How the model maps onto Brian2:
 import json
 import math
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -178,6 +179,7 @@ def main(argv):
         json.dump(result, f, indent=2)
         f.write('\n')
     print(f'wrote {out}')
+    shutil.rmtree(build_dir, ignore_errors=True)
 
 
 if __name__ == '__main__':

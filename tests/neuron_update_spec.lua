@@ -253,3 +253,15 @@ describe("spike condition, reset, refractoriness (E6)", function()
     assert.same({1, 2}, pop.spike)
   end)
 end)
+
+describe("floating-point mode", function()
+  it("flushes denormal numbers to zero while simulating and restores the host's mode", function()
+    local net = ann.Network{}
+    local pop = net:create(1, ann.Neuron{parameters = "x0 = 1e-300", equations = "r = x0 * 1e-10"})
+    net:compile{silent = true}
+    net:simulate(1)
+    assert.equal(0, pop.r[1])
+    local tiny = 1e-300
+    assert.is_true(tiny * 1e-10 > 0)      -- Lua's own arithmetic keeps denormals
+  end)
+end)

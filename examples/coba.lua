@@ -49,9 +49,10 @@ M.CUBA = ann.Neuron{
   name = "CUBA",
 }
 
---- Builds the network of the given kind ("COBA" or "CUBA"), size 4000 by default.
-function M.build(kind, seed, size)
-  size = size or 4000
+--- Builds the network of the given kind ("COBA" or "CUBA"), size 4000 and connection
+-- probability 0.02 by default.
+function M.build(kind, seed, size, p)
+  size, p = size or 4000, p or 0.02
   local n_exc = math.floor(size * 0.8)
   local net = ann.Network{dt = 0.1, seed = seed}
   local pop = net:create(size, M[kind])
@@ -66,8 +67,8 @@ function M.build(kind, seed, size)
     pop.v = ann.Uniform(-60.0, -50.0)
     w_exc, w_inh = 0.27 * 60 / 10, 4.5 * 20 / 10
   end
-  net:connect(exc, pop, "exc"):fixed_probability(0.02, w_exc)
-  net:connect(inh, pop, "inh"):fixed_probability(0.02, w_inh)
+  net:connect(exc, pop, "exc"):fixed_probability(p, w_exc)
+  net:connect(inh, pop, "inh"):fixed_probability(p, w_inh)
   local m = net:monitor(pop, "spike")
   return net, pop, m
 end

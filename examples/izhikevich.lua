@@ -34,8 +34,8 @@ M.Izhikevich = ann.Neuron{
   name = "Izhikevich",
 }
 
---- Builds, runs and returns the network and its spike monitor.
-function M.run(duration, seed)
+--- Builds the network (not compiled) and its spike monitor.
+function M.build(seed)
   local net = ann.Network{dt = 1.0, seed = seed}
   local pop = net:create(1000, M.Izhikevich)
   local exc, inh = pop:range(1, 800), pop:range(801, 1000)
@@ -55,7 +55,12 @@ function M.run(duration, seed)
   pop.u = pop.b * pop.v
   net:connect(exc, pop, "exc"):all_to_all(ann.Uniform(0.0, 0.5))
   net:connect(inh, pop, "inh"):all_to_all(ann.Uniform(0.0, 1.0))
-  local m = net:monitor(pop, "spike")
+  return net, net:monitor(pop, "spike")
+end
+
+--- Builds, runs and returns the network and its spike monitor.
+function M.run(duration, seed)
+  local net, m = M.build(seed)
   net:compile{silent = true}
   net:simulate(duration)
   return net, m

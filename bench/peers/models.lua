@@ -7,69 +7,9 @@ local ann = require("annarchy")
 
 local M = {}
 
--- COBA and CUBA of Vogels & Abbott (2005), as examples/coba.lua (reference-library 11.1).
-M.COBA = ann.Neuron{
-  parameters = [[
-    El = -60.0 : population
-    Vr = -60.0 : population
-    Erev_exc = 0.0 : population
-    Erev_inh = -80.0 : population
-    Vt = -50.0 : population
-    tau = 20.0 : population
-    tau_exc = 5.0 : population
-    tau_inh = 10.0 : population
-    I = 20.0 : population
-  ]],
-  equations = [[
-    tau * dv/dt = (El - v) + g_exc * (Erev_exc - v) + g_inh * (Erev_inh - v) + I
-    tau_exc * dg_exc/dt = - g_exc
-    tau_inh * dg_inh/dt = - g_inh
-  ]],
-  spike = "v > Vt",
-  reset = "v = Vr",
-  refractory = 5.0,
-  name = "COBA",
-}
-
-M.CUBA = ann.Neuron{
-  parameters = [[
-    El = -49.0 : population
-    Vr = -60.0 : population
-    Vt = -50.0 : population
-    tau_m = 20.0 : population
-    tau_exc = 5.0 : population
-    tau_inh = 10.0 : population
-  ]],
-  equations = [[
-    tau_m * dv/dt = (El - v) + g_exc - g_inh
-    tau_exc * dg_exc/dt = - g_exc
-    tau_inh * dg_inh/dt = - g_inh
-  ]],
-  spike = "v > Vt",
-  reset = "v = Vr",
-  refractory = 5.0,
-  name = "CUBA",
-}
-
--- Izhikevich (2003) with per-neuron parameters, as examples/izhikevich.lua.
-M.Izhikevich = ann.Neuron{
-  parameters = [[
-    noise = 5.0
-    a = 0.02
-    b = 0.2
-    c = -65.0
-    d = 8.0
-    v_thresh = 30.0 : population
-  ]],
-  equations = [[
-    I = g_exc - g_inh + noise * Normal(0.0, 1.0)
-    dv/dt = 0.04 * v^2 + 5.0 * v + 140.0 - u + I : init = -65.0
-    du/dt = a * (b * v - u) : init = -13.0
-  ]],
-  spike = "v >= v_thresh",
-  reset = "v = c\n u += d",
-  name = "Izhikevich",
-}
+-- COBA, CUBA and Izhikevich are the examples' own networks.
+local coba = dofile("examples/coba.lua")
+local izhikevich = dofile("examples/izhikevich.lua")
 
 -- A leaky rate neuron driven by its inputs and a per-neuron constant.
 M.Leaky = ann.Neuron{
@@ -113,48 +53,13 @@ end
 --- COBA or CUBA network of `size` neurons (80 % excitatory), connection probability p from
 -- the excitatory and the inhibitory views to the whole population, spikes recorded.
 function M.lif(kind, size, p, seed, duration)
-  local n_exc = math.floor(size * 0.8)
-  local net = ann.Network{dt = 0.1, seed = seed}
-  local pop = net:create(size, M[kind])
-  local exc, inh = pop:range(1, n_exc), pop:range(n_exc + 1, size)
-  local w_exc, w_inh
-  if kind == "COBA" then
-    pop.v = ann.Normal(-55.0, 5.0)
-    pop.g_exc = ann.Normal(4.0, 1.5)
-    pop.g_inh = ann.Normal(20.0, 12.0)
-    w_exc, w_inh = 0.6, 6.7
-  else
-    pop.v = ann.Uniform(-60.0, -50.0)
-    w_exc, w_inh = 0.27 * 60 / 10, 4.5 * 20 / 10
-  end
-  net:connect(exc, pop, "exc"):fixed_probability(p, w_exc)
-  net:connect(inh, pop, "inh"):fixed_probability(p, w_inh)
-  local m = net:monitor(pop, "spike")
+  local net, _, m = coba.build(kind, seed, size, p)
   return net, rate_of(m, size, duration)
 end
 
 --- The Izhikevich network: 800 + 200 neurons, all-to-all (1 M synapses), dt 1 ms.
 function M.izhikevich(seed, duration)
-  local net = ann.Network{dt = 1.0, seed = seed}
-  local pop = net:create(1000, M.Izhikevich)
-  local exc, inh = pop:range(1, 800), pop:range(801, 1000)
-  local re = ann.Uniform(0.0, 1.0, {seed = seed}):get_values(800)
-  local ri = ann.Uniform(0.0, 1.0, {seed = seed + 1}):get_values(200)
-  exc.noise = 5.0
-  exc.a = 0.02
-  exc.b = 0.2
-  exc.c = -65.0 + 15.0 * re * re
-  exc.d = 8.0 - 6.0 * re * re
-  inh.noise = 2.0
-  inh.a = 0.02 + 0.08 * ri
-  inh.b = 0.25 - 0.05 * ri
-  inh.c = -65.0
-  inh.d = 2.0
-  pop.v = -65.0
-  pop.u = pop.b * pop.v
-  net:connect(exc, pop, "exc"):all_to_all(ann.Uniform(0.0, 0.5))
-  net:connect(inh, pop, "inh"):all_to_all(ann.Uniform(0.0, 1.0))
-  local m = net:monitor(pop, "spike")
+  local net, m = izhikevich.build(seed)
   return net, rate_of(m, 1000, duration)
 end
 

@@ -126,6 +126,19 @@ local function pop_resolver(L, ctx, hoisted)
   end
 end
 
+--- Which references are the same for every neuron of a population's loop over neurons
+-- (cgen.invariant): global attributes (read-only there), constants, t, dt, global operations.
+local function pop_invariant(L)
+  return function(ref)
+    local k = ref.kind
+    if k == "attr" then
+      local a = L.by_name[ref.name]
+      return a ~= nil and not a.is_local
+    end
+    return k == "const" or k == "t" or k == "dt" or k == "gop"
+  end
+end
+
 local function pointer_decls(L)
   local out = {}
   for _, a in ipairs(L.attrs) do
@@ -157,7 +170,8 @@ local indent = M.indent
 function M.population(id, A, L, ctx)
   local R = pop_resolver(L, ctx)
   local opts = {R = R, dtype = ctx.dtype, masked = false}
-  local mopts = {R = pop_resolver(L, ctx, true), dtype = ctx.dtype, masked = ctx.refractory}
+  local mopts = {R = pop_resolver(L, ctx, true), dtype = ctx.dtype, masked = ctx.refractory,
+                 hoist = cgen.hoist_table(pop_invariant(L))}
   local decls = pointer_decls(L)
   local head = ("    const int32_t n = p->size;\n    const double _t = c->t, _dt = c->dt;\n%s\n"
     .. "    (void)n; (void)_t; (void)_dt;\n"):format(decls)
@@ -189,6 +203,7 @@ function M.population(id, A, L, ctx)
         emit(("    const %s g%d = a%d[0]; (void)g%d;\n"):format(a.ctype, a.index, a.index, a.index))
       end
     end
+    emit(cgen.hoisted(mopts.hoist, "    "))
     if ctx.refractory then emit("    const int32_t *restrict _refr = p->refr_left;\n") end
     emit("    for (int32_t i = 0; i < n; i++) {\n")
     if ctx.refractory then
@@ -209,13 +224,15 @@ function M.population(id, A, L, ctx)
     emit("    int32_t ns = 0;\n    int32_t *restrict _spk = p->spiked;\n")
     emit("    uint8_t *restrict _fire = p->scratch;\n")
     if ctx.refractory then emit("    int32_t *restrict _refr = p->refr_left;\n") end
-    local hopts = {R = mopts.R, dtype = ctx.dtype, masked = false}
+    local hopts = {R = mopts.R, dtype = ctx.dtype, masked = false,
+                   hoist = cgen.hoist_table(pop_invariant(L))}
     local cond = custom.spike_expr and custom.spike_expr(L) or cgen.spike(A, hopts)
     for _, a in ipairs(L.attrs) do
       if not a.is_local then
         emit(("    const %s g%d = a%d[0]; (void)g%d;\n"):format(a.ctype, a.index, a.index, a.index))
       end
     end
+    emit(cgen.hoisted(hopts.hoist, "    "))
     emit("    for (int32_t i = 0; i < n; i++) {\n")
     if ctx.refractory then
       emit("        const int32_t _r = _refr[i];\n        _refr[i] = _r - (_r > 0);\n")

@@ -72,6 +72,28 @@ local function resolver(P, where)
   end
 end
 
+--- Which references are the same for every synapse of one kernel's loops (cgen.invariant):
+-- the projection's global attributes that no event statement assigns (global equations run
+-- before the hoisted reciprocals are computed), constants, t, dt, global operations.
+local function invariant(P)
+  local A = P.A
+  local assigned = {}
+  local ps = A.pre_spike or {}
+  for _, list in ipairs({ps.gtarget or {}, ps.other or {}, A.post_spike or {}, A.pre_axon_spike or {}}) do
+    for _, ev in ipairs(list) do
+      if ev.attribute then assigned[ev.attribute.name] = true end
+    end
+  end
+  return function(ref)
+    local k = ref.kind
+    if k == "attr" then
+      local a = P.L.by_name[ref.name]
+      return a ~= nil and a.locality == "global" and not assigned[ref.name]
+    end
+    return k == "const" or k == "t" or k == "dt" or k == "gop"
+  end
+end
+
 local function decls(P)
   local out = {}
   for _, a in ipairs(P.L.attrs) do
@@ -146,7 +168,7 @@ local function psp_kernel(P, id, opts)
   local A = P.A
   local psp = cgen.psp(A, opts)
   if not psp then return "" end
-  local out = {signature(id, "psp"), decls(P)}
+  local out = {signature(id, "psp"), decls(P), cgen.hoisted(opts.hoist, "    ")}
   local targets = {}
   for _, t in ipairs(P.targets) do targets[#targets + 1] = P.target_attr[t] end
   if P.pre_major then
@@ -198,7 +220,8 @@ end
 local function spike_kernels(P, id, opts)
   if not P.spike_events then return "" end
   local body = event_body(P, opts)
-  local out = {signature(id, "spike", ", const int32_t *spk, int32_t nspk"), decls(P)}
+  local rcp = cgen.hoisted(opts.hoist, "    ")
+  local out = {signature(id, "spike", ", const int32_t *spk, int32_t nspk"), decls(P), rcp}
   out[#out + 1] = "    const int _plastic = pj->plasticity; (void)_plastic;\n"
   out[#out + 1] = "    for (int32_t s = 0; s < nspk; s++) {\n"
   out[#out + 1] = "        const int32_t j = spk[s];\n"
@@ -210,6 +233,7 @@ local function spike_kernels(P, id, opts)
   if P.delay_kind == "variable" then
     out[#out + 1] = signature(id, "spike_syn", ", const int64_t *syn, const int32_t *spre, int64_t nsyn")
     out[#out + 1] = decls(P)
+    out[#out + 1] = rcp
     out[#out + 1] = "    const int _plastic = pj->plasticity; (void)_plastic;\n"
     out[#out + 1] = "    for (int64_t s = 0; s < nsyn; s++) {\n"
     out[#out + 1] = "        const int64_t e = syn[s]; const int32_t j = spre[s];\n"
@@ -223,9 +247,14 @@ end
 
 local function update_kernel(P, id, opts)
   local A = P.A
+  local hoist = opts.hoist
+  opts.hoist = nil   -- the global equations run once: nothing to hoist there
   local g = cgen.update(A, "global", opts)
+  opts.hoist = hoist
   local s = cgen.update(A, "semiglobal", opts)
   local l = cgen.update(A, "local", opts)
+  local sdraws = rand_decls(P, "semiglobal", "d", opts, "equations")
+  local ldraws = rand_decls(P, "local", "e", opts, "equations")
   if not (g:find("%S") or s:find("%S") or l:find("%S")) then return "" end
   local out = {signature(id, "update"), decls(P)}
   out[#out + 1] = "    _dt = c->dt * (double)pj->update_period;\n"
@@ -236,15 +265,16 @@ local function update_kernel(P, id, opts)
     out[#out + 1] = indent(g, "        ")
     out[#out + 1] = "    }\n"
   end
+  out[#out + 1] = cgen.hoisted(hoist, "    ")
   if s:find("%S") then
     out[#out + 1] = "    for (int32_t d = 0; d < pj->ndend; d++) {\n"
     out[#out + 1] = "        const int32_t i = pj->post_rank[d]; (void)i;\n"
-    out[#out + 1] = indent(rand_decls(P, "semiglobal", "d", opts, "equations"), "        ")
+    out[#out + 1] = indent(sdraws, "        ")
     out[#out + 1] = indent(s, "        ")
     out[#out + 1] = "    }\n"
   end
   if l:find("%S") then
-    out[#out + 1] = synapse_loop(P, rand_decls(P, "local", "e", opts, "equations") .. l)
+    out[#out + 1] = synapse_loop(P, ldraws .. l)
   end
   out[#out + 1] = "}\n\n"
   return table.concat(out)
@@ -255,7 +285,7 @@ local function post_kernel(P, id, opts)
   if not P.post_events then return "" end
   local body = cgen.post_spike(A, opts)
   local ed = cgen.event_driven(A, opts, "c->step")
-  local out = {signature(id, "post"), decls(P)}
+  local out = {signature(id, "post"), decls(P), cgen.hoisted(opts.hoist, "    ")}
   out[#out + 1] = "    const int _plastic = pj->plasticity; (void)_plastic;\n"
   out[#out + 1] = "    for (int32_t s = 0; s < post->nspiked; s++) {\n"
   out[#out + 1] = "        const int32_t i = post->spiked[s];\n"
@@ -311,7 +341,10 @@ function M.projection(P)
   local special = P.proj._.special
   if special and special.kernels then return special.kernels(P) end
   local id = P.id
-  local function opts(where) return {R = resolver(P, where), dtype = P.dtype, masked = false} end
+  local function opts(where)
+    return {R = resolver(P, where), dtype = P.dtype, masked = false,
+            hoist = where ~= "structural" and cgen.hoist_table(invariant(P)) or nil}
+  end
   return table.concat({
     psp_kernel(P, id, opts("psp")),
     spike_kernels(P, id, opts("event")),

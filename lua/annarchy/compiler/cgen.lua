@@ -76,7 +76,64 @@ local function ref_text(ref, o)
   return s
 end
 
-local expr
+local expr, hoisted_reciprocal
+
+--- True if the value of tree e is the same for every element of the kernel's loop: it reads
+-- only literals and references for which invariant(ref) is true (the assembler decides:
+-- constants, dt, global attributes...), through operators and built-in functions (all pure).
+-- Temporaries and function arguments are never invariant.
+function M.invariant(e, invariant)
+  local op = e.op
+  if op == "num" or op == "bool" then return true end
+  if op == "var" then
+    local k = e.ref.kind
+    if k == "temp" or k == "arg" then return false end
+    return invariant(e.ref) and true or false
+  end
+  if op == "call" then
+    if e.user then return false end
+    for _, a in ipairs(e.args) do
+      if not M.invariant(a, invariant) then return false end
+    end
+    return true
+  end
+  if op == "grad" then return false end
+  for _, key in ipairs({"a", "b", "c"}) do
+    if e[key] and not M.invariant(e[key], invariant) then return false end
+  end
+  return true
+end
+
+--- A hoisting table for one kernel function: divisions by loop-invariant values inside its
+-- loop become multiplications by reciprocals computed once before the loop (in the generated
+-- C, so that every compiler computes the same; DESIGN rule 2). Pass it as opts.hoist with
+-- `invariant(ref)` set, emit the code of the loop, then M.hoisted(h) before the loop.
+function M.hoist_table(invariant)
+  return {invariant = invariant, list = {}, by_text = {}}
+end
+
+--- The declarations of a hoisting table's reciprocals (C statements, one a line).
+function M.hoisted(h, pad)
+  local out = {}
+  for _, d in ipairs(h and h.list or {}) do out[#out + 1] = (pad or "") .. d .. "\n" end
+  return table.concat(out)
+end
+
+-- The name of the reciprocal of invariant tree b, declared in o.hoist.
+hoisted_reciprocal = function(b, o)
+  local h = o.hoist
+  local plain = {R = o.R, dtype = o.dtype, masked = o.masked}
+  local text = expr(b, plain, 0)
+  local name = h.by_text[text]
+  if not name then
+    name = "_e_rcp" .. #h.list
+    h.by_text[text] = name
+    local T = ctype(o.dtype, "float")
+    h.list[#h.list + 1] = ("const %s %s = (%s)(%s / (%s)); (void)%s;"):format(T, name, T,
+      M.literal(1, o.dtype), text, name)
+  end
+  return name
+end
 
 -- returns text, precedence
 local function emit(e, o)
@@ -123,10 +180,13 @@ local function emit(e, o)
   local p = PREC[cop]
   if not p then error("cgen: unknown operator " .. tostring(op)) end
   local a = expr(e.a, o, p)
-  local b = expr(e.b, o, p + 1)
   if cop == "/" and e.a.ty == "int" and e.b.ty == "int" then
     a = "(" .. ctype(o.dtype, "float") .. ")" .. expr(e.a, o, 90)
   end
+  if cop == "/" and o.hoist and M.invariant(e.b, o.hoist.invariant) then
+    return a .. " * " .. hoisted_reciprocal(e.b, o), p
+  end
+  local b = expr(e.b, o, p + 1)
   return a .. " " .. cop .. " " .. b, p
 end
 
@@ -138,7 +198,7 @@ end
 
 local function options(opts)
   opts = opts or {}
-  local o = {R = opts.R, dtype = opts.dtype or "float64", masked = opts.masked}
+  local o = {R = opts.R, dtype = opts.dtype or "float64", masked = opts.masked, hoist = opts.hoist}
   if type(o.R) ~= "function" then error("cgen: opts.R (the resolver) is required") end
   return o
 end
@@ -311,8 +371,14 @@ function M.event_driven(A, opts, T)
   for _, name in ipairs(A.event_driven) do
     local eq = A.attr[name].equation
     local x = expr(resolve.attr_var(A.attr[name]), o, 100)
-    local decay = (o.dtype == "float32" and "expf" or "exp") .. "(" .. dt .. " * _e_steps / " ..
-      expr(eq.tau, o, 81) .. ")"
+    local over_tau
+    if o.hoist and M.invariant(eq.tau, o.hoist.invariant) then
+      over_tau = " * " .. hoisted_reciprocal(eq.tau, o)
+    else
+      over_tau = " / " .. expr(eq.tau, o, 81)
+    end
+    local decay = (o.dtype == "float32" and "expf" or "exp") .. "(" .. dt .. " * _e_steps" ..
+      over_tau .. ")"
     if eq.S.op == "num" and eq.S.value == 0 then
       out[#out + 1] = "    " .. x .. " = " .. x .. " * " .. decay .. ";"
     else

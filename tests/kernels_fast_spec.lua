@@ -1,0 +1,108 @@
+-- What the generated kernels do for speed (docs/benchmarks.md), and that it changes no more
+-- than it should: divisions by loop-invariant values become multiplications by reciprocals
+-- computed once per call, in the generated C (so cc and tcc still compute the same).
+local ann = require("annarchy")
+
+local function count(s, pat)
+  return select(2, s:gsub(pat, ""))
+end
+
+-- the text of one generated function
+local function fn(source, name)
+  local a = source:find(name .. "(", 1, true)
+  assert.is_not_nil(a, name)
+  local b = source:find("\n}\n", a, true)
+  return source:sub(a, b)
+end
+
+local LIF = ann.Neuron{
+  parameters = [[
+    El = -60.0 : population
+    tau = 20.0 : population
+    tau_e = 5.0 : population
+    half = 2.0
+    Vt = -50.0 : population
+    I = 20.0
+  ]],
+  equations = [[
+    tau * dv/dt = (El - v) + g_exc + I / half + v / k_div : init = -60.0
+    tau_e * dg_exc/dt = - g_exc
+    y = v / (tau * 3.0) + g_exc / dt + v / v
+  ]],
+  spike = "v > Vt",
+  reset = "v = El",
+  refractory = 2.0,
+}
+
+local function lif_net(compiler, dtype)
+  local net = ann.Network{dt = 0.1, seed = 7}
+  if dtype then net:config{dtype = dtype} end
+  net:constant("k_div", 7.0)
+  local pop = net:create(50, LIF)
+  pop.v = ann.Uniform(-60.0, -50.0)
+  pop.I = ann.Uniform(10.0, 30.0)
+  pop.half = ann.Uniform(1.0, 3.0)
+  local proj = net:connect(pop, pop, "exc"):fixed_probability(0.2, 1.0)
+  local m = net:monitor(pop, {"v", "y", "spike"})
+  net:compile{silent = true, compiler = compiler}
+  return net, pop, proj, m
+end
+
+describe("divisions by loop-invariant values", function()
+  it("become multiplications by reciprocals computed before the loop", function()
+    local net = lif_net()
+    local upd = fn(net._.source, "annk_pop0_update")
+    local loop = upd:sub(upd:find("for (int32_t i = 0", 1, true), -1)
+    -- tau, tau_e, k_div, tau * 3.0 and dt: five reciprocals, computed once
+    assert.equal(5, count(upd, "const double _e_rcp%d+ = "))
+    assert.equal(0, count(loop, "const double _e_rcp"))
+    -- per-neuron divisors keep their division: I / half, v / v
+    assert.equal(2, count(loop, " / "))
+    assert.is_truthy(loop:find("* _e_rcp", 1, true))
+  end)
+
+  it("give the same values as divisions to a few ulps", function()
+    local net = ann.Network{dt = 0.1}
+    local pop = net:create(3, ann.Neuron{
+      parameters = "tau = 3.0 : population\n x = 0.0",
+      equations = "r = x / tau + x / 7.0 + x / dt",
+    })
+    pop.x = {1.0, -2.5, 1e-3}
+    net:compile{silent = true}
+    net:step()
+    for i, x in ipairs({1.0, -2.5, 1e-3}) do
+      local want = x / 3.0 + x / 7.0 + x / 0.1
+      assert.is_true(math.abs(pop.r[i] - want) <= 4 * 2.2e-16 * math.abs(want),
+        ("%.17g vs %.17g"):format(pop.r[i], want))
+    end
+  end)
+
+  it("cc and tcc compute the same, in float64 and in float32", function()
+    for _, dtype in ipairs({"float64", "float32"}) do
+      local results = {}
+      for _, compiler in ipairs({"cc", "tcc"}) do
+        local net, _, _, m = lif_net(compiler, dtype)
+        net:simulate(50)
+        local nspikes = 0
+        for _, steps in pairs(m:get("spike")) do nspikes = nspikes + #steps end
+        assert.is_true(nspikes > 10)
+        results[compiler] = {v = m:get("v"):totable(), y = m:get("y"):totable(),
+                             spike = m:get("spike")}
+      end
+      assert.same(results.cc, results.tcc)
+    end
+  end)
+
+  it("event-driven decay in synapses uses the reciprocal of tau", function()
+    local net = ann.Network{dt = 0.1}
+    net:constant("k_div", 7.0)
+    local inp = net:create(ann.PoissonPopulation(20, {rates = 50.0}))
+    local post = net:create(1, LIF)
+    net:connect(inp, post, "exc", {synapse = ann.STDP{w_max = 0.5}}):all_to_all(0.1)
+    net:compile{silent = true}
+    local spike = fn(net._.source, "annk_proj0_spike")
+    assert.is_truthy(spike:find("exp(c->dt * _e_steps * _e_rcp", 1, true))
+    local post_k = fn(net._.source, "annk_proj0_post")
+    assert.is_truthy(post_k:find("exp(c->dt * _e_steps * _e_rcp", 1, true))
+  end)
+end)

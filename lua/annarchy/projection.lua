@@ -86,6 +86,9 @@ function M.connect(net, n, ...)
   end
   local A = require("annarchy.compiler.analyse").synapse(syn, net:_env{
     kind = pre._.A.kind, targets = targets, pre = pre._.A, post = post._.A, reserved = RESERVED})
+  if A.pre_axon_spike and #A.pre_axon_spike > 0 then
+    fail("synapse %q: pre_axon_spike (axonal spikes) is not supported yet", A.name or "")
+  end
   local id = #net._.projs
   local name = a.name
   if name == nil or tostring(name):match("^proj%d+$") then name = "proj" .. id end

@@ -36,6 +36,7 @@ typedef struct ann_jit_options {
     const char *directory;    /* cache directory, or NULL for the default */
     const char *label;        /* what is compiled, for messages ("network 1") */
     int32_t     verbose;      /* log compile/cache decisions on stderr */
+    int32_t     rebuild;      /* compile even when the cache has the library */
 } ann_jit_options;
 
 /* Compiles `source` (or finds it in the cache), loads it and returns the module. */

@@ -412,7 +412,7 @@ int ann_jit_load(const char *source, const ann_jit_options *opt, ann_module **ou
     if (!m) return ann_fail(st, "annarchy: out of memory");
     snprintf(m->path, sizeof m->path, "%s", so_path);
 
-    if (entry_valid(so_path, sum_path)) {
+    if (!(opt && opt->rebuild) && entry_valid(so_path, sum_path)) {
         m->from_cache = 1;
         if (verbose) fprintf(stderr, "annlua: cache hit for %s (%s, %s)\n", label, c.name, so_path);
     } else {

@@ -123,3 +123,19 @@ describe("kernel cache", function()
     assert.matches("cache hit for network 1", io.popen(cmd):read("a"), 1, true)
   end)
 end)
+
+describe("compile{clean = true}", function()
+  it("compiles again even when the cache has the kernels", function()
+    local dir = tmpdir()
+    local ann = require("annarchy")
+    local function build(clean)
+      local net = ann.Network{}
+      net:create(1, ann.Neuron{equations = "r = 1"})
+      net:compile{directory = dir, clean = clean, silent = true}
+      return net._.from_cache
+    end
+    assert.is_false(build(false))
+    assert.is_true(build(false))
+    assert.is_false(build(true))
+  end)
+end)

@@ -116,7 +116,7 @@ function M.compile(net, a)
   end
   local module, from_cache = core.compile(source, {
     compiler = compiler, flags = flags, directory = a.directory,
-    label = ("network %d"):format(net._.id), verbose = net._.config.verbose,
+    label = ("network %d"):format(net._.id), verbose = net._.config.verbose, rebuild = a.clean == true,
   })
   local rt = instantiate(net, plans, module, visible, pb, proj_plans)
   -- every stage succeeded: the network becomes compiled

@@ -32,7 +32,7 @@ static const char *opt_string(lua_State *L, int t, const char *key)
     return s;
 }
 
-/* compile(source, {compiler, flags, directory, label, verbose}) */
+/* compile(source, {compiler, flags, directory, label, verbose, rebuild}) */
 static int l_compile(lua_State *L)
 {
     const char *src = luaL_checkstring(L, 1);
@@ -45,7 +45,9 @@ static int l_compile(lua_State *L)
     if (lua_type(L, 2) == LUA_TTABLE) {
         lua_getfield(L, 2, "verbose");
         opt.verbose = lua_toboolean(L, -1);
-        lua_pop(L, 1);
+        lua_getfield(L, 2, "rebuild");
+        opt.rebuild = lua_toboolean(L, -1);
+        lua_pop(L, 2);
     }
     ann_module **ud = lua_newuserdatauv(L, sizeof *ud, 0);
     *ud = NULL;

@@ -51,7 +51,7 @@ static void test_run(const char *dir)
 {
     ann_status st = {0, ""};
     char *src = kernel_source();
-    ann_jit_options opt = {"tcc", NULL, dir, "test network", 0};
+    ann_jit_options opt = {"tcc", NULL, dir, "test network", 0, 0};
     ann_module *m = NULL;
     CHECK_TRUE(ann_jit_load(src, &opt, &m, &st) == 0);
     if (!m) { fprintf(stderr, "%s\n", st.msg); free(src); return; }
@@ -121,12 +121,12 @@ static void test_run(const char *dir)
 static void test_failures(const char *dir)
 {
     ann_status st = {0, ""};
-    ann_jit_options opt = {"tcc", NULL, dir, "broken network", 0};
+    ann_jit_options opt = {"tcc", NULL, dir, "broken network", 0, 0};
     ann_module *m = NULL;
     CHECK_TRUE(ann_jit_load("this is not C", &opt, &m, &st) != 0);
     CHECK_TRUE(strstr(st.msg, "compiling broken network with tcc failed") != NULL);
     CHECK_TRUE(m == NULL);
-    ann_jit_options bad = {"icc", NULL, dir, "x", 0};
+    ann_jit_options bad = {"icc", NULL, dir, "x", 0, 0};
     CHECK_TRUE(ann_jit_load("int x;", &bad, &m, &st) != 0);
 
     ann_network *net = ann_network_new(1.0, 1);

@@ -331,3 +331,25 @@ describe("axonal spikes", function()
       'annarchy: synapse "Axonal": pre_axon_spike (axonal spikes) is not supported yet')
   end)
 end)
+
+describe("warnings", function()
+  it("are silenced by config{suppress_warnings = true}", function()
+    local script = os.tmpname()
+    local f = assert(io.open(script, "w"))
+    f:write([[
+      local ann = require("annarchy")
+      for _, quiet in ipairs{false, true} do
+        local net = ann.Network{}
+        net:config{suppress_warnings = quiet}
+        local pop = net:create(2, ann.Neuron{equations = "r = sum(exc)"})
+        net:compile{silent = true}
+        pop:sum("nothing")
+      end
+    ]])
+    f:close()
+    local out = io.popen("./annlua " .. script .. " 2>&1"):read("a")
+    os.remove(script)
+    local _, count = out:gsub("WARNING: population \"pop0\" receives no projection with target 'nothing'", "")
+    assert.equal(1, count)
+  end)
+end)

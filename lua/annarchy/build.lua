@@ -173,12 +173,12 @@ end
 
 function M.set_refractory(net, pop, v)
   if pop._.A.kind ~= "spike" then
-    io.stderr:write(("WARNING: population %q is rate-coded: refractory has no effect\n"):format(pop._.name))
+    util.warn(net, "population %q is rate-coded: refractory has no effect", pop._.name)
     return
   end
   if type(pop._.A.refractory) == "table" then
-    io.stderr:write(("WARNING: population %q: the refractory period is the attribute '%s'; "
-      .. "change that attribute instead\n"):format(pop._.name, pop._.A.refractory.name))
+    util.warn(net, "population %q: the refractory period is the attribute '%s'; change that "
+      .. "attribute instead", pop._.name, pop._.A.refractory.name)
     return
   end
   if net._.rt then

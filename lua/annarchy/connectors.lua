@@ -50,8 +50,8 @@ local function record(proj, c)
       where(proj))
   end
   if proj._.connector then
-    io.stderr:write(("WARNING: Projection %s was already connected: its data will be "
-      .. "overwritten.\n"):format(proj._.name))
+    util.warn(proj._.net, "Projection %s was already connected: its data will be overwritten.",
+      proj._.name)
   end
   c.stream = reserve_stream(proj._.net)
   proj._.connector = c
@@ -98,8 +98,8 @@ function methods.one_to_one(proj, ...)
   c.kind = "one_to_one"
   local npre, npost = proj._.pre_size, proj._.post_size
   if npre ~= npost then
-    io.stderr:write(("WARNING: %s: one_to_one between %d and %d neurons: only the first %d are "
-      .. "connected\n"):format(where(proj), npre, npost, math.min(npre, npost)))
+    util.warn(proj._.net, "%s: one_to_one between %d and %d neurons: only the first %d are connected",
+      where(proj), npre, npost, math.min(npre, npost))
   end
   return record(proj, c)
 end

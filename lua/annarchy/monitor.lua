@@ -95,9 +95,9 @@ function M.check_memory(net, nsteps)
   local avail = tonumber(text:match("MemAvailable:%s*(%d+)")) or 0
   if total > avail * 1024 / 10 then
     table.sort(per, function(x, y) return x[2] > y[2] end)
-    io.stderr:write(("WARNING: the monitors will need about %.0f MB for this simulation, more "
-      .. "than a tenth of the free memory (%.0f MB); the largest is %q (%.0f MB)\n"):format(
-      total / 1048576, avail / 1024, per[1][1], per[1][2] / 1048576))
+    util.warn(net, "the monitors will need about %.0f MB for this simulation, more than a tenth "
+      .. "of the free memory (%.0f MB); the largest is %q (%.0f MB)", total / 1048576, avail / 1024,
+      per[1][1], per[1][2] / 1048576)
   end
 end
 

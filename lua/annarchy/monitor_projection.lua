@@ -32,7 +32,7 @@ end
 
 function M.check(m)
   if not m._.dend and m._.period == 1 then
-    io.stderr:write(("WARNING: Monitor %q records a whole projection at every step\n"):format(m._.name))
+    util.warn(m._.net, "Monitor %q records a whole projection at every step", m._.name)
   end
 end
 

@@ -334,8 +334,7 @@ end
 function pop_methods.sum(p, target)
   if p._.A.kind == "spike" then
     if not p._.A.attr["g_" .. target] and not (p._.layout and p._.layout.by_name["g_" .. target]) then
-      io.stderr:write(("WARNING: population %q receives no projection with target '%s'\n"):format(
-        p._.name, target))
+      util.warn(p._.net, "population %q receives no projection with target '%s'", p._.name, target)
       return core.zeros(p._.geometry)
     end
     if p._.layout then
@@ -347,8 +346,7 @@ function pop_methods.sum(p, target)
   local L = p._.layout
   if not (L and L.sums[target]) then
     if not p._.targets[target] then
-      io.stderr:write(("WARNING: population %q receives no projection with target '%s'\n"):format(
-        p._.name, target))
+      util.warn(p._.net, "population %q receives no projection with target '%s'", p._.name, target)
     end
     return core.zeros(p._.geometry)
   end

@@ -402,7 +402,7 @@ function methods.enable_learning(p, opts)
     fail("%s: enable_learning(): the offset must be smaller than the period.", where(p))
   end
   if not runtime(p) then
-    io.stderr:write(("WARNING: %s: enable_learning() is only possible after compile\n"):format(where(p)))
+    util.warn(p._.net, "%s: enable_learning() is only possible after compile", where(p))
     return
   end
   local dt = net._.dt

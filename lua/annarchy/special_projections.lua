@@ -215,7 +215,7 @@ local function drop_delays(proj)
   c.delays = 0.0
   if had and not proj._.special.warned then
     proj._.special.warned = true
-    io.stderr:write(("WARNING: DecodingProjection %q: delays are ignored.\n"):format(proj._.name))
+    util.warn(proj._.net, "DecodingProjection %q: delays are ignored.", proj._.name)
   end
 end
 

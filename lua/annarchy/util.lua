@@ -6,6 +6,12 @@ function M.fail(fmt, ...)
   error("annarchy: " .. fmt:format(...), 0)
 end
 
+--- Prints a warning on stderr, unless the network was configured with suppress_warnings.
+function M.warn(net, fmt, ...)
+  if net and net._.config.suppress_warnings then return end
+  io.stderr:write("WARNING: " .. fmt:format(...) .. "\n")
+end
+
 --- A human-readable value for messages.
 function M.show(v)
   if type(v) == "string" then return ("%q"):format(v) end

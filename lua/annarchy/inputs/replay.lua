@@ -10,6 +10,7 @@
 local args = require("annarchy.args")
 local core = require("annarchy.core")
 local common = require("annarchy.inputs.common")
+local util = require("annarchy.util")
 
 local fail = common.fail
 local M = {}
@@ -30,10 +31,8 @@ local function steps_of(pop, st, spec, nrows)
       fail("%s: the schedule has %d times but the rates %d rows; give one time per row",
         what(pop), #steps, nrows)
     end
-    if not pop._.net._.config.suppress_warnings then
-      io.stderr:write(("WARNING: %s: the schedule has %d times for %d rows of rates: rows %d and "
-        .. "after are never used\n"):format(what(pop), #steps, nrows, #steps + 1))
-    end
+    util.warn(pop._.net, "%s: the schedule has %d times for %d rows of rates: rows %d and after "
+      .. "are never used", what(pop), #steps, nrows, #steps + 1)
   end
   return steps
 end

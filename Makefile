@@ -61,10 +61,10 @@ build/pic/%.o: src/%.c $(wildcard src/*.h) $(wildcard include/*.h) $(KERNEL_H)
 	@mkdir -p $(dir $@)
 	@echo "CC $< (PIC)"; $(CC) $(CFLAGS_ALL) -fPIC -c $< -o $@
 
-build/obj/lua/%.o: src/lua/%.c $(wildcard src/lua/*.h) $(wildcard src/*.h) $(wildcard include/*.h)
+build/obj/lua/%.o: src/lua/%.c $(wildcard src/lua/*.h) $(wildcard src/*.h) $(wildcard include/*.h) $(KERNEL_H)
 	@mkdir -p $(dir $@)
 	@echo "CC $<"; $(CC) $(CFLAGS_ALL) $(LUA_CFLAGS) -c $< -o $@
-build/pic/lua/%.o: src/lua/%.c $(wildcard src/lua/*.h) $(wildcard src/*.h) $(wildcard include/*.h)
+build/pic/lua/%.o: src/lua/%.c $(wildcard src/lua/*.h) $(wildcard src/*.h) $(wildcard include/*.h) $(KERNEL_H)
 	@mkdir -p $(dir $@)
 	@echo "CC $< (PIC)"; $(CC) $(CFLAGS_ALL) $(LUA_CFLAGS) -fPIC -c $< -o $@
 

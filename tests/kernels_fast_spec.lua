@@ -106,3 +106,60 @@ describe("divisions by loop-invariant values", function()
     assert.is_truthy(post_k:find("exp(c->dt * _e_steps * _e_rcp", 1, true))
   end)
 end)
+
+describe("random draws in the loop over neurons", function()
+  local core = require("annarchy.core")
+  local Noisy = ann.Neuron{
+    parameters = "mu = 0.5 : population\n sigma = 2.0 : population",
+    equations = [[
+      r = 0.0
+      a = Normal(mu, sigma)
+      b = Uniform(-1.0, 2.0)
+      c = LogNormal(0.0, 0.5)
+      e = Exponential(3.0)
+      f = DiscreteUniform(1, 6)
+      g = Gamma(2.0, 1.0)
+    ]],
+  }
+
+  local function run(compiler, steps)
+    local net = ann.Network{seed = 11}
+    local pop = net:create(1000, Noisy)
+    pop.mu = 0.25
+    local m = net:monitor(pop, {"a", "b", "c", "e", "f", "g"})
+    net:compile{silent = true, compiler = compiler}
+    net:simulate(steps)
+    local out = {}
+    for _, v in ipairs({"a", "b", "c", "e", "f", "g"}) do out[v] = m:get(v):totable() end
+    return net, pop, out
+  end
+
+  it("come from buffers filled a chunk at a time (Gamma, not buffered, draws per neuron)", function()
+    local net = run(nil, 1)
+    local upd = fn(net._.source, "annk_pop0_update")
+    assert.equal(3, count(upd, "annk_fill_u01%("))
+    assert.equal(2, count(upd, "annk_fill_std_normal%("))
+    assert.equal(1, count(upd, "annk_gamma%("))
+  end)
+
+  it("are the keyed draws of (seed, stream, element, step, k)", function()
+    local _, _, out = run(nil, 3)
+    for _, i in ipairs({1, 2, 8, 9, 255, 256, 257, 600, 999, 1000}) do
+      for step = 0, 2 do
+        local row = out.a[step + 1]
+        assert.equal(core.rng_draw("Normal", 0.25, 2.0, 11, 1, i - 1, step, 1), row[i])
+        assert.equal(core.rng_draw("Uniform", -1.0, 2.0, 11, 1, i - 1, step, 2), out.b[step + 1][i])
+        assert.equal(core.rng_draw("LogNormal", 0.0, 0.5, 11, 1, i - 1, step, 3), out.c[step + 1][i])
+        assert.equal(core.rng_draw("Exponential", 3.0, nil, 11, 1, i - 1, step, 4), out.e[step + 1][i])
+        assert.equal(core.rng_draw("DiscreteUniform", 1, 6, 11, 1, i - 1, step, 5), out.f[step + 1][i])
+        assert.equal(core.rng_draw("Gamma", 2.0, 1.0, 11, 1, i - 1, step, 6), out.g[step + 1][i])
+      end
+    end
+  end)
+
+  it("are the same with cc (vector code) and tcc", function()
+    local _, _, a = run("cc", 5)
+    local _, _, b = run("tcc", 5)
+    assert.same(a, b)
+  end)
+end)

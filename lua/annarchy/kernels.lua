@@ -88,6 +88,33 @@ local function rand_decl(rv, k, elem, opts)
   return M.rand_draw(rv, k, opts, "p->stream", elem)
 end
 
+-- Distributions drawn in a population's loop from a buffer filled a chunk of neurons at a
+-- time (annk_fill_*, vectorised): the buffer's kind and the transform of one value.
+local BUFFERED = {
+  Uniform = {"u01", "annk_uniform_ab_of"}, DiscreteUniform = {"u01", "annk_discrete_uniform_of"},
+  Exponential = {"u01", "annk_exponential_of"}, Normal = {"std_normal", "annk_normal_of"},
+  LogNormal = {"std_normal", "annk_lognormal_of"},
+}
+
+--- The C statements of the buffered draw of random variable rv (the k-th of its model) in a
+-- population's loop over neurons chunked by ANNK_CHUNK: {pre = before the loop, fill = at the
+-- start of each chunk [_i0, _i1), draw = the declaration inside the loop}; nil when the
+-- distribution is not buffered.
+function M.rand_buffered(rv, k, opts)
+  local b = BUFFERED[rv.dist]
+  if not b then return nil end
+  local args = {}
+  for i, a in ipairs(rv.args) do args[i] = cgen.expression(a, opts) end
+  args[#args + 1] = ("_rbuf_%s[i - _i0]"):format(rv.name)
+  return {
+    pre = ("uint32_t _rpre_%s[4]; annk_rng_prefix(c->seed, p->stream, (uint64_t)c->step, %d, _rpre_%s);")
+      :format(rv.name, k, rv.name),
+    fill = ("double _rbuf_%s[ANNK_CHUNK]; annk_fill_%s(_rpre_%s, (uint32_t)_i0, _i1 - _i0, _rbuf_%s);")
+      :format(rv.name, b[1], rv.name, rv.name),
+    draw = ("const double _%s = %s(%s);"):format(rv.name, b[2], table.concat(args, ", ")),
+  }
+end
+
 --- The resolver of a population's kernels: how each reference prints in C.
 -- hoisted: inside the loop over neurons, global attributes are read-only and read from
 -- constants loaded before the loop (g<k>), so that the compiler can vectorise the loop.
@@ -178,13 +205,21 @@ function M.population(id, A, L, ctx)
   local out = {}
   local function emit(s) out[#out + 1] = s end
 
-  -- update: random draws, globals, then locals with the refractory mask
-  local grand, lrand = {}, {}
+  -- update: random draws, globals, then locals with the refractory mask; local draws of the
+  -- uniform-based and normal distributions come from buffers filled a chunk at a time
+  local grand, lrand, rpre, rfill = {}, {}, {}, {}
   for k, rv in ipairs(A.randoms or {}) do
     if rv.locality == "global" then
       grand[#grand + 1] = "    " .. rand_decl(rv, k, "n", opts)
     else
-      lrand[#lrand + 1] = "        " .. rand_decl(rv, k, "i", opts)
+      local b = M.rand_buffered(rv, k, mopts)
+      if b then
+        rpre[#rpre + 1] = "    " .. b.pre .. "\n"
+        rfill[#rfill + 1] = "        " .. b.fill .. "\n"
+        lrand[#lrand + 1] = b.draw
+      else
+        lrand[#lrand + 1] = rand_decl(rv, k, "i", mopts)
+      end
     end
   end
   local custom = ctx.custom or {}
@@ -205,14 +240,24 @@ function M.population(id, A, L, ctx)
     end
     emit(cgen.hoisted(mopts.hoist, "    "))
     if ctx.refractory then emit("    const int32_t *restrict _refr = p->refr_left;\n") end
-    emit("    for (int32_t i = 0; i < n; i++) {\n")
-    if ctx.refractory then
-      emit("        const int _act = _refr[i] == 0; (void)_act;\n")
+    local pad = "    "
+    if #rfill > 0 then
+      emit(table.concat(rpre))
+      emit("    for (int32_t _i0 = 0; _i0 < n; _i0 += ANNK_CHUNK) {\n")
+      emit("        const int32_t _i1 = n - _i0 < ANNK_CHUNK ? n : _i0 + ANNK_CHUNK;\n")
+      emit(table.concat(rfill))
+      emit("        for (int32_t i = _i0; i < _i1; i++) {\n")
+      pad = "        "
+    else
+      emit("    for (int32_t i = 0; i < n; i++) {\n")
     end
-    emit(table.concat(lrand, "\n"))
-    emit("\n")
-    emit(indent(body, "        "))
-    emit("    }\n")
+    if ctx.refractory then
+      emit(pad .. "    const int _act = _refr[i] == 0; (void)_act;\n")
+    end
+    emit(indent(table.concat(lrand, "\n"), pad .. "    "))
+    emit(indent(body, pad .. "    "))
+    emit(pad .. "}\n")
+    if #rfill > 0 then emit("    }\n") end
   end
   emit("}\n\n")
 

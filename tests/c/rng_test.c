@@ -100,6 +100,17 @@ static double pair_normal_u(uint32_t i, int w)
 {
     return w ? annk_uniform(7, 1, i, 3, 1) : annk_normal(0, 1, 7, 1, i, 3, 0);
 }
+/* the two elements that read the two halves of one block: 8g + l and 8g + 4 + l */
+static double pair_shared_block(uint32_t i, int w)
+{
+    uint32_t e = ((i >> 2) << 3) | (i & 3u);
+    return annk_uniform(7, 1, e + 4u * (uint32_t)w, 100, 0);
+}
+static double pair_shared_block_normal(uint32_t i, int w)
+{
+    uint32_t e = ((i >> 2) << 3) | (i & 3u);
+    return annk_normal(0, 1, 7, 1, e + 4u * (uint32_t)w, 100, 0);
+}
 static double pair_host(uint32_t i, int w)
 {
     /* host stream position i vs kernel draw k = 0 at the same (stream, elem, step) */
@@ -117,7 +128,8 @@ static void test_independence(void)
         {"k", pair_k}, {"elem", pair_elem}, {"step", pair_step}, {"stream", pair_stream},
         {"seed", pair_seed}, {"successive steps", pair_step_elem}, {"gamma k", pair_gamma_k},
         {"binomial k", pair_binom_k}, {"normal vs uniform k", pair_normal_u},
-        {"host vs kernel", pair_host},
+        {"host vs kernel", pair_host}, {"halves of a block", pair_shared_block},
+        {"halves of a block (normal)", pair_shared_block_normal},
     };
     size_t t;
     int n = 100000;
@@ -384,6 +396,226 @@ static void test_histograms(void)
     }
 }
 
+/* ---- the ziggurat normal ------------------------------------------------------------------ */
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double normal_cdf(double x)
+{
+    return 0.5 * erfc(-x / sqrt(2.0));
+}
+
+/* Shape and tails of n standard normals: Kolmogorov-Smirnov distance against Phi below the
+ * 1e-4 critical value, a chi-square over 100 equiprobable bins, and the probabilities beyond
+ * 1, 2, 3, R (the ziggurat's tail) and 4.5 in each direction within 4 standard errors. */
+static void check_normal_shape(const char *where, double *x, int n)
+{
+    static const double cuts[] = {1.0, 2.0, 3.0, ANNK_ZIG_R, 4.5};
+    double d = 0, chi = 0;
+    int i, c, bins[100] = {0};
+    for (i = 0; i < n; i++) {
+        int b = (int)(normal_cdf(x[i]) * 100.0);
+        bins[b < 0 ? 0 : b > 99 ? 99 : b]++;
+    }
+    for (i = 0; i < 100; i++) {
+        double e = n / 100.0;
+        chi += (bins[i] - e) * (bins[i] - e) / e;
+    }
+    CHECK(chi < 99 + 5 * sqrt(2 * 99.0), "%s: chi-square %.1f over 100 bins", where, chi);
+    for (c = 0; c < 5; c++) {
+        double p = normal_cdf(-cuts[c]), se = sqrt(p * (1 - p) / n);
+        int lo = 0, hi = 0;
+        for (i = 0; i < n; i++) {
+            lo += x[i] < -cuts[c];
+            hi += x[i] > cuts[c];
+        }
+        CHECK(fabs(lo / (double)n - p) < 4 * se && fabs(hi / (double)n - p) < 4 * se,
+              "%s: P(x < -%g) = %g, P(x > %g) = %g, expected %g (se %.3g)", where, cuts[c],
+              lo / (double)n, cuts[c], hi / (double)n, p, se);
+    }
+    qsort(x, (size_t)n, sizeof *x, cmp_double);
+    for (i = 0; i < n; i++) {
+        double f = normal_cdf(x[i]), a = fabs(f - (double)i / n), b = fabs(f - (double)(i + 1) / n);
+        if (a > d)
+            d = a;
+        if (b > d)
+            d = b;
+    }
+    /* P(D > t / sqrt(n)) ~ 2 exp(-2 t^2): t = 2.23 for 1e-4 */
+    CHECK(d * sqrt((double)n) < 2.23, "%s: Kolmogorov-Smirnov sqrt(n) D = %.3f", where,
+          d * sqrt((double)n));
+}
+
+static void test_ziggurat(void)
+{
+    const int n = 1000000;
+    double *x = malloc((size_t)n * sizeof *x);
+    uint32_t pre[4];
+    ann_rng r;
+    int i, t, slow = 0;
+    /* the tables: equal layer areas V under exp(-x^2/2), x_256 = 0 */
+    {
+        const double V = 0.0049286732339746535;
+        double worst = 0;
+        CHECK(annk_zig_x[1] == ANNK_ZIG_R && annk_zig_x[256] == 0.0 && annk_zig_f[256] == 1.0,
+              "ziggurat table ends");
+        CHECK(fabs(annk_zig_x[0] * annk_zig_f[1] - V) < 1e-15, "base strip area");
+        for (i = 1; i < 256; i++) {
+            double area = annk_zig_x[i] * (annk_zig_f[i + 1] - annk_zig_f[i]);
+            if (fabs(area - V) > worst)
+                worst = fabs(area - V);
+            if (!(annk_zig_x[i + 1] < annk_zig_x[i]) ||
+                fabs(annk_zig_f[i] - exp(-0.5 * annk_zig_x[i] * annk_zig_x[i])) > 1e-15)
+                slow++;
+        }
+        CHECK(slow == 0 && worst < 1e-15, "ziggurat layers: %d bad, area error %g", slow, worst);
+    }
+    /* the tail sampler alone: Kolmogorov-Smirnov against P(X < x | X > R) */
+    {
+        const int nt = 200000;
+        const double qr = normal_cdf(-ANNK_ZIG_R);
+        double d = 0;
+        annk_rng_prefix(8, 1, 3, 4, pre);
+        for (i = 0; i < nt; i++)
+            x[i] = annk_zig_tail(pre, (uint32_t)i, (uint32_t)(i % 3));
+        qsort(x, (size_t)nt, sizeof *x, cmp_double);
+        CHECK(x[0] > ANNK_ZIG_R, "tail sample %g below R", x[0]);
+        for (i = 0; i < nt; i++) {
+            double f = 1.0 - normal_cdf(-x[i]) / qr;
+            double a = fabs(f - (double)i / nt), b = fabs(f - (double)(i + 1) / nt);
+            if (a > d)
+                d = a;
+            if (b > d)
+                d = b;
+        }
+        CHECK(d * sqrt((double)nt) < 2.23, "tail: Kolmogorov-Smirnov sqrt(n) D = %.3f",
+              d * sqrt((double)nt));
+    }
+    /* kernel elements of one step, through annk_fill_std_normal, and the per-call form */
+    annk_rng_prefix(31, 4, 1000, 2, pre);
+    for (i = 0; i < n; i += ANNK_CHUNK)
+        annk_fill_std_normal(pre, (uint32_t)i, n - i < ANNK_CHUNK ? n - i : ANNK_CHUNK, x + i);
+    for (i = 0, t = 1; i < n; i += 997)
+        t &= x[i] == annk_normal(0, 1, 31, 4, (uint32_t)i, 1000, 2);
+    CHECK(t, "annk_fill_std_normal differs from annk_normal");
+    /* how often the fast path refuses: the mean over the layers of 1 - x_{i+1} / x_i (1.49 %),
+     * so the tail and the wedges are exercised */
+    {
+        double p = 0, se;
+        for (i = 0; i < 256; i++)
+            p += (1.0 - annk_zig_x[i + 1] / annk_zig_x[i]) / 256.0;
+        se = sqrt(p * (1 - p) / n);
+        slow = 0;
+        for (i = 0; i < n; i++) {
+            uint64_t w = annk_word(pre, (uint32_t)i, 0);
+            uint32_t l = (uint32_t)(w & 0xffu);
+            double u = (double)(int64_t)(w >> 11) * ANNK_INV_2_52 - 1.0;
+            slow += !(fabs(u * annk_zig_x[l]) < annk_zig_x[l + 1]);
+        }
+        CHECK(fabs(slow / (double)n - p) < 4 * se, "fast path refused %d times in %d, expected %g",
+              slow, n, p * n);
+    }
+    check_normal_shape("kernel normal, elements", x, n);
+    /* one element over steps */
+    for (i = 0; i < n; i++)
+        x[i] = annk_normal(0, 1, 31, 4, 12, (uint64_t)i, 2);
+    check_normal_shape("kernel normal, steps", x, n);
+    /* a host stream */
+    {
+        ann_dist d = {ANN_DIST_NORMAL, 0, 1, 0, 0, 0, 0};
+        ann_rng_init(&r, 5, 6);
+        ann_dist_fill(&d, &r, x, n);
+        check_normal_shape("host normal", x, n);
+    }
+    free(x);
+}
+
+/* annk_fill_u01 and annk_fill_std_normal give the per-element draws at any start and length. */
+static void test_fills(void)
+{
+    double a[600], b[600];
+    uint32_t pre[4];
+    int t, i, same = 1;
+    for (t = 0; t < 40; t++) {
+        uint32_t e0 = (uint32_t)(t * 37 % 29) + (t > 20 ? 0xfffffd00u : 0u);
+        int n = 600 - t * 13;
+        annk_rng_prefix(9, 2, (uint64_t)t, 3, pre);
+        annk_fill_u01(pre, e0, n, a);
+        annk_fill_std_normal(pre, e0, n, b);
+        for (i = 0; i < n; i++)
+            same &= a[i] == annk_draw_uniform(pre, e0 + (uint32_t)i) &&
+                    b[i] == annk_draw_std_normal(pre, e0 + (uint32_t)i);
+    }
+    CHECK(same, "the fills differ from the per-element draws");
+}
+
+/* The same with the vector code: the header compiled by cc -O3 -march=native (AVX2 when the
+ * machine has it) prints fills and per-element draws, which must agree bit for bit. */
+extern const char ann_kernel_header[];
+
+static void test_fills_native(void)
+{
+    char src[] = "/tmp/ann_rng_fill_XXXXXX.c", bin[64], cmd[512], line[256];
+    FILE *f, *p;
+    int fd, n = 0, bad = 0;
+    fd = mkstemps(src, 2);
+    if (fd < 0 || !(f = fdopen(fd, "w"))) {
+        CHECK(0, "cannot create a temporary file");
+        return;
+    }
+    snprintf(bin, sizeof bin, "%.*s", (int)(strlen(src) - 2), src);
+    fputs(ann_kernel_header, f);
+    fputs("#include <stdio.h>\n"
+          "int main(void)\n{\n"
+          "    static double a[2000], b[2000];\n"
+          "    uint32_t pre[4];\n"
+          "    int t, i;\n"
+          "#ifdef ANNK_RNG_VECTOR\n"
+          "    printf(\"vector\\n\");\n"
+          "#else\n"
+          "    printf(\"scalar\\n\");\n"
+          "#endif\n"
+          "    for (t = 0; t < 30; t++) {\n"
+          "        uint32_t e0 = (uint32_t)(t % 3 == 0 ? 0 : t * 41 % 33) + (t > 25 ? 0xfffff000u : 0u);\n"
+          "        int n = 2000 - t * 61;\n"
+          "        annk_rng_prefix(77, 5, (uint64_t)t * 1000003u, 1, pre);\n"
+          "        annk_fill_u01(pre, e0, n, a);\n"
+          "        annk_fill_std_normal(pre, e0, n, b);\n"
+          "        for (i = 0; i < n; i++)\n"
+          "            printf(\"%d %a %a %a %a\\n\", i, a[i], annk_draw_uniform(pre, e0 + (uint32_t)i),\n"
+          "                   b[i], annk_draw_std_normal(pre, e0 + (uint32_t)i));\n"
+          "    }\n    return 0;\n}\n", f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "cc -std=c99 -O3 -march=native -ffp-contract=off -fno-math-errno "
+             "-fno-trapping-math -Wall -Werror -o %s %s -lm 2>&1 && %s", bin, src, bin);
+    p = popen(cmd, "r");
+    if (!p) {
+        CHECK(0, "cannot run cc");
+        unlink(src);
+        return;
+    }
+    if (fgets(line, sizeof line, p))
+        printf("fills compiled with -march=native: %s", line);
+    while (fgets(line, sizeof line, p)) {
+        double u, u1, z, z1;
+        int i;
+        if (sscanf(line, "%d %la %la %la %la", &i, &u, &u1, &z, &z1) != 5 || u != u1 || z != z1) {
+            if (!bad)
+                printf("mismatch: %s", line);
+            bad++;
+        }
+        n++;
+    }
+    CHECK(pclose(p) == 0, "cc failed to compile or run the fills");
+    CHECK(n > 30000 && bad == 0, "native fills: %d lines, %d differ", n, bad);
+    unlink(src);
+    unlink(bin);
+}
+
 static void test_edge_values(void)
 {
     int i, ok;
@@ -616,7 +848,6 @@ static void test_checks(void)
 
 /* ---- tcc: the embedded kernel header compiles and draws the same numbers ------------------ */
 
-extern const char ann_kernel_header[];
 
 static double tcc_draw(int i)
 {
@@ -703,6 +934,9 @@ int main(void)
     test_clipping();
     test_checks();
     test_tcc();
+    test_ziggurat();
+    test_fills();
+    test_fills_native();
     printf("%d passed, %d failed\n", passed, failed);
     return failed != 0;
 }

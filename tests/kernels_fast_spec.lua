@@ -163,3 +163,68 @@ describe("random draws in the loop over neurons", function()
     assert.same(a, b)
   end)
 end)
+
+describe("rate-coded weighted sums", function()
+  -- the kernel's order: synapse k (0-based, ascending pre rank) of a dendrite adds to
+  -- accumulator k mod 8, and the sum is ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
+  local function eight(ws, rs, ranks)
+    local s = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0}
+    for k = 1, #ranks do
+      local lane = (k - 1) % 8 + 1
+      s[lane] = s[lane] + ws[k] * rs[ranks[k]]
+    end
+    return ((s[1] + s[2]) + (s[3] + s[4])) + ((s[5] + s[6]) + (s[7] + s[8]))
+  end
+
+  local Sum = ann.Neuron{parameters = "x = 0.0", equations = "r = sum(exc)\n y = sum(inh)"}
+  local Mean = ann.Synapse{psp = "w * pre.r", operation = "mean"}
+
+  local function build(compiler)
+    local net = ann.Network{seed = 3}
+    local pre = net:create(300, ann.Neuron{parameters = "r = 0.0"})
+    local post = net:create(40, Sum)
+    local projs = {
+      net:connect(pre, post, "exc"):all_to_all(ann.Uniform(-1.0, 1.0)),
+      net:connect(pre, post, "exc"):fixed_probability(0.1, ann.Uniform(-1.0, 1.0)),
+      net:connect(pre, post, "inh", {synapse = Mean}):fixed_number_pre(37, ann.Uniform(0.0, 1.0)),
+    }
+    -- onto itself without self-connections: each row is two runs of consecutive ranks
+    local loop = net:create(50, Sum)
+    projs[4] = net:connect(loop, loop, "exc"):all_to_all(ann.Uniform(-1.0, 1.0))
+    pre.r = ann.Normal(0.0, 1.0)
+    loop.r = ann.Normal(0.0, 1.0)
+    net:compile{silent = true, compiler = compiler}
+    return net, pre, post, projs, loop
+  end
+
+  it("sum in the documented order on every path (consecutive ranks, gathered, mixed)", function()
+    local net, pre, post, projs, loop = build()
+    local rs, ls = pre.r:totable(), loop.r:totable()
+    net:step()
+    local src = fn(net._.source, "annk_proj0_psp")
+    assert.is_truthy(src:find("_pr[_e + 7] - _j == 7", 1, true))
+    for _, i in ipairs({1, 2, 17, 40}) do
+      local want = 0.0
+      for p = 1, 2 do
+        local d = projs[p]:dendrite(i)
+        want = want + eight(d.w:totable(), rs, d.pre_ranks)
+      end
+      assert.equal(want, post.r[i])
+      local d = projs[3]:dendrite(i)
+      assert.equal(eight(d.w:totable(), rs, d.pre_ranks) / #d.pre_ranks, post.y[i])
+      d = projs[4]:dendrite(i)
+      assert.equal(49, #d.pre_ranks)
+      assert.equal(eight(d.w:totable(), ls, d.pre_ranks), loop.r[i])
+    end
+  end)
+
+  it("are the same with cc (vectorised) and tcc", function()
+    local results = {}
+    for _, compiler in ipairs({"cc", "tcc"}) do
+      local net, _, post, _, loop = build(compiler)
+      net:step()
+      results[compiler] = {post.r:totable(), post.y:totable(), loop.r:totable()}
+    end
+    assert.same(results.cc, results.tcc)
+  end)
+end)

@@ -164,6 +164,50 @@ local function synapse_loop(P, body)
   return table.concat(out)
 end
 
+-- The weighted sum of one dendrite (post-major synapses e0 .. e1 - 1) into `_s`, with eight
+-- accumulators: synapse e adds to _s<(e - e0) mod 8>, each in increasing e, and
+-- _s = ((_s0 + _s1) + (_s2 + _s3)) + ((_s4 + _s5) + (_s6 + _s7)). Blocks of eight synapses
+-- whose pre ranks are consecutive (all-to-all rows) are summed by a loop reading pre values
+-- at consecutive addresses, which gcc vectorises (one vector lane per accumulator, so no
+-- reordering); other blocks read the pre rank of each synapse. Both give the same sums in the
+-- same order, so the result depends on neither the path nor the compiler.
+local function psp_sum_loop(psp)
+  local out = {}
+  local function add(s) out[#out + 1] = s end
+  add("    const int32_t *restrict _pr = pj->pre_rank;\n")
+  add("    for (int32_t d = 0; d < pj->ndend; d++) {\n")
+  add("        const int32_t i = pj->post_rank[d]; (void)i;\n")
+  add("        const int64_t e0 = pj->row[d], e1 = pj->row[d + 1];\n")
+  add("        if (e1 == e0) continue;\n")
+  add("        double _s0 = 0.0, _s1 = 0.0, _s2 = 0.0, _s3 = 0.0, _s4 = 0.0, _s5 = 0.0, _s6 = 0.0, _s7 = 0.0;\n")
+  add("        int64_t _e = e0;\n")
+  add("        while (_e + 8 <= e1) {\n")
+  add("            const int64_t _j = _pr[_e];\n")
+  add("            int64_t _n = 8;\n")
+  add("            if (_pr[_e + 7] - _j == 7) {\n")
+  add("                while (_e + _n + 8 <= e1 && _pr[_e + _n + 7] - _j == _n + 7) _n += 8;\n")
+  add("                for (int64_t _k = 0; _k < _n; _k += 8) {\n")
+  for k = 0, 7 do
+    add(("                    { const int64_t e = _e + _k + %d, j = _j + _k + %d; (void)e; (void)j; _s%d += %s; }\n")
+      :format(k, k, k, psp))
+  end
+  add("                }\n")
+  add("            } else {\n")
+  for k = 0, 7 do
+    add(("                { const int64_t e = _e + %d; const int32_t j = _pr[e]; (void)e; (void)j; _s%d += %s; }\n")
+      :format(k, k, psp))
+  end
+  add("            }\n")
+  add("            _e += _n;\n")
+  add("        }\n")
+  for k = 0, 6 do
+    add(("        if (_e + %d < e1) { const int64_t e = _e + %d; const int32_t j = _pr[e]; (void)e; (void)j; _s%d += %s; }\n")
+      :format(k, k, k, psp))
+  end
+  add("        double _s = ((_s0 + _s1) + (_s2 + _s3)) + ((_s4 + _s5) + (_s6 + _s7));\n")
+  return table.concat(out)
+end
+
 local function psp_kernel(P, id, opts)
   local A = P.A
   local psp = cgen.psp(A, opts)
@@ -176,8 +220,15 @@ local function psp_kernel(P, id, opts)
     local adds = {}
     for _, a in ipairs(targets) do adds[#adds + 1] = ("qa%d[i] += _v;"):format(a.index) end
     out[#out + 1] = synapse_loop(P, ("const double _v = %s;\n%s\n"):format(psp, table.concat(adds, " ")))
+  elseif (A.operation or "sum") == "sum" or A.operation == "mean" then
+    out[#out + 1] = psp_sum_loop(psp)
+    if A.operation == "mean" then out[#out + 1] = "        _s /= (double)(e1 - e0);\n" end
+    for _, a in ipairs(targets) do
+      out[#out + 1] = ("        qa%d[i] += (%s)_s;\n"):format(a.index, a.ctype)
+    end
+    out[#out + 1] = "    }\n"
   else
-    local op = A.operation or "sum"
+    local op = A.operation
     local init = op == "max" and "-INFINITY" or op == "min" and "INFINITY" or "0.0"
     out[#out + 1] = "    for (int32_t d = 0; d < pj->ndend; d++) {\n"
     out[#out + 1] = "        const int32_t i = pj->post_rank[d]; (void)i;\n"

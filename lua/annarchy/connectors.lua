@@ -389,30 +389,11 @@ function methods.from_function(proj, fn, ...)
   return record_lists(proj, "from_function", lists)
 end
 
---- from_file(filename): a file written by save_connectivity.
+--- from_file(filename): the connectivity of a state file (save_connectivity, proj:save or
+-- net:save; annarchy.state).
 function methods.from_file(proj, filename)
-  local chunk, err = loadfile(filename, "t", {})
-  if not chunk then fail("%s: from_file: %s", where(proj), tostring(err)) end
-  local ok, data = pcall(chunk)
-  if not ok or type(data) ~= "table" or type(data.post_ranks) ~= "table" then
-    fail("%s: from_file: %s is not a connectivity file", where(proj), filename)
-  end
-  if data.pre_size ~= proj._.pre._.size or data.post_size ~= proj._.post._.size then
-    fail("%s: from_file: the file was saved for populations of %s and %s neurons", where(proj),
-      tostring(data.pre_size), tostring(data.post_size))
-  end
-  local lists = {}
-  for d, q in ipairs(data.post_ranks) do
-    local pre = {}
-    for k, r in ipairs(data.pre_ranks[d]) do pre[k] = r - 1 end
-    local w = type(data.w) == "table" and data.w[d] or nil
-    local wl = {}
-    for k = 1, #pre do wl[k] = w and w[k] or data.w end
-    local dl
-    if type(data.delay) == "table" then dl = data.delay[d] end
-    lists[#lists + 1] = {post = q - 1, pre = pre, w = wl, delay = dl}
-  end
-  return record_lists(proj, "from_file", lists, nil, type(data.delay) == "number" and data.delay or nil)
+  local lists, delay = require("annarchy.state").connectivity_lists(proj, filename)
+  return record_lists(proj, "from_file", lists, nil, delay)
 end
 
 -- 4.x names

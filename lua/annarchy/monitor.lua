@@ -225,6 +225,9 @@ function methods.times(m)
   return out
 end
 
+--- m:save(filename, {variables, keep = false}) (annarchy.state; docs/saving.md)
+function methods.save(m, filename, opts) require("annarchy.state").save_monitor(m, filename, opts) end
+
 local fields = {}
 function fields.name(m) return m._.name end
 function fields.period(m) return m._.period * m._.net._.dt end

@@ -481,90 +481,10 @@ function methods.receptive_fields(p, opts)
   return out
 end
 
-local function dump(v, out)
-  if type(v) == "table" then
-    out[#out + 1] = "{"
-    for i = 1, #v do
-      dump(v[i], out)
-      out[#out + 1] = ","
-    end
-    out[#out + 1] = "}"
-  elseif core.is_array(v) then
-    dump(v:totable(), out)
-  else
-    out[#out + 1] = ("%.17g"):format(v)
-  end
-end
-
---- save_connectivity(filename): ranks, weights and delays, read back by from_file.
-function methods.save_connectivity(p, filename)
-  check_compiled(p, "save_connectivity()")
-  local w = M.read(p, "w")
-  local delay = fields.delay(p)
-  local parts = {"return {name = ", ("%q"):format(p._.name), ", pre_size = ", tostring(p._.pre._.size),
-    ", post_size = ", tostring(p._.post._.size), ", post_ranks = "}
-  dump(fields.post_ranks(p), parts)
-  parts[#parts + 1] = ", pre_ranks = "
-  dump(fields.pre_ranks(p), parts)
-  parts[#parts + 1] = ", w = "
-  dump(w, parts)
-  parts[#parts + 1] = ", delay = "
-  dump(delay, parts)
-  parts[#parts + 1] = "}\n"
-  local f, err = io.open(filename, "w")
-  if not f then fail("%s: save_connectivity: %s", where(p), tostring(err)) end
-  f:write(table.concat(parts))
-  f:close()
-end
-
---- proj:save(filename): the connectivity and every attribute, read back by proj:load.
-function methods.save(p, filename)
-  check_compiled(p, "save()")
-  local parts = {"return {post_ranks = "}
-  dump(fields.post_ranks(p), parts)
-  parts[#parts + 1] = ", pre_ranks = "
-  dump(fields.pre_ranks(p), parts)
-  parts[#parts + 1] = ", delay = "
-  dump(fields.delay(p), parts)
-  parts[#parts + 1] = ", attributes = {"
-  for _, a in ipairs(p._.layout.attrs) do
-    if a.name ~= "_last_event" then
-      parts[#parts + 1] = ("[%q] = "):format(a.name)
-      local v = M.read(p, a.name)
-      if type(v) == "boolean" then v = v and 1 or 0 end
-      dump(v, parts)
-      parts[#parts + 1] = ", "
-    end
-  end
-  parts[#parts + 1] = "}}\n"
-  local f, err = io.open(filename, "w")
-  if not f then fail("%s: save: %s", where(p), tostring(err)) end
-  f:write(table.concat(parts))
-  f:close()
-end
-
---- proj:load(filename): attributes and delays saved by proj:save (same connectivity).
-function methods.load(p, filename)
-  check_compiled(p, "load()")
-  local chunk, err = loadfile(filename, "t", {})
-  if not chunk then fail("%s: load: %s", where(p), tostring(err)) end
-  local ok, data = pcall(chunk)
-  if not ok or type(data) ~= "table" or type(data.attributes) ~= "table" then
-    fail("%s: load: %s is not a projection file", where(p), filename)
-  end
-  local same = #data.pre_ranks == fields.size(p)
-  local cur = fields.pre_ranks(p)
-  for d = 1, same and #cur or 0 do
-    if #cur[d] ~= #data.pre_ranks[d] then same = false break end
-    for k = 1, #cur[d] do if cur[d][k] ~= data.pre_ranks[d][k] then same = false break end end
-  end
-  if not same then fail("%s: load: the file holds another connectivity", where(p)) end
-  for name, v in pairs(data.attributes) do
-    if p._.layout.by_name[name] then M.write_runtime(p, name, v) end
-  end
-  local kind = runtime(p):proj_delay(p._.id)
-  if kind ~= "none" then set_delay(p, data.delay) end
-end
+-- Files: annarchy.state (docs/saving.md).
+function methods.save_connectivity(p, filename) require("annarchy.state").save_connectivity(p, filename) end
+function methods.save(p, filename) require("annarchy.state").save_projection(p, filename) end
+function methods.load(p, filename) require("annarchy.state").load_projection(p, filename) end
 
 local function structural_check(p, what)
   if not runtime(p) then fail("%s: can not start %s if the network is not compiled.", where(p), what) end

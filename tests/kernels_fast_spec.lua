@@ -228,3 +228,25 @@ describe("rate-coded weighted sums", function()
     assert.same(results.cc, results.tcc)
   end)
 end)
+
+describe("the spike kernel", function()
+  it("tests blocks of 64 neurons, then resets the firing ones: every condition sees no reset", function()
+    local N = ann.Neuron{
+      equations = "v = 1.0\n count = 0.0 : population",
+      spike = "v > 0.5 + count",
+      reset = "count += 1.0",
+      refractory = 0.5,
+    }
+    local net = ann.Network{dt = 0.25}
+    local pop = net:create(200, N)
+    local m = net:monitor(pop, "spike")
+    net:compile{silent = true}
+    local spike = fn(net._.source, "annk_pop0_spike")
+    assert.is_truthy(spike:find("_i0 += 64", 1, true))
+    net:simulate(1.0)
+    -- all fire at steps 0 and 3 (refractory for two steps after each spike), in rank order
+    local spikes = m:get("spike")
+    for i = 1, 200 do assert.same({0, 3}, spikes[i]) end
+    assert.equal(200, pop.count)
+  end)
+end)

@@ -264,10 +264,7 @@ function M.population(id, A, L, ctx)
   if A.kind == "spike" then
     emit(("void annk_pop%d_spike(annk_pop *p, const annk_ctx *c)\n{\n"):format(id))
     emit(head)
-    -- Two passes: a branch-free (vectorisable) pass decides which neurons fire and counts
-    -- refractoriness down; a second pass visits the firing ones, 8 flags at a time.
     emit("    int32_t ns = 0;\n    int32_t *restrict _spk = p->spiked;\n")
-    emit("    uint8_t *restrict _fire = p->scratch;\n")
     if ctx.refractory then emit("    int32_t *restrict _refr = p->refr_left;\n") end
     local hopts = {R = mopts.R, dtype = ctx.dtype, masked = false,
                    hoist = cgen.hoist_table(pop_invariant(L))}
@@ -278,28 +275,58 @@ function M.population(id, A, L, ctx)
       end
     end
     emit(cgen.hoisted(hopts.hoist, "    "))
-    emit("    for (int32_t i = 0; i < n; i++) {\n")
-    if ctx.refractory then
-      emit("        const int32_t _r = _refr[i];\n        _refr[i] = _r - (_r > 0);\n")
-      emit(("        _fire[i] = (uint8_t)((_r == 0) & (%s));\n"):format(cond))
+    local fires = ctx.refractory and ("(_refr[i] == 0) & (%s)"):format(cond) or cond
+    local pad
+    if custom.spike_expr then
+      -- A special population's condition may have effects (it advances an input's cursor):
+      -- evaluated once per neuron. Two passes: a branch-free one decides which neurons fire
+      -- and counts refractoriness down; a second visits the firing ones, 8 flags at a time.
+      emit("    uint8_t *restrict _fire = p->scratch;\n")
+      emit("    for (int32_t i = 0; i < n; i++) {\n")
+      if ctx.refractory then
+        emit("        const int32_t _r = _refr[i];\n        _refr[i] = _r - (_r > 0);\n")
+        emit(("        _fire[i] = (uint8_t)((_r == 0) & (%s));\n"):format(cond))
+      else
+        emit(("        _fire[i] = (uint8_t)(%s);\n"):format(cond))
+      end
+      emit("    }\n")
+      emit("    for (int32_t i0 = 0; i0 < n; i0 += 8) {\n")
+      emit("        if (i0 + 8 <= n) { uint64_t _w; memcpy(&_w, _fire + i0, 8); if (!_w) continue; }\n")
+      emit("        const int32_t i1 = i0 + 8 < n ? i0 + 8 : n;\n")
+      emit("        for (int32_t i = i0; i < i1; i++) {\n")
+      emit("            if (!_fire[i]) continue;\n")
+      pad = "            "
     else
-      emit(("        _fire[i] = (uint8_t)(%s);\n"):format(cond))
+      -- Blocks of 64 neurons: a branch-free (vectorised) test of the block; only a block with
+      -- a firing neuron is visited one neuron at a time to list them; then the block's
+      -- refractoriness is counted down. Every condition is evaluated before any reset, as
+      -- the resets run afterwards over the list, in rank order.
+      emit("    for (int32_t _i0 = 0; _i0 < n; _i0 += 64) {\n")
+      emit("        const int32_t _i1 = n - _i0 < 64 ? n : _i0 + 64;\n")
+      emit("        int _any = 0;\n")
+      emit(("        for (int32_t i = _i0; i < _i1; i++) _any |= %s;\n"):format(fires))
+      emit("        if (_any) {\n")
+      emit(("            for (int32_t i = _i0; i < _i1; i++) if (%s) _spk[ns++] = i;\n"):format(fires))
+      emit("        }\n")
+      if ctx.refractory then
+        emit("        for (int32_t i = _i0; i < _i1; i++) { const int32_t _r = _refr[i]; _refr[i] = _r - (_r > 0); }\n")
+      end
+      emit("    }\n")
+      emit("    for (int32_t _k = 0; _k < ns; _k++) {\n")
+      emit("        {\n")
+      emit("            const int32_t i = _spk[_k];\n")
+      pad = "            "
     end
-    emit("    }\n")
-    emit("    for (int32_t i0 = 0; i0 < n; i0 += 8) {\n")
-    emit("        if (i0 + 8 <= n) { uint64_t _w; memcpy(&_w, _fire + i0, 8); if (!_w) continue; }\n")
-    emit("        const int32_t i1 = i0 + 8 < n ? i0 + 8 : n;\n")
-    emit("        for (int32_t i = i0; i < i1; i++) {\n")
-    emit("            if (!_fire[i]) continue;\n")
-    emit(indent(cgen.reset(A, opts), "            "))
-    emit("            _spk[ns++] = i;\n            p->last_spike[i] = c->step;\n")
+    emit(indent(cgen.reset(A, opts), pad))
+    if custom.spike_expr then emit(pad .. "_spk[ns++] = i;\n") end
+    emit(pad .. "p->last_spike[i] = c->step;\n")
     if ctx.refractory then
       if type(A.refractory) == "table" then
         -- a parameter or variable holding the period in ms, read at spike time
-        emit(("            _refr[i] = (int32_t)floor(%s / _dt + 1e-9);\n"):format(
+        emit(("%s_refr[i] = (int32_t)floor(%s / _dt + 1e-9);\n"):format(pad,
           R{kind = "attr", name = A.refractory.name}))
       else
-        emit("            _refr[i] = p->refr_steps[i];\n")
+        emit(pad .. "_refr[i] = p->refr_steps[i];\n")
       end
     end
     emit("        }\n    }\n    p->nspiked = ns;\n}\n\n")

@@ -16,24 +16,9 @@
 -- 0.1 Hz): the homeostatic neuron is held at its target and the other saturates.
 local ramp = dofile("examples/ramp.lua")
 
-local function read_reference()
-  local f = assert(io.open("tests/reference/ramp_brian2.json"))
-  local text = f:read("a")
-  f:close()
-  local function field(name)
-    local _, stop = text:find('"' .. name .. '": ', 1, true)
-    assert(stop, "ramp_brian2.json has no " .. name)
-    return tonumber(text:match("^[%d%.eE+-]+", stop + 1))
-  end
-  return {version = text:match('"brian2_version": "([^"]+)"'),
-          replicas = tonumber(text:match('"replicas": (%d+)')), field = field}
-end
-
-local function mean(t)
-  local s = 0
-  for _, v in ipairs(t) do s = s + v end
-  return s / #t
-end
+local peer = dofile("tests/reference/peer.lua")
+local mean = peer.mean
+local function read_reference() return peer.read("ramp_brian2") end
 
 local NOTEBOOK = {without = 55.63958, with = 35.255558}   -- Ramp.ipynb, ANNarchy 5.0.3, 1000 s
 

@@ -18,24 +18,9 @@
 -- checks the emulation of that stamping against Brian2's and against the notebook's figures.
 local stdp = dofile("examples/stdp.lua")
 
-local function read_reference()
-  local f = assert(io.open("tests/reference/stdp_brian2.json"))
-  local text = f:read("a")
-  f:close()
-  local function field(name)
-    local _, stop = text:find('"' .. name .. '": ', 1, true)
-    assert(stop, "stdp_brian2.json has no " .. name)
-    return tonumber(text:match("^[%d%.eE+-]+", stop + 1))
-  end
-  return {version = text:match('"brian2_version": "([^"]+)"'),
-          replicas = tonumber(text:match('"replicas": (%d+)')), field = field}
-end
-
-local function mean(t)
-  local s = 0
-  for _, v in ipairs(t) do s = s + v end
-  return s / #t
-end
+local peer = dofile("tests/reference/peer.lua")
+local mean = peer.mean
+local function read_reference() return peer.read("stdp_brian2") end
 
 local DURATION = 100000
 

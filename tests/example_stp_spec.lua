@@ -14,24 +14,9 @@
 local ann = require("annarchy")
 local stp = dofile("examples/stp.lua")
 
-local function read_reference()
-  local f = assert(io.open("tests/reference/stp_brian2.json"))
-  local text = f:read("a")
-  f:close()
-  local function field(name)
-    local _, stop = text:find('"' .. name .. '": ', 1, true)
-    assert(stop, "stp_brian2.json has no " .. name)
-    return tonumber(text:match("^[%d%.eE+-]+", stop + 1))
-  end
-  return {version = text:match('"brian2_version": "([^"]+)"'),
-          replicas = tonumber(text:match('"replicas": (%d+)')), field = field}
-end
-
-local function mean(t)
-  local s = 0
-  for _, v in ipairs(t) do s = s + v end
-  return s / #t
-end
+local peer = dofile("tests/reference/peer.lua")
+local mean = peer.mean
+local function read_reference() return peer.read("stp_brian2") end
 
 local DURATION = 10000
 local SEEDS = {1, 2, 3, 4, 5, 6, 7, 8}

@@ -293,7 +293,34 @@ function methods.get_projection(n, name) return lookup(n._.proj_by_name, name, "
 function methods.get_monitor(n, name) return lookup(n._.mon_by_name, name, "monitor") end
 function methods.get_constant(n, name) return lookup(n._.constants, name, "constant") end
 function methods.get_populations(n) return util.copy_list(n._.pops) end
-function methods.get_projections(n) return util.copy_list(n._.projs) end
+--- net:get_projections{pre, post, target, suppress_error}: every projection, or those from
+-- `pre`, to `post` (populations or their names) and with `target`; an error when a filter
+-- matches nothing, unless suppress_error.
+function methods.get_projections(n, opts)
+  local a = args.parse("Network:get_projections", {"pre", "post", "target", "suppress_error"},
+    opts == nil and 0 or 1, opts)
+  local function population_of(x, what)
+    if x == nil then return nil end
+    if type(x) == "string" then return lookup(n._.pop_by_name, x, "population") end
+    local pop = population.resolve(x)
+    if not pop then fail("Network:get_projections(): %s must be a population or a name", what) end
+    return pop
+  end
+  local pre, post = population_of(a.pre, "pre"), population_of(a.post, "post")
+  local out = {}
+  for _, p in ipairs(n._.projs) do
+    local ok = (not pre or p._.pre == pre) and (not post or p._.post == post)
+    if ok and a.target then
+      ok = false
+      for _, t in ipairs(p._.targets) do if t == a.target then ok = true end end
+    end
+    if ok then out[#out + 1] = p end
+  end
+  if #out == 0 and (pre or post or a.target) and not a.suppress_error then
+    fail("Network:get_projections(): no projection matches the given pre, post and target")
+  end
+  return out
+end
 function methods.get_monitors(n) return util.copy_list(n._.mons) end
 
 -- ---- callbacks -------------------------------------------------------------------------------

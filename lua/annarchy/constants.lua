@@ -31,6 +31,9 @@ function M.new(name, value, net)
   return c
 end
 
+--- The global constant of that name.
+function M.global(name) return globals[name] end
+
 function M.global_names()
   local out = {}
   for name in pairs(globals) do out[name] = true end

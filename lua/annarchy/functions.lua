@@ -12,10 +12,17 @@ function M.add_function(text)
   registry_mod.add(registry, text)
 end
 
---- ann.functions(name[, net]) -> a Lua function evaluating the global function.
+--- ann.functions(name[, net]) -> a Lua function evaluating the global function, with the
+-- constants visible to `net` (or the global constants).
 function M.functions(name, net)
-  local _ = net
-  return registry_mod.lua_function(registry, name)
+  local constants = require("annarchy.constants")
+  local consts = {}
+  if net then
+    for _, c in ipairs(constants.visible(net)) do consts[c.name] = c.value end
+  else
+    for cname in pairs(constants.global_names()) do consts[cname] = constants.global(cname).value end
+  end
+  return registry_mod.lua_function(registry, name, consts)
 end
 
 return M

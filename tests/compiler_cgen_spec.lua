@@ -116,6 +116,7 @@ describe("built-in functions in C (reference E1, QUIRKS 21/22)", function()
       local src = "#include <stdio.h>\n#include <math.h>\n" .. cgen.prelude(dtype) ..
         cgen.functions(A, {R = R, dtype = dtype}) .. cgen.functions(A, {R = R, dtype = dtype}) ..
         "int main(void) {\n " .. T .. " t = 0, dt = 1, r = 0; (void)t; (void)dt;\n" ..
+        " const double *_cst = 0; (void)_cst;\n" ..
         cgen.update(A, "local", {R = R, dtype = dtype}) ..
         ' printf("%.6f\\n", (double)r);\n return (int)_ann_modulo(1, 0) * 0;\n}\n'
       local out = run_c(src)

@@ -139,7 +139,7 @@ local function pop_resolver(L, ctx, hoisted)
     elseif k == "rand" then
       return "_" .. ref.name
     elseif k == "const" then
-      return ("c->cst[%d]"):format(ctx.const_index[ref.name])
+      return ("_cst[%d]"):format(ctx.const_index[ref.name])
     elseif k == "t" then
       return "_t"
     elseif k == "dt" then
@@ -200,7 +200,8 @@ function M.population(id, A, L, ctx)
   local mopts = {R = pop_resolver(L, ctx, true), dtype = ctx.dtype, masked = ctx.refractory,
                  hoist = cgen.hoist_table(pop_invariant(L))}
   local decls = pointer_decls(L)
-  local head = ("    const int32_t n = p->size;\n    const double _t = c->t, _dt = c->dt;\n%s\n"
+  local head = ("    const int32_t n = p->size;\n    const double _t = c->t, _dt = c->dt;\n"
+    .. "    const double *_cst = c->cst; (void)_cst;\n%s\n"
     .. "    (void)n; (void)_t; (void)_dt;\n"):format(decls)
   local out = {}
   local function emit(s) out[#out + 1] = s end

@@ -55,7 +55,7 @@ local function resolver(P, where)
     elseif k == "rand" then
       return "_" .. ref.name
     elseif k == "const" then
-      return ("c->cst[%d]"):format(P.const_index[ref.name])
+      return ("_cst[%d]"):format(P.const_index[ref.name])
     elseif k == "t" then
       return "_t"
     elseif k == "dt" then
@@ -112,6 +112,7 @@ local function decls(P)
     end
   end
   out[#out + 1] = "    const double _t = c->t; double _dt = c->dt;"
+  out[#out + 1] = "    const double *_cst = c->cst; (void)_cst;"
   out[#out + 1] = "    (void)_t; (void)_dt; (void)pre; (void)post; (void)pj;"
   local uses = {}
   for _, a in ipairs(P.L.attrs) do uses[#uses + 1] = ("(void)sa%d;"):format(a.index) end

@@ -315,6 +315,7 @@ compile_check = function(A)
   src[#src + 1] = "void kernel(void) {"
   src[#src + 1] = "  long long _lastev = 0; int _act = 1, _plastic = 1, _unless_post_ok = 1;"
   src[#src + 1] = "  (void)_lastev; (void)_act; (void)_plastic; (void)_unless_post_ok;"
+  src[#src + 1] = "  const double *_cst = 0; (void)_cst;"
   for _, n in ipairs(order) do
     if names[n] ~= "const" then
       src[#src + 1] = "  " .. cgen.ctype(dtype, "float") .. " " .. n .. " = 0; (void)" .. n .. ";"

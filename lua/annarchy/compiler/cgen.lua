@@ -14,7 +14,9 @@
 --   {kind = "t"} (ms), {kind = "dt"} (scaled by the assembler for update periods),
 --   {kind = "dt", raw = true} (the network dt: event-driven decay, which counts steps)
 --   {kind = "t_last"}, {kind = "t_pre"}, {kind = "t_post"}
---   {kind = "func", name, cname}   a user function; returning nil uses cname
+--   {kind = "func", name, cname}   a user function; returning nil uses cname. User functions
+--                                  take the constants first: `const double *_cst`, which
+--                                  must be in scope where they are called
 --   {kind = "g_target", target}    the post-synaptic conductance of a target (pre_spike)
 --
 -- The generated statements use these C identifiers of the assembler: `_act` (int, the
@@ -161,7 +163,9 @@ local function emit(e, o)
     for i, a in ipairs(e.args) do args[i] = expr(a, o, 0) end
     local name
     if e.user then
+      -- user functions receive the constants first: they may read them
       name = o.R({kind = "func", name = e.name, cname = e.user.cname}) or e.user.cname
+      table.insert(args, 1, "_cst")
     else
       local b = builtins.FUNCTIONS[e.name]
       name = b.c
@@ -400,9 +404,10 @@ function M.functions(A, opts)
   local o = options(opts)
   local out = {}
   for _, f in ipairs(A.functions or {}) do
-    local params = {}
-    for i, a in ipairs(f.args) do params[i] = ctype(o.dtype, f.arg_types[i]) .. " _a_" .. a end
-    if #params == 0 then params[1] = "void" end
+    local params = {"const double *_cst"}
+    for _, a in ipairs(f.args) do
+      params[#params + 1] = ctype(o.dtype, f.arg_types[#params]) .. " _a_" .. a
+    end
     local guard = f.cname .. "_DEFINED"
     out[#out + 1] = "#ifndef " .. guard
     out[#out + 1] = "#define " .. guard
@@ -411,7 +416,7 @@ function M.functions(A, opts)
     symbolic.walk(f.body, function(n)
       if n.op == "var" and n.ref.kind == "arg" then used[n.ref.name] = true end
     end)
-    local voids = {}
+    local voids = {"(void)_cst; "}
     for _, a in ipairs(f.args) do
       if not used[a] then voids[#voids + 1] = "(void)_a_" .. a .. "; " end
     end

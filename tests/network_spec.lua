@@ -102,6 +102,14 @@ describe("simulate_until (E4)", function()
     assert.equal(2.0, net:simulate_until(10, pop))
   end)
 
+  it("may call global functions", function()
+    ann.add_function("twice_stop(x) = 2 * x")
+    local net = ann.Network{}
+    local pop = net:create(3, Counter, {stop_condition = "twice_stop(r) > 6 : any"})
+    net:compile{silent = true}
+    assert.equal(4.0, net:simulate_until(100, pop))
+  end)
+
   it("tests spikes with 'spiked'", function()
     local N = ann.Neuron{equations = "v += 1", spike = "v > 3", reset = "v = 0"}
     local net = ann.Network{}

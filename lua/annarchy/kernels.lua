@@ -369,6 +369,11 @@ function M.source(header, pops, dtype, extra)
     end
   end
   for _, p in ipairs(pops) do
+    -- the functions a stop condition calls (the model's own are emitted below)
+    if p.ctx.stop and p.ctx.stop.functions and #p.ctx.stop.functions > 0 then
+      local fns = cgen.functions({functions = p.ctx.stop.functions}, {R = pop_resolver(p.L, p.ctx), dtype = dtype})
+      out[#out + 1] = fns
+    end
     local fns = cgen.functions(p.A, {R = pop_resolver(p.L, p.ctx), dtype = dtype})
     if fns and fns ~= "" and not seen[fns] then
       seen[fns] = true

@@ -217,3 +217,19 @@ describe("initial values from models", function()
     assert.is_true(a.x:min() >= 0 and a.x:max() < 1 and a.x:std() > 0)
   end)
 end)
+
+describe("refractory periods per neuron", function()
+  it("accept a distribution before compile, drawn in ms and kept as whole steps", function()
+    local net = ann.Network{seed = 4}
+    local pop = net:create(50, ann.Neuron{equations = "v += 1", spike = "v > 2", reset = "v = 0",
+      refractory = 2.0})
+    pop.refractory = ann.Uniform(1, 5)
+    net:compile{silent = true}
+    local r = pop.refractory
+    for i = 1, 50 do
+      assert.is_true(r[i] >= 1 and r[i] < 5 and r[i] == math.floor(r[i]))
+    end
+    assert.is_true(r:std() > 0)
+    net:simulate(10)
+  end)
+end)

@@ -68,7 +68,9 @@ end
 local function push_refractory(net, pop)
   local v = pop._.refractory
   if v == nil then v = pop._.A.refractory end
-  if type(v) == "table" and v.name then return end   -- read from the attribute at spike time
+  if type(v) == "table" and getmetatable(v) == nil and v.name then
+    return   -- read from the attribute at spike time
+  end
   net._.rt:pop_refractory(pop._.id, refractory_steps(net, pop, v or 0))
 end
 

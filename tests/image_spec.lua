@@ -2,7 +2,7 @@
 -- resizing and conversion against Pillow's own output (tests/reference/pil_resize.py), errors
 -- raised before anything changes, video frames against ffmpeg's decoding of the same file.
 local ann = require("annarchy")
-local img = require("annarchy.image")
+local img = require("annarchy.io.image")
 
 local REF = "tests/reference/pil_resize.txt"
 local IMAGES = "tests/reference/images/"

@@ -1,7 +1,7 @@
 -- Special projections: CurrentInjection (rate -> spiking) and DecodingProjection (spiking ->
 -- rate) (reference-library §3.7, §3.8; reference-core §16.2 E14).
 local ann = require("annarchy")
-local sp = require("annarchy.special_projections")
+local sp = require("annarchy.extensions.special_projections")
 
 local function close(expected, got, tol)
   tol = tol or 1e-9

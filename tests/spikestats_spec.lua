@@ -3,7 +3,7 @@
 -- tiny simulated network.
 -- Run from the repository root: busted --lua=./annlua tests/spikestats_spec.lua
 local core = require("annarchy.core")
-local st = require("annarchy.spikestats")
+local st = require("annarchy.analysis.spikestats")
 
 -- Compares an Array with a (nested) table of numbers: same shape, values within 1e-9.
 local function same(a, expected)

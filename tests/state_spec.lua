@@ -2,8 +2,8 @@
 -- the file format (safetensors container, codecs, JSON), net/pop/proj save and load, partial
 -- files, connectivity re-initialised from a file, errors, monitors and the JSON parameters.
 local ann = require("annarchy")
-local state = require("annarchy.state")
-local json = require("annarchy.json")
+local state = require("annarchy.io.state")
+local json = require("annarchy.io.json")
 
 local function tmp()
   local name = os.tmpname()

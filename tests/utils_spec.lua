@@ -2,7 +2,7 @@
 -- timeit, sparse_random_matrix, sparse_delays_from_weights.
 local ann = require("annarchy")
 local utils = require("annarchy.utils")
-local sp = require("annarchy.special_projections")
+local sp = require("annarchy.extensions.special_projections")
 
 local function err(fn, text)
   local ok, msg = pcall(fn)

@@ -5,7 +5,7 @@
 -- monitors. Nothing of the network changes unless every stage succeeds.
 local core = require("annarchy.core")
 local util = require("annarchy.util")
-local kernels = require("annarchy.kernels")
+local kernels = require("annarchy.codegen.population")
 local values = require("annarchy.values")
 local constants = require("annarchy.constants")
 

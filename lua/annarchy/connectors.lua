@@ -390,9 +390,9 @@ function methods.from_function(proj, fn, ...)
 end
 
 --- from_file(filename): the connectivity of a state file (save_connectivity, proj:save or
--- net:save; annarchy.state).
+-- net:save; annarchy.io.state).
 function methods.from_file(proj, filename)
-  local lists, delay = require("annarchy.state").connectivity_lists(proj, filename)
+  local lists, delay = require("annarchy.io.state").connectivity_lists(proj, filename)
   return record_lists(proj, "from_file", lists, nil, delay)
 end
 

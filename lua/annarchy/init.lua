@@ -58,10 +58,10 @@ from("annarchy.models", {"LeakyIntegrator", "Izhikevich", "IF_curr_exp", "IF_con
   "list_standard_synapses"})
 from("annarchy.inputs", {"InputArray", "TimedArray", "PoissonPopulation", "TimedPoissonPopulation",
   "SpikeSourceArray", "HomogeneousCorrelatedSpikeTrains"})
-from("annarchy.image", {"ImagePopulation", "VideoPopulation"})
-from("annarchy.special_projections", {"CurrentInjection", "DecodingProjection"})
+from("annarchy.io.image", {"ImagePopulation", "VideoPopulation"})
+from("annarchy.extensions.special_projections", {"CurrentInjection", "DecodingProjection"})
 from("annarchy.utils", {"report", "timeit", "sparse_random_matrix", "sparse_delays_from_weights"})
-from("annarchy.spikestats", {"raster_plot", "histogram", "inter_spike_interval",
+from("annarchy.analysis.spikestats", {"raster_plot", "histogram", "inter_spike_interval",
   "coefficient_of_variation", "mean_fr", "smoothed_rate", "population_rate"})
 setmetatable(ann, {__index = function(t, k)
   local load = lazy[k]

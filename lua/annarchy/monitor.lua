@@ -225,8 +225,8 @@ function methods.times(m)
   return out
 end
 
---- m:save(filename, {variables, keep = false}) (annarchy.state; docs/saving.md)
-function methods.save(m, filename, opts) require("annarchy.state").save_monitor(m, filename, opts) end
+--- m:save(filename, {variables, keep = false}) (annarchy.io.state; docs/saving.md)
+function methods.save(m, filename, opts) require("annarchy.io.state").save_monitor(m, filename, opts) end
 
 local fields = {}
 function fields.name(m) return m._.name end
@@ -242,7 +242,7 @@ function fields.object(m) return m._.obj end
 Monitor.__index = function(m, k)
   local f = fields[k]
   if f then return f(m) end
-  local fn = methods[k] or require("annarchy.spikestats").monitor_methods[k]
+  local fn = methods[k] or require("annarchy.analysis.spikestats").monitor_methods[k]
   if fn then return fn end
   if k == "_" then return nil end
   fail("Monitor has no field or method '%s'", tostring(k))

@@ -342,12 +342,12 @@ function methods.memory_footprint(n)
   return build.memory_footprint(n)
 end
 
--- ---- saving and loading (annarchy.state) ---------------------------------------------------
-function methods.save(n, filename, opts) require("annarchy.state").save_network(n, filename, opts) end
-function methods.load(n, filename, opts) require("annarchy.state").load_network(n, filename, opts) end
-function methods.save_parameters(n, filename) require("annarchy.state").save_parameters(n, filename) end
+-- ---- saving and loading (annarchy.io.state) ---------------------------------------------------
+function methods.save(n, filename, opts) require("annarchy.io.state").save_network(n, filename, opts) end
+function methods.load(n, filename, opts) require("annarchy.io.state").load_network(n, filename, opts) end
+function methods.save_parameters(n, filename) require("annarchy.io.state").save_parameters(n, filename) end
 function methods.load_parameters(n, filename, opts)
-  return require("annarchy.state").load_parameters(n, filename, opts)
+  return require("annarchy.io.state").load_parameters(n, filename, opts)
 end
 
 Network.__index = function(n, k)

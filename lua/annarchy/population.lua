@@ -331,8 +331,8 @@ function pop_methods.reset(p, attributes)
   p._.net:_reset_population(p, attributes)
 end
 
-function pop_methods.save(p, filename) require("annarchy.state").save_population(p, filename) end
-function pop_methods.load(p, filename) require("annarchy.state").load_population(p, filename) end
+function pop_methods.save(p, filename) require("annarchy.io.state").save_population(p, filename) end
+function pop_methods.load(p, filename) require("annarchy.io.state").load_population(p, filename) end
 
 function pop_methods.sum(p, target)
   if p._.A.kind == "spike" then

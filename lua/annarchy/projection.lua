@@ -481,10 +481,10 @@ function methods.receptive_fields(p, opts)
   return out
 end
 
--- Files: annarchy.state (docs/saving.md).
-function methods.save_connectivity(p, filename) require("annarchy.state").save_connectivity(p, filename) end
-function methods.save(p, filename) require("annarchy.state").save_projection(p, filename) end
-function methods.load(p, filename) require("annarchy.state").load_projection(p, filename) end
+-- Files: annarchy.io.state (docs/saving.md).
+function methods.save_connectivity(p, filename) require("annarchy.io.state").save_connectivity(p, filename) end
+function methods.save(p, filename) require("annarchy.io.state").save_projection(p, filename) end
+function methods.load(p, filename) require("annarchy.io.state").load_projection(p, filename) end
 
 local function structural_check(p, what)
   if not runtime(p) then fail("%s: can not start %s if the network is not compiled.", where(p), what) end

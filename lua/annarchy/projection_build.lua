@@ -1,6 +1,6 @@
 --- Projections at compile time (called by build.compile) and at reset: their plans (layouts,
 -- storage kinds), their kernels, their runtime objects and initial values.
-local kp = require("annarchy.kernels_projection")
+local kp = require("annarchy.codegen.projection")
 local connectors = require("annarchy.connectors")
 local util = require("annarchy.util")
 
@@ -96,7 +96,7 @@ function M.plan(net, pop_plans, const_index)
       delayed = delayed, gop_index = gop_index, gops = gops, const_index = const_index,
       both_spiking = p.pre._.A.kind == "spike" and p.post._.A.kind == "spike",
     }
-    -- special projections (annarchy.special_projections) adjust their plan: layout, delays
+    -- special projections (annarchy.extensions.special_projections) adjust their plan: layout, delays
     if p.special and p.special.plan then p.special.plan(plans[i], net) end
   end
   return plans

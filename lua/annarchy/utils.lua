@@ -13,7 +13,7 @@ local random = require("annarchy.random")
 local fail = util.fail
 local M = {}
 
-M.report = require("annarchy.report").report
+M.report = require("annarchy.io.report").report
 
 -- ---- timeit ---------------------------------------------------------------------------------
 

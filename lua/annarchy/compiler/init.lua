@@ -6,7 +6,7 @@
 --     local A = compiler.analyse.neuron(model, {functions = reg, constants = {...}})
 --     local c = compiler.cgen.update(A, "local", {R = resolver, dtype = "float64"})
 local analyse = require("annarchy.compiler.analyse")
-local cgen = require("annarchy.compiler.cgen")
+local cgen = require("annarchy.codegen.cgen")
 local functions = require("annarchy.compiler.functions")
 local errors = require("annarchy.compiler.errors")
 

@@ -1,6 +1,6 @@
 --- ImagePopulation and VideoPopulation (reference-library §3.9-3.10; docs/images.md).
 --
---   local img = require("annarchy.image")
+--   local img = require("annarchy.io.image")
 --   local pop = net:create(img.ImagePopulation({480, 640}))      -- (height, width): grey
 --   pop:set_image("photo.jpg")                                   -- r = pixels / 255
 --   local cam = net:create(img.VideoPopulation({48, 64, 3}))     -- colour

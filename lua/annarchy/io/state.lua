@@ -11,7 +11,7 @@
 -- the fault, and the network is left as it was.
 local core = require("annarchy.core")
 local util = require("annarchy.util")
-local json = require("annarchy.json")
+local json = require("annarchy.io.json")
 
 local fail = util.fail
 local M = {}

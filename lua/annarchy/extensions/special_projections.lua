@@ -16,14 +16,14 @@
 -- with one_to_one. DecodingProjection needs a state the equation language cannot express (a
 -- FIFO of the last W vectors of weighted spike counts), so it brings its own kernels through
 -- two hooks: `proj._.special.plan(P, net)` (projection_build.plan) and
--- `proj._.special.kernels(P)` (kernels_projection.projection).
+-- `proj._.special.kernels(P)` (codegen.projection.projection).
 local util = require("annarchy.util")
 local args = require("annarchy.args")
 local population = require("annarchy.population")
 local projection = require("annarchy.projection")
 local connectors = require("annarchy.connectors")
 local model = require("annarchy.model")
-local kernels = require("annarchy.kernels")
+local kernels = require("annarchy.codegen.population")
 
 local fail = util.fail
 local M = {}

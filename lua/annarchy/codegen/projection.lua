@@ -13,8 +13,8 @@
 -- Loop variables every reference is printed with: `e` the storage index of a synapse, `d` its
 -- dendrite, `i` its post rank, `j` its pre rank. Values never appear in the source: delays,
 -- periods and flags are read from the annk_proj structure.
-local cgen = require("annarchy.compiler.cgen")
-local kernels = require("annarchy.kernels")
+local cgen = require("annarchy.codegen.cgen")
+local kernels = require("annarchy.codegen.population")
 
 local M = {}
 
@@ -397,7 +397,7 @@ end
 --- The C functions of one projection.
 -- @param P its plan (projection_build.plan)
 function M.projection(P)
-  -- a special projection (annarchy.special_projections) may bring its own kernels
+  -- a special projection (annarchy.extensions.special_projections) may bring its own kernels
   local special = P.proj._.special
   if special and special.kernels then return special.kernels(P) end
   local id = P.id

@@ -8,7 +8,7 @@
 --   annk_pop<id>_stop(annk_pop *p, const annk_ctx *c)     the stop condition, if any
 -- Values never appear in the source (DESIGN rule 1): attributes, constants and the seed are
 -- read from the structures of src/kernel/00_abi.h.
-local cgen = require("annarchy.compiler.cgen")
+local cgen = require("annarchy.codegen.cgen")
 
 local M = {}
 

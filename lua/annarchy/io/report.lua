@@ -2,12 +2,12 @@
 -- (reference-library §5.4; QUIRKS library 26): a description of a network in Markdown (`.md`,
 -- `.qmd`, for pandoc or Quarto) or LaTeX (`.tex`, tables after Nordlie, Gewaltig & Plesser
 -- 2009), chosen by the file's extension. Populations, projections, monitors, every neuron and
--- synapse model with its parameters and equations (typeset by annarchy.report_math, the text as
+-- synapse model with its parameters and equations (typeset by annarchy.io.report_math, the text as
 -- written kept beside it in Markdown), constants, global functions, the parameters' values.
 local core = require("annarchy.core")
 local util = require("annarchy.util")
 local args = require("annarchy.args")
-local rm = require("annarchy.report_math")
+local rm = require("annarchy.io.report_math")
 local population = require("annarchy.population")
 local random = require("annarchy.random")
 

@@ -54,6 +54,14 @@ function M.visible(net)
 end
 
 --- Records that a compiled network reads the constant at index k of its runtime.
+--- The value of a constant visible in a network (its own, else a global one).
+function M.value(net, name)
+  for _, c in ipairs(M.visible(net)) do
+    if c.name == name then return c.value end
+  end
+  fail("unknown constant '%s'", tostring(name))
+end
+
 function M.attach(c, rt, k)
   c._.users[rt] = k
 end

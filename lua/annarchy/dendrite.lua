@@ -14,7 +14,7 @@ M.Dendrite, M.IndividualSynapse = Dendrite, IndividualSynapse
 
 function M.is_dendrite(x) return getmetatable(x) == Dendrite end
 
-local function projection() return require("annarchy.projection") end
+local attributes = require("annarchy.projection_attributes")
 
 --- A dendrite of proj: runtime index d (0-based), post rank (1-based).
 function M.new(proj, d, rank)
@@ -28,7 +28,7 @@ local function where(dd)
 end
 
 local function attr_index(dd, name)
-  projection().attribute(dd._.proj, name)
+  attributes.attribute(dd._.proj, name)
   return dd._.proj._.layout.by_name[name].index
 end
 
@@ -42,7 +42,7 @@ end
 
 local function read(dd, name)
   local k = attr_index(dd, name)
-  local loc = projection().locality(dd._.proj, name)
+  local loc = attributes.locality(dd._.proj, name)
   local v = rt_of(dd):proj_get(id_of(dd), k, dd._.index, dd._.index + 1)
   if loc == "semiglobal" then return v[1] end
   return v
@@ -50,7 +50,7 @@ end
 
 local function write(dd, name, v)
   local k = attr_index(dd, name)
-  local loc = projection().locality(dd._.proj, name)
+  local loc = attributes.locality(dd._.proj, name)
   if loc == "global" then
     fail("%s: the global attribute '%s' should not be updated through dendrites", where(dd), name)
   end
@@ -218,7 +218,7 @@ IndividualSynapse.__index = function(s, k)
   if k == "_" then return nil end
   local dd = s._.dendrite
   local idx = attr_index(dd, k)
-  local loc = projection().locality(dd._.proj, k)
+  local loc = attributes.locality(dd._.proj, k)
   local e = loc == "local" and syn_index(s) or (loc == "semiglobal" and dd._.index or 0)
   return rt_of(dd):proj_get1(id_of(dd), idx, e)
 end
@@ -226,7 +226,7 @@ end
 IndividualSynapse.__newindex = function(s, k, v)
   local dd = s._.dendrite
   local idx = attr_index(dd, k)
-  local loc = projection().locality(dd._.proj, k)
+  local loc = attributes.locality(dd._.proj, k)
   if loc ~= "local" then
     fail("%s: the %s attribute '%s' is shared: set it on the %s", where(dd), loc, k,
       loc == "global" and "projection" or "dendrite")

@@ -6,6 +6,7 @@
 local core = require("annarchy.core")
 local util = require("annarchy.util")
 local projection = require("annarchy.projection")
+local attributes = require("annarchy.projection_attributes")
 
 local fail = util.fail
 local M = {}
@@ -77,7 +78,7 @@ end
 
 -- Values in one record of v.
 local function width(m, v)
-  local loc = projection.locality(m._.proj, v.name)
+  local loc = attributes.locality(m._.proj, v.name)
   if loc == "global" then return 1 end
   if m._.dend then return loc == "local" and m._.dend.size or 1 end
   return loc == "local" and m._.proj.nb_synapses or m._.proj.size
@@ -95,7 +96,7 @@ end
 function M.data(m, v)
   local recs = v.rec:data()
   local proj = m._.proj
-  local loc = projection.locality(proj, v.name)
+  local loc = attributes.locality(proj, v.name)
   if loc == "global" then
     local out = core.zeros(#recs)
     for k, r in ipairs(recs) do out[k] = r[1] end

@@ -380,14 +380,6 @@ Network.__tostring = function(n)
     #n._.pops, #n._.projs)
 end
 
---- The value of a constant visible in a network (its own, else a global one).
-function M.constant_value(net, name)
-  for _, c in ipairs(require("annarchy.constants").visible(net)) do
-    if c.name == name then return c.value end
-  end
-  fail("unknown constant '%s'", tostring(name))
-end
-
 -- ---- network classes ---------------------------------------------------------------------
 --- ann.Network is callable (a plain network) and has :extend(build), the Lua form of a
 -- Network subclass: `local Pulse = ann.Network:extend(function(net, args) ... end)`, then

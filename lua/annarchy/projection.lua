@@ -6,6 +6,7 @@ local args = require("annarchy.args")
 local random = require("annarchy.random")
 local population = require("annarchy.population")
 local connectors = require("annarchy.connectors")
+local attributes = require("annarchy.projection_attributes")
 
 local fail = util.fail
 local M = {}
@@ -33,8 +34,9 @@ end
 for k in pairs(connectors.methods) do RESERVED[k] = "it is a connector method of Projection" end
 M.RESERVED = RESERVED
 
-local function where(proj) return ("projection %q"):format(proj._.name) end
+local where = attributes.where
 M.where = where
+local attribute, index, check_compiled = attributes.attribute, attributes.index, attributes.check_compiled
 
 local function runtime(proj) return proj._.net._.rt end
 
@@ -120,115 +122,6 @@ function M.connect(net, n, ...)
   net._.projs[#net._.projs + 1] = self
   net._.proj_by_name[name] = self
   return self
-end
-
--- ---- attribute access ---------------------------------------------------------------------------
-
-local function attribute(proj, name)
-  local a = proj._.A.attr[name]
-  if not a then fail("%s has no attribute '%s'", where(proj), tostring(name)) end
-  return a
-end
-M.attribute = attribute
-
-local function locality(proj, name)
-  local L = proj._.layout
-  if L then return L.by_name[name].locality end
-  local a = attribute(proj, name)
-  if name == "w" and connectors.shared_weight(proj) then return "global" end
-  return a.locality
-end
-M.locality = locality
-
-local function index(proj, name) return proj._.layout.by_name[name].index end
-
-local function check_compiled(proj, what)
-  if not runtime(proj) then fail("%s: %s can only be accessed after compilation.", where(proj), what) end
-end
-
---- Reads an attribute: local -> list of Arrays per dendrite; semiglobal -> Array; global ->
--- a number. Before compile: the stored initial value.
-function M.read(proj, name)
-  attribute(proj, name)
-  local rt = runtime(proj)
-  if not rt then
-    local v = proj._.init[name]
-    if v == nil then v = 0.0 end
-    return v
-  end
-  local loc = locality(proj, name)
-  return rt:proj_get(proj._.id, index(proj, name), nil, nil, loc == "local")
-end
-
-local function nested_count(v)
-  if core.is_array(v) then return v.size end
-  if type(v) ~= "table" then return 1 end
-  return #v
-end
-
---- Writes a value to the runtime (after compile): number, boolean, distribution, or a list
--- shaped like the attribute (per dendrite lists for locals).
-function M.write_runtime(proj, name, v)
-  local rt = runtime(proj)
-  local id, k = proj._.id, index(proj, name)
-  local loc = locality(proj, name)
-  local ndend, nsyn = rt:proj_size(id)
-  if type(v) == "boolean" then v = v and 1 or 0 end
-  if random.is_distribution(v) then
-    local n = loc == "local" and nsyn or loc == "semiglobal" and ndend or 1
-    v = proj._.net:_draw(v, n)
-    if loc == "global" then v = v[1] end
-  end
-  if type(v) == "number" then
-    rt:proj_set(id, k, v)
-    return
-  end
-  if type(v) ~= "table" and not core.is_array(v) then
-    fail("%s: cannot set '%s' to %s", where(proj), name, util.show(v))
-  end
-  if loc == "global" then
-    fail("%s: the parameter '%s' is global to the projection, cannot assign a list.", where(proj), name)
-  end
-  if loc == "semiglobal" then
-    if nested_count(v) ~= ndend then
-      fail("%s: the projection has %d post-synaptic neurons, the list must have the same size.",
-        where(proj), ndend)
-    end
-    rt:proj_set(id, k, v)
-    return
-  end
-  -- local: one list per dendrite
-  if core.is_array(v) and v.size == nsyn and #v.shape == 1 then rt:proj_set(id, k, v) return end
-  if nested_count(v) ~= ndend then
-    fail("%s: the projection has %d post-synaptic neurons, the list must have the same size.",
-      where(proj), ndend)
-  end
-  local sizes = rt:proj_dendrite_sizes(id)
-  local post = rt:proj_post_ranks(id)
-  for d = 1, ndend do
-    local row = v[d]
-    local nrow = type(row) == "number" and 1 or nested_count(row)
-    if type(row) ~= "number" and nrow ~= sizes[d] then
-      fail("%s: the post-synaptic neuron %d of population %s receives %d synapses and not %d.",
-        where(proj), post[d], proj._.post._.name, sizes[d], nrow)
-    end
-  end
-  for d = 1, ndend do rt:proj_set(id, k, v[d], d - 1, d) end
-end
-
-function M.write(proj, name, v)
-  local a = attribute(proj, name)
-  if runtime(proj) then
-    M.write_runtime(proj, name, v)
-    return
-  end
-  if type(v) ~= "number" and type(v) ~= "boolean" and not random.is_distribution(v) then
-    fail("%s: before compile, '%s' takes a number or a distribution (lists need the connectivity)",
-      where(proj), name)
-  end
-  if a.locality == "global" and random.is_distribution(v) then v = proj._.net:_draw(v, 1)[1] end
-  proj._.init[name] = v
-  proj._.init_set[name] = true
 end
 
 -- ---- fields and methods ----------------------------------------------------------------------
@@ -343,14 +236,14 @@ local function set_delay(p, v)
   rt:proj_set_delay(p._.id, flat)
 end
 
-function methods.get(p, name) return M.read(p, name) end
+function methods.get(p, name) return attributes.read(p, name) end
 
 function methods.set(p, t)
   if type(t) ~= "table" or getmetatable(t) ~= nil then
     fail("%s: set() takes a table of names and values", where(p))
   end
   for k in pairs(t) do attribute(p, k) end
-  for k, v in pairs(t) do M.write(p, k, v) end
+  for k, v in pairs(t) do attributes.write(p, k, v) end
 end
 
 local function dendrite_index(p, rank_or_coords, what)
@@ -439,7 +332,7 @@ function methods.reset(p, opts)
   end
   for _, name in ipairs(names) do
     attribute(p, name)
-    M.write_runtime(p, name, require("annarchy.projection_build").initial_value(p._.net, p, name))
+    attributes.write_runtime(p, name, require("annarchy.projection_build").initial_value(p._.net, p, name))
   end
 end
 
@@ -538,7 +431,7 @@ Projection.__index = function(p, k)
     local fn = model_function(p, k)
     if fn then return fn end
   end
-  return M.read(p, k)
+  return attributes.read(p, k)
 end
 
 Projection.__newindex = function(p, k, v)
@@ -550,7 +443,7 @@ Projection.__newindex = function(p, k, v)
   if k == "axon_transmission" then p._.flags.axon_transmission = v and true or false return end
   if k == "delay" then set_delay(p, v) return end
   if fields[k] or methods[k] then fail("%s: '%s' is read-only", where(p), tostring(k)) end
-  M.write(p, k, v)
+  attributes.write(p, k, v)
 end
 
 Projection.__len = function(p) return fields.size(p) end

@@ -2,7 +2,9 @@
 -- storage kinds), their kernels, their runtime objects and initial values.
 local kp = require("annarchy.codegen.projection")
 local connectors = require("annarchy.connectors")
+local attributes = require("annarchy.projection_attributes")
 local util = require("annarchy.util")
+local constants = require("annarchy.constants")
 
 local fail = util.fail
 local M = {}
@@ -153,7 +155,7 @@ local function push_values(net, proj, names, with_w)
     end
   end
   for _, name in ipairs(list) do
-    require("annarchy.projection").write_runtime(proj, name, M.initial_value(net, proj, name))
+    attributes.write_runtime(proj, name, M.initial_value(net, proj, name))
   end
 end
 
@@ -165,7 +167,7 @@ function M.initial_value(net, proj, name, depth)
   if v == nil then v = L.by_name[name].init end
   if type(v) == "table" and getmetatable(v) == nil then
     if v.param and (depth or 0) < 8 then return M.initial_value(net, proj, v.param, (depth or 0) + 1) end
-    if v.const then return require("annarchy.network").constant_value(net, v.const) end
+    if v.const then return constants.value(net, v.const) end
     return 0.0
   end
   return v

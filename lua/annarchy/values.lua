@@ -3,6 +3,7 @@
 local core = require("annarchy.core")
 local random = require("annarchy.random")
 local util = require("annarchy.util")
+local constants = require("annarchy.constants")
 
 local fail = util.fail
 local M = {}
@@ -43,7 +44,7 @@ function M.initial(a, net, size)
   end
   if type(init) == "table" and init.param then return {from = init.param} end
   if type(init) == "table" and init.const then
-    return require("annarchy.network").constant_value(net, init.const)
+    return constants.value(net, init.const)
   end
   return init
 end

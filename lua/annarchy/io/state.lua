@@ -12,6 +12,7 @@
 local core = require("annarchy.core")
 local util = require("annarchy.util")
 local json = require("annarchy.io.json")
+local constants = require("annarchy.constants")
 
 local fail = util.fail
 local M = {}
@@ -928,16 +929,16 @@ end
 -- ---- public: monitors --------------------------------------------------------------------------------
 
 local function monitor_object(m)
-  local obj = m._.obj
-  local population = require("annarchy.population")
-  local pop, ranks = population.resolve(obj)
-  if pop then
-    local kind = population.is_population(obj) and "population" or population.is_view(obj) and "view" or "neuron"
-    return pop._.name, kind, ranks
-  end
   local proj = m._.proj
-  if m._.dend then return proj._.name, "dendrite", {m._.dend._.post_rank - 1} end
-  return proj._.name, "projection", nil
+  if proj then
+    if m._.dend then return proj._.name, "dendrite", {m._.dend._.post_rank - 1} end
+    return proj._.name, "projection", nil
+  end
+  local obj = m._.obj
+  local pop = obj._.population
+  if not pop then return obj._.name, "population", nil end
+  if obj._.ranks then return pop._.name, "view", obj._.ranks end
+  return pop._.name, "neuron", {obj._.rank - 1}
 end
 
 --- Flattens one record (a number, an Array or nested lists of them) into out.
@@ -1084,13 +1085,11 @@ end
 function M.save_parameters(net, filename)
   local what = "Network:save_parameters"
   local pops, projs = {}, {}
-  local population = require("annarchy.population")
-  local projection = require("annarchy.projection")
   for _, pop in ipairs(net._.pops) do
     local t = {}
     for _, a in ipairs(pop._.A.attributes) do
       if a.role == "parameter" and a.locality == "global" then
-        t[a.name] = json_value(population.read(pop, a.name), a)
+        t[a.name] = json_value(pop:get(a.name), a)
       end
     end
     pops[pop._.name] = t
@@ -1099,14 +1098,14 @@ function M.save_parameters(net, filename)
     local t = {}
     for _, a in ipairs(proj._.A.attributes) do
       if a.role == "parameter" and a.locality == "global" then
-        local v = projection.read(proj, a.name)
+        local v = proj:get(a.name)
         if type(v) == "number" or type(v) == "boolean" then t[a.name] = json_value(v, a) end
       end
     end
     projs[proj._.name] = t
   end
   local consts = {}
-  for _, c in ipairs(require("annarchy.constants").visible(net)) do consts[c.name] = c.value end
+  for _, c in ipairs(constants.visible(net)) do consts[c.name] = c.value end
   local text = json.encode({populations = pops, projections = projs, network = {}, constants = consts},
     {indent = 4})
   local f, err = io.open(filename, "w")
@@ -1179,7 +1178,7 @@ function M.load_parameters(net, filename, opts)
       fail("%s: %q: \"constants\" must be an object", what, filename)
     end
     local visible = {}
-    for _, c in ipairs(require("annarchy.constants").visible(net)) do visible[c.name] = c end
+    for _, c in ipairs(constants.visible(net)) do visible[c.name] = c end
     for _, cname in ipairs(util.sorted_keys(data.constants)) do
       local v = to_number(scalar(data.constants[cname], "constants." .. cname))
       if visible[cname] then const_writes[#const_writes + 1] = {c = visible[cname], value = v}

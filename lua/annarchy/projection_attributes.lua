@@ -1,0 +1,125 @@
+--- The attributes of a projection: checks, localities, reads and writes, before compile (the
+-- initial values) and after (the runtime). Shared by Projection, Dendrite and the compile stage.
+local core = require("annarchy.core")
+local util = require("annarchy.util")
+local random = require("annarchy.random")
+local connectors = require("annarchy.connectors")
+
+local fail = util.fail
+local M = {}
+
+local function where(proj) return ("projection %q"):format(proj._.name) end
+M.where = where
+
+local function runtime(proj) return proj._.net._.rt end
+
+local function attribute(proj, name)
+  local a = proj._.A.attr[name]
+  if not a then fail("%s has no attribute '%s'", where(proj), tostring(name)) end
+  return a
+end
+M.attribute = attribute
+
+local function locality(proj, name)
+  local L = proj._.layout
+  if L then return L.by_name[name].locality end
+  local a = attribute(proj, name)
+  if name == "w" and connectors.shared_weight(proj) then return "global" end
+  return a.locality
+end
+M.locality = locality
+
+local function index(proj, name) return proj._.layout.by_name[name].index end
+M.index = index
+
+local function check_compiled(proj, what)
+  if not runtime(proj) then fail("%s: %s can only be accessed after compilation.", where(proj), what) end
+end
+M.check_compiled = check_compiled
+
+--- Reads an attribute: local -> list of Arrays per dendrite; semiglobal -> Array; global ->
+-- a number. Before compile: the stored initial value.
+function M.read(proj, name)
+  attribute(proj, name)
+  local rt = runtime(proj)
+  if not rt then
+    local v = proj._.init[name]
+    if v == nil then v = 0.0 end
+    return v
+  end
+  local loc = locality(proj, name)
+  return rt:proj_get(proj._.id, index(proj, name), nil, nil, loc == "local")
+end
+
+local function nested_count(v)
+  if core.is_array(v) then return v.size end
+  if type(v) ~= "table" then return 1 end
+  return #v
+end
+
+--- Writes a value to the runtime (after compile): number, boolean, distribution, or a list
+-- shaped like the attribute (per dendrite lists for locals).
+function M.write_runtime(proj, name, v)
+  local rt = runtime(proj)
+  local id, k = proj._.id, index(proj, name)
+  local loc = locality(proj, name)
+  local ndend, nsyn = rt:proj_size(id)
+  if type(v) == "boolean" then v = v and 1 or 0 end
+  if random.is_distribution(v) then
+    local n = loc == "local" and nsyn or loc == "semiglobal" and ndend or 1
+    v = proj._.net:_draw(v, n)
+    if loc == "global" then v = v[1] end
+  end
+  if type(v) == "number" then
+    rt:proj_set(id, k, v)
+    return
+  end
+  if type(v) ~= "table" and not core.is_array(v) then
+    fail("%s: cannot set '%s' to %s", where(proj), name, util.show(v))
+  end
+  if loc == "global" then
+    fail("%s: the parameter '%s' is global to the projection, cannot assign a list.", where(proj), name)
+  end
+  if loc == "semiglobal" then
+    if nested_count(v) ~= ndend then
+      fail("%s: the projection has %d post-synaptic neurons, the list must have the same size.",
+        where(proj), ndend)
+    end
+    rt:proj_set(id, k, v)
+    return
+  end
+  -- local: one list per dendrite
+  if core.is_array(v) and v.size == nsyn and #v.shape == 1 then rt:proj_set(id, k, v) return end
+  if nested_count(v) ~= ndend then
+    fail("%s: the projection has %d post-synaptic neurons, the list must have the same size.",
+      where(proj), ndend)
+  end
+  local sizes = rt:proj_dendrite_sizes(id)
+  local post = rt:proj_post_ranks(id)
+  for d = 1, ndend do
+    local row = v[d]
+    local nrow = type(row) == "number" and 1 or nested_count(row)
+    if type(row) ~= "number" and nrow ~= sizes[d] then
+      fail("%s: the post-synaptic neuron %d of population %s receives %d synapses and not %d.",
+        where(proj), post[d], proj._.post._.name, sizes[d], nrow)
+    end
+  end
+  for d = 1, ndend do rt:proj_set(id, k, v[d], d - 1, d) end
+end
+
+function M.write(proj, name, v)
+  local a = attribute(proj, name)
+  if runtime(proj) then
+    M.write_runtime(proj, name, v)
+    return
+  end
+  if type(v) ~= "number" and type(v) ~= "boolean" and not random.is_distribution(v) then
+    fail("%s: before compile, '%s' takes a number or a distribution (lists need the connectivity)",
+      where(proj), name)
+  end
+  if a.locality == "global" and random.is_distribution(v) then v = proj._.net:_draw(v, 1)[1] end
+  proj._.init[name] = v
+  proj._.init_set[name] = true
+end
+
+return M

@@ -3,8 +3,9 @@
 -- compile: decide the attribute layouts, assemble the kernel source, compile it (or find it in
 -- the cache), create the runtime objects, transfer constants and initial values, start the
 -- monitors. Nothing of the network changes unless every stage succeeds.
-local core = require("annarchy.core")
+local runtime = require("annarchy.runtime")
 local util = require("annarchy.util")
+local time = require("annarchy.time")
 local kernels = require("annarchy.codegen.population")
 local values = require("annarchy.values")
 local constants = require("annarchy.constants")
@@ -51,17 +52,17 @@ local function push_initial(net, pop, names)
     local v = pop._.init[name]
     if type(v) == "table" and v.from then v = pop._.init[v.from] end
     if type(v) == "table" and v.from then v = 0 end
-    rt:pop_set(pop._.id, L.by_name[name].index, v)
+    runtime.pop_set(rt, pop._.id, L.by_name[name].index, v)
   end
 end
 
 local function refractory_steps(net, pop, v)
   local dt = net._.dt
-  if type(v) == "number" then return util.steps_floor(v, dt) end
+  if type(v) == "number" then return time.steps_floor(v, dt) end
   local arr = values.per_element(net, v, pop._.size, ("population %q"):format(pop._.name), "refractory")
-  if type(arr) == "number" then return util.steps_floor(arr, dt) end
-  local out = core.zeros(pop._.size)
-  for i = 1, pop._.size do out[i] = util.steps_floor(arr[i], dt) end
+  if type(arr) == "number" then return time.steps_floor(arr, dt) end
+  local out = runtime.zeros(pop._.size)
+  for i = 1, pop._.size do out[i] = time.steps_floor(arr[i], dt) end
   return out
 end
 
@@ -71,31 +72,31 @@ local function push_refractory(net, pop)
   if type(v) == "table" and getmetatable(v) == nil and v.name then
     return   -- read from the attribute at spike time
   end
-  net._.rt:pop_refractory(pop._.id, refractory_steps(net, pop, v or 0))
+  runtime.pop_refractory(net._.rt, pop._.id, refractory_steps(net, pop, v or 0))
 end
 
 function M.apply_rate_window(net, pop)
   local w = pop._.rate_window
-  local steps = w and util.steps_floor(w, net._.dt) or 0
-  net._.rt:pop_set_rate_window(pop._.id, steps, pop._.layout.by_name.r.index)
+  local steps = w and time.steps_floor(w, net._.dt) or 0
+  runtime.pop_set_rate_window(net._.rt, pop._.id, steps, pop._.layout.by_name.r.index)
 end
 
 --- Creates the runtime of a network from its plans and the compiled module.
 local function instantiate(net, plans, module, visible, pb, proj_plans)
-  local rt = core.network_new(net._.dt, net._.seed)
-  for k, c in ipairs(visible) do rt:add_constant(c.value) ; constants.attach(c, rt, k - 1) end
+  local rt = runtime.network_new(net._.dt, net._.seed)
+  for k, c in ipairs(visible) do runtime.add_constant(rt, c.value) ; constants.attach(c, rt, k - 1) end
   for i, pop in ipairs(net._.pops) do
     local plan = plans[i]
     local specs = {}
     for j, a in ipairs(plan.L.attrs) do specs[j] = {type = a.code, ["local"] = a.is_local} end
-    local id = rt:add_population(pop._.size, specs, pop._.A.kind == "spike")
+    local id = runtime.add_population(rt, pop._.size, specs, pop._.A.kind == "spike")
     assert(id == pop._.id)
-    for _, a in ipairs(plan.L.sum_list) do rt:pop_mark_sum(id, a.index) end
-    for _, g in ipairs(pop._.A.gops or {}) do rt:pop_add_gop(id, g.op, plan.L.by_name[g.var].index) end
-    if plan.ctx.refractory then rt:pop_enable_refractory(id) end
+    for _, a in ipairs(plan.L.sum_list) do runtime.pop_mark_sum(rt, id, a.index) end
+    for _, g in ipairs(pop._.A.gops or {}) do runtime.pop_add_gop(rt, id, g.op, plan.L.by_name[g.var].index) end
+    if plan.ctx.refractory then runtime.pop_enable_refractory(rt, id) end
   end
   if pb then pb.instantiate(net, rt, plans, proj_plans) end
-  rt:bind(module)
+  runtime.bind(rt, module)
   return rt
 end
 
@@ -109,14 +110,14 @@ function M.compile(net, a)
   local pb = #net._.projs > 0 and require("annarchy.projection_build") or nil
   local proj_plans = pb and pb.plan(net, plans, const_index) or nil
   local extra = pb and pb.source(net, plans, proj_plans) or nil
-  local source = kernels.source(core.kernel_header(), plans, net._.config.dtype, extra)
+  local source = kernels.source(runtime.kernel_header(), plans, net._.config.dtype, extra)
   local flags = a.compiler_flags
   if flags ~= nil and type(flags) ~= "string" then fail("Network:compile: compiler_flags must be a string") end
   local compiler = a.compiler or "cc"
   if compiler ~= "cc" and compiler ~= "tcc" and compiler ~= "gcc" then
     fail("Network:compile: compiler must be \"cc\" or \"tcc\", got %s", util.show(compiler))
   end
-  local module, from_cache = core.compile(source, {
+  local module, from_cache = runtime.compile(source, {
     compiler = compiler, flags = flags, directory = a.directory,
     label = ("network %d"):format(net._.id), verbose = net._.config.verbose, rebuild = a.clean == true,
   })
@@ -126,12 +127,12 @@ function M.compile(net, a)
   net._.module = module
   net._.source = source
   net._.from_cache = from_cache
-  rt:step_count(net._.step)
+  runtime.step_count(rt, net._.step)
   for i, pop in ipairs(net._.pops) do
     pop._.layout = plans[i].L
     pop._.layout_refractory = plans[i].ctx.refractory
     push_initial(net, pop)
-    if not pop._.enabled then rt:pop_enabled(pop._.id, false) end
+    if not pop._.enabled then runtime.pop_enabled(rt, pop._.id, false) end
     if plans[i].ctx.refractory then push_refractory(net, pop) end
     if pop._.rate_window then M.apply_rate_window(net, pop) end
     if pop._.custom and pop._.custom.after_compile then pop._.custom.after_compile(pop, rt) end
@@ -152,7 +153,7 @@ function M.reset_population(net, pop, attributes)
     for _, name in ipairs(attributes) do require("annarchy.population").attribute(pop, name) end
   end
   push_initial(net, pop, attributes)
-  net._.rt:pop_clear(pop._.id)
+  runtime.pop_clear(net._.rt, pop._.id)
   if pop._.custom and pop._.custom.reset then pop._.custom.reset(pop, net._.rt) end
 end
 
@@ -170,7 +171,7 @@ function M.reset(net, a)
   if a.monitors ~= false then
     for _, m in ipairs(net._.mons) do m:reset() end
   end
-  net._.rt:step_count(0)
+  runtime.step_count(net._.rt, 0)
 end
 
 function M.set_refractory(net, pop, v)
@@ -188,7 +189,7 @@ function M.set_refractory(net, pop, v)
       fail("population %q: the refractory period must be set before compile when the neuron "
         .. "has none", pop._.name)
     end
-    net._.rt:pop_refractory(pop._.id, refractory_steps(net, pop, v))
+    runtime.pop_refractory(net._.rt, pop._.id, refractory_steps(net, pop, v))
   else
     refractory_steps(net, pop, v)   -- checks the value now
     pop._.refractory = v
@@ -209,7 +210,7 @@ function M.memory_footprint(net)
     out[pop._.name] = bytes
   end
   for _, proj in ipairs(net._.projs) do
-    out[proj._.name] = net._.rt and net._.rt:proj_bytes(proj._.id) or 0
+    out[proj._.name] = net._.rt and runtime.proj_bytes(net._.rt, proj._.id) or 0
   end
   local monitor = require("annarchy.monitor")
   for _, m in ipairs(net._.mons) do out[m.name] = monitor.bytes(m) end

@@ -2,7 +2,7 @@
 -- offset O and wait W registered on a network is called with n = 0, 1, 2... before the steps
 -- t0 + W + (O mod P) + k*P that fall inside the simulated interval [t0, t0 + D); callbacks
 -- due at the same step run in declaration order. The time loop stays in C between them.
-local util = require("annarchy.util")
+local time = require("annarchy.time")
 
 local M = {}
 local List = {}
@@ -16,11 +16,11 @@ function List:count() return #self.items end
 function List:clear() self.items = {} end
 
 function List:add(period_ms, fn, offset_ms, wait_ms, dt)
-  local period = math.max(1, util.round(period_ms / dt))
-  local offset = util.round(offset_ms / dt)
+  local period = math.max(1, time.steps_round(period_ms, dt))
+  local offset = time.steps_round(offset_ms, dt)
   if offset > period then offset = period end
   offset = offset % period            -- a negative offset counts from the end of the period
-  local wait = math.max(0, util.round(wait_ms / dt))
+  local wait = math.max(0, time.steps_round(wait_ms, dt))
   self.items[#self.items + 1] = {period = period, offset = offset, wait = wait, fn = fn}
 end
 

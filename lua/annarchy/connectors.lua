@@ -2,9 +2,10 @@
 -- request (checked now, so errors come at the call); the synapses are drawn at compile by the
 -- C builders of src/connect.c, from the network's seed and a stream reserved at the call,
 -- so a script gives the same network whatever happens in between. Also LILConnectivity.
-local core = require("annarchy.core")
+local runtime = require("annarchy.runtime")
 local random = require("annarchy.random")
 local util = require("annarchy.util")
+local time = require("annarchy.time")
 local args = require("annarchy.args")
 
 local fail = util.fail
@@ -192,7 +193,6 @@ end
 
 -- ---- user connectivity: lists of (post, pre, w, delay) ------------------------------------------
 
-local function steps_of(ms, dt) return math.max(1, util.round(ms / dt)) end
 
 --- Records lists: post ranks and pre ranks are 0-based ranks of the underlying populations;
 -- w a list (one per synapse) or nil with `weights`; delay_ms a list or nil.
@@ -206,7 +206,7 @@ local function record_lists(proj, kind, lists, weights, delays)
   for _, l in ipairs(lists) do
     for k = 1, #l.pre do
       local d = l.delay and l.delay[k] or (type(c.delays) == "number" and c.delays or 0)
-      local s = steps_of(d, dt)
+      local s = time.delay_steps(d, dt)
       if first == nil then first = s elseif s ~= first then variable = true end
     end
   end
@@ -219,14 +219,14 @@ local function is_missing(v)
 end
 
 local function matrix_at(m, r, c)
-  if core.is_array(m) then return m[r][c] end
+  if runtime.is_array(m) then return m[r][c] end
   local row = m[r]
   if row == nil then return nil end
   return row[c]
 end
 
 local function matrix_shape(m)
-  if core.is_array(m) then
+  if runtime.is_array(m) then
     local s = m.shape
     if #s ~= 2 then return nil end
     return s[1], s[2]
@@ -264,7 +264,7 @@ function methods.from_matrix(proj, ...)
       nr and ("(" .. nr .. ", " .. nc .. ")") or "something else")
   end
   local dm = a.delays
-  local dmatrix = type(dm) == "table" and not random.is_distribution(dm) or core.is_array(dm)
+  local dmatrix = type(dm) == "table" and not random.is_distribution(dm) or runtime.is_array(dm)
   if dmatrix then
     local dr, dc = matrix_shape(dm)
     if dr ~= nr or dc ~= nc then fail("%s: from_matrix: the delays must have the shape of the weights", where(proj)) end
@@ -362,7 +362,7 @@ function LIL.add(self, post_rank, pre_ranks, weights, delays)
     local d = type(delays) == "table" and (#delays == 1 and delays[1] or delays[k]) or (delays or 0)
     if type(d) ~= "number" then fail("LILConnectivity:add: delays: one number or one per pre rank") end
     l.delay[k] = d
-    local s = math.floor(d / self.dt + 0.5)
+    local s = time.steps_round(d, self.dt)
     if s > self.max_delay then self.max_delay = s end
   end
   self.lists[#self.lists + 1] = l
@@ -422,7 +422,7 @@ function M.delay_kind(proj)
   local c = proj._.connector
   if c.list_delay_kind then return c.list_delay_kind end
   if random.is_distribution(c.delays) then return "variable" end
-  local s = util.round((c.delays or 0) / proj._.net._.dt)
+  local s = time.steps_round(c.delays or 0, proj._.net._.dt)
   return s > 1 and "uniform" or "none"
 end
 
@@ -443,7 +443,7 @@ function M.redraw(proj)
   proj._.connector.stream = reserve_stream(proj._.net)
 end
 
---- Draws the connectivity of a projection: a Connectivity userdata for rt:add_projection.
+--- Draws the connectivity of a projection: a Connectivity userdata for runtime.add_projection.
 function M.build(proj, net)
   local p = proj._
   local c = p.connector
@@ -467,13 +467,13 @@ function M.build(proj, net)
     end
     t.list_post, t.list_row, t.pre, t.w = list_post, list_row, pre, w
     if has_delay then t.delay_ms = delay end
-    return core.connect("from_lists", t)
+    return runtime.connect("from_lists", t)
   end
   if c.kind == "gaussian" or c.kind == "dog" then
     t.pre_geom, t.post_geom = p.pre._.geometry, p.post._.geometry
     t.same = p.pre == p.post
     t.amp, t.sigma, t.amp_neg, t.sigma_neg, t.limit = c.amp, c.sigma, c.amp_neg, c.sigma_neg, c.limit
-    return core.connect(c.kind, t)
+    return runtime.connect(c.kind, t)
   end
   t.pre_ranks = rank_list(p.pre_ranks0, p.pre._.size)
   t.post_ranks = rank_list(p.post_ranks0, p.post._.size)
@@ -483,7 +483,7 @@ function M.build(proj, net)
     t.same = rawequal(p.pre_obj, p.post_obj) or (p.pre == p.post and p.pre_ranks0 == nil and p.post_ranks0 == nil)
   end
   t.p, t.number = c.p, c.number
-  return core.connect(c.kind, t)
+  return runtime.connect(c.kind, t)
 end
 
 return M

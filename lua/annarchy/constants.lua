@@ -2,6 +2,7 @@
 -- is global (visible to every network created afterwards); net:constant(name, v) belongs to
 -- one network. c:set(v) reaches the running kernels of every compiled network that uses it.
 local util = require("annarchy.util")
+local runtime = require("annarchy.runtime")
 
 local fail = util.fail
 local M = {}
@@ -70,7 +71,7 @@ local methods = {}
 function methods.set(c, v)
   if type(v) ~= "number" then fail("Constant %q: the value must be a number", c._.name) end
   c._.value = v
-  for rt, k in pairs(c._.users) do rt:set_constant(k, v) end
+  for rt, k in pairs(c._.users) do runtime.set_constant(rt, k, v) end
 end
 
 Constant.__index = function(c, k)

@@ -1,7 +1,8 @@
 --- Dendrite and IndividualSynapse (reference §9.5, §13.1; API.md). A dendrite is every
 -- synapse of a projection reaching one post neuron; ranks are 1-based.
-local core = require("annarchy.core")
+local runtime = require("annarchy.runtime")
 local util = require("annarchy.util")
+local time = require("annarchy.time")
 local args = require("annarchy.args")
 local random = require("annarchy.random")
 
@@ -33,17 +34,17 @@ local function attr_index(dd, name)
 end
 
 local function pre_ranks(dd)
-  return rt_of(dd):proj_pre_ranks(id_of(dd), dd._.index, dd._.index + 1)[1]
+  return runtime.proj_pre_ranks(rt_of(dd), id_of(dd), dd._.index, dd._.index + 1)[1]
 end
 
 local function size(dd)
-  return rt_of(dd):proj_dendrite_sizes(id_of(dd))[dd._.index + 1]
+  return runtime.proj_dendrite_sizes(rt_of(dd), id_of(dd))[dd._.index + 1]
 end
 
 local function read(dd, name)
   local k = attr_index(dd, name)
   local loc = attributes.locality(dd._.proj, name)
-  local v = rt_of(dd):proj_get(id_of(dd), k, dd._.index, dd._.index + 1)
+  local v = runtime.proj_get(rt_of(dd), id_of(dd), k, dd._.index, dd._.index + 1)
   if loc == "semiglobal" then return v[1] end
   return v
 end
@@ -61,12 +62,12 @@ local function write(dd, name, v)
     fail("%s: the semiglobal attribute '%s' takes one number", where(dd), name)
   end
   if type(v) ~= "number" then
-    local count = core.is_array(v) and v.size or (type(v) == "table" and #v or -1)
+    local count = runtime.is_array(v) and v.size or (type(v) == "table" and #v or -1)
     if count ~= n then
       fail("%s: '%s' needs %d values (one per synapse), got %s", where(dd), name, n, util.show(v))
     end
   end
-  rt_of(dd):proj_set(id_of(dd), k, v, dd._.index, dd._.index + 1)
+  runtime.proj_set(rt_of(dd), id_of(dd), k, v, dd._.index, dd._.index + 1)
 end
 
 local fields, methods = {}, {}
@@ -103,7 +104,7 @@ end
 
 function methods.synapse(dd, r)
   r = pre_rank_of(dd, r)
-  local k = rt_of(dd):proj_syn_index(id_of(dd), dd._.index, r - 1)
+  local k = runtime.proj_syn_index(rt_of(dd), id_of(dd), dd._.index, r - 1)
   if k < 0 then fail("%s: there is no synapse from pre-synaptic neuron %d", where(dd), r) end
   local row_base = 0
   return setmetatable({_ = {dendrite = dd, pre_rank = r, k = k, base = row_base}}, IndividualSynapse)
@@ -124,7 +125,7 @@ local function steps_list(dd, delays, n)
   for i = 1, n do
     local v = type(delays) == "table" and delays[i] or delays
     if type(v) ~= "number" then fail("%s: delays must be numbers of ms", where(dd)) end
-    out[i] = math.max(1, util.round(v / dt))
+    out[i] = time.delay_steps(v, dt)
   end
   return out
 end
@@ -152,7 +153,7 @@ function methods.create_synapses(dd, ranks, opts)
     if type(wi) == "table" then wi = wi[i] end
     w[i] = wi or 0.0
   end
-  rt_of(dd):proj_create(id_of(dd), dd._.index, r0, w, steps_list(dd, a.delays, #ranks))
+  runtime.proj_create(rt_of(dd), id_of(dd), dd._.index, r0, w, steps_list(dd, a.delays, #ranks))
 end
 
 function methods.prune_synapse(dd, rank)
@@ -163,7 +164,7 @@ function methods.prune_synapses(dd, ranks)
   structural_allowed(dd)
   local r0 = {}
   for i, r in ipairs(ranks) do r0[i] = pre_rank_of(dd, r) - 1 end
-  rt_of(dd):proj_prune(id_of(dd), dd._.index, r0)
+  runtime.proj_prune(rt_of(dd), id_of(dd), dd._.index, r0)
 end
 
 --- The values of a variable over the pre population's geometry (fill where no synapse).
@@ -172,7 +173,7 @@ function methods.receptive_field(dd, opts)
   local a = args.parse("Dendrite:receptive_field", {"variable", "fill"}, 1, opts)
   local name = a.variable or "w"
   local pre = dd._.proj._.pre
-  local out = core.zeros(pre._.size)
+  local out = runtime.zeros(pre._.size)
   if a.fill and a.fill ~= 0 then out:fill(a.fill) end
   local v = read(dd, name)
   for i, r in ipairs(pre_ranks(dd)) do
@@ -206,7 +207,7 @@ Dendrite.__tostring = function(dd) return "Dendrite " .. where(dd) end
 
 local function syn_index(s)
   local dd = s._.dendrite
-  local k = rt_of(dd):proj_syn_index(id_of(dd), dd._.index, s._.pre_rank - 1)
+  local k = runtime.proj_syn_index(rt_of(dd), id_of(dd), dd._.index, s._.pre_rank - 1)
   if k < 0 then fail("%s: the synapse from pre-synaptic neuron %d no longer exists", where(dd), s._.pre_rank) end
   return k
 end
@@ -220,7 +221,7 @@ IndividualSynapse.__index = function(s, k)
   local idx = attr_index(dd, k)
   local loc = attributes.locality(dd._.proj, k)
   local e = loc == "local" and syn_index(s) or (loc == "semiglobal" and dd._.index or 0)
-  return rt_of(dd):proj_get1(id_of(dd), idx, e)
+  return runtime.proj_get1(rt_of(dd), id_of(dd), idx, e)
 end
 
 IndividualSynapse.__newindex = function(s, k, v)
@@ -233,7 +234,7 @@ IndividualSynapse.__newindex = function(s, k, v)
   end
   if random.is_distribution(v) then v = dd._.proj._.net:_draw(v, 1)[1] end
   if type(v) ~= "number" and type(v) ~= "boolean" then fail("%s: '%s' takes a number", where(dd), k) end
-  rt_of(dd):proj_set1(id_of(dd), idx, syn_index(s), v)
+  runtime.proj_set1(rt_of(dd), id_of(dd), idx, syn_index(s), v)
 end
 
 IndividualSynapse.__tostring = function(s)

@@ -3,7 +3,7 @@
 -- The module gathers the public names of API.md; each lives in its own file. The parts a
 -- script may not use (built-in models, inputs, images, statistics) load on first access, so
 -- that start-up stays short.
-local core = require("annarchy.core")
+local runtime = require("annarchy.runtime")
 local network = require("annarchy.network")
 local model = require("annarchy.model")
 local random = require("annarchy.random")
@@ -12,7 +12,7 @@ local functions = require("annarchy.functions")
 
 local ann = {}
 
-ann.__version = core.version()
+ann.__version = runtime.version()
 
 -- Networks ---------------------------------------------------------------------------------
 ann.Network = network.class
@@ -32,12 +32,12 @@ ann.functions = functions.functions
 ann.LILConnectivity = require("annarchy.connectors").LILConnectivity
 
 -- Arrays -------------------------------------------------------------------------------------
-ann.array = core.array
-ann.zeros = core.zeros
-ann.ones = core.ones
-ann.linspace = core.linspace
-ann.allclose = core.allclose
-ann.is_array = core.is_array
+ann.array = runtime.array
+ann.zeros = runtime.zeros
+ann.ones = runtime.ones
+ann.linspace = runtime.linspace
+ann.allclose = runtime.allclose
+ann.is_array = runtime.is_array
 
 -- Random distributions -------------------------------------------------------------------------
 for _, name in ipairs{"Uniform", "DiscreteUniform", "Normal", "LogNormal", "Exponential", "Gamma",

@@ -10,6 +10,7 @@
 --   set_recording(m, on); set_period(m); data(m, v, reshape); clear(m, v) (v nil: all);
 --   free(m); bytes(m, nsteps) (nsteps nil: bytes held now).
 local util = require("annarchy.util")
+local time = require("annarchy.time")
 local args = require("annarchy.args")
 
 local fail = util.fail
@@ -29,7 +30,7 @@ end
 local function steps_of(m, ms, what)
   if ms == nil then return nil end
   if type(ms) ~= "number" or ms < 0 then fail("Monitor %q: %s must be a duration in ms", m._.name, what) end
-  return util.steps_floor(ms, m._.net._.dt)
+  return time.steps_floor(ms, m._.net._.dt)
 end
 
 local function add_variable(m, name)

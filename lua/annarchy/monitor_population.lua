@@ -1,6 +1,7 @@
 --- The monitor backend of populations, views and individual neurons (see annarchy.monitor):
 -- variables, `spike`, `sum(target)` and conductances, recorded by src/monitor.c.
 local util = require("annarchy.util")
+local runtime = require("annarchy.runtime")
 local population = require("annarchy.population")
 
 local fail = util.fail
@@ -65,32 +66,32 @@ local function attr_index(m, v)
 end
 
 function M.add(m, v)
-  v.index = m._.handle:add_variable(attr_index(m, v), v.spike or false, v.phase_b or false)
+  v.index = runtime.monitor_add_variable(m._.handle, attr_index(m, v), v.spike or false, v.phase_b or false)
 end
 
 function M.instantiate(m)
   local rt = m._.net._.rt
-  m._.handle = rt:monitor_new(m._.pop._.id, m._.ranks, m._.period, m._.period_offset)
+  m._.handle = runtime.monitor_new(rt, m._.pop._.id, m._.ranks, m._.period, m._.period_offset)
   for _, v in ipairs(m._.vars) do M.add(m, v) end
-  m._.handle:set_recording(m._.recording)
+  runtime.monitor_set_recording(m._.handle, m._.recording)
 end
 
-function M.set_recording(m, on) m._.handle:set_recording(on) end
-function M.set_period(m) m._.handle:set_period(m._.period, m._.period_offset) end
-function M.clear(m, v) m._.handle:clear(v and v.index or -1) end
+function M.set_recording(m, on) runtime.monitor_set_recording(m._.handle, on) end
+function M.set_period(m) runtime.monitor_set_period(m._.handle, m._.period, m._.period_offset) end
+function M.clear(m, v) runtime.monitor_clear(m._.handle, v and v.index or -1) end
 
 function M.free(m)
-  m._.handle:free()
+  runtime.monitor_free(m._.handle)
   m._.handle = nil
 end
 
 function M.bytes(m, nsteps)
-  if nsteps then return m._.handle:bytes(nsteps) end
-  return m._.handle:bytes()
+  if nsteps then return runtime.monitor_bytes(m._.handle, nsteps) end
+  return runtime.monitor_bytes(m._.handle)
 end
 
 local function spikes_of(m, v)
-  local raw = m._.handle:spikes(v.index)
+  local raw = runtime.monitor_spikes(m._.handle, v.index)
   local out = {}
   if m._.ranks then
     for _, r in ipairs(m._.ranks) do out[r + 1] = raw[r] or {} end
@@ -104,7 +105,7 @@ end
 -- reshaped), {records, n} (views), {records} (globals).
 function M.data(m, v, reshape)
   if v.spike then return spikes_of(m, v) end
-  local d = m._.handle:data(v.index)
+  local d = runtime.monitor_data(m._.handle, v.index)
   if v.is_global then return d:flatten() end
   if reshape and not m._.ranks and #m._.pop._.geometry > 1 then
     local shape = {d.shape[1]}

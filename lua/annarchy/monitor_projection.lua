@@ -3,7 +3,7 @@
 -- populations' phase J: the same timing). A dendrite's local attribute → Array {records, n};
 -- a semiglobal one → Array {records, dendrites}; a global one → Array {records}; a whole
 -- projection's local attribute → a list with one entry per record, shaped like proj.x.
-local core = require("annarchy.core")
+local runtime = require("annarchy.runtime")
 local util = require("annarchy.util")
 local projection = require("annarchy.projection")
 local attributes = require("annarchy.projection_attributes")
@@ -48,8 +48,8 @@ function M.add(m, v)
   local proj = m._.proj
   local dends = m._.dend and {m._.dend._.index} or nil
   local index = proj._.layout.by_name[v.name].index
-  v.rec = m._.net._.rt:proj_recorder(proj._.id, index, dends, m._.period, m._.period_offset)
-  v.rec:set_recording(m._.recording)
+  v.rec = runtime.proj_recorder(m._.net._.rt, proj._.id, index, dends, m._.period, m._.period_offset)
+  runtime.recorder_set_recording(v.rec, m._.recording)
 end
 
 function M.instantiate(m)
@@ -57,21 +57,21 @@ function M.instantiate(m)
 end
 
 function M.set_recording(m, on)
-  for _, v in ipairs(m._.vars) do v.rec:set_recording(on) end
+  for _, v in ipairs(m._.vars) do runtime.recorder_set_recording(v.rec, on) end
 end
 
 function M.set_period(m)
-  for _, v in ipairs(m._.vars) do v.rec:set_period(m._.period, m._.period_offset) end
+  for _, v in ipairs(m._.vars) do runtime.recorder_set_period(v.rec, m._.period, m._.period_offset) end
 end
 
 function M.clear(m, v)
-  if v then v.rec:clear() return end
-  for _, x in ipairs(m._.vars) do x.rec:clear() end
+  if v then runtime.recorder_clear(v.rec) return end
+  for _, x in ipairs(m._.vars) do runtime.recorder_clear(x.rec) end
 end
 
 function M.free(m)
   for _, v in ipairs(m._.vars) do
-    v.rec:free()
+    runtime.recorder_free(v.rec)
     v.rec = nil
   end
 end
@@ -88,29 +88,29 @@ end
 function M.bytes(m, nsteps)
   local b = 0
   for _, v in ipairs(m._.vars) do
-    b = b + (nsteps and 8 * width(m, v) * math.floor(nsteps / m._.period) or v.rec:bytes())
+    b = b + (nsteps and 8 * width(m, v) * math.floor(nsteps / m._.period) or runtime.recorder_bytes(v.rec))
   end
   return b
 end
 
 function M.data(m, v)
-  local recs = v.rec:data()
+  local recs = runtime.recorder_data(v.rec)
   local proj = m._.proj
   local loc = attributes.locality(proj, v.name)
   if loc == "global" then
-    local out = core.zeros(#recs)
+    local out = runtime.zeros(#recs)
     for k, r in ipairs(recs) do out[k] = r[1] end
     return out
   end
   if m._.dend or loc ~= "local" then
     local n = recs[1] and recs[1].size or 0
-    local out = core.zeros({#recs, n})
+    local out = runtime.zeros({#recs, n})
     for k, r in ipairs(recs) do
       for x = 1, n do out[k][x] = r[x] end
     end
     return out
   end
-  local sizes = m._.net._.rt:proj_dendrite_sizes(proj._.id)
+  local sizes = runtime.proj_dendrite_sizes(m._.net._.rt, proj._.id)
   local total = 0
   for _, s in ipairs(sizes) do total = total + s end
   local out = {}
@@ -120,7 +120,7 @@ function M.data(m, v)
     else
       local rows, pos = {}, 0
       for d, s in ipairs(sizes) do
-        local a = core.zeros(s)
+        local a = runtime.zeros(s)
         for x = 1, s do a[x] = r[pos + x] end
         pos = pos + s
         rows[d] = a

@@ -1,8 +1,9 @@
 --- Network: the container of populations, projections and monitors; compiling and running
 -- (reference §7; API.md "Network").
-local core = require("annarchy.core")
+local runtime = require("annarchy.runtime")
 local args = require("annarchy.args")
 local util = require("annarchy.util")
+local time = require("annarchy.time")
 local random = require("annarchy.random")
 local population = require("annarchy.population")
 local monitor = require("annarchy.monitor")
@@ -29,7 +30,7 @@ local network_count = 0          -- net.id: 1 for the first network of the proce
 local notes_given = {}           -- one-time notes (threads arrive with the performance work)
 
 local function entropy_seed()
-  return core.seed_from_entropy()
+  return runtime.seed_from_entropy()
 end
 
 --- ann.Network{dt = 1.0, seed = nil}
@@ -61,7 +62,7 @@ function fields.seed(n) return n._.seed end
 function fields.id(n) return n._.id end
 function fields.compiled(n) return n._.rt ~= nil end
 function fields.current_step(n)
-  if n._.rt then return n._.rt:step_count() end
+  if n._.rt then return runtime.step_count(n._.rt) end
   return n._.step
 end
 function fields.time(n) return fields.current_step(n) * n._.dt end
@@ -198,7 +199,7 @@ end
 --- Runs nsteps in C, warning first when monitors would need too much memory.
 local function run_steps(n, nsteps, mode, pops)
   monitor.check_memory(n, nsteps)
-  local done, err = n._.rt:run(nsteps, mode, pops)
+  local done, err = runtime.run(n._.rt, nsteps, mode, pops)
   if err then
     if err == "interrupted" then
       fail("simulation interrupted at t = %g ms (step %d); the network is valid",
@@ -215,15 +216,15 @@ function methods.simulate(n, ...)
   if type(a.duration) ~= "number" or a.duration < 0 then
     fail("simulate(): the duration must be a non-negative number of ms")
   end
-  local nsteps = util.steps_ceil(a.duration, n._.dt)
-  local t0 = core.clock()
+  local nsteps = time.steps_ceil(a.duration, n._.dt)
+  local t0 = runtime.clock()
   if n._.callbacks_enabled and n._.callbacks:count() > 0 then
     n._.callbacks:run(n, nsteps, function(k) run_steps(n, k, "none") end)
   else
     run_steps(n, nsteps, "none")
   end
   if a.measure_time then
-    io.stdout:write(("Simulating %g ms took %.3f s.\n"):format(nsteps * n._.dt, core.clock() - t0))
+    io.stdout:write(("Simulating %g ms took %.3f s.\n"):format(nsteps * n._.dt, runtime.clock() - t0))
   end
 end
 
@@ -251,7 +252,7 @@ function methods.simulate_until(n, ...)
   end
   local op = a.operator or "and"
   if op ~= "and" and op ~= "or" then fail("simulate_until(): operator must be \"and\" or \"or\"") end
-  local done = run_steps(n, util.steps_ceil(a.max_duration, n._.dt), op, ids)
+  local done = run_steps(n, time.steps_ceil(a.max_duration, n._.dt), op, ids)
   return done * n._.dt
 end
 
@@ -267,7 +268,7 @@ function methods._reset_population(n, p, attributes)
 end
 
 function methods._clear_population(n, p)
-  n._.rt:pop_clear(p._.id)
+  runtime.pop_clear(n._.rt, p._.id)
   local c = p._.custom
   if c and c.clear then c.clear(p, n._.rt) end
 end
@@ -363,9 +364,9 @@ end
 
 Network.__newindex = function(n, k, v)
   if k == "time" or k == "current_step" then
-    local step = k == "time" and util.round(v / n._.dt) or v
+    local step = k == "time" and time.steps_round(v, n._.dt) or v
     if not util.is_integer(step) then fail("Network.%s must be a number", k) end
-    if n._.rt then n._.rt:step_count(step) else n._.step = step end
+    if n._.rt then runtime.step_count(n._.rt, step) else n._.step = step end
     return
   end
   if k == "dt" or k == "seed" or fields[k] then
@@ -476,7 +477,7 @@ function methods.parallel_run(n, method, number, opts)
     return v
   end
   local results = {}
-  local t0 = core.clock()
+  local t0 = runtime.clock()
   for k = 1, number do
     local build_args, method_args = {dt = n._.dt, seed = seed_list[k]}, {}
     for key, v in pairs(n._.init_args) do build_args[key] = v end
@@ -491,7 +492,7 @@ function methods.parallel_run(n, method, number, opts)
     results[k] = method(copy, method_args)
   end
   if opts.measure_time then
-    io.stdout:write(("Running %d networks took %.3f s.\n"):format(number, core.clock() - t0))
+    io.stdout:write(("Running %d networks took %.3f s.\n"):format(number, runtime.clock() - t0))
   end
   return results
 end

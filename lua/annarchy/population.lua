@@ -1,6 +1,6 @@
 --- Population, PopulationView and IndividualNeuron (reference §8; API.md).
 -- Ranks and coordinates are 1-based; the runtime below is 0-based.
-local core = require("annarchy.core")
+local runtime = require("annarchy.runtime")
 local util = require("annarchy.util")
 local values = require("annarchy.values")
 
@@ -120,7 +120,7 @@ function M.model_functions(A, net, what)
         local len
         for i = 1, n do
           local v = args[i]
-          if core.is_array(v) then v = v:flatten():totable(); args[i] = v end
+          if runtime.is_array(v) then v = v:flatten():totable(); args[i] = v end
           if type(v) == "table" then
             if len and #v ~= len then
               fail("%s: %s(): the lists must have the same length (%d and %d)", what, rec.name, len, #v)
@@ -129,7 +129,7 @@ function M.model_functions(A, net, what)
           end
         end
         if not len then return f(...) end
-        local out = core.zeros(len)
+        local out = runtime.zeros(len)
         local call = {}
         for k = 1, len do
           for i = 1, n do
@@ -157,7 +157,7 @@ local function attribute(pop, name)
 end
 M.attribute = attribute
 
-local function runtime(pop)
+local function rt_of(pop)
   return pop._.net._.rt
 end
 
@@ -170,10 +170,10 @@ end
 -- ranks (0-based list) restricts a local read to those neurons (a flat Array).
 function M.read(pop, name, ranks)
   local a = attribute(pop, name)
-  local rt = runtime(pop)
+  local rt = rt_of(pop)
   if rt then
     local L = pop._.layout
-    local v = rt:pop_get(pop._.id, L.by_name[name].index, ranks)
+    local v = runtime.pop_get(rt, pop._.id, L.by_name[name].index, ranks)
     if ranks or a.locality == "global" then return v end
     return reshape(v, pop._.geometry)
   end
@@ -182,7 +182,7 @@ function M.read(pop, name, ranks)
   if a.locality == "global" then return values.scalar_of(init) end
   local full = values.broadcast(init, pop._.size)
   if ranks then
-    local out = core.zeros(#ranks)
+    local out = runtime.zeros(#ranks)
     for i = 1, #ranks do out[i] = full[ranks[i] + 1] end
     return out
   end
@@ -210,16 +210,16 @@ function M.write(pop, name, value, ranks, what)
   else
     value = values.per_element(pop._.net, value, n, what, name)
   end
-  local rt = runtime(pop)
+  local rt = rt_of(pop)
   if rt then
-    rt:pop_set(pop._.id, pop._.layout.by_name[name].index, value, ranks)
+    runtime.pop_set(rt, pop._.id, pop._.layout.by_name[name].index, value, ranks)
     return
   end
   if a.locality == "global" or not ranks then
     pop._.init[name] = value
   else
     local full = values.broadcast(pop._.init[name], pop._.size):copy()
-    local per = core.is_array(value)
+    local per = runtime.is_array(value)
     for i = 1, #ranks do
       full[ranks[i] + 1] = per and value[i] or value
     end
@@ -248,8 +248,8 @@ function pop_fields.neuron_type(p) return p._.neuron end
 function pop_fields.targets(p) return util.sorted_keys(p._.targets) end
 function pop_fields.network(p) return p._.net end
 function pop_fields.enabled(p)
-  local rt = runtime(p)
-  if rt then return rt:pop_enabled(p._.id) end
+  local rt = rt_of(p)
+  if rt then return runtime.pop_enabled(rt, p._.id) end
   return p._.enabled
 end
 
@@ -266,18 +266,18 @@ function pop_fields.variables(p) return names_with(p, function(a) return a.role 
 
 function pop_fields.spike(p)
   if p._.A.kind ~= "spike" then fail("population %q is rate-coded: it has no spikes", p._.name) end
-  local rt = runtime(p)
+  local rt = rt_of(p)
   if not rt then fail("population %q: spikes are only available after compile", p._.name) end
-  local out = rt:pop_spiked(p._.id)
+  local out = runtime.pop_spiked(rt, p._.id)
   for i = 1, #out do out[i] = out[i] + 1 end
   return out
 end
 
 function pop_fields.refractory(p)
   if p._.A.kind ~= "spike" then return nil end
-  local rt = runtime(p)
+  local rt = rt_of(p)
   if rt and p._.layout_refractory then
-    return rt:pop_refractory(p._.id) * p._.net._.dt
+    return runtime.pop_refractory(rt, p._.id) * p._.net._.dt
   end
   if p._.refractory ~= nil then return p._.refractory end
   local r = p._.A.refractory
@@ -315,16 +315,16 @@ end
 
 function pop_methods.enable(p)
   p._.enabled = true
-  if runtime(p) then runtime(p):pop_enabled(p._.id, true) end
+  if rt_of(p) then runtime.pop_enabled(rt_of(p), p._.id, true) end
 end
 
 function pop_methods.disable(p)
   p._.enabled = false
-  if runtime(p) then runtime(p):pop_enabled(p._.id, false) end
+  if rt_of(p) then runtime.pop_enabled(rt_of(p), p._.id, false) end
 end
 
 function pop_methods.clear(p)
-  if runtime(p) then p._.net:_clear_population(p) end
+  if rt_of(p) then p._.net:_clear_population(p) end
 end
 
 function pop_methods.reset(p, attributes)
@@ -338,10 +338,10 @@ function pop_methods.sum(p, target)
   if p._.A.kind == "spike" then
     if not p._.A.attr["g_" .. target] and not (p._.layout and p._.layout.by_name["g_" .. target]) then
       util.warn(p._.net, "population %q receives no projection with target '%s'", p._.name, target)
-      return core.zeros(p._.geometry)
+      return runtime.zeros(p._.geometry)
     end
     if p._.layout then
-      local v = runtime(p):pop_get(p._.id, p._.layout.by_name["g_" .. target].index)
+      local v = runtime.pop_get(rt_of(p), p._.id, p._.layout.by_name["g_" .. target].index)
       return reshape(v, p._.geometry)
     end
     return M.read(p, "g_" .. target)
@@ -351,9 +351,9 @@ function pop_methods.sum(p, target)
     if not p._.targets[target] then
       util.warn(p._.net, "population %q receives no projection with target '%s'", p._.name, target)
     end
-    return core.zeros(p._.geometry)
+    return runtime.zeros(p._.geometry)
   end
-  return reshape(runtime(p):pop_get(p._.id, L.sums[target].index), p._.geometry)
+  return reshape(runtime.pop_get(rt_of(p), p._.id, L.sums[target].index), p._.geometry)
 end
 
 function pop_methods.compute_firing_rate(p, window)
@@ -364,7 +364,7 @@ function pop_methods.compute_firing_rate(p, window)
     fail("population %q: compute_firing_rate(): the window must be a duration in ms", p._.name)
   end
   p._.rate_window = window
-  if runtime(p) then p._.net:_apply_rate_window(p) end
+  if rt_of(p) then p._.net:_apply_rate_window(p) end
 end
 
 function pop_methods.neuron(p, ...)
@@ -552,7 +552,7 @@ end
 
 function view_methods.sum(v, target)
   local full = pop_methods.sum(v._.population, target):flatten()
-  local out = core.zeros(#v._.ranks)
+  local out = runtime.zeros(#v._.ranks)
   for i, r in ipairs(v._.ranks) do out[i] = full[r + 1] end
   return out
 end

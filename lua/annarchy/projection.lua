@@ -1,7 +1,8 @@
 --- Projection (reference §9; API.md "Projection, Dendrite, IndividualSynapse").
 -- Ranks and dendrites are 1-based here; the runtime below is 0-based.
-local core = require("annarchy.core")
+local runtime = require("annarchy.runtime")
 local util = require("annarchy.util")
+local time = require("annarchy.time")
 local args = require("annarchy.args")
 local random = require("annarchy.random")
 local population = require("annarchy.population")
@@ -38,7 +39,7 @@ local where = attributes.where
 M.where = where
 local attribute, index, check_compiled = attributes.attribute, attributes.index, attributes.check_compiled
 
-local function runtime(proj) return proj._.net._.rt end
+local function rt_of(proj) return proj._.net._.rt end
 
 -- ---- creation ---------------------------------------------------------------------------------
 
@@ -158,24 +159,24 @@ end
 
 function fields.size(p)
   check_compiled(p, "size")
-  return (runtime(p):proj_size(p._.id))
+  return (runtime.proj_size(rt_of(p), p._.id))
 end
 function fields.nb_synapses(p)
   check_compiled(p, "nb_synapses")
-  local _, n = runtime(p):proj_size(p._.id)
+  local _, n = runtime.proj_size(rt_of(p), p._.id)
   return n
 end
 function fields.nb_synapses_per_dendrite(p)
   check_compiled(p, "nb_synapses_per_dendrite")
-  return runtime(p):proj_dendrite_sizes(p._.id)
+  return runtime.proj_dendrite_sizes(rt_of(p), p._.id)
 end
 function fields.post_ranks(p)
   check_compiled(p, "post_ranks")
-  return runtime(p):proj_post_ranks(p._.id)
+  return runtime.proj_post_ranks(rt_of(p), p._.id)
 end
 function fields.pre_ranks(p)
   check_compiled(p, "pre_ranks")
-  return runtime(p):proj_pre_ranks(p._.id)
+  return runtime.proj_pre_ranks(rt_of(p), p._.id)
 end
 
 for _, flag in ipairs{"transmission", "update", "plasticity"} do
@@ -184,23 +185,23 @@ end
 function fields.axon_transmission(p) return p._.flags.axon_transmission ~= false end
 
 local function push_flags(p)
-  local rt = runtime(p)
+  local rt = rt_of(p)
   if rt then
-    rt:proj_flags(p._.id, p._.flags.transmission, p._.flags.update, p._.flags.plasticity)
-    rt:proj_schedule(p._.id, p._.schedule.period, p._.schedule.offset)
+    runtime.proj_flags(rt, p._.id, p._.flags.transmission, p._.flags.update, p._.flags.plasticity)
+    runtime.proj_schedule(rt, p._.id, p._.schedule.period, p._.schedule.offset)
   end
 end
 
 --- proj.delay: dt without delays; the uniform delay in ms; per-synapse: lists of ms.
 function fields.delay(p)
   local dt = p._.net._.dt
-  local rt = runtime(p)
+  local rt = rt_of(p)
   if not rt then
     local c = p._.connector
-    if c and type(c.delays) == "number" then return math.max(1, util.round(c.delays / dt)) * dt end
+    if c and type(c.delays) == "number" then return time.ms(time.delay_steps(c.delays, dt), dt) end
     return c and c.delays or dt
   end
-  local kind, v = rt:proj_delay(p._.id)
+  local kind, v = runtime.proj_delay(rt, p._.id)
   if kind ~= "variable" then return v * dt end
   for _, row in ipairs(v) do
     for k = 1, #row do row[k] = row[k] * dt end
@@ -209,19 +210,19 @@ function fields.delay(p)
 end
 
 local function set_delay(p, v)
-  local rt = runtime(p)
+  local rt = rt_of(p)
   if not rt then fail("%s: setting delays before compile is not implemented yet (give them to the connector)", where(p)) end
   local dt = p._.net._.dt
   local function steps(ms)
     if type(ms) ~= "number" or ms < 0 or ms ~= ms then fail("%s: delays must be non-negative numbers of ms", where(p)) end
-    return math.max(1, util.round(ms / dt))
+    return time.delay_steps(ms, dt)
   end
   if type(v) == "number" then
-    rt:proj_set_delay(p._.id, steps(v))
+    runtime.proj_set_delay(rt, p._.id, steps(v))
     return
   end
   if type(v) ~= "table" then fail("%s: delay takes a number or a list of lists of ms", where(p)) end
-  local sizes = rt:proj_dendrite_sizes(p._.id)
+  local sizes = runtime.proj_dendrite_sizes(rt, p._.id)
   if #v ~= #sizes then
     fail("%s: the projection has %d post-synaptic neurons, the list must have the same size.", where(p), #sizes)
   end
@@ -233,7 +234,7 @@ local function set_delay(p, v)
     end
     for k = 1, #row do flat[#flat + 1] = steps(row[k]) end
   end
-  rt:proj_set_delay(p._.id, flat)
+  runtime.proj_set_delay(rt, p._.id, flat)
 end
 
 function methods.get(p, name) return attributes.read(p, name) end
@@ -255,7 +256,7 @@ local function dendrite_index(p, rank_or_coords, what)
     fail("%s: %s: the post-synaptic rank %s is out of range 1..%d", where(p), what, util.show(rank_or_coords),
       post._.size)
   end
-  local d = runtime(p):proj_dendrite_of(p._.id, rank - 1)
+  local d = runtime.proj_dendrite_of(rt_of(p), p._.id, rank - 1)
   if d < 0 then fail("%s: the neuron of rank %d has no dendrite in this projection.", where(p), rank) end
   return d, rank
 end
@@ -275,7 +276,7 @@ end
 --- for d in proj:dendrites() do ... end
 function methods.dendrites(p)
   check_compiled(p, "dendrites")
-  local post = runtime(p):proj_post_ranks(p._.id)
+  local post = runtime.proj_post_ranks(rt_of(p), p._.id)
   local k = 0
   return function()
     k = k + 1
@@ -294,13 +295,13 @@ function methods.enable_learning(p, opts)
   if a.period ~= nil and a.offset ~= nil and a.offset >= a.period then
     fail("%s: enable_learning(): the offset must be smaller than the period.", where(p))
   end
-  if not runtime(p) then
+  if not rt_of(p) then
     util.warn(p._.net, "%s: enable_learning() is only possible after compile", where(p))
     return
   end
   local dt = net._.dt
-  local period = a.period and math.max(1, util.steps_floor(a.period, dt)) or 1
-  local offset = a.offset and util.steps_floor(a.offset, dt) or 0
+  local period = a.period and math.max(1, time.steps_floor(a.period, dt)) or 1
+  local offset = a.offset and time.steps_floor(a.offset, dt) or 0
   p._.flags.update, p._.flags.plasticity = true, true
   p._.schedule.period = period
   p._.schedule.offset = net.current_step + offset   -- QUIRKS 17: the projection's own network time
@@ -316,11 +317,11 @@ function methods.reset(p, opts)
   opts = opts or {}
   if type(opts) ~= "table" then fail("%s: reset() takes a table of options", where(p)) end
   local a = args.parse("Projection:reset", {"attributes", "synapses"}, 1, opts)
-  local rt = runtime(p)
+  local rt = rt_of(p)
   if not rt then return end
   if a.synapses then
     connectors.redraw(p)
-    rt:proj_set_connectivity(p._.id, connectors.build(p, p._.net))
+    runtime.proj_set_connectivity(rt, p._.id, connectors.build(p, p._.net))
   end
   local names = a.attributes
   if type(names) == "string" then names = {names} end
@@ -340,7 +341,7 @@ function methods.connectivity_matrix(p, opts)
   opts = opts or {}
   local a = args.parse("Projection:connectivity_matrix", {"fill"}, 1, opts)
   check_compiled(p, "connectivity_matrix()")
-  return runtime(p):proj_matrix(p._.id, index(p, "w"), a.fill or 0.0)
+  return runtime.proj_matrix(rt_of(p), p._.id, index(p, "w"), a.fill or 0.0)
 end
 
 --- The receptive fields of every post neuron, tiled (2-D populations) for visualisation.
@@ -357,10 +358,10 @@ function methods.receptive_fields(p, opts)
   else
     qw, qh = p._.post._.size, 1
   end
-  local out = core.zeros({qw * pw, qh * ph})
-  local rt = runtime(p)
+  local out = runtime.zeros({qw * pw, qh * ph})
+  local rt = rt_of(p)
   for q = 1, p._.post._.size do
-    local d = rt:proj_dendrite_of(p._.id, q - 1)
+    local d = runtime.proj_dendrite_of(rt, p._.id, q - 1)
     if d >= 0 then
       local dd = require("annarchy.dendrite").new(p, d, q)
       local field = dd:receptive_field{variable = var}:flatten()
@@ -380,7 +381,7 @@ function methods.save(p, filename) require("annarchy.io.state").save_projection(
 function methods.load(p, filename) require("annarchy.io.state").load_projection(p, filename) end
 
 local function structural_check(p, what)
-  if not runtime(p) then fail("%s: can not start %s if the network is not compiled.", where(p), what) end
+  if not rt_of(p) then fail("%s: can not start %s if the network is not compiled.", where(p), what) end
   if not p._.net._.config.structural_plasticity and not (p._.A.creating or p._.A.pruning) then
     fail("%s: you must set 'structural_plasticity' to true in config() to start %s connections.",
       where(p), what)
@@ -391,26 +392,26 @@ function methods.start_creating(p, period)
   structural_check(p, "creating")
   if not p._.A.creating then fail("%s: the synapse does not define a 'creating' argument.", where(p)) end
   local dt = p._.net._.dt
-  local steps = math.max(1, util.steps_floor(period or dt, dt))
+  local steps = math.max(1, time.steps_floor(period or dt, dt))
   local c = p._.A.creating
   local delay = 1
   if c.d then
-    delay = math.max(1, util.round(c.d / dt))
+    delay = time.delay_steps(c.d, dt)
   else
-    local kind, v = runtime(p):proj_delay(p._.id)
+    local kind, v = runtime.proj_delay(rt_of(p), p._.id)
     if kind ~= "variable" then delay = v end
   end
-  runtime(p):proj_creating(p._.id, steps, c.w or 0.0, delay)
+  runtime.proj_creating(rt_of(p), p._.id, steps, c.w or 0.0, delay)
 end
-function methods.stop_creating(p) if runtime(p) then runtime(p):proj_creating(p._.id, 0) end end
+function methods.stop_creating(p) if rt_of(p) then runtime.proj_creating(rt_of(p), p._.id, 0) end end
 
 function methods.start_pruning(p, period)
   structural_check(p, "pruning")
   if not p._.A.pruning then fail("%s: the synapse does not define a 'pruning' argument.", where(p)) end
   local dt = p._.net._.dt
-  runtime(p):proj_pruning(p._.id, math.max(1, util.steps_floor(period or dt, dt)))
+  runtime.proj_pruning(rt_of(p), p._.id, math.max(1, time.steps_floor(period or dt, dt)))
 end
-function methods.stop_pruning(p) if runtime(p) then runtime(p):proj_pruning(p._.id, 0) end end
+function methods.stop_pruning(p) if rt_of(p) then runtime.proj_pruning(rt_of(p), p._.id, 0) end end
 
 --- Local functions of the synapse model, elementwise on lists (reference §2.7).
 local function model_function(p, name)

@@ -1,6 +1,6 @@
 --- The attributes of a projection: checks, localities, reads and writes, before compile (the
 -- initial values) and after (the runtime). Shared by Projection, Dendrite and the compile stage.
-local core = require("annarchy.core")
+local runtime = require("annarchy.runtime")
 local util = require("annarchy.util")
 local random = require("annarchy.random")
 local connectors = require("annarchy.connectors")
@@ -11,7 +11,7 @@ local M = {}
 local function where(proj) return ("projection %q"):format(proj._.name) end
 M.where = where
 
-local function runtime(proj) return proj._.net._.rt end
+local function rt_of(proj) return proj._.net._.rt end
 
 local function attribute(proj, name)
   local a = proj._.A.attr[name]
@@ -33,7 +33,7 @@ local function index(proj, name) return proj._.layout.by_name[name].index end
 M.index = index
 
 local function check_compiled(proj, what)
-  if not runtime(proj) then fail("%s: %s can only be accessed after compilation.", where(proj), what) end
+  if not rt_of(proj) then fail("%s: %s can only be accessed after compilation.", where(proj), what) end
 end
 M.check_compiled = check_compiled
 
@@ -41,18 +41,18 @@ M.check_compiled = check_compiled
 -- a number. Before compile: the stored initial value.
 function M.read(proj, name)
   attribute(proj, name)
-  local rt = runtime(proj)
+  local rt = rt_of(proj)
   if not rt then
     local v = proj._.init[name]
     if v == nil then v = 0.0 end
     return v
   end
   local loc = locality(proj, name)
-  return rt:proj_get(proj._.id, index(proj, name), nil, nil, loc == "local")
+  return runtime.proj_get(rt, proj._.id, index(proj, name), nil, nil, loc == "local")
 end
 
 local function nested_count(v)
-  if core.is_array(v) then return v.size end
+  if runtime.is_array(v) then return v.size end
   if type(v) ~= "table" then return 1 end
   return #v
 end
@@ -60,10 +60,10 @@ end
 --- Writes a value to the runtime (after compile): number, boolean, distribution, or a list
 -- shaped like the attribute (per dendrite lists for locals).
 function M.write_runtime(proj, name, v)
-  local rt = runtime(proj)
+  local rt = rt_of(proj)
   local id, k = proj._.id, index(proj, name)
   local loc = locality(proj, name)
-  local ndend, nsyn = rt:proj_size(id)
+  local ndend, nsyn = runtime.proj_size(rt, id)
   if type(v) == "boolean" then v = v and 1 or 0 end
   if random.is_distribution(v) then
     local n = loc == "local" and nsyn or loc == "semiglobal" and ndend or 1
@@ -71,10 +71,10 @@ function M.write_runtime(proj, name, v)
     if loc == "global" then v = v[1] end
   end
   if type(v) == "number" then
-    rt:proj_set(id, k, v)
+    runtime.proj_set(rt, id, k, v)
     return
   end
-  if type(v) ~= "table" and not core.is_array(v) then
+  if type(v) ~= "table" and not runtime.is_array(v) then
     fail("%s: cannot set '%s' to %s", where(proj), name, util.show(v))
   end
   if loc == "global" then
@@ -85,17 +85,17 @@ function M.write_runtime(proj, name, v)
       fail("%s: the projection has %d post-synaptic neurons, the list must have the same size.",
         where(proj), ndend)
     end
-    rt:proj_set(id, k, v)
+    runtime.proj_set(rt, id, k, v)
     return
   end
   -- local: one list per dendrite
-  if core.is_array(v) and v.size == nsyn and #v.shape == 1 then rt:proj_set(id, k, v) return end
+  if runtime.is_array(v) and v.size == nsyn and #v.shape == 1 then runtime.proj_set(rt, id, k, v) return end
   if nested_count(v) ~= ndend then
     fail("%s: the projection has %d post-synaptic neurons, the list must have the same size.",
       where(proj), ndend)
   end
-  local sizes = rt:proj_dendrite_sizes(id)
-  local post = rt:proj_post_ranks(id)
+  local sizes = runtime.proj_dendrite_sizes(rt, id)
+  local post = runtime.proj_post_ranks(rt, id)
   for d = 1, ndend do
     local row = v[d]
     local nrow = type(row) == "number" and 1 or nested_count(row)
@@ -104,12 +104,12 @@ function M.write_runtime(proj, name, v)
         where(proj), post[d], proj._.post._.name, sizes[d], nrow)
     end
   end
-  for d = 1, ndend do rt:proj_set(id, k, v[d], d - 1, d) end
+  for d = 1, ndend do runtime.proj_set(rt, id, k, v[d], d - 1, d) end
 end
 
 function M.write(proj, name, v)
   local a = attribute(proj, name)
-  if runtime(proj) then
+  if rt_of(proj) then
     M.write_runtime(proj, name, v)
     return
   end

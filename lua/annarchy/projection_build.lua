@@ -4,6 +4,7 @@ local kp = require("annarchy.codegen.projection")
 local connectors = require("annarchy.connectors")
 local attributes = require("annarchy.projection_attributes")
 local util = require("annarchy.util")
+local runtime = require("annarchy.runtime")
 local constants = require("annarchy.constants")
 
 local fail = util.fail
@@ -133,11 +134,11 @@ end
 function M.instantiate(net, rt, pop_plans, plans)
   local _ = pop_plans
   for _, P in ipairs(plans) do
-    for _, g in ipairs(P.gops) do rt:pop_add_gop(g.pop, g.op, g.attr) end
+    for _, g in ipairs(P.gops) do runtime.pop_add_gop(rt, g.pop, g.op, g.attr) end
   end
   for _, P in ipairs(plans) do
     local csr = connectors.build(P.proj, net)
-    local id = rt:add_projection(desc_of(P), csr)
+    local id = runtime.add_projection(rt, desc_of(P), csr)
     assert(id == P.id)
   end
 end
@@ -176,8 +177,8 @@ end
 local function push_flags(net, proj)
   local p = proj._
   local rt = net._.rt
-  rt:proj_flags(p.id, p.flags.transmission, p.flags.update, p.flags.plasticity)
-  rt:proj_schedule(p.id, p.schedule.period, p.schedule.offset)
+  runtime.proj_flags(rt, p.id, p.flags.transmission, p.flags.update, p.flags.plasticity)
+  runtime.proj_schedule(rt, p.id, p.schedule.period, p.schedule.offset)
 end
 
 --- After the populations' initial values: the projections' values, flags, delay buffers.
@@ -189,7 +190,7 @@ function M.after_compile(net, plans)
     push_values(net, proj, nil, false)
     push_flags(net, proj)
   end
-  net._.rt:proj_init_history(-1)
+  runtime.proj_init_history(net._.rt, -1)
 end
 
 --- net:reset{projections, synapses}
@@ -198,13 +199,13 @@ function M.reset(net, a)
   for _, proj in ipairs(net._.projs) do
     if a.synapses then
       connectors.redraw(proj)
-      rt:proj_set_connectivity(proj._.id, connectors.build(proj, net))
+      runtime.proj_set_connectivity(rt, proj._.id, connectors.build(proj, net))
       push_values(net, proj, nil, proj._.init_set.w)
     elseif a.projections then
       push_values(net, proj, nil, false)
     end
   end
-  rt:proj_init_history(-1)
+  runtime.proj_init_history(rt, -1)
 end
 
 return M

@@ -10,11 +10,11 @@
 -- `Exponential(lambda)` takes a RATE: the mean is 1/lambda, as inside equations (QUIRKS 13).
 -- @module annarchy.random
 
-local core = require("annarchy.core")
+local runtime = require("annarchy.runtime")
 
 local M = {}
 
-local OBJECT_STREAM = core.RNG_STREAM_OBJECT
+local OBJECT_STREAM = runtime.RNG_STREAM_OBJECT
 
 -- Per kind: the parameters in positional order, their defaults, and the options.
 local KINDS = {
@@ -130,9 +130,9 @@ local function new(kind, ...)
         values.min_clip, values.max_clip = values.min, values.max
     end
     local s = { kind = kind, values = values, seed = seed }
-    local ok, msg = core.dist_check(descriptor(s))
+    local ok, msg = runtime.dist_check(descriptor(s))
     if not ok then error(msg, level) end
-    s.rng_seed = seed or core.seed_from_entropy()
+    s.rng_seed = seed or runtime.seed_from_entropy()
     s.pos = 0
     local d = setmetatable({}, DistMT)
     state[d] = s
@@ -196,7 +196,7 @@ function Distribution.get_values(d, shape)
     if shape == nil then error(s.kind .. ":get_values(): a shape is needed", 2) end
     local n = shape_size(shape, s.kind .. ":get_values()", 2)
     local kind, p1, p2, lo, hi = descriptor(s)
-    local a = core.dist_fill(kind, p1, p2, lo, hi, s.rng_seed, OBJECT_STREAM, s.pos, shape)
+    local a = runtime.dist_fill(kind, p1, p2, lo, hi, s.rng_seed, OBJECT_STREAM, s.pos, shape)
     s.pos = s.pos + n
     return a
 end
@@ -235,7 +235,7 @@ end
 function Distribution.sample(d, seed, stream, shape, first)
     shape_size(shape, state[d].kind .. ":sample()", 2)
     local kind, p1, p2, lo, hi = descriptor(state[d])
-    return core.dist_fill(kind, p1, p2, lo, hi, seed, stream, first or 0, shape)
+    return runtime.dist_fill(kind, p1, p2, lo, hi, seed, stream, first or 0, shape)
 end
 
 --- The parameters as a plain table {kind, p1, p2, min, max} (min/max are clipping bounds,
@@ -255,7 +255,7 @@ function Distribution.with_bounds(d, min, max)
     if min ~= nil then values.min_clip = min end
     if max ~= nil then values.max_clip = max end
     local c = { kind = s.kind, values = values, seed = s.seed, rng_seed = s.rng_seed, pos = 0 }
-    local ok, msg = core.dist_check(descriptor(c))
+    local ok, msg = runtime.dist_check(descriptor(c))
     if not ok then error(msg, 2) end
     local r = setmetatable({}, DistMT)
     state[r] = c

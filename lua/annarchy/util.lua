@@ -18,24 +18,6 @@ function M.show(v)
   return tostring(v)
 end
 
---- Rounds half away from zero (Python's round differs only on exact halves, where the
--- reference's delays use numpy's banker's rounding; delays are given in ms so exact
--- halves of dt are rare).
-function M.round(x)
-  if x >= 0 then return math.floor(x + 0.5) end
-  return -math.floor(-x + 0.5)
-end
-
---- ms -> steps for refractory periods and windows (QUIRKS 23): floor(x/dt + 1e-9).
-function M.steps_floor(ms, dt)
-  return math.floor(ms / dt + 1e-9)
-end
-
---- Number of steps of simulate(d) (QUIRKS 10): ceil(d/dt - 1e-9).
-function M.steps_ceil(ms, dt)
-  return math.ceil(ms / dt - 1e-9)
-end
-
 --- Sorted copy of the keys of a set.
 function M.sorted_keys(t)
   local out = {}

@@ -5,7 +5,7 @@
 -- table `{pre_ranks = {...}, post_ranks = {...}, weights = {...}}` (1-based ranks, one entry
 -- per synapse, ordered by pre rank then post rank, as the rows of the reference's lil_matrix
 -- of shape (pre, post)), plus `delays = {...}` (ms, one per entry) when it carries delays.
-local core = require("annarchy.core")
+local runtime = require("annarchy.runtime")
 local util = require("annarchy.util")
 local args = require("annarchy.args")
 local random = require("annarchy.random")
@@ -42,9 +42,9 @@ function M.timeit(fn, ...)
     fail("timeit(fn, ...): fn must be a function, got %s", type(fn))
   end
   local n = select("#", ...)
-  local t0 = core.clock()
+  local t0 = runtime.clock()
   local res = table.pack and table.pack(fn(...)) or {n = -1, fn(...)}
-  local elapsed = core.clock() - t0
+  local elapsed = runtime.clock() - t0
   if res.n == -1 then res.n = #res end
   local name = type(fn) == "function" and describe_function(fn) or "callable"
   io.write(("Function %s(%s) took %.4f seconds\n"):format(name, show_args(n, ...), elapsed))
@@ -65,7 +65,7 @@ local function size_of(x, what)
 end
 
 local function seed_of(opts, fname)
-  if opts.seed == nil then return core.seed_from_entropy() end
+  if opts.seed == nil then return runtime.seed_from_entropy() end
   if not util.is_integer(opts.seed) then fail("%s: the seed must be an integer", fname) end
   return opts.seed
 end

@@ -1,6 +1,6 @@
 --- Values given for attributes: numbers, booleans, lists, Arrays, distributions; their
 -- checks and conversions (shared by populations and projections).
-local core = require("annarchy.core")
+local runtime = require("annarchy.runtime")
 local random = require("annarchy.random")
 local util = require("annarchy.util")
 local constants = require("annarchy.constants")
@@ -11,8 +11,8 @@ local M = {}
 local function flatten_table(t, out)
   for i = 1, #t do
     local v = t[i]
-    if type(v) == "table" and not core.is_array(v) then flatten_table(v, out)
-    elseif core.is_array(v) then
+    if type(v) == "table" and not runtime.is_array(v) then flatten_table(v, out)
+    elseif runtime.is_array(v) then
       local f = v:flatten()
       for j = 1, f.size do out[#out + 1] = f[j] end
     elseif type(v) == "boolean" then out[#out + 1] = v and 1 or 0
@@ -23,7 +23,7 @@ end
 
 --- A short description of a value's kind for messages.
 function M.describe(v)
-  if core.is_array(v) then return ("an Array of %d values"):format(v.size) end
+  if runtime.is_array(v) then return ("an Array of %d values"):format(v.size) end
   if random.is_distribution(v) then return tostring(v) end
   if type(v) == "table" then return ("a list of %d values"):format(#v) end
   return type(v) .. " " .. tostring(v)
@@ -51,15 +51,15 @@ end
 
 --- A stored value as a scalar (globals).
 function M.scalar_of(v)
-  if core.is_array(v) then return v[1] end
+  if runtime.is_array(v) then return v[1] end
   return v
 end
 
 --- A stored value as an Array of n numbers.
 function M.broadcast(v, n)
-  if core.is_array(v) then return v:flatten() end
+  if runtime.is_array(v) then return v:flatten() end
   if type(v) == "boolean" then v = v and 1 or 0 end
-  local a = core.zeros(n)
+  local a = runtime.zeros(n)
   if v ~= 0 then a:fill(v) end
   return a
 end
@@ -71,10 +71,10 @@ function M.per_element(net, value, n, what, name)
   if type(value) == "boolean" then return value and 1 or 0 end
   if random.is_distribution(value) then return net:_draw(value, n) end
   local arr
-  if core.is_array(value) then
+  if runtime.is_array(value) then
     arr = value:flatten()
   elseif type(value) == "table" and getmetatable(value) == nil then
-    arr = core.array(flatten_table(value, {}))
+    arr = runtime.array(flatten_table(value, {}))
   else
     fail("%s: cannot set '%s' to %s", what, name, M.describe(value))
   end

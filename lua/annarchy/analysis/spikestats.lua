@@ -3,7 +3,7 @@
 -- returned by `m:get("spike")`. Every function is pure: it reads the table and returns new
 -- Arrays (or a number, or a table rank -> value). `M.monitor_methods` wraps them as Monitor
 -- methods that fetch the spikes and the recording segment themselves.
-local core = require("annarchy.core")
+local runtime = require("annarchy.runtime")
 
 local floor, sqrt = math.floor, math.sqrt
 
@@ -153,7 +153,7 @@ end
 --- The set of selected ranks (option `ranks`), or nil for all; each must be in the table.
 local function check_ranks(fname, spikes, sel)
   if sel == nil then return nil end
-  if core.is_array(sel) then sel = sel:flatten():totable() end
+  if runtime.is_array(sel) then sel = sel:flatten():totable() end
   if type(sel) ~= "table" then
     fail("%s: option 'ranks' must be a list of ranks, got %s", fname, type(sel))
   end
@@ -186,8 +186,8 @@ end
 
 --- A rows x cols Array from a flat row-major list.
 local function matrix(flat, rows, cols)
-  if rows * cols == 0 then return core.zeros({rows, cols}) end
-  return core.array(flat):reshape({rows, cols})
+  if rows * cols == 0 then return runtime.zeros({rows, cols}) end
+  return runtime.array(flat):reshape({rows, cols})
 end
 
 --- First-order low-pass along a row of `n` values starting at flat offset `o` (in place).
@@ -216,7 +216,7 @@ local function raster_plot(_, spikes, ranks, dt)
       who[#who + 1] = r
     end
   end
-  return core.array(times), core.array(who)
+  return runtime.array(times), runtime.array(who)
 end
 
 -- Spike-count histogram.
@@ -237,8 +237,8 @@ local function histogram(fname, spikes, ranks, dt, opts)
   local t_min, t_max = check_window(fname, "recording_window", opts.recording_window)
   if t_min == nil then t_min, t_max = spike_span(spikes, ranks) end
   if t_min == nil then
-    if per_neuron then return core.zeros({#ranks, 0}) end
-    return core.zeros({0})
+    if per_neuron then return runtime.zeros({#ranks, 0}) end
+    return runtime.zeros({0})
   end
   local nb = floor((t_max - t_min) / bin_step) + 1
   local counts = {}
@@ -255,7 +255,7 @@ local function histogram(fname, spikes, ranks, dt, opts)
     end
   end
   if per_neuron then return matrix(counts, #ranks, nb) end
-  return core.array(counts)
+  return runtime.array(counts)
 end
 
 -- Inter-spike intervals in ms, for the neurons with at least two spikes.
@@ -268,14 +268,14 @@ local function inter_spike_interval(fname, spikes, ranks, dt, opts)
     if #list >= 2 and (sel == nil or sel[r]) then
       local isi = isi_of(list, dt)
       if per_neuron then
-        out[r] = core.array(isi)
+        out[r] = runtime.array(isi)
       else
         for i = 1, #isi do flat[#flat + 1] = isi[i] end
       end
     end
   end
   if per_neuron then return out end
-  return core.array(flat)
+  return runtime.array(flat)
 end
 
 -- Coefficient of variation of the inter-spike intervals, std/mean (population std, as numpy),
@@ -298,7 +298,7 @@ local function coefficient_of_variation(fname, spikes, ranks, dt, opts)
     end
   end
   if per_neuron then return out end
-  return core.array(flat)
+  return runtime.array(flat)
 end
 
 -- Mean firing rate in Hz: spikes / neurons / duration.
@@ -347,7 +347,7 @@ local function smoothed_rate(fname, spikes, ranks, dt, opts)
   local smooth = check_smooth(fname, opts.smooth)
   local start, stop = check_window(fname, "window", opts.window)
   if start == nil then start, stop = spike_span(spikes, ranks) end
-  if start == nil then return core.zeros({#ranks, 0}) end
+  if start == nil then return runtime.zeros({#ranks, 0}) end
   local d = stop - start
   local x = {}
   for i = 1, #ranks * d do x[i] = 0 end
@@ -376,7 +376,7 @@ local function population_rate(fname, spikes, ranks, dt, opts)
   if #ranks == 0 then fail("%s: the spike table has no neuron", fname) end
   local start, stop = check_window(fname, "window", opts.window)
   if start == nil then start, stop = spike_span(spikes, ranks) end
-  if start == nil then return core.zeros({0}) end
+  if start == nil then return runtime.zeros({0}) end
   local d = stop - start + 1
   local x = {}
   for i = 1, d do x[i] = 0 end
@@ -390,7 +390,7 @@ local function population_rate(fname, spikes, ranks, dt, opts)
   local scale = dt * #ranks / 1000.0
   for i = 1, d do x[i] = x[i] / scale end
   if smooth > dt then low_pass(x, 0, d, dt / smooth) end
-  return core.array(x)
+  return runtime.array(x)
 end
 
 -- ---- module functions -------------------------------------------------------------------------

@@ -9,6 +9,7 @@
 -- Values never appear in the source (DESIGN rule 1): attributes, constants and the seed are
 -- read from the structures of src/kernel/00_abi.h.
 local cgen = require("annarchy.codegen.cgen")
+local inputs = require("annarchy.codegen.inputs")
 
 local M = {}
 
@@ -190,10 +191,10 @@ local indent = M.indent
 -- @param L its layout
 -- @param ctx {gop_index = name -> index, const_index = name -> index, dtype, refractory = bool,
 --             stop = analysed stop condition or nil, custom = special population hooks or nil}
--- A special population (an input such as TimedArray) may add, through ctx.custom:
---   prologue(L) -> C statements at the start of the update kernel (after the declarations;
---                  p->ext[k] holds its host-written buffers, c->step the step),
---   spike_expr(L) -> a C expression replacing the model's spike condition.
+-- An input population (such as TimedArray) declares its kernel in ctx.custom.kernel; the
+-- hooks of codegen/inputs.lua give a prologue at the start of the update kernel (after the
+-- declarations; p->ext[k] holds its host-written buffers, c->step the step) and may replace
+-- the model's spike condition.
 function M.population(id, A, L, ctx)
   local R = pop_resolver(L, ctx)
   local opts = {R = R, dtype = ctx.dtype, masked = false}
@@ -223,7 +224,7 @@ function M.population(id, A, L, ctx)
       end
     end
   end
-  local custom = ctx.custom or {}
+  local custom = ctx.custom and ctx.custom.kernel and inputs.hooks(ctx.custom.kernel) or {}
   emit(("void annk_pop%d_update(annk_pop *p, const annk_ctx *c)\n{\n"):format(id))
   emit(head)
   if custom.prologue then emit(indent(custom.prologue(L), "    ")) end
@@ -353,7 +354,7 @@ function M.population(id, A, L, ctx)
 end
 
 --- The whole kernel source of a network.
--- @param header the ABI header text (core.kernel_header())
+-- @param header the ABI header text (runtime.kernel_header())
 -- @param parts list of {id, A, L, ctx} for populations
 -- @param dtype "float64" or "float32"
 -- @param extra the projections' kernels (C text), or nil
@@ -361,8 +362,8 @@ function M.source(header, pops, dtype, extra)
   local out = {header, "\n", cgen.prelude(dtype), "\n"}
   local seen = {}
   for _, p in ipairs(pops) do
-    local custom = p.ctx.custom
-    local helpers = custom and custom.functions and custom.functions(dtype)
+    local kernel = p.ctx.custom and p.ctx.custom.kernel
+    local helpers = kernel and inputs.hooks(kernel).functions
     if helpers and not seen[helpers] then
       seen[helpers] = true
       out[#out + 1] = helpers

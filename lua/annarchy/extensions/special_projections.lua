@@ -18,6 +18,7 @@
 -- two hooks: `proj._.special.plan(P, net)` (projection_build.plan) and
 -- `proj._.special.kernels(P)` (codegen.projection.projection).
 local util = require("annarchy.util")
+local time = require("annarchy.time")
 local args = require("annarchy.args")
 local population = require("annarchy.population")
 local projection = require("annarchy.projection")
@@ -189,7 +190,7 @@ end
 --- Window length in steps: W = floor(window/dt) (QUIRKS core 23), window 0 meaning dt.
 local function window_steps(window, dt)
   if window == 0 then return 1 end
-  local W = util.steps_floor(window, dt)
+  local W = time.steps_floor(window, dt)
   if W < 1 then
     fail("DecodingProjection: the window (%g ms) must be 0 or at least one step (dt = %g ms)", window, dt)
   end

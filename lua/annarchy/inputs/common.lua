@@ -2,8 +2,10 @@
 -- the accessors installed on the created population, ms -> steps rounding, and the schedule
 -- machine of TimedArray, TimedPoissonPopulation and HomogeneousCorrelatedSpikeTrains
 -- (reference-library §3.2) as one C helper reading the population's extension buffers.
-local core = require("annarchy.core")
+local runtime = require("annarchy.runtime")
 local util = require("annarchy.util")
+local time = require("annarchy.time")
+local SLOT = require("annarchy.codegen.inputs").slots.schedule
 
 local fail = util.fail
 local M = {}
@@ -61,17 +63,6 @@ end
 
 -- ---- numbers -------------------------------------------------------------------------------
 
---- Rounds half to even, as Python's round() and numpy's rint() (QUIRKS core 23, 24: spike
--- times and schedules keep this rounding).
-function M.rint(x)
-  local f = math.floor(x)
-  local d = x - f
-  if d > 0.5 then return f + 1 end
-  if d < 0.5 then return f end
-  if f % 2 == 0 then return f end
-  return f + 1
-end
-
 function M.is_number(x)
   return type(x) == "number" and x == x and x > -math.huge and x < math.huge
 end
@@ -79,12 +70,12 @@ end
 --- ms -> steps of a period: negative means no cycling (-1).
 function M.period_steps(period, dt)
   if period < 0 then return -1 end
-  return M.rint(period / dt)
+  return time.steps_rint(period, dt)
 end
 
 --- A value given as a plain list of numbers (or a 1-D Array) as a Lua list; nil otherwise.
 function M.number_list(v)
-  if core.is_array(v) then
+  if runtime.is_array(v) then
     if #v.shape ~= 1 then return nil end
     return v:totable()
   end
@@ -102,10 +93,10 @@ end
 -- against a geometry (a list) when one is given.
 function M.time_rows(rates, geometry, what)
   local arr
-  if core.is_array(rates) then
+  if runtime.is_array(rates) then
     arr = rates:copy()
   elseif type(rates) == "table" and getmetatable(rates) == nil then
-    local ok, res = pcall(core.array, rates)
+    local ok, res = pcall(runtime.array, rates)
     if not ok then fail("%s: rates: %s", what, tostring(res):gsub("^ann%.array: ", "")) end
     arr = res
   else
@@ -136,75 +127,18 @@ end
 
 -- ---- the schedule machine ------------------------------------------------------------------
 
--- Extension buffers of a scheduled input.
-M.DATA, M.SCHED, M.STATE, M.PERIOD = 0, 1, 2, 3
-
---- The C helper: one step of the reference's schedule state machine. ext[1] holds the
--- schedule (steps), ext[2] the state {t, block} (t: steps since the last reset, block: the
--- next row), ext[3] {period in steps, -1 for none}. Returns the row that applies at this
--- step, or -1.
-M.SCHED_C = [[
-/* schedule machine of TimedArray, TimedPoissonPopulation and HomogeneousCorrelatedSpikeTrains */
-static inline int64_t annk_input_sched_next(annk_pop *p)
-{
-    const double *sched = p->ext[1];
-    const int64_t ns = p->ext_len[1];
-    double *st = p->ext[2];
-    const int64_t period = (int64_t)p->ext[3][0];
-    int64_t t = (int64_t)st[0], block = (int64_t)st[1], row = -1;
-    if (block < ns && t == (int64_t)sched[block]) {
-        row = block;
-        if (++block == ns) block = 0;
-    }
-    if (period > -1 && t == period - 1) {
-        block = 0;
-        t = -1;
-    }
-    st[0] = (double)(t + 1);
-    st[1] = (double)block;
-    return row;
-}
-]]
-
-function M.sched_functions()
-  return M.SCHED_C
-end
-
---- The prologue of a scheduled input: at a scheduled step, copies the row of ext[0] into the
--- listed attributes. targets: list of {name = attribute} (a local attribute receives a whole
--- row of n values) or {name = attribute, width = values per row, offset = column} (a global
--- attribute receives one value of the row).
-function M.sched_prologue(L, targets)
-  local out = {"{", "    const int64_t _row = annk_input_sched_next(p);", "    if (_row >= 0) {"}
-  for _, tg in ipairs(targets) do
-    local a = L.by_name[tg.name]
-    if tg.offset then
-      out[#out + 1] = ("        if ((_row + 1) * %d <= p->ext_len[0]) a%d[0] = (%s)p->ext[0][_row * %d + %d];")
-        :format(tg.width, a.index, a.ctype, tg.width, tg.offset)
-    else
-      out[#out + 1] = "        const double *_src = p->ext[0] + _row * (int64_t)n;"
-      out[#out + 1] = "        const int _ok = (_row + 1) * (int64_t)n <= p->ext_len[0];"
-      out[#out + 1] = ("        for (int32_t i = 0; i < n; i++) a%d[i] = _ok ? (%s)_src[i] : (%s)0;")
-        :format(a.index, a.ctype, a.ctype)
-    end
-  end
-  out[#out + 1] = "    }"
-  out[#out + 1] = "}"
-  return table.concat(out, "\n") .. "\n"
-end
-
 --- Pushes the schedule machine's buffers. data: flat list or Array of the rows; sched: list of
 -- steps; period: steps (-1 for none); state: {t, block} or nil to keep the current state.
 function M.sched_push(rt, id, data, sched, period, state)
-  rt:pop_set_ext(id, M.DATA, data)
-  rt:pop_set_ext(id, M.SCHED, sched)
-  rt:pop_set_ext(id, M.PERIOD, {period})
-  if state then rt:pop_set_ext(id, M.STATE, state) end
+  runtime.pop_set_ext(rt, id, SLOT.data, data)
+  runtime.pop_set_ext(rt, id, SLOT.sched, sched)
+  runtime.pop_set_ext(rt, id, SLOT.period, {period})
+  if state then runtime.pop_set_ext(rt, id, SLOT.state, state) end
 end
 
 --- The state {t, block} of a compiled scheduled input.
 function M.sched_state(rt, id)
-  local st = rt:pop_get_ext(id, M.STATE)
+  local st = runtime.pop_get_ext(rt, id, SLOT.state)
   return st[1], st[2]
 end
 
@@ -233,14 +167,14 @@ function M.schedule_steps(spec, nrows, dt, what, opts)
   if type(spec) == "number" then
     if not M.is_number(spec) then fail("%s: schedule must be a finite number of ms", what) end
     local s = spec > 0 and spec or dt
-    for k = 0, nrows - 1 do steps[k + 1] = M.rint(k * s / dt) end
+    for k = 0, nrows - 1 do steps[k + 1] = time.steps_rint(k * s, dt) end
     return steps
   end
   for i, t in ipairs(list) do
     if not M.is_number(t) or t < 0 then
       fail("%s: schedule: time %d is %s; times must be non-negative numbers of ms", what, i, tostring(t))
     end
-    steps[i] = M.rint(t / dt)
+    steps[i] = time.steps_rint(t, dt)
     if i > 1 and steps[i] <= steps[i - 1] then
       fail("%s: schedule: times must increase (time %d, %g ms, is not after time %d, %g ms, "
         .. "once rounded to steps of %g ms)", what, i, t, i - 1, list[i - 1], dt)

@@ -186,11 +186,8 @@ function M.new(...)
     for k, v in pairs(st0) do s[k] = v end
     pop._.input = s
     local custom = {methods = {}, fields = {}}
-    custom.functions = common.sched_functions
-    function custom.prologue(L)
-      return common.sched_prologue(L, {{name = "mu", width = 2, offset = 0},
-                                       {name = "sigma", width = 2, offset = 1}})
-    end
+    custom.kernel = {kind = "schedule", targets = {{name = "mu", width = 2, offset = 0},
+                                                   {name = "sigma", width = 2, offset = 1}}}
     function custom.after_compile(p, rt)
       local initial = {}
       for k, v in pairs(p._.input) do initial[k] = v end

@@ -7,7 +7,7 @@
 --   ann.PoissonPopulation(geometry, {target = "exc"})           the rates of incoming rate-coded
 --                                                              projections (g_exc, Hz)
 local args = require("annarchy.args")
-local core = require("annarchy.core")
+local runtime = require("annarchy.runtime")
 local model = require("annarchy.model")
 local population = require("annarchy.population")
 local util = require("annarchy.util")
@@ -23,10 +23,10 @@ local DRAW = "p = Uniform(0.0, 1.0) * 1000.0 / dt"
 local function per_neuron(rates, geometry)
   local size = util.product(geometry)
   local arr
-  if core.is_array(rates) then
+  if runtime.is_array(rates) then
     arr = rates
   else
-    local ok, res = pcall(core.array, rates)
+    local ok, res = pcall(runtime.array, rates)
     if not ok then fail("%s: rates: %s", KIND, tostring(res):gsub("^ann%.array: ", "")) end
     arr = res
   end

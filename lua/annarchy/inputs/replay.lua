@@ -1,14 +1,14 @@
 --- Replaying rows of values on a schedule (reference-library §3.2, §3.4): the part that
 -- TimedArray (rows written into r) and TimedPoissonPopulation (rows written into proba)
 -- share. The rows, the schedule and the period live in the population's extension buffers;
--- the kernel's prologue runs the schedule machine (common.SCHED_C) and copies the row due.
+-- the kernel's prologue runs the schedule machine (codegen/inputs.lua) and copies the row due.
 --
 -- State kept in pop._.input:
 --   data (flat Array, nrows x size), nrows, shape (shape of the rows Array for reading),
 --   sched_spec (the schedule as given, ms), period (ms, -1 for none), and at compile a copy
 --   `initial` of these, which reset() restores (QUIRKS: kept).
 local args = require("annarchy.args")
-local core = require("annarchy.core")
+local runtime = require("annarchy.runtime")
 local common = require("annarchy.inputs.common")
 local util = require("annarchy.util")
 
@@ -98,10 +98,7 @@ function M.attach(pop, cfg, initial)
 
   local custom = {methods = {}, fields = {}}
 
-  function custom.prologue(L)
-    return common.sched_prologue(L, {{name = cfg.target}})
-  end
-  custom.functions = common.sched_functions
+  custom.kernel = {kind = "schedule", targets = {{name = cfg.target}}}
 
   function custom.after_compile(p, rt)
     p._.input.initial = snapshot(p._.input)
@@ -141,7 +138,7 @@ function M.attach(pop, cfg, initial)
       if s.nrows == 0 then   -- no rows yet: an empty Array {0, geometry...}
         local shape = {0}
         for _, g in ipairs(p._.geometry) do shape[#shape + 1] = g end
-        return core.zeros(shape)
+        return runtime.zeros(shape)
       end
       return s.data:copy():reshape(s.shape)
     end,

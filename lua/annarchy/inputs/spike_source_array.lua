@@ -7,44 +7,26 @@
 -- pop:set_spike_times(times) replaces them, effective at once: the next spike of each neuron
 -- is its first time not before the population's current clock (QUIRKS library 11).
 --
--- Extension buffers: 0 the spike steps of every neuron, one after the other; 1 the offsets
--- (n + 1) of each neuron's steps in buffer 0; 2 each neuron's cursor (index of its next spike
--- in buffer 0); 3 the clock {step to run next, step being run}. The update kernel advances the
+-- The extension buffers (codegen/inputs.lua, slots.spike_source): the spike steps of every
+-- neuron, their offsets, each neuron's cursor and the clock. The update kernel advances the
 -- clock, the spike test fires the neurons whose next step is the current one.
 local args = require("annarchy.args")
-local core = require("annarchy.core")
+local time = require("annarchy.time")
+local runtime = require("annarchy.runtime")
 local model = require("annarchy.model")
 local common = require("annarchy.inputs.common")
+local SLOT = require("annarchy.codegen.inputs").slots.spike_source
 
 local fail = common.fail
 local M = {}
 
 local KIND = "SpikeSourceArray"
-local STEPS, OFFSETS, CURSOR, CLOCK = 0, 1, 2, 3
-
-local FIRE_C = [[
-/* SpikeSourceArray: does neuron i spike at the current step of the population's clock? */
-static inline int annk_input_ssa_fire(annk_pop *p, int32_t i)
-{
-    const double *steps = p->ext[0], *off = p->ext[1];
-    double *cur = p->ext[2];
-    const double now = p->ext[3][1];
-    int64_t k = (int64_t)cur[i];
-    const int64_t end = (int64_t)off[i + 1];
-    while (k < end && steps[k] < now) k++;
-    const int fire = k < end && steps[k] == now;
-    cur[i] = (double)(k + fire);
-    return fire;
-}
-]]
-
-local function fire_functions() return FIRE_C end
 
 --- Checks spike times: a list of numbers (one neuron) or a list of lists; returns the lists
 -- of times (copies) and whether the form was one flat list. Raises on negative or unsorted
 -- times, naming the neuron (1-based) and the position.
 local function parse_times(v, what)
-  if core.is_array(v) then
+  if runtime.is_array(v) then
     if #v.shape > 2 then fail("%s: spike_times must be a list or a list of lists", what) end
     v = v:totable()
   end
@@ -59,7 +41,7 @@ local function parse_times(v, what)
   local nums, lists = 0, 0
   for i = 1, #v do
     if type(v[i]) == "number" then nums = nums + 1
-    elseif core.is_array(v[i]) or type(v[i]) == "table" and getmetatable(v[i]) == nil then lists = lists + 1
+    elseif runtime.is_array(v[i]) or type(v[i]) == "table" and getmetatable(v[i]) == nil then lists = lists + 1
     else fail("%s: spike_times: item %d is a %s, not a time or a list of times", what, i, type(v[i])) end
   end
   if nums > 0 and lists > 0 then
@@ -70,7 +52,7 @@ local function parse_times(v, what)
   local out = {}
   for n = 1, #raw do
     local t = raw[n]
-    if core.is_array(t) then t = t:flatten():totable() end
+    if runtime.is_array(t) then t = t:flatten():totable() end
     local copy = {}
     for i = 1, #t do
       local x = t[i]
@@ -97,7 +79,7 @@ local function to_steps(lists, dt)
   for n, times in ipairs(lists) do
     local s = {}
     for _, t in ipairs(times) do
-      local k = common.rint(t / dt)
+      local k = time.steps_rint(t, dt)
       if #s == 0 or s[#s] ~= k then s[#s + 1] = k end
     end
     out[n] = s
@@ -123,10 +105,10 @@ end
 local function push(pop, rt, clock)
   local st = pop._.input
   local flat, off, cur = buffers(st.steps, clock[1])
-  rt:pop_set_ext(pop._.id, STEPS, flat)
-  rt:pop_set_ext(pop._.id, OFFSETS, off)
-  rt:pop_set_ext(pop._.id, CURSOR, cur)
-  rt:pop_set_ext(pop._.id, CLOCK, clock)
+  runtime.pop_set_ext(rt, pop._.id, SLOT.steps, flat)
+  runtime.pop_set_ext(rt, pop._.id, SLOT.offsets, off)
+  runtime.pop_set_ext(rt, pop._.id, SLOT.cursor, cur)
+  runtime.pop_set_ext(rt, pop._.id, SLOT.clock, clock)
 end
 
 local function what(pop)
@@ -143,7 +125,7 @@ local function set_spike_times(pop, v)
   st.steps = to_steps(lists, pop._.net._.dt)
   local rt = common.rt(pop)
   if rt then
-    local clock = rt:pop_get_ext(pop._.id, CLOCK)
+    local clock = runtime.pop_get_ext(rt, pop._.id, SLOT.clock)
     push(pop, rt, {clock[1], clock[2]})
   end
 end
@@ -177,13 +159,7 @@ function M.new(...)
     local pop = net:create(#lists, neuron, {name = a.name})
     pop._.input = {kind = KIND, flat = flat, steps = to_steps(lists, net.dt)}
     local custom = {methods = {}, fields = {}}
-    custom.functions = fire_functions
-    function custom.prologue()
-      return "{\n    double *_clk = p->ext[3];\n    _clk[1] = _clk[0];\n    _clk[0] += 1.0;\n}\n"
-    end
-    function custom.spike_expr()
-      return "annk_input_ssa_fire(p, i)"
-    end
+    custom.kernel = {kind = "spike_source"}
     function custom.after_compile(p, rt) push(p, rt, {0, 0}) end
     function custom.reset(p, rt) push(p, rt, {0, 0}) end
     custom.clear = custom.reset   -- clear() also restarts the clock (reference §11.5)

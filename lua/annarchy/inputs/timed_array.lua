@@ -4,7 +4,7 @@
 -- schedule: a number s (row k at k*s ms; 0 means every step) or a list of times (ms);
 -- period (ms): the sequence restarts every period. r is 0 until the first row applies.
 local args = require("annarchy.args")
-local core = require("annarchy.core")
+local runtime = require("annarchy.runtime")
 local model = require("annarchy.model")
 local population = require("annarchy.population")
 local common = require("annarchy.inputs.common")
@@ -55,7 +55,7 @@ function M.new(...)
     if rows then
       initial.data, initial.nrows, initial.shape = rows:flatten(), rows.shape[1], rows.shape
     else
-      initial.data, initial.nrows = core.zeros(0), 0
+      initial.data, initial.nrows = runtime.zeros(0), 0
     end
     -- the schedule in steps needs dt: check it before the population exists
     if rows then

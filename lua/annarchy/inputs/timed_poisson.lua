@@ -5,7 +5,7 @@
 -- schedule: list of times (ms). The rate is 0 Hz before the first scheduled time (QUIRKS
 -- library 9); each step a neuron spikes with probability rate * dt / 1000.
 local args = require("annarchy.args")
-local core = require("annarchy.core")
+local runtime = require("annarchy.runtime")
 local model = require("annarchy.model")
 local population = require("annarchy.population")
 local util = require("annarchy.util")
@@ -31,7 +31,7 @@ end
 local function convert(rates, geometry, what)
   local size = util.product(geometry)
   local entries
-  if core.is_array(rates) then
+  if runtime.is_array(rates) then
     if #rates.shape == 1 then
       entries = rates:totable()
     else
@@ -45,7 +45,7 @@ local function convert(rates, geometry, what)
   end
   local nrows = #entries
   if nrows == 0 then fail("%s: rates must have at least one entry", what) end
-  local data = core.zeros(nrows * size)
+  local data = runtime.zeros(nrows * size)
   for k = 1, nrows do
     local e = entries[k]
     if type(e) == "number" then
@@ -53,10 +53,10 @@ local function convert(rates, geometry, what)
       for i = 1, size do data[(k - 1) * size + i] = e end
     else
       local arr
-      if core.is_array(e) then
+      if runtime.is_array(e) then
         arr = e:flatten()
       elseif type(e) == "table" and getmetatable(e) == nil then
-        local ok, res = pcall(core.array, e)
+        local ok, res = pcall(runtime.array, e)
         if not ok then fail("%s: rates entry %d: %s", what, k, tostring(res):gsub("^ann%.array: ", "")) end
         arr = res:flatten()
       else

@@ -11,7 +11,7 @@
 -- Both are rate-coded populations with the single parameter r = 0.0 and no equation. The
 -- decoding, resizing and conversions are in C (src/image.c, src/video.c); this file checks the
 -- arguments, names the population in messages and writes r.
-local core = require("annarchy.core")
+local runtime = require("annarchy.runtime")
 local args = require("annarchy.args")
 local util = require("annarchy.util")
 local population = require("annarchy.population")
@@ -33,7 +33,7 @@ local function new_special(kind, attach, names, ...)
   local a = args.parse(kind, names, select("#", ...), ...)
   if a.geometry == nil then fail("%s(): the geometry is required", kind) end
   local geometry = population.geometry(a.geometry, kind .. "()")
-  local ok, err = pcall(core.image_geometry, geometry, kind .. "()")
+  local ok, err = pcall(runtime.image_geometry, geometry, kind .. "()")
   if not ok then error("annarchy: " .. tostring(err), 0) end
   if a.name ~= nil and type(a.name) ~= "string" then
     fail("%s(): the name must be a string, got %s", kind, type(a.name))
@@ -82,7 +82,7 @@ local function attach_image(pop, spec)
         fail("%s: expects a file name (a string), got %s", what("ImagePopulation", p, "set_image"),
           type(filename))
       end
-      local arr, resized, sw, sh = call("ImagePopulation", p, "set_image", core.image_load,
+      local arr, resized, sw, sh = call("ImagePopulation", p, "set_image", runtime.image_load,
         filename, spec.geometry)
       local size = sw .. "x" .. sh
       if resized and not warned[size] then
@@ -129,9 +129,9 @@ local function attach_video(pop, spec)
     -- once the new one is open.
     start_camera = function(p, port)
       local url, device = source(p, port)
-      local v = call("VideoPopulation", p, "start_camera", core.video_open, url, device,
+      local v = call("VideoPopulation", p, "start_camera", runtime.video_open, url, device,
         spec.geometry)
-      if video then video:close() end
+      if video then runtime.video_close(video) end
       video = v
     end,
     --- Reads the next frame into r. Returns true, or false at the end of a file (r unchanged).
@@ -139,14 +139,14 @@ local function attach_video(pop, spec)
       if not video then
         fail("%s: no camera: call start_camera() first", what("VideoPopulation", p, "grab_image"))
       end
-      local arr = call("VideoPopulation", p, "grab_image", video.grab, video)
+      local arr = call("VideoPopulation", p, "grab_image", runtime.video_grab, video)
       if arr == nil then return false end
       p.r = arr
       return true
     end,
     --- Releases the camera or file (again: nothing happens).
     release = function()
-      if video then video:close() end
+      if video then runtime.video_close(video) end
       video = nil
     end,
   })

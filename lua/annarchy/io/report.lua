@@ -4,7 +4,7 @@
 -- 2009), chosen by the file's extension. Populations, projections, monitors, every neuron and
 -- synapse model with its parameters and equations (typeset by annarchy.io.report_math, the text as
 -- written kept beside it in Markdown), constants, global functions, the parameters' values.
-local core = require("annarchy.core")
+local runtime = require("annarchy.runtime")
 local util = require("annarchy.util")
 local args = require("annarchy.args")
 local rm = require("annarchy.io.report_math")
@@ -28,7 +28,7 @@ local function value_text(v)
   if tv == "number" then return num(v) end
   if tv == "boolean" or tv == "string" then return tostring(v) end
   if random.is_distribution(v) then return tostring(v) end
-  if core.is_array(v) or tv == "table" then
+  if runtime.is_array(v) or tv == "table" then
     if tv == "table" and getmetatable(v) == nil and (v.param or v.const) then return v.param or v.const end
     if tv == "table" and getmetatable(v) == nil and v.dist then return v.dist .. "(...)" end
     local lo, hi = math.huge, -math.huge
@@ -36,7 +36,7 @@ local function value_text(v)
       if type(x) == "number" then
         if x < lo then lo = x end
         if x > hi then hi = x end
-      elseif core.is_array(x) then
+      elseif runtime.is_array(x) then
         local f = x:flatten()
         for i = 1, f.size do visit(f[i]) end
       elseif type(x) == "table" then
@@ -209,7 +209,7 @@ end
 
 --- The description of a network, independent of the output format.
 function M.collect(net, gather)
-  local info = {dt = net.dt, version = core.version(), populations = {}, projections = {},
+  local info = {dt = net.dt, version = runtime.version(), populations = {}, projections = {},
                 monitors = {}, neurons = {}, synapses = {}, constants = {}, functions = {},
                 inputs = {}, compiled = net.compiled}
   local neuron_of, synapse_of = {}, {}

@@ -9,8 +9,9 @@
 -- ranks int32 (0-based, as in the reference's files), offsets int64. Reading checks the whole
 -- file before anything changes: a truncated or foreign file is an error naming the file and
 -- the fault, and the network is left as it was.
-local core = require("annarchy.core")
+local runtime = require("annarchy.runtime")
 local util = require("annarchy.util")
+local time = require("annarchy.time")
 local json = require("annarchy.io.json")
 local constants = require("annarchy.constants")
 
@@ -173,7 +174,7 @@ function Writer.add(w, name, dtype, shape, values)
   local n = util.product(shape)
   if type(values) == "number" then values = {values}
   elseif type(values) == "boolean" then values = {values and 1 or 0}
-  elseif core.is_array(values) then values = values:flatten():totable() end
+  elseif runtime.is_array(values) then values = values:flatten():totable() end
   if #values ~= n then
     fail("internal: array %q has %d values for the shape {%s}", name, #values, table.concat(shape, ", "))
   end
@@ -324,7 +325,7 @@ end
 
 -- ---- helpers ---------------------------------------------------------------------------------------
 
-local function runtime(net, what)
+local function rt_of(net, what)
   local rt = net._.rt
   if not rt then fail("%s: the network is not compiled yet", what) end
   return rt
@@ -394,7 +395,7 @@ local function save_population(pop, desc, w)
                type = A.kind, attributes = attributes, parameters = parameters,
                variables = variables, internal = json.array({}), types = {}, locality = {}}
   for _, a in ipairs(p.layout.attrs) do
-    local v = rt:pop_get(p.id, a.index)
+    local v = runtime.pop_get(rt, p.id, a.index)
     local k = key("populations", p.name, a.name)
     if a.is_local then w:add(k, "F64", p.geometry, v) else w:add(k, "F64", {}, to_number(v)) end
     rec.types[a.name] = a.type
@@ -402,7 +403,7 @@ local function save_population(pop, desc, w)
     if not model_attr[a.name] then rec.internal[#rec.internal + 1] = a.name end
   end
   if p.layout_refractory and type(A.refractory) ~= "table" then
-    local steps = rt:pop_refractory(p.id):totable()
+    local steps = runtime.pop_refractory(rt, p.id):totable()
     for i = 1, #steps do steps[i] = steps[i] * p.net._.dt end
     w:add(key("populations", p.name, "_refractory"), "F64", {p.size}, steps)
     rec.internal[#rec.internal + 1] = "_refractory"
@@ -441,8 +442,8 @@ local function plan_population(pop, rec, r)
         local ms = r:get(k)
         if #ms ~= p.size then r:fault("array %q has %d values, expected %d", k, #ms, p.size) end
         local steps = {}
-        for i = 1, #ms do steps[i] = util.steps_floor(ms[i], net._.dt) end
-        writes[#writes + 1] = function() rt:pop_refractory(p.id, steps) end
+        for i = 1, #ms do steps[i] = time.steps_floor(ms[i], net._.dt) end
+        writes[#writes + 1] = function() runtime.pop_refractory(rt, p.id, steps) end
       end
     else
       local a = p.layout.by_name[name]
@@ -456,9 +457,9 @@ local function plan_population(pop, rec, r)
         if a.is_local then
           if #vals == 1 then
             local v = vals[1]
-            writes[#writes + 1] = function() rt:pop_set(p.id, a.index, v) end
+            writes[#writes + 1] = function() runtime.pop_set(rt, p.id, a.index, v) end
           elseif #vals == p.size then
-            writes[#writes + 1] = function() rt:pop_set(p.id, a.index, vals) end
+            writes[#writes + 1] = function() runtime.pop_set(rt, p.id, a.index, vals) end
           else
             r:fault("array %q has %d values, population %q has %d neurons", k, #vals, p.name, p.size)
           end
@@ -468,7 +469,7 @@ local function plan_population(pop, rec, r)
               p.name, #vals)
           end
           local v = vals[1]
-          writes[#writes + 1] = function() rt:pop_set(p.id, a.index, v) end
+          writes[#writes + 1] = function() runtime.pop_set(rt, p.id, a.index, v) end
         end
       end
     end
@@ -488,8 +489,8 @@ end
 local function connectivity_of(proj)
   local p = proj._
   local rt = p.net._.rt
-  local post1 = rt:proj_post_ranks(p.id)
-  local pre1 = rt:proj_pre_ranks(p.id)
+  local post1 = runtime.proj_post_ranks(rt, p.id)
+  local pre1 = runtime.proj_pre_ranks(rt, p.id)
   local post, ptr, pre = {}, {0}, {}
   local n = 0
   for d = 1, #post1 do
@@ -535,7 +536,7 @@ local function save_projection(proj, desc, w, only)
   w:add(key(S, p.name, "post_ranks"), "I32", {ndend}, post)
   w:add(key(S, p.name, "dendrite_ptr"), "I64", {ndend + 1}, ptr)
   w:add(key(S, p.name, "pre_ranks"), "I32", {nsyn}, pre)
-  local kind, v = rt:proj_delay(p.id)
+  local kind, v = runtime.proj_delay(rt, p.id)
   rec.delay_kind = kind
   if kind == "variable" then
     local ms, maxd = {}, 1
@@ -558,11 +559,11 @@ local function save_projection(proj, desc, w, only)
     if wanted then
       local k = key(S, p.name, a.name)
       if a.locality == "global" then
-        w:add(k, "F64", {}, to_number(rt:proj_get(p.id, a.index)))
+        w:add(k, "F64", {}, to_number(runtime.proj_get(rt, p.id, a.index)))
       elseif a.locality == "semiglobal" then
-        w:add(k, "F64", {ndend}, rt:proj_get(p.id, a.index))
+        w:add(k, "F64", {ndend}, runtime.proj_get(rt, p.id, a.index))
       else
-        w:add(k, "F64", {nsyn}, rt:proj_get(p.id, a.index, nil, nil, false))
+        w:add(k, "F64", {nsyn}, runtime.proj_get(rt, p.id, a.index, nil, nil, false))
       end
       rec.types[a.name] = a.type
       rec.locality[a.name] = a.locality
@@ -632,11 +633,11 @@ end
 local function delay_steps(proj, delays, nsyn, r)
   local p = proj._
   local dt = p.net._.dt
-  local kind = p.net._.rt:proj_delay(p.id)
+  local kind = runtime.proj_delay(p.net._.rt, p.id)
   local steps = {}
   local uniform = true
   for k = 1, #delays do
-    steps[k] = math.max(1, util.round(delays[k] / dt))
+    steps[k] = time.delay_steps(delays[k], dt)
     if steps[k] ~= steps[1] then uniform = false end
   end
   if kind == "none" then
@@ -702,10 +703,10 @@ local function plan_projection(proj, rec, r, step_after)
     elseif steps then
       t.delays = steps * net._.dt
     end
-    local csr = core.connect("from_lists", t)
-    writes[#writes + 1] = function() rt:proj_set_connectivity(p.id, csr) end
+    local csr = runtime.connect("from_lists", t)
+    writes[#writes + 1] = function() runtime.proj_set_connectivity(rt, p.id, csr) end
   elseif kind ~= "none" then
-    writes[#writes + 1] = function() rt:proj_set_delay(p.id, steps) end
+    writes[#writes + 1] = function() runtime.proj_set_delay(rt, p.id, steps) end
   end
   -- attributes
   local present, internal = {}, {}
@@ -746,7 +747,7 @@ local function plan_projection(proj, rec, r, step_after)
         r:fault("projection %q: '%s' is %s here (%d values), the file holds %d values", p.name, name,
           a.locality, want, #vals)
       end
-      writes[#writes + 1] = function() rt:proj_set(p.id, a.index, value) end
+      writes[#writes + 1] = function() runtime.proj_set(rt, p.id, a.index, value) end
     end
   end
   for _, a in ipairs(p.A.attributes) do
@@ -797,7 +798,7 @@ end
 function M.save_network(net, filename, opts)
   local what = "Network:save"
   local with_pops, with_projs = flags(opts, what)
-  runtime(net, what)
+  rt_of(net, what)
   local desc = description(net, "network")
   local w = writer()
   if with_pops then
@@ -815,7 +816,7 @@ end
 function M.load_network(net, filename, opts)
   local what = "Network:load"
   local with_pops, with_projs = flags(opts, what)
-  local rt = runtime(net, what)
+  local rt = rt_of(net, what)
   local r = open(filename, what)
   local meta = r.meta
   local step = meta.time_step
@@ -850,7 +851,7 @@ function M.load_network(net, filename, opts)
     r:fault("it holds no population or projection of this network")
   end
   -- every check passed: now the network changes
-  rt:step_count(step)
+  runtime.step_count(rt, step)
   for _, act in ipairs(actions) do act() end
 end
 
@@ -858,7 +859,7 @@ end
 
 function M.save_population(pop, filename)
   local what = ("population %q: save"):format(pop._.name)
-  runtime(pop._.net, what)
+  rt_of(pop._.net, what)
   local desc = description(pop._.net, "population")
   local w = writer()
   save_population(pop, desc, w)
@@ -867,7 +868,7 @@ end
 
 function M.load_population(pop, filename)
   local what = ("population %q: load"):format(pop._.name)
-  runtime(pop._.net, what)
+  rt_of(pop._.net, what)
   local r = open(filename, what)
   local rec = record_for(r, "populations", pop._.name, "population")
   plan_population(pop, rec, r)()
@@ -875,7 +876,7 @@ end
 
 function M.save_projection(proj, filename)
   local what = ("projection %q: save"):format(proj._.name)
-  runtime(proj._.net, what)
+  rt_of(proj._.net, what)
   local desc = description(proj._.net, "projection")
   local w = writer()
   save_projection(proj, desc, w)
@@ -884,7 +885,7 @@ end
 
 function M.load_projection(proj, filename)
   local what = ("projection %q: load"):format(proj._.name)
-  runtime(proj._.net, what)
+  rt_of(proj._.net, what)
   local r = open(filename, what)
   local rec = record_for(r, "projections", proj._.name, "projection")
   plan_projection(proj, rec, r, proj._.net.current_step)()
@@ -893,7 +894,7 @@ end
 --- proj:save_connectivity(filename): ranks, delays and weights only.
 function M.save_connectivity(proj, filename)
   local what = ("projection %q: save_connectivity"):format(proj._.name)
-  runtime(proj._.net, what)
+  rt_of(proj._.net, what)
   local desc = description(proj._.net, "connectivity")
   local w = writer()
   save_projection(proj, desc, w, {"w"})
@@ -945,7 +946,7 @@ end
 local function flatten_into(v, out)
   if type(v) == "number" or type(v) == "boolean" then
     out[#out + 1] = to_number(v)
-  elseif core.is_array(v) then
+  elseif runtime.is_array(v) then
     local t = v:flatten():totable()
     for i = 1, #t do out[#out + 1] = t[i] end
   else
@@ -963,7 +964,7 @@ function M.save_monitor(m, filename, opts)
     if k ~= "variables" and k ~= "keep" then fail("%s: unknown option '%s'", what, tostring(k)) end
   end
   local net = m._.net
-  runtime(net, what)
+  rt_of(net, what)
   local names = opts.variables
   if type(names) == "string" then names = {names} end
   if names == nil then
@@ -996,7 +997,7 @@ function M.save_monitor(m, filename, opts)
       w:add(k .. "/ptr", "I64", {#ptr}, ptr)
       w:add(k .. "/steps", "I64", {#steps}, steps)
       desc.monitor.data[name] = {layout = "spikes"}
-    elseif core.is_array(v) then
+    elseif runtime.is_array(v) then
       w:add(k, "F64", v.shape, v)
       desc.monitor.data[name] = {layout = "dense"}
     else
@@ -1037,7 +1038,7 @@ function M.read_monitor(filename)
       out.data[name] = sp
     elseif info.layout == "dense" then
       local vals, shape = r:get(k)
-      local a = core.array(vals)
+      local a = runtime.array(vals)
       if #shape ~= 1 then a = a:reshape(shape) end
       out.data[name] = a
     else
@@ -1046,7 +1047,7 @@ function M.read_monitor(filename)
       for i = 1, #ptr - 1 do
         local t = {}
         for j = ptr[i] + 1, ptr[i + 1] do t[#t + 1] = vals[j] end
-        recs[i] = core.array(t)
+        recs[i] = runtime.array(t)
       end
       out.data[name] = recs
     end
@@ -1062,7 +1063,7 @@ function M.read(filename)
   for name, e in pairs(r.entries) do arrays[name] = {dtype = e.dtype, shape = util.copy_list(e.shape)} end
   return {meta = r.meta, version = r.version, arrays = arrays, get = function(name)
     local vals, shape = r:get(name)
-    local a = core.array(vals)
+    local a = runtime.array(vals)
     if #shape > 1 then a = a:reshape(shape) end
     if #shape == 0 then return vals[1] end
     return a

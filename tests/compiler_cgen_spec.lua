@@ -2,7 +2,7 @@
 -- C emission: literals, built-ins (compiled and run), functions, float32, event code.
 local model = require("annarchy.model")
 local compiler = require("annarchy.compiler")
-local cgen = compiler.cgen
+local cgen = require("annarchy.codegen.cgen")
 local R = cgen.default_resolver
 
 local function have(cmd) local ok = os.execute(cmd .. " >/dev/null 2>&1"); return ok == true or ok == 0 end

@@ -2,7 +2,7 @@
 -- reference-core §16.4 (derived from §5, not from this code).
 local model = require("annarchy.model")
 local compiler = require("annarchy.compiler")
-local cgen = compiler.cgen
+local cgen = require("annarchy.codegen.cgen")
 
 local function have(cmd)
   return os.execute(cmd .. " >/dev/null 2>&1") == true or os.execute(cmd .. " >/dev/null 2>&1") == 0

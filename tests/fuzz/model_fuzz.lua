@@ -20,7 +20,7 @@ end
 local model = require("annarchy.model")
 local compiler = require("annarchy.compiler")
 local errors = require("annarchy.compiler.errors")
-local cgen = compiler.cgen
+local cgen = require("annarchy.codegen.cgen")
 
 local count, seed, verbose, compile_every = 1000, 1, false, 25
 local cc_cmd = "tcc -Wall -Werror"

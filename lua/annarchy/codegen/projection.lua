@@ -15,6 +15,7 @@
 -- periods and flags are read from the annk_proj structure.
 local cgen = require("annarchy.codegen.cgen")
 local kernels = require("annarchy.codegen.population")
+local decoding = require("annarchy.codegen.decoding")
 
 local M = {}
 
@@ -399,7 +400,7 @@ end
 function M.projection(P)
   -- a special projection (annarchy.extensions.special_projections) may bring its own kernels
   local special = P.proj._.special
-  if special and special.kernels then return special.kernels(P) end
+  if special and special.kernel then return decoding.kernels(P, special.kernel.window_steps) end
   local id = P.id
   local function opts(where)
     return {R = resolver(P, where), dtype = P.dtype, masked = false,

@@ -1,18 +1,16 @@
---- The model compiler front half: analysis of neuron/synapse types and C emission.
+--- The model compiler: model text -> analysed neuron/synapse types (the C they become is
+-- written by annarchy.codegen).
 --
 --     local compiler = require("annarchy.compiler")
 --     local reg = compiler.new_function_registry()
 --     compiler.add_function(reg, "sigmoid(x) = 1 / (1 + exp(-x))")
 --     local A = compiler.analyse.neuron(model, {functions = reg, constants = {...}})
---     local c = compiler.cgen.update(A, "local", {R = resolver, dtype = "float64"})
 local analyse = require("annarchy.compiler.analyse")
-local cgen = require("annarchy.codegen.cgen")
 local functions = require("annarchy.compiler.functions")
 local errors = require("annarchy.compiler.errors")
 
 local M = {
   analyse = analyse,
-  cgen = cgen,
   errors = errors,
   methods = require("annarchy.compiler.methods"),
   symbolic = require("annarchy.compiler.symbolic"),

@@ -3,6 +3,8 @@
 -- files, connectivity re-initialised from a file, errors, monitors and the JSON parameters.
 local ann = require("annarchy")
 local state = require("annarchy.io.state")
+local codec = require("annarchy.io.codec")
+local monitor_file = require("annarchy.io.monitor_file")
 local json = require("annarchy.io.json")
 
 local function tmp()
@@ -157,7 +159,7 @@ describe("state files: the container", function()
       seedv = (seedv * 1103515245 + 12345) % 2147483648
       values[#values + 1] = (m - 0.5) * 2 ^ (seedv % 2000 - 1000)
     end
-    local native, pure = state._codecs.native, state._codecs.pure
+    local native, pure = codec._codecs.native, codec._codecs.pure
     local bn = native.pack("F64", values, #values)
     local bp = pure.pack("F64", values, #values)
     assert.equal(bn, bp)
@@ -182,9 +184,9 @@ describe("state files: the container", function()
     net:simulate(3)
     local before = snapshot(net)
     local file = tmp()
-    state._use_codec("pure")
+    codec._use_codec("pure")
     local ok, err = pcall(net.save, net, file)
-    state._use_codec("native")
+    codec._use_codec("native")
     assert(ok, err)
     b.r = 0.0
     p.w = 0.0
@@ -608,7 +610,7 @@ describe("Monitor:save", function()
     local v = m:get("v", {keep = true})
     local spikes = m:get("spike", {keep = true})
     m:save(file)
-    local saved = state.read_monitor(file)
+    local saved = monitor_file.read_monitor(file)
     assert.equal("out", saved.object)
     assert.equal(2.0, saved.period)
     assert.same({0, 60}, {saved.start[1], saved.start[2]})
@@ -620,7 +622,7 @@ describe("Monitor:save", function()
     assert.equal(0, m:get("v").shape[1])
     local w = mp:get("w", {keep = true})
     mp:save(file, {keep = true})
-    local saved_p = state.read_monitor(file)
+    local saved_p = monitor_file.read_monitor(file)
     assert.equal(#w, #saved_p.data.w)
     for k = 1, #w do same(w[k], saved_p.data.w[k]) end
     assert.equal(#w, #mp:get("w"))

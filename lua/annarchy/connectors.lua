@@ -7,6 +7,7 @@ local random = require("annarchy.random")
 local util = require("annarchy.util")
 local time = require("annarchy.time")
 local args = require("annarchy.args")
+local state = require("annarchy.io.state")
 
 local fail = util.fail
 local M = {}
@@ -392,7 +393,7 @@ end
 --- from_file(filename): the connectivity of a state file (save_connectivity, proj:save or
 -- net:save; annarchy.io.state).
 function methods.from_file(proj, filename)
-  local lists, delay = require("annarchy.io.state").connectivity_lists(proj, filename)
+  local lists, delay = state.connectivity_lists(proj, filename)
   return record_lists(proj, "from_file", lists, nil, delay)
 end
 

@@ -12,6 +12,7 @@
 local util = require("annarchy.util")
 local time = require("annarchy.time")
 local args = require("annarchy.args")
+local monitor_file = require("annarchy.io.monitor_file")
 
 local fail = util.fail
 local M = {}
@@ -227,7 +228,7 @@ function methods.times(m)
 end
 
 --- m:save(filename, {variables, keep = false}) (annarchy.io.state; docs/saving.md)
-function methods.save(m, filename, opts) require("annarchy.io.state").save_monitor(m, filename, opts) end
+function methods.save(m, filename, opts) monitor_file.save_monitor(m, filename, opts) end
 
 local fields = {}
 function fields.name(m) return m._.name end

@@ -9,6 +9,8 @@ local population = require("annarchy.population")
 local monitor = require("annarchy.monitor")
 local build = require("annarchy.build")
 local callbacks = require("annarchy.callbacks")
+local state = require("annarchy.io.state")
+local parameters = require("annarchy.io.parameters")
 
 local fail = util.fail
 local M = {}
@@ -343,12 +345,12 @@ function methods.memory_footprint(n)
   return build.memory_footprint(n)
 end
 
--- ---- saving and loading (annarchy.io.state) ---------------------------------------------------
-function methods.save(n, filename, opts) require("annarchy.io.state").save_network(n, filename, opts) end
-function methods.load(n, filename, opts) require("annarchy.io.state").load_network(n, filename, opts) end
-function methods.save_parameters(n, filename) require("annarchy.io.state").save_parameters(n, filename) end
+-- ---- saving and loading (annarchy.io) --------------------------------------------------------
+function methods.save(n, filename, opts) state.save_network(n, filename, opts) end
+function methods.load(n, filename, opts) state.load_network(n, filename, opts) end
+function methods.save_parameters(n, filename) parameters.save_parameters(n, filename) end
 function methods.load_parameters(n, filename, opts)
-  return require("annarchy.io.state").load_parameters(n, filename, opts)
+  return parameters.load_parameters(n, filename, opts)
 end
 
 Network.__index = function(n, k)

@@ -3,6 +3,7 @@
 local runtime = require("annarchy.runtime")
 local util = require("annarchy.util")
 local values = require("annarchy.values")
+local state = require("annarchy.io.state")
 
 local fail = util.fail
 local M = {}
@@ -331,8 +332,8 @@ function pop_methods.reset(p, attributes)
   p._.net:_reset_population(p, attributes)
 end
 
-function pop_methods.save(p, filename) require("annarchy.io.state").save_population(p, filename) end
-function pop_methods.load(p, filename) require("annarchy.io.state").load_population(p, filename) end
+function pop_methods.save(p, filename) state.save_population(p, filename) end
+function pop_methods.load(p, filename) state.load_population(p, filename) end
 
 function pop_methods.sum(p, target)
   if p._.A.kind == "spike" then

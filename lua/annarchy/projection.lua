@@ -8,6 +8,7 @@ local random = require("annarchy.random")
 local population = require("annarchy.population")
 local connectors = require("annarchy.connectors")
 local attributes = require("annarchy.projection_attributes")
+local state = require("annarchy.io.state")
 
 local fail = util.fail
 local M = {}
@@ -376,9 +377,9 @@ function methods.receptive_fields(p, opts)
 end
 
 -- Files: annarchy.io.state (docs/saving.md).
-function methods.save_connectivity(p, filename) require("annarchy.io.state").save_connectivity(p, filename) end
-function methods.save(p, filename) require("annarchy.io.state").save_projection(p, filename) end
-function methods.load(p, filename) require("annarchy.io.state").load_projection(p, filename) end
+function methods.save_connectivity(p, filename) state.save_connectivity(p, filename) end
+function methods.save(p, filename) state.save_projection(p, filename) end
+function methods.load(p, filename) state.load_projection(p, filename) end
 
 local function structural_check(p, what)
   if not rt_of(p) then fail("%s: can not start %s if the network is not compiled.", where(p), what) end

@@ -183,17 +183,12 @@ function methods.receptive_field(dd, opts)
   return out
 end
 
-Dendrite.__index = function(dd, k)
-  local f = fields[k]
-  if f then return f(dd) end
-  local m = methods[k]
-  if m then return m end
-  if k == "_" then return nil end
+Dendrite.__index = util.class_index(fields, methods, function(dd, k)
   if type(k) == "number" or (type(k) == "table" and getmetatable(k) == nil) then
     return methods.synapse(dd, k)
   end
   return read(dd, k)
-end
+end)
 
 Dendrite.__newindex = function(dd, k, v)
   if fields[k] or methods[k] then fail("%s: '%s' is read-only", where(dd), tostring(k)) end

@@ -241,14 +241,11 @@ function fields.variables(m)
 end
 function fields.object(m) return m._.obj end
 
-Monitor.__index = function(m, k)
-  local f = fields[k]
-  if f then return f(m) end
-  local fn = methods[k] or require("annarchy.analysis.spikestats").monitor_methods[k]
+Monitor.__index = util.class_index(fields, methods, function(_, k)
+  local fn = require("annarchy.analysis.spikestats").monitor_methods[k]
   if fn then return fn end
-  if k == "_" then return nil end
   fail("Monitor has no field or method '%s'", tostring(k))
-end
+end)
 
 Monitor.__newindex = function(m, k, v)
   if k == "period" or k == "period_offset" then

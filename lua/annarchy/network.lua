@@ -353,16 +353,11 @@ function methods.load_parameters(n, filename, opts)
   return parameters.load_parameters(n, filename, opts)
 end
 
-Network.__index = function(n, k)
-  local f = fields[k]
-  if f then return f(n) end
-  local m = methods[k]
-  if m then return m end
-  if k == "_" then return nil end
+Network.__index = util.class_index(fields, methods, function(n, k)
   local cls = rawget(getmetatable(n), "__class_methods")
   if cls and cls[k] then return cls[k] end
   fail("Network has no field or method '%s'", tostring(k))
-end
+end)
 
 Network.__newindex = function(n, k, v)
   if k == "time" or k == "current_step" then

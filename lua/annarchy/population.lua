@@ -444,11 +444,7 @@ local function model_function(p, name)
   return fns and fns[name]
 end
 
-Population.__index = function(p, k)
-  local f = pop_fields[k]
-  if f then return f(p) end
-  local m = pop_methods[k]
-  if m then return m end
+Population.__index = util.class_index(pop_fields, pop_methods, function(p, k)
   local c = rawget(p, "_").custom
   if c then
     if c.methods and c.methods[k] then return c.methods[k] end
@@ -473,10 +469,9 @@ Population.__index = function(p, k)
   if type(k) == "string" then
     local fn = model_function(p, k)
     if fn then return fn end
-    if k == "_" then return nil end
   end
   return M.read(p, k)
-end
+end)
 
 Population.__newindex = function(p, k, v)
   local c = p._.custom
@@ -572,14 +567,9 @@ local function union(a, b)
   return make_view(pa, ranks, nil)
 end
 
-PopulationView.__index = function(v, k)
-  local f = view_fields[k]
-  if f then return f(v) end
-  local m = view_methods[k]
-  if m then return m end
-  if k == "_" then return nil end
+PopulationView.__index = util.class_index(view_fields, view_methods, function(v, k)
   return view_methods.get(v, k)
-end
+end)
 
 PopulationView.__newindex = function(v, k, val)
   if view_fields[k] or view_methods[k] then

@@ -422,19 +422,14 @@ end
 
 for k, fn in pairs(connectors.methods) do methods[k] = fn end
 
-Projection.__index = function(p, k)
-  local f = fields[k]
-  if f then return f(p) end
-  local m = methods[k]
-  if m then return m end
-  if k == "_" then return nil end
+Projection.__index = util.class_index(fields, methods, function(p, k)
   if type(k) == "number" then return methods.dendrite(p, k) end
   if type(k) == "string" then
     local fn = model_function(p, k)
     if fn then return fn end
   end
   return attributes.read(p, k)
-end
+end)
 
 Projection.__newindex = function(p, k, v)
   if k == "transmission" or k == "update" or k == "plasticity" then

@@ -18,6 +18,20 @@ function M.show(v)
   return tostring(v)
 end
 
+--- The __index of a class: a computed field (fields[k](obj)), else a method (methods[k]),
+-- else nil for "_" (the private table, set with rawset, is missing only while an object is
+-- made), else rest(obj, k).
+function M.class_index(fields, methods, rest)
+  return function(obj, k)
+    local f = fields[k]
+    if f then return f(obj) end
+    local m = methods[k]
+    if m then return m end
+    if k == "_" then return nil end
+    return rest(obj, k)
+  end
+end
+
 --- Sorted copy of the keys of a set.
 function M.sorted_keys(t)
   local out = {}

@@ -232,8 +232,8 @@ function methods.save(m, filename, opts) monitor_file.save_monitor(m, filename, 
 
 local fields = {}
 function fields.name(m) return m._.name end
-function fields.period(m) return m._.period * m._.net._.dt end
-function fields.period_offset(m) return m._.period_offset * m._.net._.dt end
+function fields.period(m) return time.ms(m._.period, m._.net._.dt) end
+function fields.period_offset(m) return time.ms(m._.period_offset, m._.net._.dt) end
 function fields.variables(m)
   local out = {}
   for i, v in ipairs(m._.vars) do out[i] = v.name end

@@ -67,7 +67,7 @@ function fields.current_step(n)
   if n._.rt then return runtime.step_count(n._.rt) end
   return n._.step
 end
-function fields.time(n) return fields.current_step(n) * n._.dt end
+function fields.time(n) return time.ms(fields.current_step(n), n._.dt) end
 
 --- Draws n values of a distribution from the network's seed (a fresh stream per draw, in
 -- script order), or from the distribution's own seed when it has one.
@@ -255,7 +255,7 @@ function methods.simulate_until(n, ...)
   local op = a.operator or "and"
   if op ~= "and" and op ~= "or" then fail("simulate_until(): operator must be \"and\" or \"or\"") end
   local done = run_steps(n, time.steps_ceil(a.max_duration, n._.dt), op, ids)
-  return done * n._.dt
+  return time.ms(done, n._.dt)
 end
 
 function methods.reset(n, opts)

@@ -4,6 +4,7 @@ local runtime = require("annarchy.runtime")
 local util = require("annarchy.util")
 local values = require("annarchy.values")
 local state = require("annarchy.io.state")
+local time = require("annarchy.time")
 
 local fail = util.fail
 local M = {}
@@ -278,7 +279,7 @@ function pop_fields.refractory(p)
   if p._.A.kind ~= "spike" then return nil end
   local rt = rt_of(p)
   if rt and p._.layout_refractory then
-    return runtime.pop_refractory(rt, p._.id) * p._.net._.dt
+    return time.ms(runtime.pop_refractory(rt, p._.id), p._.net._.dt)
   end
   if p._.refractory ~= nil then return p._.refractory end
   local r = p._.A.refractory

@@ -205,7 +205,7 @@ function fields.delay(p)
   local kind, v = runtime.proj_delay(rt, p._.id)
   if kind ~= "variable" then return v * dt end
   for _, row in ipairs(v) do
-    for k = 1, #row do row[k] = row[k] * dt end
+    for k = 1, #row do row[k] = time.ms(row[k], dt) end
   end
   return v
 end

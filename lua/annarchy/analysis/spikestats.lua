@@ -4,6 +4,7 @@
 -- Arrays (or a number, or a table rank -> value). `M.monitor_methods` wraps them as Monitor
 -- methods that fetch the spikes and the recording segment themselves.
 local runtime = require("annarchy.runtime")
+local time = require("annarchy.time")
 
 local floor, sqrt = math.floor, math.sqrt
 
@@ -200,7 +201,7 @@ end
 --- Inter-spike intervals in ms of one neuron's list.
 local function isi_of(list, dt)
   local out = {}
-  for i = 2, #list do out[i - 1] = (list[i] - list[i - 1]) * dt end
+  for i = 2, #list do out[i - 1] = time.ms(list[i] - list[i - 1], dt) end
   return out
 end
 
@@ -212,7 +213,7 @@ local function raster_plot(_, spikes, ranks, dt)
   for _, r in ipairs(ranks) do
     local list = spikes[r]
     for i = 1, #list do
-      times[#times + 1] = list[i] * dt
+      times[#times + 1] = time.ms(list[i], dt)
       who[#who + 1] = r
     end
   end
@@ -229,7 +230,7 @@ local function histogram(fname, spikes, ranks, dt, opts)
   if not is_positive(bins) then
     fail("%s: option 'bins' must be a bin width in ms (a positive number), got %s", fname, show(bins))
   end
-  local bin_step = floor(bins / dt + 1e-9)
+  local bin_step = time.steps_floor(bins, dt)
   if bin_step < 1 then
     fail("%s: option 'bins' (%g ms) is shorter than one step (dt = %g ms)", fname, bins, dt)
   end
@@ -326,12 +327,12 @@ local function mean_fr(fname, spikes, ranks, dt, opts)
     end
   end
   if start ~= nil then
-    duration = (stop - start) * dt
+    duration = time.ms(stop - start, dt)
     if duration == 0 then fail("%s: the window {%d, %d} is empty", fname, start, stop) end
   elseif duration == nil then
     if count == 0 then return 0.0 end
     local lo, hi = spike_span(spikes, ranks)
-    duration = (hi - lo) * dt
+    duration = time.ms(hi - lo, dt)
     if duration == 0 then
       fail("%s: every spike is at step %d, so the duration is zero; give 'duration'", fname, lo)
     end
@@ -356,7 +357,7 @@ local function smoothed_rate(fname, spikes, ranks, dt, opts)
     local o = (row - 1) * d
     for i = 2, #list do
       local s1, s2 = list[i - 1], list[i]
-      local rate = 1000.0 / (dt * (s2 - s1))
+      local rate = 1000.0 / time.ms(s2 - s1, dt)
       local a, b = s1 - start, s2 - start
       if a < 0 then a = 0 end
       if b > d then b = d end

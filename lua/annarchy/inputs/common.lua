@@ -198,7 +198,7 @@ end
 --- Steps -> ms (list).
 function M.times_ms(steps, dt)
   local out = {}
-  for i, s in ipairs(steps) do out[i] = s * dt end
+  for i, s in ipairs(steps) do out[i] = time.ms(s, dt) end
   return out
 end
 

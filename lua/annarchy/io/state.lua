@@ -215,7 +215,7 @@ local function save_projection(proj, desc, w, only)
     local ms, maxd = {}, 1
     for _, row in ipairs(v) do
       for k = 1, #row do
-        ms[#ms + 1] = row[k] * dt
+        ms[#ms + 1] = time.ms(row[k], dt)
         if row[k] > maxd then maxd = row[k] end
       end
     end
@@ -318,7 +318,7 @@ local function delay_steps(proj, delays, nsyn, r)
       if steps[k] > 1 then
         r:fault("projection %q was compiled without delays; the file has delays of up to %g ms "
           .. "(give the connector delays so that the network is built with them)", p.name,
-          steps[k] * dt)
+          time.ms(steps[k], dt))
       end
     end
     return nil, kind
@@ -371,10 +371,10 @@ local function plan_projection(proj, rec, r, step_after)
                list_post = list_post, list_row = list_row, pre = c.pre, w = wl}
     if type(steps) == "table" then
       local ms = {}
-      for k = 1, nsyn do ms[k] = steps[k] * net._.dt end
+      for k = 1, nsyn do ms[k] = time.ms(steps[k], net._.dt) end
       t.delay_ms = ms
     elseif steps then
-      t.delays = steps * net._.dt
+      t.delays = time.ms(steps, net._.dt)
     end
     local csr = runtime.connect("from_lists", t)
     writes[#writes + 1] = function() runtime.proj_set_connectivity(rt, p.id, csr) end

@@ -32,6 +32,27 @@ function M.class_index(fields, methods, rest)
   end
 end
 
+--- The constructor of descriptions handed to net:<verb>(obj) (input populations to
+-- net:create, special projections to net:connect): description(kind, build) keeps its
+-- arguments only; obj[hook] is build, obj[flag] is true (also a raw field of the metatable),
+-- any other access is an error naming the kind and the object that has it.
+function M.description_class(flag, hook, noun, verb)
+  local C = {[flag] = true}
+  C.__index = function(obj, k)
+    if k == flag then return true end
+    if k == hook then return rawget(obj, "_").build end
+    M.fail("%s: '%s' is only available on the %s returned by net:%s(...)", rawget(obj, "_").kind,
+      tostring(k), noun, verb)
+  end
+  C.__newindex = function(obj, k)
+    M.fail("%s: set '%s' on the %s returned by net:%s(...)", rawget(obj, "_").kind, tostring(k), noun, verb)
+  end
+  C.__tostring = function(obj)
+    return ("%s (give it to net:%s)"):format(rawget(obj, "_").kind, verb)
+  end
+  return function(kind, build) return setmetatable({_ = {kind = kind, build = build}}, C) end
+end
+
 --- Sorted copy of the keys of a set.
 function M.sorted_keys(t)
   local out = {}

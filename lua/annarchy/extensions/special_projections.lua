@@ -32,23 +32,7 @@ local M = {}
 
 -- ---- the description handed to net:connect ---------------------------------------------------
 
-local Special = {__special_projection = true}
-Special.__index = function(obj, k)
-  if k == "_connect" then return rawget(obj, "_").connect end
-  if k == "__special_projection" then return true end
-  fail("%s: '%s' is only available on the projection returned by net:connect(...)",
-    rawget(obj, "_").kind, tostring(k))
-end
-Special.__newindex = function(obj, k)
-  fail("%s: set '%s' on the projection returned by net:connect(...)", rawget(obj, "_").kind, tostring(k))
-end
-Special.__tostring = function(obj)
-  return ("%s (give it to net:connect)"):format(rawget(obj, "_").kind)
-end
-
-local function special(kind, connect)
-  return setmetatable({_ = {kind = kind, connect = connect}}, Special)
-end
+local special = util.description_class("__special_projection", "_connect", "projection", "connect")
 
 --- The population behind pre or post (a population, view, neuron or, with a network, a
 -- name); nil for a name without a network.

@@ -14,29 +14,13 @@ M.fail = fail
 
 -- ---- the object given to net:create --------------------------------------------------------
 
-local Special = {}
-Special.__index = function(obj, k)
-  if k == "__special_population" then return true end
-  if k == "_create" then return rawget(obj, "_").create end
-  fail("%s: '%s' is only available on the population returned by net:create(...)",
-    rawget(obj, "_").kind, tostring(k))
-end
-Special.__newindex = function(obj, k)
-  fail("%s: set '%s' on the population returned by net:create(...)", rawget(obj, "_").kind, tostring(k))
-end
-Special.__tostring = function(obj)
-  return ("%s (give it to net:create)"):format(rawget(obj, "_").kind)
-end
-
 --- An input population description: net:create(obj) calls create(obj, net), which builds the
 -- population. The object keeps only its arguments, so it can be created in several networks.
-function M.special(kind, create)
-  return setmetatable({_ = {kind = kind, create = create}}, Special)
-end
+M.special = util.description_class("__special_population", "_create", "population", "create")
 
 --- Installs the special population's hooks and accessors on a created population.
--- custom: the hooks read by the kernel assembler and build.lua (prologue, spike_expr,
--- functions, after_compile, reset), plus
+-- custom: kernel (the declaration codegen/inputs.lua turns into kernel code), the hooks
+-- build.lua calls (after_compile, reset, clear), plus
 --   methods = {name = function(pop, ...)}   called as pop:name(...)
 --   fields = {name = {get = function(pop), set = function(pop, v)}}   read as pop.name
 -- Population looks model functions up in pop._.functions before attributes: the methods and

@@ -530,37 +530,34 @@ end
 
 -- ---- public: one population or projection --------------------------------------------------------
 
-function M.save_population(pop, filename)
-  local what = ("population %q: save"):format(pop._.name)
-  rt_of(pop._.net, what)
-  local desc = description(pop._.net, "population")
+-- One population or projection in a file of its own (kind "population" or "projection").
+local function save_one(obj, kind, save, filename)
+  local what = ("%s %q: save"):format(kind, obj._.name)
+  rt_of(obj._.net, what)
+  local desc = description(obj._.net, kind)
   local w = writer()
-  save_population(pop, desc, w)
+  save(obj, desc, w)
   w:write(filename, desc, what)
 end
 
-function M.load_population(pop, filename)
-  local what = ("population %q: load"):format(pop._.name)
-  rt_of(pop._.net, what)
+local function load_one(obj, kind, filename)
+  local what = ("%s %q: load"):format(kind, obj._.name)
+  rt_of(obj._.net, what)
   local r = open(filename, what)
-  local rec = record_for(r, "populations", pop._.name, "population")
+  return record_for(r, kind .. "s", obj._.name, kind), r
+end
+
+function M.save_population(pop, filename) save_one(pop, "population", save_population, filename) end
+
+function M.load_population(pop, filename)
+  local rec, r = load_one(pop, "population", filename)
   plan_population(pop, rec, r)()
 end
 
-function M.save_projection(proj, filename)
-  local what = ("projection %q: save"):format(proj._.name)
-  rt_of(proj._.net, what)
-  local desc = description(proj._.net, "projection")
-  local w = writer()
-  save_projection(proj, desc, w)
-  w:write(filename, desc, what)
-end
+function M.save_projection(proj, filename) save_one(proj, "projection", save_projection, filename) end
 
 function M.load_projection(proj, filename)
-  local what = ("projection %q: load"):format(proj._.name)
-  rt_of(proj._.net, what)
-  local r = open(filename, what)
-  local rec = record_for(r, "projections", proj._.name, "projection")
+  local rec, r = load_one(proj, "projection", filename)
   plan_projection(proj, rec, r, proj._.net.current_step)()
 end
 

@@ -1,6 +1,7 @@
 -- tools/modgraph.lua: the module graph of the front end (lua/annarchy), every `require` counted,
 -- the ones inside functions ("lazy") too. Prints one line per module with the modules it
--- requires, then the cycles; exits non-zero when there is one.
+-- requires, then the cycles and the modules outside runtime/ that require the C module
+-- annarchy.core (runtime/ is the one seam to the core); exits non-zero when there is one.
 --
 --   lua5.4 tools/modgraph.lua [ROOT]        (ROOT defaults to lua, the folder above annarchy/)
 --   lua5.4 tools/modgraph.lua --dot [ROOT]  (the graph in Graphviz's dot language)
@@ -89,8 +90,17 @@ if dot then
 else
   for _, name in ipairs(names) do print(name .. ": " .. table.concat(graph[name], " ")) end
 end
+local seam = {}
+for _, name in ipairs(names) do
+  if not name:match("^annarchy%.runtime") then
+    for _, dep in ipairs(graph[name]) do
+      if dep == "annarchy.core" then seam[#seam + 1] = name end
+    end
+  end
+end
 for _, c in ipairs(cycles) do io.stderr:write("cycle: ", c, "\n") end
-if #cycles > 0 then
-  io.stderr:write(#cycles, " import cycle(s) in ", root, "/annarchy\n")
+for _, m in ipairs(seam) do io.stderr:write("seam: ", m, " requires annarchy.core (only runtime/ may)\n") end
+if #cycles > 0 or #seam > 0 then
+  io.stderr:write(#cycles, " import cycle(s), ", #seam, " module(s) past the runtime seam in ", root, "/annarchy\n")
   os.exit(1)
 end

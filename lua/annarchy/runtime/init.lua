@@ -1,53 +1,56 @@
 --- The one seam between the front end and the C core: every call the objects make on the
--- core goes through this table of functions, so that another implementation of the same
--- functions (a LuaJIT FFI binding of include/annarchy.h) can replace the Lua 5.4 C module
--- without touching the objects.
+-- core goes through the table this module returns, so that another implementation of the
+-- same interface (a LuaJIT FFI binding of include/annarchy.h) can replace the Lua 5.4 C
+-- module without touching the objects.
 --
--- Handles are opaque values created here and passed back as the first argument:
---   a network runtime (network_new), a population monitor (monitor_new), a projection
---   recorder (proj_recorder), a video capture (video_open), a compiled kernel (compile).
--- Arrays (array, zeros...) are the user-visible value type and keep their own methods.
-local core = require("annarchy.core")
+-- The interface: the functions below, and calls on opaque handles, which are passed back as
+-- the first argument: runtime[prefix .. name](handle, ...). A network runtime (network_new)
+-- has the prefix "", a population monitor (monitor_new) "monitor_", a projection recorder
+-- (proj_recorder) "recorder_", a video capture (video_open) "video_". Arrays (array,
+-- zeros...) are the user-visible value type and keep their own methods.
+local INTERFACE = {
+  functions = {
+    "version", "clock",
+    "array", "zeros", "ones", "linspace", "allclose", "is_array",
+    "dist_check", "dist_fill", "seed_from_entropy",
+    "kernel_header", "compile", "connect",
+    "network_new",
+    "image_geometry", "image_load", "video_open",
+  },
+  constants = {"RNG_STREAM_OBJECT"},
+  handles = {
+    -- a network runtime: constants, populations, projections, the time loop
+    {prefix = "", names = {
+      "add_constant", "set_constant", "bind", "run", "step_count",
+      "add_population", "pop_mark_sum", "pop_add_gop", "pop_enable_refractory", "pop_set_rate_window",
+      "pop_clear", "pop_get", "pop_set", "pop_refractory", "pop_spiked", "pop_enabled", "pop_set_ext",
+      "pop_get_ext",
+      "add_projection", "proj_set_connectivity", "proj_size", "proj_post_ranks", "proj_pre_ranks",
+      "proj_dendrite_sizes", "proj_dendrite_of", "proj_syn_index", "proj_get", "proj_set", "proj_get1",
+      "proj_set1", "proj_delay", "proj_set_delay", "proj_flags", "proj_schedule", "proj_create",
+      "proj_prune", "proj_creating", "proj_pruning", "proj_init_history", "proj_bytes", "proj_matrix",
+      "proj_recorder", "monitor_new",
+    }},
+    {prefix = "monitor_", names = {"add_variable", "set_recording", "set_period", "data", "spikes", "clear",
+      "bytes", "free"}},
+    {prefix = "recorder_", names = {"set_recording", "set_period", "data", "clear", "bytes", "free"}},
+    {prefix = "video_", names = {"grab", "close"}},
+  },
+}
 
-local M = {}
+local runtime = require("annarchy.runtime.cmodule").implement(INTERFACE)
 
--- Functions and constants of the module, unchanged.
-for _, name in ipairs{
-  "version", "clock",
-  "array", "zeros", "ones", "linspace", "allclose", "is_array",
-  "dist_check", "dist_fill", "seed_from_entropy", "RNG_STREAM_OBJECT",
-  "kernel_header", "compile", "connect",
-  "network_new",
-  "image_geometry", "image_load", "video_open",
-} do
-  M[name] = core[name]
-end
-
--- Calls on a handle: M[prefix .. name](handle, ...) is handle:name(...).
-local function methods(prefix, names)
-  for _, name in ipairs(names) do
-    M[prefix .. name] = function(h, ...) return h[name](h, ...) end
+-- A backend that lacks part of the interface is a bug of that backend: say which part.
+local function check(name, want)
+  local t = type(runtime[name])
+  if (want == "function" and t ~= "function") or (want ~= "function" and t == "nil") then
+    error("annarchy.runtime: the backend does not implement " .. name, 0)
   end
 end
+for _, name in ipairs(INTERFACE.functions) do check(name, "function") end
+for _, name in ipairs(INTERFACE.constants) do check(name, "value") end
+for _, h in ipairs(INTERFACE.handles) do
+  for _, name in ipairs(h.names) do check(h.prefix .. name, "function") end
+end
 
--- A network runtime: constants, populations, projections, the time loop.
-methods("", {
-  "add_constant", "set_constant", "bind", "run", "step_count",
-  "add_population", "pop_mark_sum", "pop_add_gop", "pop_enable_refractory", "pop_set_rate_window",
-  "pop_clear", "pop_get", "pop_set", "pop_refractory", "pop_spiked", "pop_enabled", "pop_set_ext",
-  "pop_get_ext",
-  "add_projection", "proj_set_connectivity", "proj_size", "proj_post_ranks", "proj_pre_ranks",
-  "proj_dendrite_sizes", "proj_dendrite_of", "proj_syn_index", "proj_get", "proj_set", "proj_get1",
-  "proj_set1", "proj_delay", "proj_set_delay", "proj_flags", "proj_schedule", "proj_create",
-  "proj_prune", "proj_creating", "proj_pruning", "proj_init_history", "proj_bytes", "proj_matrix",
-  "proj_recorder", "monitor_new",
-})
--- A population monitor (from monitor_new).
-methods("monitor_", {"add_variable", "set_recording", "set_period", "data", "spikes", "clear", "bytes",
-  "free"})
--- A projection recorder (from proj_recorder).
-methods("recorder_", {"set_recording", "set_period", "data", "clear", "bytes", "free"})
--- A video capture (from video_open).
-methods("video_", {"grab", "close"})
-
-return M
+return runtime

@@ -27,11 +27,13 @@ function M.table_kind(t)
   return "list"
 end
 
+--- Names for a message: "'a', 'b', 'c'".
 local function names_list(names)
   local out = {}
   for i = 1, #names do out[i] = "'" .. names[i] .. "'" end
   return table.concat(out, ", ")
 end
+M.names_list = names_list
 
 --- Parses the arguments of a call.
 -- @param fname the function's name for messages ("Network:create")

@@ -4,6 +4,7 @@
 -- Arrays (or a number, or a table rank -> value). `M.monitor_methods` wraps them as Monitor
 -- methods that fetch the spikes and the recording segment themselves.
 local runtime = require("annarchy.runtime")
+local args = require("annarchy.args")
 local time = require("annarchy.time")
 
 local floor, sqrt = math.floor, math.sqrt
@@ -73,11 +74,7 @@ local function read_spikes(fname, spikes)
   return spikes, ranks
 end
 
-local function names_list(names)
-  local out = {}
-  for i = 1, #names do out[i] = "'" .. names[i] .. "'" end
-  return table.concat(out, ", ")
-end
+local names_list = args.names_list
 
 --- Checks an options table against the known names.
 local function check_options(fname, opts, names)

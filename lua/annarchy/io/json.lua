@@ -3,7 +3,9 @@
 -- and %.17g that reads back the same double); NaN and the infinities are written as Python's
 -- json module writes them (NaN, Infinity, -Infinity) and read back, so that files written by
 -- either side load in the other. Everything else is strict: a fault is reported with its line
--- and column.
+-- and column. (Debian's lua-cjson 2.1 would change the files: it writes at most 14
+-- significant digits and keys in table order, reads every number as a float, accepts 01,
+-- duplicate keys and hexadecimal numbers, and reports faults by byte offset.)
 local M = {}
 
 --- Marks a table as a JSON array (an empty table is otherwise written as an object).

@@ -10,33 +10,6 @@ local constants = require("annarchy.constants")
 local fail = util.fail
 local M = {}
 
-local LOCALITY_CODE = {global = 0, ["local"] = 1, semiglobal = 2}
-
---- Decides the layout of a projection's attributes: the model's attributes in declaration
--- order (w global when the projection stores one shared weight), then _last_event when the
--- synapse has event-driven variables.
-local function layout(proj, A, dtype)
-  local L = {attrs = {}, by_name = {}}
-  local function add(name, t, locality, init, ctype_override)
-    local ctype, code = kp.attr_type(t, dtype)
-    if ctype_override then ctype, code = ctype_override, 0 end
-    local a = {name = name, type = t, ctype = ctype, code = code, locality = locality,
-               index = #L.attrs, init = init}
-    L.attrs[#L.attrs + 1] = a
-    L.by_name[name] = a
-    return a
-  end
-  for _, a in ipairs(A.attributes) do
-    local loc = a.locality
-    if a.name == "w" and proj._.shared_weight then loc = "global" end
-    add(a.name, a.type, loc, a.init)
-  end
-  if A.event_driven and #A.event_driven > 0 then
-    add("_last_event", "float", "local", -10000, "double")
-  end
-  return L
-end
-
 --- The plans of every projection, in id order.
 function M.plan(net, pop_plans, const_index)
   local plans = {}
@@ -50,7 +23,7 @@ function M.plan(net, pop_plans, const_index)
     local A = p.A
     local pre_plan, post_plan = pop_plans[p.pre._.id + 1], pop_plans[p.post._.id + 1]
     p.shared_weight = connectors.shared_weight(proj)
-    local L = layout(proj, A, net._.config.dtype)
+    local L = kp.projection_layout(A, p.shared_weight, net._.config.dtype)
     local spike_events = A.kind == "spike" and #((A.pre_spike or {}).gtarget or {}) +
       #((A.pre_spike or {}).other or {}) > 0
     local post_events = A.kind == "spike" and #(A.post_spike or {}) > 0
@@ -118,7 +91,7 @@ local function desc_of(P)
   for i, a in ipairs(P.L.attrs) do
     local init = a.init
     if type(init) ~= "number" and type(init) ~= "boolean" then init = 0 end
-    attrs[i] = {type = a.code, locality = LOCALITY_CODE[a.locality], init = init}
+    attrs[i] = {type = a.code, locality = kp.LOCALITY_CODE[a.locality], init = init}
   end
   local w = P.L.by_name.w
   local le = P.L.by_name._last_event

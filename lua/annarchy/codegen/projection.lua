@@ -430,4 +430,32 @@ end
 
 M.attr_type = kernels.attr_type
 
+--- The runtime's code of each locality (the ABI of src/kernel/: annk_proj attributes).
+M.LOCALITY_CODE = {global = 0, ["local"] = 1, semiglobal = 2}
+
+--- Decides the layout of a projection's attributes: the model's attributes in declaration
+-- order (w global when the projection stores one shared weight), then _last_event when the
+-- synapse has event-driven variables.
+function M.projection_layout(A, shared_weight, dtype)
+  local L = {attrs = {}, by_name = {}}
+  local function add(name, t, locality, init, ctype_override)
+    local ctype, code = M.attr_type(t, dtype)
+    if ctype_override then ctype, code = ctype_override, 0 end
+    local a = {name = name, type = t, ctype = ctype, code = code, locality = locality,
+               index = #L.attrs, init = init}
+    L.attrs[#L.attrs + 1] = a
+    L.by_name[name] = a
+    return a
+  end
+  for _, a in ipairs(A.attributes) do
+    local loc = a.locality
+    if a.name == "w" and shared_weight then loc = "global" end
+    add(a.name, a.type, loc, a.init)
+  end
+  if A.event_driven and #A.event_driven > 0 then
+    add("_last_event", "float", "local", -10000, "double")
+  end
+  return L
+end
+
 return M

@@ -8,6 +8,7 @@ local util = require("annarchy.util")
 local time = require("annarchy.time")
 local kernels = require("annarchy.codegen.population")
 local values = require("annarchy.values")
+local population = require("annarchy.population")
 local constants = require("annarchy.constants")
 
 local fail = util.fail
@@ -130,6 +131,7 @@ function M.compile(net, a)
   runtime.step_count(rt, net._.step)
   for i, pop in ipairs(net._.pops) do
     pop._.layout = plans[i].L
+    pop._.home = population.HOMES.runtime
     pop._.layout_refractory = plans[i].ctx.refractory
     push_initial(net, pop)
     if not pop._.enabled then runtime.pop_enabled(rt, pop._.id, false) end
@@ -150,7 +152,7 @@ function M.reset_population(net, pop, attributes)
   if not net._.rt then return end
   if attributes ~= nil then
     if type(attributes) == "string" then attributes = {attributes} end
-    for _, name in ipairs(attributes) do require("annarchy.population").attribute(pop, name) end
+    for _, name in ipairs(attributes) do population.attribute(pop, name) end
   end
   push_initial(net, pop, attributes)
   runtime.pop_clear(net._.rt, pop._.id)

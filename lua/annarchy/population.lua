@@ -9,6 +9,8 @@ local time = require("annarchy.time")
 local fail = util.fail
 local M = {}
 
+local initial_home, runtime_home = {}, {}   -- where attribute values live (below)
+
 local Population = {}
 local PopulationView = {}
 local IndividualNeuron = {}
@@ -98,7 +100,7 @@ function M.new(net, id, geometry, neuron, A, name, stop_condition)
   local self = setmetatable({}, Population)
   rawset(self, "_", {
     net = net, id = id, name = name, geometry = geometry, size = size, neuron = neuron, A = A,
-    init = {}, stop_condition = stop_condition, targets = {}, enabled = true,
+    init = {}, stop_condition = stop_condition, targets = {}, enabled = true, home = initial_home,
   })
   for _, a in ipairs(A.attributes) do
     self._.init[a.name] = values.initial(a, net, size)
@@ -168,17 +170,15 @@ local function reshape(arr, geometry)
   return arr:reshape(geometry)
 end
 
---- Reads an attribute: a number for a global, an Array shaped like the geometry for a local.
--- ranks (0-based list) restricts a local read to those neurons (a flat Array).
-function M.read(pop, name, ranks)
-  local a = attribute(pop, name)
-  local rt = rt_of(pop)
-  if rt then
-    local L = pop._.layout
-    local v = runtime.pop_get(rt, pop._.id, L.by_name[name].index, ranks)
-    if ranks or a.locality == "global" then return v end
-    return reshape(v, pop._.geometry)
-  end
+-- ---- the home of the values -----------------------------------------------------------------
+-- The current values of a population's attributes have one home: before compile the initial
+-- values the population keeps (pop._.init), from compile on the runtime. Compiling moves the
+-- population into the runtime (build.lua sets pop._.home = HOMES.runtime); reads and writes
+-- go to pop._.home. get returns a number for a global, else a flat Array (of the listed
+-- 0-based ranks, or of every neuron).
+M.HOMES = {initial = initial_home, runtime = runtime_home}
+
+function initial_home.get(pop, name, a, ranks)
   local init = pop._.init[name]
   if type(init) == "table" and init.from then init = pop._.init[init.from] end   -- init = a parameter
   if a.locality == "global" then return values.scalar_of(init) end
@@ -188,7 +188,37 @@ function M.read(pop, name, ranks)
     for i = 1, #ranks do out[i] = full[ranks[i] + 1] end
     return out
   end
-  return reshape(full, pop._.geometry)
+  return full
+end
+
+function initial_home.set(pop, name, a, value, ranks)
+  if a.locality == "global" or not ranks then
+    pop._.init[name] = value
+  else
+    local full = values.broadcast(pop._.init[name], pop._.size):copy()
+    local per = runtime.is_array(value)
+    for i = 1, #ranks do
+      full[ranks[i] + 1] = per and value[i] or value
+    end
+    pop._.init[name] = full
+  end
+end
+
+function runtime_home.get(pop, name, _, ranks)
+  return runtime.pop_get(rt_of(pop), pop._.id, pop._.layout.by_name[name].index, ranks)
+end
+
+function runtime_home.set(pop, name, _, value, ranks)
+  runtime.pop_set(rt_of(pop), pop._.id, pop._.layout.by_name[name].index, value, ranks)
+end
+
+--- Reads an attribute: a number for a global, an Array shaped like the geometry for a local.
+-- ranks (0-based list) restricts a local read to those neurons (a flat Array).
+function M.read(pop, name, ranks)
+  local a = attribute(pop, name)
+  local v = pop._.home.get(pop, name, a, ranks)
+  if ranks or a.locality == "global" then return v end
+  return reshape(v, pop._.geometry)
 end
 
 --- Writes an attribute. value: number, boolean, list, Array, distribution, or the name of
@@ -212,21 +242,7 @@ function M.write(pop, name, value, ranks, what)
   else
     value = values.per_element(pop._.net, value, n, what, name)
   end
-  local rt = rt_of(pop)
-  if rt then
-    runtime.pop_set(rt, pop._.id, pop._.layout.by_name[name].index, value, ranks)
-    return
-  end
-  if a.locality == "global" or not ranks then
-    pop._.init[name] = value
-  else
-    local full = values.broadcast(pop._.init[name], pop._.size):copy()
-    local per = runtime.is_array(value)
-    for i = 1, #ranks do
-      full[ranks[i] + 1] = per and value[i] or value
-    end
-    pop._.init[name] = full
-  end
+  pop._.home.set(pop, name, a, value, ranks)
 end
 
 -- ---- Population fields and methods -------------------------------------------------------

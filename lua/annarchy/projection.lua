@@ -112,7 +112,7 @@ function M.connect(net, n, ...)
     pre_ranks0 = pre_ranks0, post_ranks0 = post_ranks0,
     pre_size = pre_ranks0 and #pre_ranks0 or pre._.size,
     post_size = post_ranks0 and #post_ranks0 or post._.size,
-    targets = targets, synapse = syn, A = A, init = {}, init_set = {},
+    targets = targets, synapse = syn, A = A, init = {}, init_set = {}, home = attributes.HOMES.initial,
     flags = {transmission = true, update = true, plasticity = true},
     schedule = {period = 1, offset = 0},
   })

@@ -8,6 +8,9 @@ local connectors = require("annarchy.connectors")
 local fail = util.fail
 local M = {}
 
+local initial_home, runtime_home = {}, {}   -- where attribute values live (below)
+M.HOMES = {initial = initial_home, runtime = runtime_home}
+
 local function where(proj) return ("projection %q"):format(proj._.name) end
 M.where = where
 
@@ -41,14 +44,7 @@ M.check_compiled = check_compiled
 -- a number. Before compile: the stored initial value.
 function M.read(proj, name)
   attribute(proj, name)
-  local rt = rt_of(proj)
-  if not rt then
-    local v = proj._.init[name]
-    if v == nil then v = 0.0 end
-    return v
-  end
-  local loc = locality(proj, name)
-  return runtime.proj_get(rt, proj._.id, index(proj, name), nil, nil, loc == "local")
+  return proj._.home.get(proj, name)
 end
 
 local function nested_count(v)
@@ -108,11 +104,22 @@ function M.write_runtime(proj, name, v)
 end
 
 function M.write(proj, name, v)
-  local a = attribute(proj, name)
-  if rt_of(proj) then
-    M.write_runtime(proj, name, v)
-    return
-  end
+  proj._.home.set(proj, name, attribute(proj, name), v)
+end
+
+-- ---- the home of the values -----------------------------------------------------------------
+-- The current values of a projection's attributes have one home: before compile the initial
+-- values the projection keeps (proj._.init), from compile on the runtime. Compiling moves
+-- the projection into the runtime (projection_build.after_compile sets
+-- proj._.home = HOMES.runtime); reads and writes go to proj._.home.
+
+function initial_home.get(proj, name)
+  local v = proj._.init[name]
+  if v == nil then v = 0.0 end
+  return v
+end
+
+function initial_home.set(proj, name, a, v)
   if type(v) ~= "number" and type(v) ~= "boolean" and not random.is_distribution(v) then
     fail("%s: before compile, '%s' takes a number or a distribution (lists need the connectivity)",
       where(proj), name)
@@ -120,6 +127,15 @@ function M.write(proj, name, v)
   if a.locality == "global" and random.is_distribution(v) then v = proj._.net:_draw(v, 1)[1] end
   proj._.init[name] = v
   proj._.init_set[name] = true
+end
+
+function runtime_home.get(proj, name)
+  local loc = locality(proj, name)
+  return runtime.proj_get(rt_of(proj), proj._.id, index(proj, name), nil, nil, loc == "local")
+end
+
+function runtime_home.set(proj, name, _, v)
+  M.write_runtime(proj, name, v)
 end
 
 return M

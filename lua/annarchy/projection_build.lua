@@ -160,6 +160,7 @@ function M.after_compile(net, plans)
     local proj = P.proj
     proj._.layout = P.L
     proj._.plan = P
+    proj._.home = attributes.HOMES.runtime
     push_values(net, proj, nil, false)
     push_flags(net, proj)
   end

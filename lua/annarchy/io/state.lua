@@ -56,6 +56,19 @@ local function saveable(proj)
   return not (s and UNSAVED[s.kind])
 end
 
+-- The end of a plan: a warning for each attribute the file lacks (it keeps its value), and
+-- the function that applies the writes once every check has passed.
+local function apply(net, kind, p, present, writes, r)
+  for _, a in ipairs(p.A.attributes) do
+    if not present[a.name] then
+      util.warn(net, "%s %q: '%s' is not in %q: it keeps its value", kind, p.name, a.name, r.filename)
+    end
+  end
+  return function()
+    for _, fn in ipairs(writes) do fn() end
+  end
+end
+
 -- ---- populations ---------------------------------------------------------------------------------
 
 local function save_population(pop, desc, w)
@@ -147,14 +160,7 @@ local function plan_population(pop, rec, r)
       end
     end
   end
-  for _, a in ipairs(p.A.attributes) do
-    if not present[a.name] then
-      util.warn(net, "population %q: '%s' is not in %q: it keeps its value", p.name, a.name, r.filename)
-    end
-  end
-  return function()
-    for _, fn in ipairs(writes) do fn() end
-  end
+  return apply(net, "population", p, present, writes, r)
 end
 
 -- ---- projections ---------------------------------------------------------------------------------
@@ -423,14 +429,7 @@ local function plan_projection(proj, rec, r, step_after)
       writes[#writes + 1] = function() runtime.proj_set(rt, p.id, a.index, value) end
     end
   end
-  for _, a in ipairs(p.A.attributes) do
-    if not present[a.name] then
-      util.warn(net, "projection %q: '%s' is not in %q: it keeps its value", p.name, a.name, r.filename)
-    end
-  end
-  return function()
-    for _, fn in ipairs(writes) do fn() end
-  end
+  return apply(net, "projection", p, present, writes, r)
 end
 
 -- ---- finding records ------------------------------------------------------------------------------

@@ -19,6 +19,12 @@ local decoding = require("annarchy.codegen.decoding")
 
 local M = {}
 
+-- The kernels of special projections, by the kind their declaration (proj._.special.kernel)
+-- names: function(P, declaration) -> C text.
+local SPECIAL_KERNELS = {
+  decoding = function(P, k) return decoding.kernels(P, k.window_steps) end,
+}
+
 
 local LOC_VAR = {["local"] = "e", semiglobal = "d", global = "0"}
 
@@ -398,9 +404,13 @@ end
 --- The C functions of one projection.
 -- @param P its plan (projection_build.plan)
 function M.projection(P)
-  -- a special projection (annarchy.extensions.special_projections) may bring its own kernels
+  -- a special projection (annarchy.extensions) declares kernels written here instead
   local special = P.proj._.special
-  if special and special.kernel then return decoding.kernels(P, special.kernel.window_steps) end
+  if special and special.kernel then
+    local write = SPECIAL_KERNELS[special.kernel.kind]
+    if not write then error("codegen.projection: unknown special kernel " .. tostring(special.kernel.kind)) end
+    return write(P, special.kernel)
+  end
   local id = P.id
   local function opts(where)
     return {R = resolver(P, where), dtype = P.dtype, masked = false,

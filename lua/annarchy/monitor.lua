@@ -225,8 +225,13 @@ function methods.times(m)
   return out
 end
 
---- m:save(filename, {variables, keep = false}) (annarchy.state; docs/saving.md)
-function methods.save(m, filename, opts) require("annarchy.state").save_monitor(m, filename, opts) end
+--- m:save(filename, {variables, keep = false}) (annarchy.state; .npy, .npz and .csv files:
+-- annarchy.io.export; docs/saving.md)
+function methods.save(m, filename, opts)
+  local export = require("annarchy.io.export")
+  if export.kind(filename) then return export.save_monitor(m, filename, opts) end
+  require("annarchy.state").save_monitor(m, filename, opts)
+end
 
 local fields = {}
 function fields.name(m) return m._.name end

@@ -159,6 +159,11 @@ end
 
 -- ---- the container (safetensors) ---------------------------------------------------------------
 
+--- Names ending in .npz are numpy archives in the reference's layout (annarchy.io.npz).
+function M.is_npz(filename)
+  return type(filename) == "string" and filename:lower():match("%.npz$") ~= nil
+end
+
 local Writer = {}
 Writer.__index = Writer
 
@@ -189,6 +194,7 @@ end
 -- header. Written to a temporary file renamed into place: a failed save leaves an older file
 -- of the same name intact.
 function Writer.write(w, filename, meta, what)
+  if M.is_npz(filename) then return require("annarchy.io.npz").write_state(w.list, meta, filename, what) end
   local order = {}
   for i, e in ipairs(w.list) do order[i] = {e = e, i = i} end
   table.sort(order, function(a, b)
@@ -235,6 +241,7 @@ Reader.__index = Reader
 --- Reads and checks a state file: header, format, version and every array's extent. The
 -- arrays are decoded when asked for (Reader.get).
 local function open(filename, what)
+  if M.is_npz(filename) then return require("annarchy.io.npz").open_state(filename, what) end
   local function bad(fmt, ...)
     fail("%s: %q: " .. fmt, what, filename, ...)
   end

@@ -1,0 +1,216 @@
+--- numpy's .npz archives: a zip file (written and read by libzip, core.zip_*) with one .npy
+-- member per array; np.load(file) gives a dict-like object whose keys are the member names
+-- without ".npy".
+--
+-- State files (net:save, pop:save, proj:save, save_connectivity with a name ending in .npz)
+-- keep the reference's dictionary: each key of an object's dictionary is the member
+-- "<object>/<key>" (a network file) or "<key>" (a file of one object); every array is plain
+-- (np.load reads them with allow_pickle=False). The description annlua needs to load the file
+-- back (the same as in annlua's container) is the JSON text "__annlua__".
+local core = require("annarchy.core")
+local util = require("annarchy.util")
+local json = require("annarchy.json")
+local state = require("annarchy.state")
+local npy = require("annarchy.io.npy")
+
+local fail = util.fail
+local M = {}
+
+local DESC_KEY = "__annlua__"
+local codec = state._codecs.native or state._codecs.pure
+
+-- ---- archives ------------------------------------------------------------------------------------
+
+--- Writes an archive: members a list of {key, bytes of a .npy file}. Written to a temporary
+-- file renamed into place by libzip: a failed save leaves an older file intact.
+function M.write(filename, members, what)
+  if type(filename) ~= "string" then fail("%s: the file name must be a string", what) end
+  local seen = {}
+  for _, m in ipairs(members) do
+    if seen[m[1]] then fail("%s: %q: two arrays would be named %q", what, filename, m[1]) end
+    seen[m[1]] = true
+  end
+  local ok, err = pcall(function()
+    local z = core.zip_create(filename)
+    for _, m in ipairs(members) do z:add(m[1] .. ".npy", m[2]) end
+    z:close()
+  end)
+  if not ok then fail("%s: cannot write %q: %s", what, filename, tostring(err)) end
+end
+
+--- Reads an archive: key -> decoded array ({descr, shape, values}) and the keys in archive
+-- order. A file that is not a zip archive, or a damaged member, is an error naming the file.
+function M.read(filename, what)
+  if type(filename) ~= "string" then fail("%s: the file name must be a string", what) end
+  local f, oerr = io.open(filename, "rb")
+  if not f then fail("%s: cannot open %q: %s", what, filename, tostring(oerr)) end
+  f:close()
+  local arrays, keys = {}, {}
+  local ok, err = pcall(function()
+    local z = core.zip_open(filename)
+    for _, name in ipairs(z:names()) do
+      local key = name:match("^(.*)%.npy$")
+      if key then
+        local t, fault = npy.decode(z:read(name))
+        if not t then error(("member %q: %s"):format(name, fault), 0) end
+        arrays[key] = t
+        keys[#keys + 1] = key
+      end
+    end
+    z:close()
+  end)
+  if not ok then fail("%s: %q is not a readable numpy .npz archive: %s", what, filename, tostring(err)) end
+  return arrays, keys
+end
+
+--- The bytes of a .npy member holding an Array or a number (float64).
+function M.npy_of(v, what)
+  if type(v) == "number" then return npy.encode("<f8", {}, {v}, what) end
+  return npy.encode("<f8", v.shape, v:flatten():totable(), what)
+end
+
+-- ---- state files --------------------------------------------------------------------------------
+
+local CONTAINER_DESCR = {F64 = "<f8", I64 = "<i8", I32 = "<i4"}
+local DTYPE_OF = {["<f8"] = "F64", ["<i8"] = "I64", ["<i4"] = "I32", ["|b1"] = "F64"}
+
+--- Can values typed `ty` in the description be stored as '<i8' or '|b1' without loss?
+local function typed_descr(ty, values)
+  if ty ~= "int" and ty ~= "bool" then return nil end
+  for _, v in ipairs(values) do
+    if not util.is_integer(v) or (v == 0 and 1 / v < 0) or math.abs(v) >= 2 ^ 53 then return nil end
+    if ty == "bool" and v ~= 0 and v ~= 1 then return nil end
+  end
+  return ty == "bool" and "|b1" or "<i8"
+end
+
+--- A description field as a .npy member (strings and lists of strings or numbers; nil for
+-- tables that are not lists, which stay in the JSON description only).
+local function field_npy(v, what)
+  if type(v) == "string" then return npy.encode("U", {}, {v}, what) end
+  if type(v) == "number" then
+    return npy.encode(util.is_integer(v) and "<i8" or "<f8", {}, {v}, what)
+  end
+  if type(v) ~= "table" or (#v == 0 and (next(v) ~= nil or not getmetatable(v))) then return nil end
+  if #v == 0 or type(v[1]) == "string" then return npy.encode("U", {#v}, v, what) end
+  return npy.encode("<i8", {#v}, v, what)
+end
+
+local SECTIONS = {"populations", "projections"}
+
+--- The member name of a container array: "<object>/<key>" in a network file, "<key>" in a
+-- file of one object.
+local function member_key(desc, name)
+  local section, rest = name:match("^([^/]+)/(.*)$")
+  if desc.kind == "network" then return rest end
+  return rest:match("([^/]*)$"), section
+end
+
+--- annarchy.state's writer for names ending in .npz: list holds the container's arrays
+-- ({name, dtype, shape, bytes}), meta the description.
+function M.write_state(list, meta, filename, what)
+  local members, taken = {}, {}
+  local function add(key, bytes)
+    if taken[key] then
+      fail("%s: %q: two entries would be named %q in the .npz archive (an object and an attribute "
+        .. "share a name; save in annlua's own format instead)", what, filename, key)
+    end
+    taken[key] = true
+    members[#members + 1] = {key, bytes}
+  end
+  local regular = {}      -- projection name -> synapses per dendrite, when all dendrites have as many
+  for _, e in ipairs(list) do
+    local proj = e.name:match("^projections/(.*)/dendrite_ptr$")
+    if proj then
+      local ptr = codec.unpack("I64", e.bytes, 1, e.shape[1])
+      local k = #ptr > 1 and ptr[2] - ptr[1] or nil
+      for d = 2, #ptr - 1 do
+        if ptr[d + 1] - ptr[d] ~= k then k = nil end
+      end
+      if k and k > 0 then regular[proj] = {#ptr - 1, k} end
+    end
+  end
+  for _, e in ipairs(list) do
+    local section, obj, attr = e.name:match("^([^/]+)/(.*)/([^/]*)$")
+    local rec = meta[section] and meta[section][obj] or {}
+    local shape = e.shape
+    local reg = section == "projections" and regular[obj]
+    local is_local = attr == "pre_ranks" or attr == "delays" or (rec.locality or {})[attr] == "local"
+    if reg and is_local and #shape == 1 and shape[1] == reg[1] * reg[2] then shape = reg end
+    local bytes
+    local ty = (rec.types or {})[attr]
+    local values = ty and codec.unpack(e.dtype, e.bytes, 1, util.product(e.shape))
+    local descr = ty and typed_descr(ty, values)
+    if descr then
+      bytes = npy.encode(descr, shape, values, what)
+    else
+      bytes = npy.header(CONTAINER_DESCR[e.dtype], shape) .. e.bytes
+    end
+    add((member_key(meta, e.name)), bytes)
+  end
+  -- the reference's descriptive keys, where no value took the name
+  local function describe(prefix, t)
+    for _, k in ipairs(util.sorted_keys(t)) do
+      local key = prefix .. k
+      local b = not taken[key] and field_npy(t[k], what)
+      if b then add(key, b) end
+    end
+  end
+  for _, section in ipairs(SECTIONS) do
+    for name, rec in pairs(meta[section] or {}) do
+      describe(meta.kind == "network" and name .. "/" or "", rec)
+    end
+  end
+  if meta.kind == "network" then
+    describe("", {time_step = meta.time_step, net_id = meta.net_id})
+    if not taken.dt then add("dt", npy.encode("<f8", {}, {meta.dt}, what)) end
+    describe("obj_names/", meta.obj_names)
+  end
+  add(DESC_KEY, npy.encode("U", {}, {json.encode(meta)}, what))
+  M.write(filename, members, what)
+end
+
+--- annarchy.state's reader for names ending in .npz: an object with the container reader's
+-- interface (meta, version, entries, has, get, fault).
+function M.open_state(filename, what)
+  local arrays = M.read(filename, what)
+  local function bad(fmt, ...) fail("%s: %q: " .. fmt, what, filename, ...) end
+  local d = arrays[DESC_KEY]
+  if not d or d.descr:sub(1, 2) ~= "<U" or #d.shape ~= 0 then
+    bad("a numpy archive, but not one written by annlua (no %s entry describing the objects)", DESC_KEY)
+  end
+  local ok, meta = pcall(json.decode, d.values[1])
+  if not ok or type(meta) ~= "table" or meta.format ~= state.FORMAT then
+    bad("the description of the saved objects (%s) is damaged", DESC_KEY)
+  end
+  if (tonumber(meta.version) or math.huge) > state.VERSION then
+    bad("written in format version %s by a newer annlua; this one reads up to version %d",
+      tostring(meta.version), state.VERSION)
+  end
+  local entries, by_name = {}, {}
+  for _, section in ipairs(SECTIONS) do
+    for obj in pairs(meta[section] or {}) do
+      local prefix = meta.kind == "network" and obj .. "/" or ""
+      for key, t in pairs(arrays) do
+        if key:sub(1, #prefix) == prefix and DTYPE_OF[t.descr] then
+          local name = section .. "/" .. obj .. "/" .. key:sub(#prefix + 1)
+          entries[name] = {dtype = DTYPE_OF[t.descr], shape = t.shape}
+          by_name[name] = t
+        end
+      end
+    end
+  end
+  local r = {filename = filename, what = what, meta = meta, version = meta.version, entries = entries}
+  function r.has(_, name) return entries[name] ~= nil end
+  function r.get(_, name)
+    local t = by_name[name]
+    if not t then bad("the archive lacks the array %q", (member_key(meta, name))) end
+    local vals = {}
+    for i, v in ipairs(t.values) do vals[i] = v end
+    return vals, t.shape
+  end
+  function r.fault(_, fmt, ...) bad(fmt, ...) end
+  return r
+end
+
+return M

@@ -8,7 +8,7 @@
  *   z:read(name)          a member's bytes; its CRC is checked (reading)
  *   z:close()             writes the archive (writing) or releases it (reading)
  *
- * Failures raise an error "<path>: <libzip's message>"; __gc and __close discard an archive
+ * Failures raise libzip's message (the caller names the file); __gc and __close discard an archive
  * that was not closed (nothing is written). */
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +46,7 @@ static int open_archive(lua_State *L, int flags, int writing)
     if (!h->z) {
         zip_error_t err;
         zip_error_init_with_code(&err, code);
-        lua_pushfstring(L, "%s: %s", path, zip_error_strerror(&err));
+        lua_pushstring(L, zip_error_strerror(&err));
         zip_error_fini(&err);
         return lua_error(L);
     }

@@ -81,7 +81,7 @@ local function dense(v, what, name)
   return records_array(v, what, name)
 end
 
-local function writer_npy(m, names, data, filename, what)
+local function writer_npy(_, names, data, filename, what)
   if #names ~= 1 then
     fail("%s: a .npy file holds one variable, the monitor records %d (give {variables = {...}} or "
       .. "use .npz)", what, #names)

@@ -99,17 +99,20 @@ end
 local SECTIONS = {"populations", "projections"}
 
 --- The member name of a container array: "<object>/<key>" in a network file, "<key>" in a
--- file of one object.
-local function member_key(desc, name)
+-- file of one object; other arrays ("monitor/v") lose their first component.
+local function member_key(kind, name)
   local section, rest = name:match("^([^/]+)/(.*)$")
-  if desc.kind == "network" then return rest end
-  return rest:match("([^/]*)$"), section
+  if kind ~= "network" and (section == "populations" or section == "projections") then
+    return (rest:match("([^/]*)$"))
+  end
+  return rest or name
 end
 
 --- annarchy.state's writer for names ending in .npz: list holds the container's arrays
--- ({name, dtype, shape, bytes}), meta the description.
+-- ({name, dtype, shape, bytes}), meta the description. "__annlua__" holds the JSON
+-- {"description": meta, "arrays": {container name: member name}}.
 function M.write_state(list, meta, filename, what)
-  local members, taken = {}, {}
+  local members, taken, names = {}, {}, {}
   local function add(key, bytes)
     if taken[key] then
       fail("%s: %q: two entries would be named %q in the .npz archive (an object and an attribute "
@@ -118,7 +121,7 @@ function M.write_state(list, meta, filename, what)
     taken[key] = true
     members[#members + 1] = {key, bytes}
   end
-  local regular = {}      -- projection name -> synapses per dendrite, when all dendrites have as many
+  local regular = {}      -- projection name -> {dendrites, synapses per dendrite} when all have as many
   for _, e in ipairs(list) do
     local proj = e.name:match("^projections/(.*)/dendrite_ptr$")
     if proj then
@@ -132,21 +135,21 @@ function M.write_state(list, meta, filename, what)
   end
   for _, e in ipairs(list) do
     local section, obj, attr = e.name:match("^([^/]+)/(.*)/([^/]*)$")
-    local rec = meta[section] and meta[section][obj] or {}
+    local rec = section and meta[section] and meta[section][obj] or {}
     local shape = e.shape
     local reg = section == "projections" and regular[obj]
     local is_local = attr == "pre_ranks" or attr == "delays" or (rec.locality or {})[attr] == "local"
     if reg and is_local and #shape == 1 and shape[1] == reg[1] * reg[2] then shape = reg end
-    local bytes
     local ty = (rec.types or {})[attr]
     local values = ty and codec.unpack(e.dtype, e.bytes, 1, util.product(e.shape))
     local descr = ty and typed_descr(ty, values)
+    local key = member_key(meta.kind, e.name)
     if descr then
-      bytes = npy.encode(descr, shape, values, what)
+      add(key, npy.encode(descr, shape, values, what))
     else
-      bytes = npy.header(CONTAINER_DESCR[e.dtype], shape) .. e.bytes
+      add(key, npy.header(CONTAINER_DESCR[e.dtype], shape) .. e.bytes)
     end
-    add((member_key(meta, e.name)), bytes)
+    names[e.name] = key
   end
   -- the reference's descriptive keys, where no value took the name
   local function describe(prefix, t)
@@ -166,7 +169,7 @@ function M.write_state(list, meta, filename, what)
     if not taken.dt then add("dt", npy.encode("<f8", {}, {meta.dt}, what)) end
     describe("obj_names/", meta.obj_names)
   end
-  add(DESC_KEY, npy.encode("U", {}, {json.encode(meta)}, what))
+  add(DESC_KEY, npy.encode("U", {}, {json.encode({description = meta, arrays = names})}, what))
   M.write(filename, members, what)
 end
 
@@ -179,8 +182,9 @@ function M.open_state(filename, what)
   if not d or d.descr:sub(1, 2) ~= "<U" or #d.shape ~= 0 then
     bad("a numpy archive, but not one written by annlua (no %s entry describing the objects)", DESC_KEY)
   end
-  local ok, meta = pcall(json.decode, d.values[1])
-  if not ok or type(meta) ~= "table" or meta.format ~= state.FORMAT then
+  local ok, t = pcall(json.decode, d.values[1])
+  local meta = ok and type(t) == "table" and t.description
+  if type(meta) ~= "table" or meta.format ~= state.FORMAT or type(t.arrays) ~= "table" then
     bad("the description of the saved objects (%s) is damaged", DESC_KEY)
   end
   if (tonumber(meta.version) or math.huge) > state.VERSION then
@@ -188,26 +192,21 @@ function M.open_state(filename, what)
       tostring(meta.version), state.VERSION)
   end
   local entries, by_name = {}, {}
-  for _, section in ipairs(SECTIONS) do
-    for obj in pairs(meta[section] or {}) do
-      local prefix = meta.kind == "network" and obj .. "/" or ""
-      for key, t in pairs(arrays) do
-        if key:sub(1, #prefix) == prefix and DTYPE_OF[t.descr] then
-          local name = section .. "/" .. obj .. "/" .. key:sub(#prefix + 1)
-          entries[name] = {dtype = DTYPE_OF[t.descr], shape = t.shape}
-          by_name[name] = t
-        end
-      end
-    end
+  for name, key in pairs(t.arrays) do
+    local a = arrays[key]
+    if not a then bad("the archive lacks the array %q", tostring(key)) end
+    if not DTYPE_OF[a.descr] then bad("array %q has the type '%s', not a number type", key, a.descr) end
+    entries[name] = {dtype = DTYPE_OF[a.descr], shape = a.shape}
+    by_name[name] = a
   end
   local r = {filename = filename, what = what, meta = meta, version = meta.version, entries = entries}
   function r.has(_, name) return entries[name] ~= nil end
   function r.get(_, name)
-    local t = by_name[name]
-    if not t then bad("the archive lacks the array %q", (member_key(meta, name))) end
+    local a = by_name[name]
+    if not a then bad("the archive lacks the array %q", member_key(meta.kind, name)) end
     local vals = {}
-    for i, v in ipairs(t.values) do vals[i] = v end
-    return vals, t.shape
+    for i, v in ipairs(a.values) do vals[i] = v end
+    return vals, a.shape
   end
   function r.fault(_, fmt, ...) bad(fmt, ...) end
   return r

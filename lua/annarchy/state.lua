@@ -958,6 +958,7 @@ local function flatten_into(v, out)
     for i = 1, #v do flatten_into(v[i], out) end
   end
 end
+M.flatten_record = flatten_into
 
 --- m:save(filename, {variables, keep = false}): the recordings (retrieved as m:get does,
 -- emptied unless keep) with the monitor's periods and recording segments.

@@ -4,6 +4,7 @@
 -- keep = true, only once the file is written.
 local core = require("annarchy.core")
 local util = require("annarchy.util")
+local state = require("annarchy.state")
 local npy = require("annarchy.io.npy")
 local npz = require("annarchy.io.npz")
 local csv = require("annarchy.io.csv")
@@ -43,18 +44,9 @@ end
 --- The values of a whole projection's records as an Array {records, synapses}.
 local function records_array(recs, what, name)
   local rows = {}
-  local function flatten_into(v, out)
-    if type(v) == "number" then out[#out + 1] = v
-    elseif core.is_array(v) then
-      local t = v:flatten():totable()
-      for i = 1, #t do out[#out + 1] = t[i] end
-    else
-      for i = 1, #v do flatten_into(v[i], out) end
-    end
-  end
   for i = 1, #recs do
     rows[i] = {}
-    flatten_into(recs[i], rows[i])
+    state.flatten_record(recs[i], rows[i])
     if #rows[i] ~= #rows[1] then
       fail("%s: the records of '%s' have different numbers of synapses (the connectivity changed "
         .. "during the recording): save them in annlua's own format", what, name)

@@ -10,6 +10,7 @@
 local core = require("annarchy.core")
 local util = require("annarchy.util")
 local state = require("annarchy.state")
+local json = require("annarchy.json")
 
 local fail = util.fail
 local M = {}
@@ -22,7 +23,7 @@ local codec = state._codecs.native or state._codecs.pure
 M.NUMERIC = {["<f8"] = {code = "F64", size = 8}, ["<i8"] = {code = "I64", size = 8},
              ["<i4"] = {code = "I32", size = 4}, ["|b1"] = {size = 1}}
 
--- ---- UTF-8 <-> code points (arithmetic only: LuaJIT has no utf8 library) ------------------------
+-- ---- UTF-8 -> code points (arithmetic only: LuaJIT has no utf8 library) ------------------------
 
 local function code_points(s, what)
   local out, i, n = {}, 1, #s
@@ -42,16 +43,6 @@ local function code_points(s, what)
     i = i + len
   end
   return out
-end
-
-local function utf8_of(cp)
-  if cp < 128 then return string.char(cp) end
-  if cp < 2048 then return string.char(192 + math.floor(cp / 64), 128 + cp % 64) end
-  if cp < 65536 then
-    return string.char(224 + math.floor(cp / 4096), 128 + math.floor(cp / 64) % 64, 128 + cp % 64)
-  end
-  return string.char(240 + math.floor(cp / 262144), 128 + math.floor(cp / 4096) % 64,
-    128 + math.floor(cp / 64) % 64, 128 + cp % 64)
 end
 
 -- ---- writing ---------------------------------------------------------------------------------------
@@ -206,7 +197,7 @@ function M.decode(s)
       local chars = {}
       for k = (i - 1) * width + 1, i * width do
         if points[k] == 0 then break end
-        chars[#chars + 1] = utf8_of(points[k])
+        chars[#chars + 1] = json.utf8_char(points[k])
       end
       values[i] = table.concat(chars)
     end

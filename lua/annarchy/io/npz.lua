@@ -121,6 +121,12 @@ function M.write_state(list, meta, filename, what)
     taken[key] = true
     members[#members + 1] = {key, bytes}
   end
+  for name in pairs(meta.projections or {}) do
+    if meta.kind == "network" and (meta.populations or {})[name] then
+      fail("%s: %q: a population and a projection are both named %q: their keys would mix in the "
+        .. ".npz archive (rename one, or save in annlua's own format)", what, filename, name)
+    end
+  end
   local regular = {}      -- projection name -> {dendrites, synapses per dendrite} when all have as many
   for _, e in ipairs(list) do
     local proj = e.name:match("^projections/(.*)/dendrite_ptr$")

@@ -6,6 +6,7 @@
 -- holds.
 local ann = require("annarchy")
 local npy = require("annarchy.io.npy")
+local util = require("annarchy.util")
 local state = require("annarchy.state")
 
 local function tmp(ext)
@@ -100,7 +101,7 @@ describe(".npy files", function()
       {"<f8", {0}, {}},
     }
     for _, c in ipairs(cases) do
-      npy.write_file(file, npy.encode(c[1], c[2], c[3], "test"), "test")
+      util.write_file(file, {npy.encode(c[1], c[2], c[3], "test")}, "test")
       local s = read_bytes(file)
       local hlen = s:byte(9) + 256 * s:byte(10)
       assert.equal(0, (10 + hlen) % 64)         -- the data start on a multiple of 64 bytes
@@ -109,7 +110,7 @@ describe(".npy files", function()
       assert.same(c[2], got.shape)
       same(c[3], got.values, c[1])
     end
-    npy.write_file(file, npy.encode("U", {3}, {"exc", "ä€𝄞", ""}, "test"), "test")
+    util.write_file(file, {npy.encode("U", {3}, {"exc", "ä€𝄞", ""}, "test")}, "test")
     local got = numpy_read(file).npy
     assert.equal("<U3", got.dtype)
     assert.same({"exc", "ä€𝄞"}, {got.values[1], got.values[2]})

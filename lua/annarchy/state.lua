@@ -215,24 +215,9 @@ function Writer.write(w, filename, meta, what)
   end
   local text = json.encode(header)
   text = text .. (" "):rep((8 - #text % 8) % 8)
-  local tmp = filename .. ".part"
-  local f, err = io.open(tmp, "wb")
-  if not f then fail("%s: cannot write %q: %s", what, filename, tostring(err)) end
-  local ok, werr = f:write(u64_bytes(#text), text)
-  for _, p in ipairs(parts) do
-    if not ok then break end
-    ok, werr = f:write(p)
-  end
-  local closed, cerr = f:close()
-  if not ok or not closed then
-    os.remove(tmp)
-    fail("%s: cannot write %q: %s", what, filename, tostring(werr or cerr))
-  end
-  local renamed, rerr = os.rename(tmp, filename)
-  if not renamed then
-    os.remove(tmp)
-    fail("%s: cannot write %q: %s", what, filename, tostring(rerr))
-  end
+  table.insert(parts, 1, text)
+  table.insert(parts, 1, u64_bytes(#text))
+  util.write_file(filename, parts, what)
 end
 
 local Reader = {}
@@ -960,23 +945,31 @@ local function flatten_into(v, out)
 end
 M.flatten_record = flatten_into
 
---- m:save(filename, {variables, keep = false}): the recordings (retrieved as m:get does,
--- emptied unless keep) with the monitor's periods and recording segments.
-function M.save_monitor(m, filename, opts)
+--- m:save's options, checked: the options table, the names of the variables to save and
+-- the name of the call for errors.
+function M.monitor_save_options(m, opts)
   local what = ("Monitor %q: save"):format(m._.name)
   opts = opts or {}
   if type(opts) ~= "table" then fail("%s: the options must be a table", what) end
   for k in pairs(opts) do
     if k ~= "variables" and k ~= "keep" then fail("%s: unknown option '%s'", what, tostring(k)) end
   end
-  local net = m._.net
-  runtime(net, what)
   local names = opts.variables
   if type(names) == "string" then names = {names} end
   if names == nil then
     names = {}
     for _, v in ipairs(m._.vars) do names[#names + 1] = v.name end
   end
+  return opts, names, what
+end
+
+--- m:save(filename, {variables, keep = false}): the recordings (retrieved as m:get does,
+-- emptied unless keep) with the monitor's periods and recording segments.
+function M.save_monitor(m, filename, opts)
+  local names, what
+  opts, names, what = M.monitor_save_options(m, opts)
+  local net = m._.net
+  runtime(net, what)
   -- the recording segments of the data saved (as m:times() will tell after a get)
   local starts, stops = util.copy_list(m._.starts), util.copy_list(m._.stops)
   if m._.recording then stops[#stops + 1] = net.current_step end

@@ -3,7 +3,6 @@
 -- shortest text that reads back as the same double; nan, inf and -inf as numpy writes them).
 local json = require("annarchy.json")
 local util = require("annarchy.util")
-local npy = require("annarchy.io.npy")
 
 local fail = util.fail
 local M = {}
@@ -43,7 +42,7 @@ end
 
 --- Writes a CSV file (through a temporary file renamed into place).
 function M.write(filename, rows, names, what)
-  npy.write_file(filename, M.format(rows, names), what)
+  util.write_file(filename, {M.format(rows, names)}, what)
 end
 
 return M

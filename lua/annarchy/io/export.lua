@@ -31,7 +31,7 @@ function M.save_array(a, filename)
     fail("%s: %s: the file name must end in .npy, .npz or .csv", what, util.show(filename))
   end
   if kind == "npy" then
-    npy.write_file(filename, npz.npy_of(a, what), what)
+    util.write_file(filename, {npz.npy_of(a, what)}, what)
   elseif kind == "npz" then
     npz.write(filename, {{"arr_0", npz.npy_of(a, what)}}, what)
   else
@@ -78,7 +78,7 @@ local function writer_npy(_, names, data, filename, what)
     fail("%s: a .npy file holds one variable, the monitor records %d (give {variables = {...}} or "
       .. "use .npz)", what, #names)
   end
-  npy.write_file(filename, npz.npy_of(dense(data[names[1]], what, names[1]), what), what)
+  util.write_file(filename, {npz.npy_of(dense(data[names[1]], what, names[1]), what)}, what)
 end
 
 local function writer_npz(m, names, data, filename, what)
@@ -155,18 +155,8 @@ local WRITERS = {npy = writer_npy, npz = writer_npz, csv = writer_csv}
 
 --- m:save(filename, {variables, keep = false}) for .npy, .npz and .csv files.
 function M.save_monitor(m, filename, opts)
-  local what = ("Monitor %q: save"):format(m._.name)
-  opts = opts or {}
-  if type(opts) ~= "table" then fail("%s: the options must be a table", what) end
-  for k in pairs(opts) do
-    if k ~= "variables" and k ~= "keep" then fail("%s: unknown option '%s'", what, tostring(k)) end
-  end
-  local names = opts.variables
-  if type(names) == "string" then names = {names} end
-  if names == nil then
-    names = {}
-    for _, v in ipairs(m._.vars) do names[#names + 1] = v.name end
-  end
+  local names, what
+  opts, names, what = state.monitor_save_options(m, opts)
   local kind = M.kind(filename)
   if kind == "npy" and names[1] == "spike" then
     fail("%s: spikes are one list of steps per neuron, which a .npy file cannot hold: use .npz "

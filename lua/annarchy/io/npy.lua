@@ -103,26 +103,6 @@ function M.encode(descr, shape, values, what)
   return M.header(descr, shape) .. data
 end
 
---- Writes bytes to filename through a temporary file renamed into place: a failed write leaves
--- an older file of the same name as it was. Errors name `what` and the file.
-function M.write_file(filename, bytes, what)
-  if type(filename) ~= "string" then fail("%s: the file name must be a string", what) end
-  local tmp = filename .. ".part"
-  local f, err = io.open(tmp, "wb")
-  if not f then fail("%s: cannot write %q: %s", what, filename, tostring(err)) end
-  local ok, werr = f:write(bytes)
-  local closed, cerr = f:close()
-  if not ok or not closed then
-    os.remove(tmp)
-    fail("%s: cannot write %q: %s", what, filename, tostring(werr or cerr))
-  end
-  local renamed, rerr = os.rename(tmp, filename)
-  if not renamed then
-    os.remove(tmp)
-    fail("%s: cannot write %q: %s", what, filename, tostring(rerr))
-  end
-end
-
 -- ---- reading ---------------------------------------------------------------------------------------
 
 --- Row-major order of values stored in column-major (Fortran) order.

@@ -134,8 +134,10 @@ local function writer_csv(_, names, data, filename, what)
   local columns, rows = {}, nil
   for _, name in ipairs(names) do
     local a = dense(data[name], what, name)
-    local n = #a
-    local per = n > 0 and a.size / n or 0
+    local shape = a.shape
+    local n = shape[1]
+    local per = 1
+    for d = 2, #shape do per = per * shape[d] end
     local t = a:reshape({n, per}):totable()
     if rows and #rows ~= n then
       fail("%s: '%s' has %d records, '%s' has %d: save them separately", what, name, n, names[1], #rows)

@@ -39,6 +39,7 @@ BIND_PIC := $(BIND_SRC:src/lua/%.c=build/pic/lua/%.o)
 HOST_OBJ := $(HOST_SRC:src/host/%.c=build/obj/host/%.o)
 
 SYSLIBS  := -lm -ldl -lpthread -lpng -ljpeg
+BINDLIBS := -lzip
 
 all: annlua build/libannarchy.a build/libannarchy.so build/lua/annarchy/core.so
 
@@ -83,12 +84,12 @@ build/libannarchy.so: $(CORE_PIC)
 # command or cc (Debian's libtcc.a is not position-independent).
 build/lua/annarchy/core.so: $(BIND_PIC) $(CORE_PIC)
 	@mkdir -p $(dir $@)
-	@echo "LD $@"; $(CC) -shared -o $@ $^ $(SYSLIBS)
+	@echo "LD $@"; $(CC) -shared -o $@ $^ $(BINDLIBS) $(SYSLIBS)
 
 # The host: lua5.4's command line with annarchy built in and libtcc inside. liblua5.4 is
 # linked dynamically so that Debian's C modules (lpeg, lfs...) find the Lua API.
 annlua: $(HOST_OBJ) $(BIND_OBJ) build/libannarchy.a
-	@echo "LD $@"; $(CC) -o $@ $(HOST_OBJ) $(BIND_OBJ) build/libannarchy.a $(LUA_LIBS) -ltcc -lreadline $(SYSLIBS) -Wl,-E
+	@echo "LD $@"; $(CC) -o $@ $(HOST_OBJ) $(BIND_OBJ) build/libannarchy.a $(LUA_LIBS) -ltcc -lreadline $(BINDLIBS) $(SYSLIBS) -Wl,-E
 
 # ---- tests -------------------------------------------------------------------------------
 CTEST_BIN  := $(CTEST_SRC:tests/c/%.c=build/tests/%)

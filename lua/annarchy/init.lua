@@ -38,6 +38,8 @@ ann.ones = runtime.ones
 ann.linspace = runtime.linspace
 ann.allclose = runtime.allclose
 ann.is_array = runtime.is_array
+--- arr:save(file): .npy, .npz or .csv by the file's extension (annarchy.io.export).
+function runtime.array_methods.save(a, filename) return require("annarchy.io.export").save_array(a, filename) end
 
 -- Random distributions -------------------------------------------------------------------------
 for _, name in ipairs{"Uniform", "DiscreteUniform", "Normal", "LogNormal", "Exponential", "Gamma",

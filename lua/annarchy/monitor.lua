@@ -227,8 +227,13 @@ function methods.times(m)
   return out
 end
 
---- m:save(filename, {variables, keep = false}) (annarchy.io.state; docs/saving.md)
-function methods.save(m, filename, opts) monitor_file.save_monitor(m, filename, opts) end
+--- m:save(filename, {variables, keep = false}) (annarchy.io.monitor_file; .npy, .npz and .csv files:
+-- annarchy.io.export; docs/saving.md)
+function methods.save(m, filename, opts)
+  local export = require("annarchy.io.export")
+  if export.kind(filename) then return export.save_monitor(m, filename, opts) end
+  monitor_file.save_monitor(m, filename, opts)
+end
 
 local fields = {}
 function fields.name(m) return m._.name end

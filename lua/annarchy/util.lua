@@ -80,4 +80,29 @@ function M.is_integer(x)
   return type(x) == "number" and x == math.floor(x) and x > -math.huge and x < math.huge
 end
 
+--- Writes a list of strings to filename through "<filename>.part", renamed into place when
+-- complete: a write that fails (a full disk) leaves an older file of the same name as it was.
+-- Errors name `what` and the file.
+function M.write_file(filename, parts, what)
+  if type(filename) ~= "string" then M.fail("%s: the file name must be a string", what) end
+  local tmp = filename .. ".part"
+  local f, err = io.open(tmp, "wb")
+  if not f then M.fail("%s: cannot write %q: %s", what, filename, tostring(err)) end
+  local ok, werr = true, nil
+  for _, p in ipairs(parts) do
+    ok, werr = f:write(p)
+    if not ok then break end
+  end
+  local closed, cerr = f:close()
+  if not ok or not closed then
+    os.remove(tmp)
+    M.fail("%s: cannot write %q: %s", what, filename, tostring(werr or cerr))
+  end
+  local renamed, rerr = os.rename(tmp, filename)
+  if not renamed then
+    os.remove(tmp)
+    M.fail("%s: cannot write %q: %s", what, filename, tostring(rerr))
+  end
+end
+
 return M

@@ -835,6 +835,8 @@ void annl_open_array(lua_State *L)
     luaL_newmetatable(L, ANNL_ARRAY_MT); /* also sets __name */
     luaL_setfuncs(L, metamethods, 0);
     luaL_newlib(L, methods);
+    lua_pushvalue(L, -1); /* core.array_methods: the front end adds methods written in Lua */
+    lua_setfield(L, -4, "array_methods");
     lua_pushcclosure(L, m_index, 1);
     lua_setfield(L, -2, "__index");
     lua_pop(L, 1);

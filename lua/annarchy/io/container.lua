@@ -18,6 +18,11 @@ local MAX_HEADER = 100000000          -- bytes; the safetensors limit
 
 local SIZES = codec.SIZES
 
+--- Names ending in .npz are numpy archives in the reference's layout (annarchy.io.npz).
+function M.is_npz(filename)
+  return type(filename) == "string" and filename:lower():match("%.npz$") ~= nil
+end
+
 local Writer = {}
 Writer.__index = Writer
 
@@ -48,6 +53,7 @@ end
 -- header. Written to a temporary file renamed into place: a failed save leaves an older file
 -- of the same name intact.
 function Writer.write(w, filename, meta, what)
+  if M.is_npz(filename) then return require("annarchy.io.npz").write_state(w.list, meta, filename, what) end
   local order = {}
   for i, e in ipairs(w.list) do order[i] = {e = e, i = i} end
   table.sort(order, function(a, b)
@@ -68,24 +74,9 @@ function Writer.write(w, filename, meta, what)
   end
   local text = json.encode(header)
   text = text .. (" "):rep((8 - #text % 8) % 8)
-  local tmp = filename .. ".part"
-  local f, err = io.open(tmp, "wb")
-  if not f then fail("%s: cannot write %q: %s", what, filename, tostring(err)) end
-  local ok, werr = f:write(u64_bytes(#text), text)
-  for _, p in ipairs(parts) do
-    if not ok then break end
-    ok, werr = f:write(p)
-  end
-  local closed, cerr = f:close()
-  if not ok or not closed then
-    os.remove(tmp)
-    fail("%s: cannot write %q: %s", what, filename, tostring(werr or cerr))
-  end
-  local renamed, rerr = os.rename(tmp, filename)
-  if not renamed then
-    os.remove(tmp)
-    fail("%s: cannot write %q: %s", what, filename, tostring(rerr))
-  end
+  table.insert(parts, 1, text)
+  table.insert(parts, 1, u64_bytes(#text))
+  util.write_file(filename, parts, what)
 end
 
 local Reader = {}
@@ -94,6 +85,7 @@ Reader.__index = Reader
 --- Reads and checks a state file: header, format, version and every array's extent. The
 -- arrays are decoded when asked for (Reader.get).
 local function open(filename, what)
+  if M.is_npz(filename) then return require("annarchy.io.npz").open_state(filename, what, M.FORMAT, M.VERSION) end
   local function bad(fmt, ...)
     fail("%s: %q: " .. fmt, what, filename, ...)
   end

@@ -153,6 +153,8 @@ local function utf8_char(c)
     0x80 + math.floor(c / 64) % 64, 0x80 + c % 64)
 end
 
+M.utf8_char = utf8_char   -- a code point's UTF-8 bytes
+
 local UNESCAPE = {['"'] = '"', ["\\"] = "\\", ["/"] = "/", b = "\b", f = "\f", n = "\n", r = "\r",
                   t = "\t"}
 

@@ -35,24 +35,33 @@ local function flatten_into(v, out)
     for i = 1, #v do flatten_into(v[i], out) end
   end
 end
+M.flatten_record = flatten_into
 
---- m:save(filename, {variables, keep = false}): the recordings (retrieved as m:get does,
--- emptied unless keep) with the monitor's periods and recording segments.
-function M.save_monitor(m, filename, opts)
+--- m:save's options, checked: the options table, the names of the variables to save and
+-- the name of the call for errors.
+function M.monitor_save_options(m, opts)
   local what = ("Monitor %q: save"):format(m._.name)
   opts = opts or {}
   if type(opts) ~= "table" then fail("%s: the options must be a table", what) end
   for k in pairs(opts) do
     if k ~= "variables" and k ~= "keep" then fail("%s: unknown option '%s'", what, tostring(k)) end
   end
-  local net = m._.net
-  rt_of(net, what)
   local names = opts.variables
   if type(names) == "string" then names = {names} end
   if names == nil then
     names = {}
     for _, v in ipairs(m._.vars) do names[#names + 1] = v.name end
   end
+  return opts, names, what
+end
+
+--- m:save(filename, {variables, keep = false}): the recordings (retrieved as m:get does,
+-- emptied unless keep) with the monitor's periods and recording segments.
+function M.save_monitor(m, filename, opts)
+  local names, what
+  opts, names, what = M.monitor_save_options(m, opts)
+  local net = m._.net
+  rt_of(net, what)
   -- the recording segments of the data saved (as m:times() will tell after a get)
   local starts, stops = util.copy_list(m._.starts), util.copy_list(m._.stops)
   if m._.recording then stops[#stops + 1] = net.current_step end

@@ -6,8 +6,9 @@
 -- The interface: the functions below, and calls on opaque handles, which are passed back as
 -- the first argument: runtime[prefix .. name](handle, ...). A network runtime (network_new)
 -- has the prefix "", a population monitor (monitor_new) "monitor_", a projection recorder
--- (proj_recorder) "recorder_", a video capture (video_open) "video_". Arrays (array,
--- zeros...) are the user-visible value type and keep their own methods.
+-- (proj_recorder) "recorder_", a video capture (video_open) "video_", a zip archive
+-- (zip_create, zip_open) "zip_". Arrays (array, zeros...) are the user-visible value type and
+-- keep their own methods.
 local INTERFACE = {
   functions = {
     "version", "clock",
@@ -16,8 +17,10 @@ local INTERFACE = {
     "kernel_header", "compile", "connect",
     "network_new",
     "image_geometry", "image_load", "video_open",
+    "zip_create", "zip_open",
   },
-  constants = {"RNG_STREAM_OBJECT"},
+  -- array_methods: the methods of Arrays, a table the front end adds methods written in Lua to
+  constants = {"RNG_STREAM_OBJECT", "array_methods"},
   handles = {
     -- a network runtime: constants, populations, projections, the time loop
     {prefix = "", names = {
@@ -35,6 +38,8 @@ local INTERFACE = {
       "bytes", "free"}},
     {prefix = "recorder_", names = {"set_recording", "set_period", "data", "clear", "bytes", "free"}},
     {prefix = "video_", names = {"grab", "close"}},
+    -- a zip archive (zip_create, zip_open), for .npz files
+    {prefix = "zip_", names = {"add", "names", "read", "close"}},
   },
 }
 

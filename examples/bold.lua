@@ -1,10 +1,10 @@
 -- bold.lua: BOLD monitoring with the balloon model, as in ANNarchy's notebook
 -- BoldMonitoring1.ipynb. Two unconnected populations of 100 Izhikevich neurons fire from their
 -- noise; their firing rate r (spikes in the last 100 ms) drives the balloon model balloon_RN
--- through a BOLD monitor that normalises each population's rate by its mean over a 2 s baseline. After 1 s of warm-up
--- the monitors start; the noise of the first population rises from 5 to 7.5 for 5 s (from 5 s
--- to 10 s of recording), then returns to 5 for 10 s: the BOLD signal rises a few seconds after
--- the rates, peaks, and undershoots before returning to rest.
+-- through a BOLD monitor that normalises each population's rate by its mean over a 2 s
+-- baseline. After 1 s of warm-up the monitors start; the noise of the first population rises
+-- from 5 to 7.5 for 5 s (from 5 s to 10 s of recording), then returns to 5 for 10 s: the BOLD
+-- signal rises a few seconds after the rates, peaks, and undershoots before returning to rest.
 -- Run: annlua examples/bold.lua [--seed s]; prints the rates, the BOLD input and the BOLD signal.
 local ann = require("annarchy")
 

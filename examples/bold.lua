@@ -79,8 +79,8 @@ if not pcall(debug.getlocal, 4, 1) then   -- run as a script, not required
   for k = at, res.bold.size do
     if res.bold[k] < low then low, at_low = res.bold[k], k end
   end
-  print(("BOLD: %.5f at 5 s, peak %.5f at %.2f s, undershoot %.5f at %.2f s, %.5f at 20 s"):format(
-    res.bold[5000], peak, at / 1000, low, at_low / 1000, res.bold[res.bold.size]))
+  print(("BOLD (%%): %.3f at 5 s, peak %.3f at %.2f s, undershoot %.3f at %.2f s, %.3f at 20 s"):format(
+    100 * res.bold[5000], 100 * peak, at / 1000, 100 * low, at_low / 1000, 100 * res.bold[res.bold.size]))
 end
 
 return M

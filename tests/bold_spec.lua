@@ -91,7 +91,10 @@ describe("balloon models", function()
     local net = ann.Network{dt = 1.0}
     local src = net:create(1, SOURCE)
     local m = net:boldmonitor{populations = src, bold_model = ann.balloon_RN{E_0 = 0.4, phi = 2.0}}
+    local m2 = net:boldmonitor{populations = src, bold_model = ann.balloon_maith2021}
     net:compile{silent = true}
+    -- the four variants have global parameters, the two models of Maith et al. local ones
+    assert.same({0.3424}, m2.E_0:totable())
     assert.are.equal(0.4, m.E_0)
     assert.are.equal(2.0, m.phi)
     assert.are.equal(0.98, m.tau)
@@ -313,6 +316,8 @@ describe("BoldMonitor errors", function()
       "annarchy: BoldMonitor: either a population or a list of populations must be provided (populations = ...)")
     assert.has_error(function() net:boldmonitor{populations = "nope"} end,
       'annarchy: the network has no population named "nope"')
+    assert.has_error(function() ann.BoldMonitor{populations = "pop0"} end,
+      'annarchy: BoldMonitor: population "pop0" is given by name; use net:boldmonitor(...) to look it up')
     local other = ann.Network{dt = 1.0}
     local q = other:create(1, SOURCE)
     assert.has_error(function() net:boldmonitor{populations = q} end,

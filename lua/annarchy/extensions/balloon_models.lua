@@ -12,32 +12,20 @@
 -- variants, contrary to its own documentation); here RL uses the same q and v equations as the
 -- other variants.
 local bold = require("annarchy.extensions.bold")
+local model = require("annarchy.model")
 
 local M = {}
 
---- A number as equation text that reads back as the same double.
-local function num(x)
-  for p = 15, 17 do
-    local s = ("%." .. p .. "g"):format(x)
-    if tonumber(s) == x then return s end
-  end
-  return ("%.17g"):format(x)
+--- The same parameters, local (one value per neuron; the default is global).
+local function locals(t)
+  local out = {}
+  for k, v in pairs(t) do out[k] = model.Parameter(v, {locality = "local"}) end
+  return out
 end
 
---- Parameter text from a list of {name, value}: one line each, with `flag` appended.
-local function parameter_text(list, flag)
-  local lines = {}
-  for _, p in ipairs(list) do
-    lines[#lines + 1] = ("%s = %s%s"):format(p[1], num(p[2]), flag)
-  end
-  return table.concat(lines, "\n")
-end
-
-local SHARED = {
-  {"second", 1000.0}, {"phi", 1.0}, {"kappa", 1 / 1.54}, {"gamma", 1 / 2.46}, {"E_0", 0.34},
-  {"tau", 0.98}, {"alpha", 0.33}, {"V_0", 0.02}, {"v_0", 40.3}, {"TE", 40 / 1000.0},
-  {"epsilon", 1.43},
-}
+-- Defaults of the four variants (all global).
+local SHARED = {second = 1000.0, phi = 1.0, kappa = 1 / 1.54, gamma = 1 / 2.46, E_0 = 0.34, tau = 0.98,
+                alpha = 0.33, V_0 = 0.02, v_0 = 40.3, TE = 40 / 1000.0, epsilon = 1.43}
 
 -- The single-input balloon: flow inducing signal s, inflow f_in, oxygen extraction E,
 -- deoxyhaemoglobin q, venous volume v, outflow f_out (all explicit Euler).
@@ -68,10 +56,10 @@ local LINEAR = "BOLD = V_0 * ((k_1 + k_2) * (1 - q) + (k_3 - k_2) * (1 - v)) : i
 
 local function variant(name, coefficients, output, description)
   local params = {}
-  for i, p in ipairs(SHARED) do params[i] = p end
-  if coefficients == REVISED then params[#params + 1] = {"r_0", 25.0} end
+  for k, v in pairs(SHARED) do params[k] = v end
+  if coefficients == REVISED then params.r_0 = 25.0 end
   return bold.BoldModel{
-    parameters = parameter_text(params, " : population"),
+    parameters = params,
     equations = BALLOON .. coefficients .. output,
     inputs = "I_CBF",
     output = "BOLD",
@@ -90,10 +78,8 @@ M.balloon_RL = variant("BOLD model RL", REVISED, LINEAR,
   "BOLD computation with revised coefficients and linear BOLD equation (Stephan et al., 2007).")
 
 M.balloon_maith2021 = bold.BoldModel{
-  parameters = parameter_text({
-    {"second", 1000.0}, {"phi", 1.0}, {"kappa", 0.665}, {"gamma", 0.412}, {"E_0", 0.3424},
-    {"tau", 1.0368}, {"alpha", 0.3215}, {"V_0", 0.02},
-  }, ""),
+  parameters = locals{second = 1000.0, phi = 1.0, kappa = 0.665, gamma = 0.412, E_0 = 0.3424,
+                      tau = 1.0368, alpha = 0.3215, V_0 = 0.02},
   equations = BALLOON .. [[
 k_1 = 7 * E_0
 k_2 = 2
@@ -110,13 +96,12 @@ k_3 = 2 * E_0 - 0.2
 -- by gamma_CMRO2 / gamma_CBF) the oxygen metabolism r; the outflow lags with tau_out2 when
 -- the volume shrinks.
 M.balloon_two_inputs = bold.BoldModel{
-  parameters = parameter_text({
-    {"kappa_CBF", 0.7650920556760059}, {"gamma_CBF", 1 / 2.46},
-    {"kappa_CMRO2", 4.032389192727559}, {"gamma_CMRO2", 10 / 2.46},
-    {"phi_CBF", 1.0}, {"phi_CMRO2", 1.0}, {"E_0", 0.34}, {"tau", 0.98}, {"alpha", 0.33},
-    {"V_0", 0.02}, {"v_0", 40.3}, {"TE", 40 / 1000.0}, {"epsilon", 1.0}, {"r_0", 25.0},
-    {"tau_out1", 0.0}, {"tau_out2", 20.0}, {"second", 1000.0},
-  }, ""),
+  parameters = locals{
+    kappa_CBF = 0.7650920556760059, gamma_CBF = 1 / 2.46, kappa_CMRO2 = 4.032389192727559,
+    gamma_CMRO2 = 10 / 2.46, phi_CBF = 1.0, phi_CMRO2 = 1.0, E_0 = 0.34, tau = 0.98, alpha = 0.33,
+    V_0 = 0.02, v_0 = 40.3, TE = 40 / 1000.0, epsilon = 1.0, r_0 = 25.0, tau_out1 = 0.0,
+    tau_out2 = 20.0, second = 1000.0,
+  },
   equations = [[
 I_CBF              = sum(I_CBF)                                                     : init = 0
 second*ds_CBF/dt   = phi_CBF * I_CBF - kappa_CBF * s_CBF - gamma_CBF * (f_in - 1)   : init = 0

@@ -174,8 +174,6 @@ local function hidden_parameters(k, pair)
   return out
 end
 
-local function number_text(x) return ("%.17g"):format(x) end
-
 -- The BOLD model extended by the accumulation of the `links` (see the header).
 local function monitor_neuron(bm, links)
   local hidden, params = {}, {}
@@ -204,19 +202,21 @@ local function monitor_neuron(bm, links)
       eqs[#eqs + 1] = rewrite(e)
     end
   end
+  -- the hidden parameters are declared global, their values given as defaults
   local p = bm.parameters
   if type(p) == "string" then
     local lines = {p}
-    for _, x in ipairs(params) do lines[#lines + 1] = ("%s = %s : population"):format(x[1], number_text(x[2])) end
+    for _, x in ipairs(params) do lines[#lines + 1] = x[1] .. " = 0.0 : population" end
     p = table.concat(lines, "\n")
   else
     local copy = {}
     for k, v in pairs(p) do copy[k] = v end
-    for _, x in ipairs(params) do copy[x[1]] = x[2] end
+    for _, x in ipairs(params) do copy[x[1]] = 0.0 end
     p = copy
   end
   local neuron = model.Neuron{parameters = p, equations = eqs, name = bm.name, description = bm.description}
   for k, v in pairs(bm._defaults or {}) do neuron._defaults[k] = v end
+  for _, x in ipairs(params) do neuron._defaults[x[1]] = x[2] end
   return neuron
 end
 

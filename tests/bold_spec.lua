@@ -295,6 +295,17 @@ describe("BoldMonitor controls", function()
     assert.are.equal(1, net:get_population("echo (2)").size)
   end)
 
+  it("accepts a BoldModel without parameters that defines r", function()
+    local net = ann.Network{dt = 1.0}
+    local p = net:create(1, SOURCE)
+    local m = net:boldmonitor{populations = p, start = true, bold_model = ann.BoldModel{
+      equations = "r = 2 * sum(I_CBF)\nBOLD = r", inputs = "I_CBF"}}
+    net:compile{silent = true}
+    p.r = 1.5
+    net:simulate(1)
+    assert.are.equal(3, m:get("BOLD")[1][1])
+  end)
+
   it("gives a BoldModel without r a local parameter r", function()
     local net = ann.Network{dt = 1.0}
     local p = net:create(1, SOURCE)

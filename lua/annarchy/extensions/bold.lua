@@ -176,10 +176,9 @@ end
 
 -- The BOLD model extended by the accumulation of the `links` (see the header).
 local function monitor_neuron(bm, links)
-  local hidden, params = {}, {}
-  local by_input = {}
+  local eqs, params, by_input = {}, {}, {}
   for k, pair in ipairs(links) do
-    for _, e in ipairs(hidden_equations(k, pair.base > 0)) do hidden[#hidden + 1] = e end
+    for _, e in ipairs(hidden_equations(k, pair.base > 0)) do eqs[#eqs + 1] = e end
     for _, p in ipairs(hidden_parameters(k, pair)) do params[#params + 1] = p end
     by_input[pair.input] = by_input[pair.input] or {}
     table.insert(by_input[pair.input], "bold_c_" .. k)
@@ -190,8 +189,6 @@ local function monitor_neuron(bm, links)
     end
     return text
   end
-  local eqs = {}
-  for _, e in ipairs(hidden) do eqs[#eqs + 1] = e end
   local user = bm.equations
   if type(user) == "string" or model.is_variable(user) then user = {user} end
   for _, e in ipairs(user or {}) do
@@ -203,7 +200,7 @@ local function monitor_neuron(bm, links)
     end
   end
   -- the hidden parameters are declared global, their values given as defaults
-  local p = bm.parameters
+  local p = bm.parameters or {}
   if type(p) == "string" then
     local lines = {p}
     for _, x in ipairs(params) do lines[#lines + 1] = x[1] .. " = 0.0 : population" end
@@ -230,7 +227,7 @@ local ARG_NAMES = {"populations", "bold_model", "mapping", "scale_factor", "norm
 
 -- Three positional arguments whose last is the mapping ({I_CBF = "r"} looks like options).
 local function parse(fname, n, ...)
-  local last = select(n, ...)
+  local last = n > 0 and select(n, ...) or nil
   if n == 3 and args.is_plain(last) and next(last) ~= nil and args.table_kind(last) == "options" then
     local known = false
     for _, k in ipairs(ARG_NAMES) do if last[k] ~= nil then known = true end end

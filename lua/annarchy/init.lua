@@ -62,6 +62,10 @@ from("annarchy.inputs", {"InputArray", "TimedArray", "PoissonPopulation", "Timed
   "SpikeSourceArray", "HomogeneousCorrelatedSpikeTrains"})
 from("annarchy.io.image", {"ImagePopulation", "VideoPopulation"})
 from("annarchy.extensions.special_projections", {"CurrentInjection", "DecodingProjection"})
+from("annarchy.extensions.bold", {"BoldMonitor"})
+from("annarchy.extensions.bold_model", {"BoldModel"})
+from("annarchy.extensions.balloon_models", {"balloon_RN", "balloon_RL", "balloon_CN", "balloon_CL",
+  "balloon_maith2021", "balloon_two_inputs"})
 from("annarchy.utils", {"report", "timeit", "sparse_random_matrix", "sparse_delays_from_weights"})
 from("annarchy.analysis.spikestats", {"raster_plot", "histogram", "inter_spike_interval",
   "coefficient_of_variation", "mean_fr", "smoothed_rate", "population_rate"})

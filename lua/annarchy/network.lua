@@ -177,6 +177,12 @@ function methods.monitor(n, ...)
   return m
 end
 
+--- net:boldmonitor(populations, bold_model, mapping, scale_factor, normalize_input,
+-- recorded_variables, start): a BOLD monitor (annarchy.extensions.bold).
+function methods.boldmonitor(n, ...)
+  return require("annarchy.extensions.bold").boldmonitor(n, select("#", ...), ...)
+end
+
 function methods.constant(n, name, value)
   local c = require("annarchy.constants").new(name, value, n)
   n._.constants[name] = c

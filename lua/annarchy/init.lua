@@ -63,6 +63,7 @@ from("annarchy.special_projections", {"CurrentInjection", "DecodingProjection"})
 from("annarchy.utils", {"report", "timeit", "sparse_random_matrix", "sparse_delays_from_weights"})
 from("annarchy.spikestats", {"raster_plot", "histogram", "inter_spike_interval",
   "coefficient_of_variation", "mean_fr", "smoothed_rate", "population_rate"})
+from("annarchy.extensions.logger", {"Logger"})
 setmetatable(ann, {__index = function(t, k)
   local load = lazy[k]
   if not load then return nil end

@@ -64,6 +64,7 @@ from("annarchy.utils", {"report", "timeit", "sparse_random_matrix", "sparse_dela
 from("annarchy.spikestats", {"raster_plot", "histogram", "inter_spike_interval",
   "coefficient_of_variation", "mean_fr", "smoothed_rate", "population_rate"})
 from("annarchy.extensions.logger", {"Logger"})
+from("annarchy.extensions.ann_to_snn", {"ANNtoSNNConverter"})
 setmetatable(ann, {__index = function(t, k)
   local load = lazy[k]
   if not load then return nil end

@@ -6,40 +6,10 @@
 local ann = require("annarchy")
 local json = require("annarchy.json")
 
-local PY = "/usr/bin/python3 tests/reference/tfevents_check.py"
-local tmp = os.tmpname()
-os.remove(tmp)
-os.execute("mkdir -p " .. tmp)
-local DESC = tmp .. "/tensorboard.desc"
-assert(os.execute(("protoc-c --proto_path=src/proto --descriptor_set_out=%s src/proto/tensorboard.proto")
-  :format(DESC)))
-
-local function run(cmd)
-  local p = io.popen(cmd .. " 2>&1")
-  local out = p:read("a")
-  local ok = p:close()
-  return ok == true, out
-end
-
-local function ls(dir)
-  local p = io.popen("ls -1 '" .. dir .. "'")
-  local names = {}
-  for line in p:lines() do names[#names + 1] = line end
-  p:close()
-  return names
-end
-
--- The events of the one event file in dir.
-local function events_in(dir)
-  local files = {}
-  for _, name in ipairs(ls(dir)) do
-    if name:find("^events%.out%.tfevents%.") then files[#files + 1] = dir .. "/" .. name end
-  end
-  assert.are.equal(1, #files, "event files in " .. dir)
-  local ok, out = run(("%s decode %s '%s'"):format(PY, DESC, files[1]))
-  assert.is_true(ok, out)
-  return json.decode(out)[1], files[1]
-end
+local tfe = dofile("tests/reference/tfevents.lua")
+local PY, run, ls, values = tfe.PY, tfe.run, tfe.ls, tfe.values
+local tmp, DESC = tfe.setup()
+local function events_in(dir) return tfe.events_in(DESC, dir) end
 
 local function f32(x) return (string.unpack("<f", string.pack("<f", x))) end
 
@@ -47,17 +17,6 @@ local n_loggers = 0
 local function new_logger()
   n_loggers = n_loggers + 1
   return ann.Logger(tmp .. "/runs", {experiment = "e" .. n_loggers})
-end
-
--- The values of the summary events, in order.
-local function values(events)
-  local out = {}
-  for _, e in ipairs(events) do
-    if e.values then
-      for _, v in ipairs(e.values) do v.step = e.step; v.wall_time = e.wall_time; out[#out + 1] = v end
-    end
-  end
-  return out
 end
 
 describe("ann.Logger", function()

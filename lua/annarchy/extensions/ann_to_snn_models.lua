@@ -20,47 +20,34 @@ M.CPN = model.Neuron{
   name = "custom poisson neuron",
 }
 
---- Intrinsically bursting Izhikevich neuron ("IB"): the input is its current.
-M.IB = model.Neuron{
-  parameters = [[
-    a = 0.02
-    b = 0.2
-    c = -55.0
-    d = 4.0
-    v_thresh = 30.0
-    rates = 0.0
-    mask_tau = 20.0
-  ]],
-  equations = [[
-    dv/dt = 0.04 * v^2 + 5.0 * v + 140.0 - u + rates : init = -55.0
-    du/dt = a * (b*v - u) : init = -13.0
-    dmask/dt = -mask/mask_tau : init = 0.0
-  ]],
-  spike = "v > v_thresh",
-  reset = "v = c; u += d; mask += 1.0/mask_tau",
-  name = "intrinsically bursting",
-}
+-- An Izhikevich input neuron (Izhikevich 2003) driven by the current `rates`, v starting at c.
+local function izhikevich(c, d, name)
+  return model.Neuron{
+    parameters = ([[
+      a = 0.02
+      b = 0.2
+      c = %s
+      d = %s
+      v_thresh = 30.0
+      rates = 0.0
+      mask_tau = 20.0
+    ]]):format(c, d),
+    equations = ([[
+      dv/dt = 0.04 * v^2 + 5.0 * v + 140.0 - u + rates : init = %s
+      du/dt = a * (b*v - u) : init = -13.0
+      dmask/dt = -mask/mask_tau : init = 0.0
+    ]]):format(c),
+    spike = "v > v_thresh",
+    reset = "v = c; u += d; mask += 1.0/mask_tau",
+    name = name,
+  }
+end
 
---- Chattering Izhikevich neuron ("CH"): as IB with c = -50 and d = 2.
-M.CH = model.Neuron{
-  parameters = [[
-    a = 0.02
-    b = 0.2
-    c = -50.0
-    d = 2.0
-    v_thresh = 30.0
-    rates = 0.0
-    mask_tau = 20.0
-  ]],
-  equations = [[
-    dv/dt = 0.04 * v^2 + 5.0 * v + 140.0 - u + rates : init = -50.0
-    du/dt = a * (b*v - u) : init = -13.0
-    dmask/dt = -mask/mask_tau : init = 0.0
-  ]],
-  spike = "v > v_thresh",
-  reset = "v = c; u += d; mask += 1.0/mask_tau",
-  name = "chattering",
-}
+--- Intrinsically bursting Izhikevich neuron ("IB"): c = -55, d = 4.
+M.IB = izhikevich("-55.0", "4.0", "intrinsically bursting")
+
+--- Chattering Izhikevich neuron ("CH"): c = -50, d = 2.
+M.CH = izhikevich("-50.0", "2.0", "chattering")
 
 --- Phase-shift oscillation ("PSO"): the threshold is scaled by 2^(-1 + ((t - 1) mod k)).
 M.PSO = model.Neuron{

@@ -53,7 +53,7 @@ build/gen/tensorboard.pb-c.c build/gen/tensorboard.pb-c.h &: src/proto/tensorboa
 	@echo "PROTOC $<"; protoc-c --proto_path=src/proto --c_out=build/gen $<
 build/obj/tfevents.o build/pic/tfevents.o build/asan/obj/tfevents.o build/obj/tfevents_pb.o \
 build/pic/tfevents_pb.o build/asan/obj/tfevents_pb.o: build/gen/tensorboard.pb-c.c build/gen/tensorboard.pb-c.h
-build/asan/obj/hdf5_reader.o: ASAN_CFLAGS += $(HDF5_CFLAGS)
+build/asan/obj/hdf5_reader.o build/asan/hdf5_reader_test: ASAN_CFLAGS += $(HDF5_CFLAGS)
 
 # The kernel header is embedded in the core as a string: generated kernels start with it.
 $(GEN_SRC): $(KERNEL_H) tools/embed.sh

@@ -43,6 +43,19 @@ BINDLIBS := -lzip
 
 all: annlua build/libannarchy.a build/libannarchy.so build/lua/annarchy/core.so
 
+# Extensions: TensorBoard event files (protobuf-c; the messages are generated from
+# src/proto/tensorboard.proto into build/gen) and Keras HDF5 files (libhdf5).
+HDF5_CFLAGS := $(shell pkg-config --cflags hdf5-serial 2>/dev/null || echo -I/usr/include/hdf5/serial)
+HDF5_LIBS   := $(shell pkg-config --libs hdf5-serial 2>/dev/null || echo -L/usr/lib/x86_64-linux-gnu/hdf5/serial -lhdf5)
+CFLAGS_ALL  += $(HDF5_CFLAGS)
+SYSLIBS     += -lprotobuf-c $(HDF5_LIBS)
+build/gen/tensorboard.pb-c.c build/gen/tensorboard.pb-c.h &: src/proto/tensorboard.proto
+	@mkdir -p build/gen
+	@echo "PROTOC $<"; protoc-c --proto_path=src/proto --c_out=build/gen $<
+build/obj/tfevents.o build/pic/tfevents.o build/asan/obj/tfevents.o build/obj/tfevents_pb.o \
+build/pic/tfevents_pb.o build/asan/obj/tfevents_pb.o: build/gen/tensorboard.pb-c.c build/gen/tensorboard.pb-c.h
+build/asan/obj/hdf5_reader.o build/asan/hdf5_reader_test: ASAN_CFLAGS += $(HDF5_CFLAGS)
+
 # The kernel header is embedded in the core as a string: generated kernels start with it.
 $(GEN_SRC): $(KERNEL_H) tools/embed.sh
 	@mkdir -p $(dir $@)

@@ -60,6 +60,76 @@ typedef int (*ann_inproc_compiler)(const char *source, const char *output_path, 
                                    size_t errlen);
 void ann_jit_set_inproc_tcc(ann_inproc_compiler fn, const char *identity);
 
+/* ==== extensions: TensorBoard event files and Keras HDF5 files ============================ */
+
+/* ---- TensorBoard event files (src/tfevents.c) ---------------------------------------------
+ * A writer owns one file events.out.tfevents.<seconds>.<host>.<pid>.<n> in a directory it
+ * creates when missing. The file is a sequence of records: the data length (uint64, little
+ * endian), the masked CRC-32C of those 8 bytes (uint32 LE), the data, the masked CRC-32C of the
+ * data; each record's data is one protobuf Event. The first record is the file version event
+ * ("brain.Event:2"). Records are buffered and flushed every 10 events, every 10 seconds, on
+ * ann_tfwriter_flush and on ann_tfwriter_close. Steps are the Event's step; wall times are the
+ * seconds since the epoch at the call. */
+typedef struct ann_tfwriter ann_tfwriter;
+
+uint32_t ann_crc32c(const void *data, size_t n);
+/* TensorBoard's mask: ((crc >> 15) | (crc << 17)) + 0xa282ead8 (mod 2^32). */
+uint32_t ann_crc32c_masked(const void *data, size_t n);
+
+int  ann_tfwriter_open(const char *directory, ann_tfwriter **out, ann_status *st);
+const char *ann_tfwriter_path(const ann_tfwriter *w);
+/* A Summary with one simple_value. */
+int  ann_tfwriter_scalar(ann_tfwriter *w, const char *tag, double value, int64_t step,
+                         ann_status *st);
+/* A Summary with one HistogramProto of the n values (n >= 1, finite), binned like
+ * TensorBoard's default: edges -1e20 < ... < -1e-12, 0, 1e-12 < ... (factor 1.1) < 1e20,
+ * counted as numpy.histogram does, trimmed to the buckets from the one before the first
+ * non-empty bucket to the last non-empty one. */
+int  ann_tfwriter_histogram(ann_tfwriter *w, const char *tag, const double *values, size_t n,
+                            int64_t step, ann_status *st);
+/* A Summary with one Image: rgb holds height * width * 3 bytes, row-major, encoded as PNG. */
+int  ann_tfwriter_image(ann_tfwriter *w, const char *tag, int32_t height, int32_t width,
+                        const unsigned char *rgb, int64_t step, ann_status *st);
+/* The same from a PNG or JPEG file, alpha dropped, grey expanded to RGB. */
+int  ann_tfwriter_image_file(ann_tfwriter *w, const char *tag, const char *path, int64_t step,
+                             ann_status *st);
+/* One hyper-parameter value: kind 0 number, 1 string, 2 boolean (number != 0). */
+typedef struct ann_hparam {
+    const char *name;
+    int32_t     kind;
+    double      number;
+    const char *string;
+} ann_hparam;
+/* The three summaries of TensorBoard's hparams plugin: _hparams_/experiment (the parameters'
+ * names and types, the metrics' tags), _hparams_/session_start_info (the values) and
+ * _hparams_/session_end_info (status success). */
+int  ann_tfwriter_hparams(ann_tfwriter *w, const ann_hparam *params, size_t nparams,
+                          const char *const *metrics, size_t nmetrics, ann_status *st);
+int  ann_tfwriter_flush(ann_tfwriter *w, ann_status *st);
+/* Flushes and closes; returns the status of the last write. */
+int  ann_tfwriter_close(ann_tfwriter *w, ann_status *st);
+
+/* ---- HDF5 files, read-only (src/hdf5_reader.c) ----------------------------------------------
+ * Enough of HDF5 to read a Keras model file: string attributes and numeric datasets. Object
+ * paths are HDF5 paths ("/" is the file, "model_weights/dense/dense/kernel:0"). */
+typedef struct ann_h5file ann_h5file;
+
+int  ann_h5_open(const char *path, ann_h5file **out, ann_status *st);
+void ann_h5_close(ann_h5file *f);
+/* 1 when the object (group or dataset) exists, else 0. */
+int  ann_h5_exists(ann_h5file *f, const char *object);
+/* The string attribute `name` of `object`: a scalar string or an array of strings (fixed or
+ * variable length). *out receives the *count strings one after another, each ended by a NUL,
+ * in one malloc'd block the caller frees. */
+int  ann_h5_string_attribute(ann_h5file *f, const char *object, const char *name, char **out,
+                             size_t *count, ann_status *st);
+/* A numeric dataset's rank (at most 8) and dimensions. */
+int  ann_h5_dataset_shape(ann_h5file *f, const char *path, int32_t *rank, int64_t *dims,
+                          ann_status *st);
+/* Reads the whole dataset, converted to double, row-major; count must be its element count. */
+int  ann_h5_dataset_read(ann_h5file *f, const char *path, double *out, size_t count,
+                         ann_status *st);
+
 #ifdef __cplusplus
 }
 #endif

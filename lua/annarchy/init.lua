@@ -69,6 +69,8 @@ from("annarchy.extensions.balloon_models", {"balloon_RN", "balloon_RL", "balloon
 from("annarchy.utils", {"report", "timeit", "sparse_random_matrix", "sparse_delays_from_weights"})
 from("annarchy.analysis.spikestats", {"raster_plot", "histogram", "inter_spike_interval",
   "coefficient_of_variation", "mean_fr", "smoothed_rate", "population_rate"})
+from("annarchy.extensions.logger", {"Logger"})
+from("annarchy.extensions.ann_to_snn", {"ANNtoSNNConverter"})
 setmetatable(ann, {__index = function(t, k)
   local load = lazy[k]
   if not load then return nil end

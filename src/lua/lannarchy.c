@@ -13,5 +13,6 @@ int luaopen_annarchy_core(lua_State *L)
     annl_open_projection(L);
     annl_open_image(L);
     annl_open_zip(L);
+    annl_open_extensions(L);
     return 1;
 }

@@ -15,5 +15,6 @@ void annl_open_network(lua_State *L);  /* lnetwork.c: the runtime */
 void annl_open_projection(lua_State *L); /* lprojection.c: connectors, projections (after network) */
 void annl_open_image(lua_State *L);    /* limage.c: image decoding, video sources */
 void annl_open_zip(lua_State *L);      /* lzip.c: zip archives (libzip), for .npz files */
+void annl_open_extensions(lua_State *L); /* lextensions.c: Logger and ANN-to-SNN (lextensions.h) */
 
 #endif

@@ -7,7 +7,8 @@
 -- the first argument: runtime[prefix .. name](handle, ...). A network runtime (network_new)
 -- has the prefix "", a population monitor (monitor_new) "monitor_", a projection recorder
 -- (proj_recorder) "recorder_", a video capture (video_open) "video_", a zip archive
--- (zip_create, zip_open) "zip_". Arrays (array, zeros...) are the user-visible value type and
+-- (zip_create, zip_open) "zip_", a TensorBoard writer (tfwriter_open) "tfwriter_", an HDF5 file
+-- (hdf5_open) "hdf5_". Arrays (array, zeros...) are the user-visible value type and
 -- keep their own methods.
 local INTERFACE = {
   functions = {
@@ -18,6 +19,7 @@ local INTERFACE = {
     "network_new",
     "image_geometry", "image_load", "video_open",
     "zip_create", "zip_open",
+    "tfwriter_open", "hdf5_open",
   },
   -- array_methods: the methods of Arrays, a table the front end adds methods written in Lua to
   constants = {"RNG_STREAM_OBJECT", "array_methods"},
@@ -40,6 +42,10 @@ local INTERFACE = {
     {prefix = "video_", names = {"grab", "close"}},
     -- a zip archive (zip_create, zip_open), for .npz files
     {prefix = "zip_", names = {"add", "names", "read", "close"}},
+    -- a TensorBoard event file (tfwriter_open), a Keras HDF5 file (hdf5_open)
+    {prefix = "tfwriter_", names = {"scalar", "histogram", "image", "image_file", "hparams", "flush", "close",
+      "path"}},
+    {prefix = "hdf5_", names = {"exists", "string_attribute", "dataset", "close"}},
   },
 }
 

@@ -8,6 +8,7 @@ local population = require("annarchy.population")
 local monitor = require("annarchy.monitor")
 local build = require("annarchy.build")
 local callbacks = require("annarchy.callbacks")
+local progress = require("annarchy.io.progress")
 
 local fail = util.fail
 local M = {}
@@ -195,9 +196,8 @@ local function check_compiled(n, what)
   if not n._.rt then fail("%s: the network is not compiled yet", what) end
 end
 
---- Runs nsteps in C, warning first when monitors would need too much memory.
+--- Runs nsteps in C (the caller warns first when monitors would need too much memory).
 local function run_steps(n, nsteps, mode, pops)
-  monitor.check_memory(n, nsteps)
   local done, err = n._.rt:run(nsteps, mode, pops)
   if err then
     if err == "interrupted" then
@@ -210,25 +210,28 @@ local function run_steps(n, nsteps, mode, pops)
 end
 
 function methods.simulate(n, ...)
-  local a = args.parse("Network:simulate", {"duration", "measure_time"}, select("#", ...), ...)
+  local a = args.parse("Network:simulate", {"duration", "measure_time", "progress"}, select("#", ...), ...)
   check_compiled(n, "simulate()")
   if type(a.duration) ~= "number" or a.duration < 0 then
     fail("simulate(): the duration must be a non-negative number of ms")
   end
   local nsteps = util.steps_ceil(a.duration, n._.dt)
   local t0 = core.clock()
+  monitor.check_memory(n, nsteps)
+  local bar = progress.new(nsteps, n._.dt, a.progress)
+  local function run(k) return bar:run(k, function(c) return run_steps(n, c, "none") end) end
   if n._.callbacks_enabled and n._.callbacks:count() > 0 then
-    n._.callbacks:run(n, nsteps, function(k) run_steps(n, k, "none") end)
+    n._.callbacks:run(n, nsteps, run)
   else
-    run_steps(n, nsteps, "none")
+    run(nsteps)
   end
-  if a.measure_time then
-    io.stdout:write(("Simulating %g ms took %.3f s.\n"):format(nsteps * n._.dt, core.clock() - t0))
-  end
+  bar:finish()
+  if a.measure_time then io.stdout:write(progress.time_report(a.duration, core.clock() - t0)) end
 end
 
 function methods.step(n)
   check_compiled(n, "step()")
+  monitor.check_memory(n, 1)
   run_steps(n, 1, "none")
 end
 
@@ -251,7 +254,11 @@ function methods.simulate_until(n, ...)
   end
   local op = a.operator or "and"
   if op ~= "and" and op ~= "or" then fail("simulate_until(): operator must be \"and\" or \"or\"") end
-  local done = run_steps(n, util.steps_ceil(a.max_duration, n._.dt), op, ids)
+  local nsteps = util.steps_ceil(a.max_duration, n._.dt)
+  local t0 = core.clock()
+  monitor.check_memory(n, nsteps)
+  local done = run_steps(n, nsteps, op, ids)
+  if a.measure_time then io.stdout:write(progress.time_report(done * n._.dt, core.clock() - t0)) end
   return done * n._.dt
 end
 

@@ -12,5 +12,6 @@ int luaopen_annarchy_core(lua_State *L)
     annl_open_network(L);
     annl_open_projection(L);
     annl_open_image(L);
+    annl_open_tty(L);
     return 1;
 }

@@ -14,5 +14,6 @@ void annl_open_jit(lua_State *L);      /* ljit.c: compile, cache */
 void annl_open_network(lua_State *L);  /* lnetwork.c: the runtime */
 void annl_open_projection(lua_State *L); /* lprojection.c: connectors, projections (after network) */
 void annl_open_image(lua_State *L);    /* limage.c: image decoding, video sources */
+void annl_open_tty(lua_State *L);      /* ltty.c: isatty for the progress bar */
 
 #endif

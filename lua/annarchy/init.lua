@@ -63,6 +63,8 @@ from("annarchy.special_projections", {"CurrentInjection", "DecodingProjection"})
 from("annarchy.utils", {"report", "timeit", "sparse_random_matrix", "sparse_delays_from_weights"})
 from("annarchy.spikestats", {"raster_plot", "histogram", "inter_spike_interval",
   "coefficient_of_variation", "mean_fr", "smoothed_rate", "population_rate"})
+lazy.plot = function() return require("annarchy.io.plot") end
+lazy.help = function() return require("annarchy.help").help end
 setmetatable(ann, {__index = function(t, k)
   local load = lazy[k]
   if not load then return nil end

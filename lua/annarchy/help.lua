@@ -36,18 +36,21 @@ T["ann.Binomial"] = "ann.Binomial(n, p): a binomial distribution."
 T["ann.InputArray"] = "ann.InputArray(geometry, {name}): a rate-coded population whose r you set from Lua."
 T["ann.TimedArray"] = "ann.TimedArray{rates, schedule, period}: rows of rates shown one after the other."
 T["ann.PoissonPopulation"] = "ann.PoissonPopulation(geometry, {rates, target, parameters}): Poisson spike trains (rates in Hz)."
-T["ann.TimedPoissonPopulation"] = "ann.TimedPoissonPopulation(geometry, {rates, schedule, period}): Poisson trains with scheduled rates."
+T["ann.TimedPoissonPopulation"] = "ann.TimedPoissonPopulation(geometry, {rates, schedule, period}):" ..
+  " Poisson trains with scheduled rates."
 T["ann.SpikeSourceArray"] = "ann.SpikeSourceArray(spike_times): neurons spiking at given times (ms), one list per neuron."
 T["ann.HomogeneousCorrelatedSpikeTrains"] = [[ann.HomogeneousCorrelatedSpikeTrains(geometry, rates, corr, tau):
 Poisson trains with a given pairwise correlation.]]
 T["ann.ImagePopulation"] = "ann.ImagePopulation(geometry): a population whose r is set from an image file (set_image)."
 T["ann.VideoPopulation"] = "ann.VideoPopulation(geometry): a population fed from a camera or a video file (grab_image)."
-T["ann.CurrentInjection"] = "ann.CurrentInjection(pre, post, target): injects a rate-coded r into a spiking population's g_target."
+T["ann.CurrentInjection"] = "ann.CurrentInjection(pre, post, target):" ..
+  " injects a rate-coded r into a spiking population's g_target."
 T["ann.DecodingProjection"] = "ann.DecodingProjection(pre, post, target, {window}): spikes decoded into a rate."
 T["ann.report"] = "ann.report(net, {filename, standalone, title, author, date}): the network as a Markdown or LaTeX report."
 T["ann.timeit"] = "ann.timeit(fn, ...): calls fn(...) and prints its wall time; returns its results."
 T["ann.sparse_random_matrix"] = "ann.sparse_random_matrix(pre, post, proba, weights, {seed}): a random sparse weight matrix."
-T["ann.sparse_delays_from_weights"] = "ann.sparse_delays_from_weights(weights, delays, {seed}): delays shaped like a sparse matrix."
+T["ann.sparse_delays_from_weights"] = "ann.sparse_delays_from_weights(weights, delays, {seed}):" ..
+  " delays shaped like a sparse matrix."
 T["ann.raster_plot"] = "ann.raster_plot(spikes, dt): two Arrays, spike times (ms) and ranks."
 T["ann.histogram"] = "ann.histogram(spikes, dt, {bins, per_neuron, recording_window}): spike counts per bin of bins ms."
 T["ann.inter_spike_interval"] = "ann.inter_spike_interval(spikes, dt, {ranks, per_neuron}): the intervals in ms."
@@ -79,7 +82,8 @@ T["Network:create"] = "net:create(geometry, neuron, {name, stop_condition}): a P
 T["Network:connect"] = "net:connect(pre, post, target, {synapse, name}): a Projection; then a connector (fixed_probability, ...)."
 T["Network:monitor"] = "net:monitor(obj, variables, {period, period_offset, start, name}): a Monitor recording every step."
 T["Network:constant"] = "net:constant(name, value): a constant of this network's equations; c:set(v) changes it."
-T["Network:compile"] = "net:compile{directory, compiler, compiler_flags, silent}: generates, compiles (or finds cached) and loads."
+T["Network:compile"] = "net:compile{directory, compiler, compiler_flags, silent}:" ..
+  " generates, compiles (or finds cached) and loads."
 T["Network:simulate"] = [[net:simulate(ms, {measure_time = false, progress}): runs ceil(ms/dt) steps in C. A run longer
 than about 2 s shows a progress bar on a terminal; progress = false hides it, progress = true
 shows it for any run; measure_time prints the wall time.]]
@@ -117,7 +121,8 @@ choose a connector: all_to_all, one_to_one, fixed_probability, fixed_number_pre,
 fixed_number_post, gaussian, dog, from_matrix, from_sparse, from_function, from_file.]]
 T["Projection:all_to_all"] = "proj:all_to_all(weights, {delays, allow_self_connections}): every pre to every post."
 T["Projection:one_to_one"] = "proj:one_to_one(weights, {delays}): the k-th pre to the k-th post."
-T["Projection:fixed_probability"] = "proj:fixed_probability(p, weights, {delays, allow_self_connections}): each pair with probability p."
+T["Projection:fixed_probability"] = "proj:fixed_probability(p, weights, {delays, allow_self_connections}):" ..
+  " each pair with probability p."
 T["Projection:fixed_number_pre"] = "proj:fixed_number_pre(n, weights, {delays}): n random pre neurons per post neuron."
 T["Projection:fixed_number_post"] = "proj:fixed_number_post(n, weights, {delays}): n random post neurons per pre neuron."
 T["Projection:gaussian"] = "proj:gaussian(amp, sigma, {delays, limit}): weights from a Gaussian of the normalised distance."
@@ -202,7 +207,10 @@ local function model_text(m, label)
   end
   for _, k in ipairs{"spike", "reset", "psp", "pre_spike", "post_spike"} do
     local v = m[k]
-    if type(v) == "string" and v:find("%S") then out[#out + 1] = ("%s: %s"):format(k, (v:gsub("^%s+", ""):gsub("%s*\n%s*", "; "):gsub("[;%s]+$", ""))) end
+    if type(v) == "string" and v:find("%S") then
+      local one = v:gsub("^%s+", ""):gsub("%s*\n%s*", "; "):gsub("[;%s]+$", "")
+      out[#out + 1] = ("%s: %s"):format(k, one)
+    end
   end
   out[#out + 1] = "Call it with new defaults: model{name = value} (see docs/models.md)."
   return table.concat(out, "\n")

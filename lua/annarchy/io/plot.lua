@@ -370,7 +370,8 @@ function M.traces(x, name, opts)
   return draw(fname, opts, {rows}, body)
 end
 
-local STYLES = {lines = "lines", points = "points pointtype 7 pointsize 0.6", linespoints = "linespoints pointtype 7 pointsize 0.6"}
+local STYLES = {lines = "lines", points = "points pointtype 7 pointsize 0.6",
+  linespoints = "linespoints pointtype 7 pointsize 0.6"}
 
 --- ann.plot.xy(xs, ys, {file, labels, style = "lines", ...}): free x-y curves; `ys` is one
 -- list or 1-D Array, or a list of them (one curve each), as long as `xs`.
@@ -493,7 +494,8 @@ function M.map(x, name, opts)
     local rows = {}
     for i = 1, a.size do rows[i] = {i, a[i]} end
     if opts.legend == nil then opts.legend = false end
-    return draw(fname, opts, {rows}, axes(opts, {xlabel = "rank", ylabel = name}) .. curves(1, {name}, "linespoints pointtype 7 pointsize 0.5"))
+    local body = axes(opts, {xlabel = "rank", ylabel = name}) .. curves(1, {name}, STYLES.linespoints)
+    return draw(fname, opts, {rows}, body)
   end
   if a.ndim > 2 then fail("%s: a %d-D geometry cannot be drawn as a map", fname, a.ndim) end
   return heatmap(fname, a, opts, {xlabel = "second coordinate", ylabel = "first coordinate", cblabel = name})

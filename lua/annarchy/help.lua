@@ -220,6 +220,18 @@ local MODELS = {"LeakyIntegrator", "Izhikevich", "IF_curr_exp", "IF_cond_exp", "
   "GIF_curr", "GIF_curr_exp", "HH_cond_exp", "EIF_cond_alpha_isfa_ista", "EIF_cond_exp_isfa_ista",
   "STP", "STDP", "Hebb", "Oja", "IBCM"}
 
+--- The names of the module's documented functions, classes and models, sorted.
+function M.module_names()
+  local names = {}
+  for key in pairs(T) do
+    local name = key:match("^ann%.([%w_]+)$")
+    if name then names[#names + 1] = name end
+  end
+  for _, m in ipairs(MODELS) do names[#names + 1] = m end
+  table.sort(names)
+  return names
+end
+
 local function class_text(class)
   return (T[class] or class) .. "\nmembers: " .. table.concat(M.members(class), ", ")
 end
@@ -247,16 +259,10 @@ function M.text(x)
     return nil, ("no documentation for %q; try help(ann) for the list"):format(x)
   end
   if x == ann then
-    local names = {}
-    for key in pairs(T) do
-      if key:match("^ann%.[%w_]+$") then names[#names + 1] = key end
-    end
-    for _, m in ipairs(MODELS) do names[#names + 1] = "ann." .. m end
-    table.sort(names)
     local lines, line = {}, "annlua:"
-    for _, name in ipairs(names) do
+    for _, name in ipairs(M.module_names()) do
       if #line + #name > 90 then lines[#lines + 1], line = line, " " end
-      line = line .. " " .. name
+      line = line .. " ann." .. name
     end
     lines[#lines + 1] = line
     return table.concat(lines, "\n") ..

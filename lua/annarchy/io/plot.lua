@@ -501,4 +501,8 @@ function M.map(x, name, opts)
   return heatmap(fname, a, opts, {xlabel = "second coordinate", ylabel = "first coordinate", cblabel = name})
 end
 
-return M
+local KINDS = {"histogram", "isi", "map", "raster", "traces", "weights", "xy"}
+
+return setmetatable(M, {__index = function(_, k)
+  fail("ann.plot has no kind of plot %s (kinds: %s)", q(k), table.concat(KINDS, ", "))
+end})

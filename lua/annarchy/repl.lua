@@ -48,7 +48,7 @@ end
 function show(v, depth, seen)
   if type(v) == "table" and getmetatable(v) == nil then
     local s = show_table(v, depth or 0, seen or {})
-    if #s > MAX_CHARS then s = s:sub(1, MAX_CHARS - 4) .. " ...}" end
+    if #s > MAX_CHARS then s = s:sub(1, MAX_CHARS - 5) .. " ...}" end
     return s
   end
   if type(v) == "string" and depth and depth > 0 then return ("%q"):format(v) end

@@ -169,17 +169,26 @@ local function rate_rows(spikes, dt, nneurons, bin, first, last)
   return rows
 end
 
---- ann.plot.raster(monitor or spikes, {file, dt, population_rate, bin, ...}): one dot per spike
--- at (time in ms, rank); with `population_rate = true` the population rate in Hz (bins of
--- `bin` ms, default 1 or dt) is drawn beneath on the same time axis.
+--- ann.plot.raster(monitor or spikes, {file, dt, ranks, population_rate, bin, ...}): one dot per
+-- spike at (time in ms, rank) of the neurons in `ranks` (default all); with `population_rate =
+-- true` the rate in Hz of all neurons (bins of `bin` ms, default 1 or dt) is drawn beneath on
+-- the same time axis.
 function M.raster(x, opts)
   local fname = "ann.plot.raster"
-  opts = options(fname, opts, {"dt", "population_rate", "bin"})
+  opts = options(fname, opts, {"dt", "population_rate", "bin", "ranks"})
   local spikes, dt = spikes_of(fname, x, opts)
   local ranks, count, first, last = spike_summary(spikes)
   if count == 0 then fail("%s: there is no spike to plot", fname) end
+  local shown = ranks
+  if opts.ranks ~= nil then
+    shown = opts.ranks
+    if type(shown) ~= "table" or #shown == 0 then fail("%s: ranks must be a list of ranks", fname) end
+    for _, r in ipairs(shown) do
+      if spikes[r] == nil then fail("%s: rank %s is not in the spike table", fname, tostring(r)) end
+    end
+  end
   local rows = {}
-  for _, r in ipairs(ranks) do
+  for _, r in ipairs(shown) do
     for _, s in ipairs(spikes[r]) do rows[#rows + 1] = {s * dt, r} end
   end
   local lo, hi = first * dt, math.max(last * dt, first * dt + dt)
@@ -314,18 +323,18 @@ local function curves(n, titles, style)
   return "plot " .. table.concat(parts, ", \\\n  ") .. "\n"
 end
 
---- ann.plot.traces(monitor, name, {file, ranks, ...}) or ann.plot.traces(array, {file, dt, t0,
--- ranks, ...}): recorded values over time, one curve per neuron (the columns of a {records,
--- neurons} Array; option `ranks` chooses them, 1-based).
+--- ann.plot.traces(monitor, name, {file, ranks, labels, ...}) or ann.plot.traces(array, {file,
+-- dt, t0, ranks, labels, ...}): recorded values over time, one curve per neuron (the columns of
+-- a {records, neurons} Array; option `ranks` chooses them, 1-based; `labels` names the curves).
 function M.traces(x, name, opts)
   local fname = "ann.plot.traces"
   local data, times
   if is_monitor(x) then
     if type(name) ~= "string" then fail("%s: give the recorded variable's name after the monitor", fname) end
-    opts = options(fname, opts, {"ranks"})
+    opts = options(fname, opts, {"ranks", "labels"})
     data = x:get(name, {keep = true, reshape = false})
   elseif core.is_array(x) then
-    opts = options(fname, name, {"ranks", "dt", "t0"})
+    opts = options(fname, name, {"ranks", "dt", "t0", "labels"})
     data, name = x, opts.ylabel or "value"
   else
     fail("%s: expected a Monitor and a variable name, or an Array {records, neurons}", fname)
@@ -365,6 +374,12 @@ function M.traces(x, name, opts)
     rows[k] = row
   end
   for i, r in ipairs(ranks) do titles[i] = ncol > 1 and ("%s[%d]"):format(name, r) or name end
+  if opts.labels ~= nil then
+    if type(opts.labels) ~= "table" or #opts.labels ~= #ranks then
+      fail("%s: labels must be a list of %d names, one per curve", fname, #ranks)
+    end
+    titles = opts.labels
+  end
   if #ranks > 10 and opts.legend == nil then opts.legend = false end
   local body = axes(opts, {xlabel = "time (ms)", ylabel = name}) .. curves(#ranks, titles, "lines")
   return draw(fname, opts, {rows}, body)

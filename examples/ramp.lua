@@ -125,7 +125,7 @@ if not pcall(debug.getlocal, 4, 1) then   -- run as a script, not required
     local t = {}
     for j = 1, res.r1.size do t[j] = (j - 1) * res.net.dt / 1000 end
     ann.plot.xy(t, {res.r1, res.r2}, {file = figure, labels = {"without homeostasis", "with homeostasis"},
-      xlabel = "time (s)", ylabel = "rate (Hz)", title = "Ramp: homeostatic STDP"})
+      xlabel = "time (s)", ylabel = "rate (Hz)", legend = "bottom right", title = "Ramp: homeostatic STDP"})
   end
 end
 

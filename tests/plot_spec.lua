@@ -206,6 +206,17 @@ describe("the data handed to gnuplot", function()
   end)
 end)
 
+describe("the examples' --plot option", function()
+  it("writes the figure of a run", function()
+    local file = tmpname(".png")
+    local p = io.popen(("%s examples/izhikevich.lua --duration 100 --plot %s 2>&1"):format(ANNLUA, file))
+    local out = p:read("a")
+    p:close()
+    assert.truthy(out:find("mean firing rate", 1, true), out)
+    assert.are.same({640, 480}, {png_size(file)})
+  end)
+end)
+
 describe("ann.plot errors", function()
   local png = "/tmp/annlua-plot-spec-never-written.png"
   local function fails(pattern, f, ...)

@@ -68,6 +68,14 @@ describe("measure_time", function()
       local net = ann.Network{dt = 0.5}; net:create(3, ann.LeakyIntegrator); net:compile{silent = true}
       net:simulate(250, {measure_time = true})']])
     assert.truthy(out:match("^Simulating 0%.25 seconds of the network took [%d.e-]+ seconds%.\n$"), out)
+    -- simulate_until reports what it simulated: x = t passes 1 at step 3 (t = 1.5 ms), the 4th
+    -- step of 0.5 ms: 2 ms
+    out = run(quote(ANNLUA) .. [[ -e 'local ann = require("annarchy")
+      local net = ann.Network{dt = 0.5}
+      local N = ann.Neuron{equations = "x = t", spike = "x > 1.0", reset = ""}
+      local pop = net:create(1, N, {stop_condition = "spiked : any"}); net:compile{silent = true}
+      print(net:simulate_until(100, pop, {measure_time = true}))']])
+    assert.truthy(out:match("^Simulating 0%.002 seconds of the network took [%d.e-]+ seconds%.\n2%.0\n$"), out)
   end)
 end)
 

@@ -137,6 +137,15 @@ T["Projection:dendrite"] = "proj:dendrite(post_rank): the synapses reaching one 
 T["Projection:enable_learning"] = "proj:enable_learning(), proj:disable_learning(): switch the synaptic updates."
 T["Projection:save"] = "proj:save(file): connectivity, attributes and delays; proj:load(file) restores them."
 
+-- ---- Dendrite ---------------------------------------------------------------------------------
+T["Dendrite"] = [[A Dendrite: the synapses of a projection reaching one post-synaptic neuron,
+proj:dendrite(post_rank). Attributes read as Arrays aligned with d.pre_ranks.]]
+T["Dendrite.pre_ranks"] = "d.pre_ranks: the ranks of the pre-synaptic neurons, ascending; d.size: how many."
+T["Dendrite:receptive_field"] = "d:receptive_field{variable = \"w\", fill = 0}: the values over the pre-synaptic geometry."
+T["Dendrite:synapse"] = "d:synapse(pre_rank): one synapse, with its attributes."
+T["Dendrite:create_synapse"] = "d:create_synapse(pre_rank, {w, delay}): adds a synapse (structural plasticity)."
+T["Dendrite:prune_synapse"] = "d:prune_synapse(pre_rank): removes a synapse (structural plasticity)."
+
 -- ---- Monitor ------------------------------------------------------------------------------------
 T["Monitor"] = [[A Monitor records variables and spikes of a population, view, neuron, projection or
 dendrite at the end of each step (every period ms).]]
@@ -162,7 +171,7 @@ T["Array:fill"] = "a:fill(x): sets every element to x."
 
 -- ---- looking up -----------------------------------------------------------------------------------
 
-local CLASSES = {"Network", "Population", "Projection", "Monitor", "Array"}
+local CLASSES = {"Network", "Population", "Projection", "Dendrite", "Monitor", "Array"}
 
 --- The class name of an object, or nil.
 local function class_of(x)
@@ -171,7 +180,9 @@ local function class_of(x)
   if type(x) ~= "table" then return nil end
   local mt = getmetatable(x)
   if mt == nil then return nil end
-  if require("annarchy.population").is_population(x) then return "Population" end
+  local population = require("annarchy.population")
+  if population.is_population(x) or population.is_view(x) then return "Population" end
+  if require("annarchy.dendrite").is_dendrite(x) then return "Dendrite" end
   if require("annarchy.projection").is_projection(x) then return "Projection" end
   if mt == require("annarchy.monitor").Monitor then return "Monitor" end
   if mt == require("annarchy.network").Network then return "Network" end

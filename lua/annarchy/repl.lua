@@ -87,7 +87,10 @@ local function names_of(v, colon)
   end
   local class = help.class_of(v)
   if class == "Population" then
-    for _, name in ipairs(v.attributes) do add(name, true) end
+    local ok, attributes = pcall(function() return v.attributes end)
+    if ok and type(attributes) == "table" then
+      for _, name in ipairs(attributes) do add(name, true) end
+    end
   end
   if class then
     for _, m in ipairs(help.members(class)) do

@@ -80,6 +80,9 @@ describe("ann.plot files", function()
     assert.are.same({321, 123}, {png_size(file)})
     ann.plot.xy({0, 1, 2}, {0, 1, 4}, {file = file})
     assert.are.same({640, 480}, {png_size(file)})
+    local bare = tmpname("")   -- no extension: PNG
+    ann.plot.xy({0, 1, 2}, {0, 1, 4}, {file = bare, size = {100, 50}})
+    assert.are.same({100, 50}, {png_size(bare)})
   end)
 
   it("writes PDF (100 pixels per inch: 300 x 200 is 216 x 144 points) and SVG", function()

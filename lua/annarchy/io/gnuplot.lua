@@ -61,12 +61,12 @@ end
 local FORMATS = {png = true, pdf = true, svg = true}
 
 --- The `set terminal` and `set output` lines for a file: PNG (pngcairo, size in pixels),
--- PDF (pdfcairo, 100 pixels per inch) or SVG, chosen by the file's extension.
+-- PDF (pdfcairo, 100 pixels per inch) or SVG, chosen by the file's extension (PNG without one).
 function M.terminal(fname, file, size)
-  local ext = file:match("%.(%w+)$")
-  ext = ext and ext:lower()
+  local ext = file:match("^.*/") and file:match("^.*/[^/]*%.(%w+)$") or file:match("%.(%w+)$")
+  ext = ext and ext:lower() or "png"
   if not FORMATS[ext] then
-    fail("%s: the file %s must end in .png, .pdf or .svg", fname, M.quote(file))
+    fail("%s: the file %s must end in .png, .pdf or .svg (or have no extension: PNG)", fname, M.quote(file))
   end
   local w, h = size[1], size[2]
   local term

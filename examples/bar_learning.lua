@@ -197,6 +197,12 @@ if not pcall(debug.getlocal, 4, 1) then   -- run as a script, not required
   print(("%d of %d neurons hold a bar (its pixels >= 1.5 x any other weight); %d of %d bars learned:")
     :format(s.specialised, #fields, s.covered, 2 * M.SIDE))
   print("  " .. table.concat(names, ", "))
+  local figure
+  for i = 1, #arg do if arg[i] == "--plot" then figure = arg[i + 1] end end
+  if figure then
+    ann.plot.weights(ff, {file = figure, receptive_fields = true, size = {480, 600},
+      title = "Receptive fields after " .. trials .. " trials"})
+  end
 end
 
 return M

@@ -92,9 +92,17 @@ if not pcall(debug.getlocal, 4, 1) then   -- run as a script, not required
   local kind = "COBA"
   for i = 1, #arg do if arg[i] == "--cuba" then kind = "CUBA" end end
   local duration = option("--duration", 1000)
-  local rate, elapsed = M.run(kind, duration, option("--seed", 42))
+  local rate, elapsed, spikes = M.run(kind, duration, option("--seed", 42))
   print(("%s, 4000 neurons, %g ms simulated in %.3f s: mean rate %.2f Hz"):format(kind, duration,
     elapsed, rate))
+  local figure
+  for i = 1, #arg do if arg[i] == "--plot" then figure = arg[i + 1] end end
+  if figure then
+    local shown = {}
+    for r = 1, 200 do shown[r] = r end
+    ann.plot.raster(spikes, {file = figure, dt = 0.1, population_rate = true, bin = 5, ranks = shown,
+      title = kind .. " network: 200 of the 4000 neurons, rate of all"})
+  end
 end
 
 return M

@@ -107,6 +107,13 @@ if not pcall(debug.getlocal, 4, 1) then   -- run as a script, not required
     end
   end
   print(("v of neurons 1 and 6 at the end: %.4f %.4f"):format(v[v.shape[1]][1], v[v.shape[1]][2]))
+  local figure
+  for i = 1, #arg do if arg[i] == "--plot" then figure = arg[i + 1] end end
+  if figure then
+    ann.plot.traces(v, {file = figure, dt = M.DT, ylabel = "v", labels = {"neuron 1", "neuron 6"},
+      xrange = {0, math.min(duration, 200)}, legend = "outside top center horizontal",
+      title = "Gap junctions: membrane potentials, first 200 ms"})
+  end
 end
 
 return M

@@ -120,6 +120,12 @@ if not pcall(debug.getlocal, 4, 1) then   -- run as a script, not required
   print(("  after the pulse: peak %.3f mV at %.2f ms, width above 0 mV %s ms"):format(shape.peak,
     shape.peak_time, shape.width and ("%.2f"):format(shape.width) or "-"))
   print(("  potential at the end: %.3f mV"):format(d.V[d.V.size]))
+  local figure
+  for i = 1, #arg do if arg[i] == "--plot" then figure = arg[i + 1] end end
+  if figure then
+    ann.plot.traces(d.V, {file = figure, dt = net.dt, ylabel = "V (mV)", legend = false,
+      title = "Hodgkin-Huxley neuron: a 1 ms pulse"})
+  end
   local count = long and 50 or 10
   for _, period in ipairs{10.0, 8.0, 6.0} do
     local _, dtr = M.run(M.train(period, count))

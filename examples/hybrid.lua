@@ -152,6 +152,17 @@ if not pcall(debug.getlocal, 4, 1) then   -- run as a script, not required
   local parts = {}
   for _, f in ipairs(res.rates) do parts[#parts + 1] = ("%g -> %.2f"):format(f, means[f] or 0) end
   print(("mean decoded rate of N = %d (input -> decoded, Hz): %s"):format(n, table.concat(parts, ", ")))
+  local figure
+  for i = 1, #arg do if arg[i] == "--plot" then figure = arg[i + 1] end end
+  if figure then
+    local t, curves, labels = {}, {res.input}, {"input"}
+    for j = 1, res.input.size do t[j] = (j - 1) * res.dt end
+    for _, k in ipairs(res.record) do
+      curves[#curves + 1], labels[#labels + 1] = res.decoded[k], ("decoded, N = %d"):format(k)
+    end
+    ann.plot.xy(t, curves, {file = figure, labels = labels, xlabel = "time (ms)", ylabel = "rate (Hz)",
+      legend = "top left", title = "Hybrid network: Poisson coding and decoding"})
+  end
 end
 
 return M

@@ -96,6 +96,12 @@ if not pcall(debug.getlocal, 4, 1) then   -- run as a script, not required
   print(("Izhikevich network: %g ms in %.2f s"):format(duration, os.clock() - t0))
   print(("mean firing rate: %.2f Hz"):format(ann.mean_fr(spikes, net.dt, {duration = duration})))
   print(("dominant rhythm: %.1f Hz"):format(M.dominant_frequency(rate, net.dt, 4, 100)))
+  local figure
+  for i = 1, #arg do if arg[i] == "--plot" then figure = arg[i + 1] end end
+  if figure then
+    ann.plot.raster(spikes, {file = figure, dt = net.dt, population_rate = true, bin = 2,
+      xrange = {0, math.min(duration, 300)}, title = "Izhikevich network (Izhikevich 2003), first 300 ms"})
+  end
 end
 
 return M

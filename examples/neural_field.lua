@@ -159,6 +159,11 @@ if not pcall(debug.getlocal, 4, 1) then   -- run as a script, not required
   local c1, c2 = M.stimulus_centre(r.shape[1] - 1 - M.DELAY)
   print(("at %g ms: bump at (%.1f, %.1f), max rate %.2f; stimulus %d ms earlier at (%.1f, %.1f)")
     :format(net.time, b1 or 0 / 0, b2 or 0 / 0, mx, M.DELAY, c1, c2))
+  local figure
+  for i = 1, #arg do if arg[i] == "--plot" then figure = arg[i + 1] end end
+  if figure then
+    ann.plot.map(last, {file = figure, size = {560, 480}, title = ("Neural field: r at %g ms"):format(net.time)})
+  end
 end
 
 return M

@@ -23,4 +23,13 @@ for i = 1, pop.size do
   local exact = pop.I[i] * (1 - math.exp(-net.time / pop.tau))
   print(("  neuron %d: r = %.6f (exact %.6f)"):format(i, r[i], exact))
 end
-print(("recorded %d steps of r for %d neurons"):format(m:get("r").shape[1], pop.size))
+local recorded = m:get("r")
+print(("recorded %d steps of r for %d neurons"):format(recorded.shape[1], pop.size))
+
+-- annlua examples/quickstart.lua --plot quickstart.png draws the recorded rates
+local figure
+for i = 1, #arg do if arg[i] == "--plot" then figure = arg[i + 1] end end
+if figure then
+  ann.plot.traces(recorded, {file = figure, dt = net.dt, ylabel = "r", title = "Five leaky neurons",
+    labels = {"I = 0.1", "I = 0.2", "I = 0.3", "I = 0.4", "I = 0.5"}})
+end

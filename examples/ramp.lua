@@ -119,6 +119,14 @@ if not pcall(debug.getlocal, 4, 1) then   -- run as a script, not required
       w1[k], w2[k]))
   end
   print(("  mean: %.4f without, %.4f with homeostasis"):format(w1:mean(), w2:mean()))
+  local figure
+  for i = 1, #arg do if arg[i] == "--plot" then figure = arg[i + 1] end end
+  if figure then
+    local t = {}
+    for j = 1, res.r1.size do t[j] = (j - 1) * res.net.dt / 1000 end
+    ann.plot.xy(t, {res.r1, res.r2}, {file = figure, labels = {"without homeostasis", "with homeostasis"},
+      xlabel = "time (s)", ylabel = "rate (Hz)", legend = "bottom right", title = "Ramp: homeostatic STDP"})
+  end
 end
 
 return M

@@ -143,6 +143,12 @@ if not pcall(debug.getlocal, 4, 1) then   -- run as a script, not required
   for b = 1, 10 do
     print(("  %.1f-%.1f %4d %s"):format((b - 1) / 10, b / 10, bins[b], ("#"):rep(math.floor(bins[b] / 10))))
   end
+  local figure
+  for i = 1, #arg do if arg[i] == "--plot" then figure = arg[i + 1] end end
+  if figure then
+    ann.plot.histogram(r.weights / M.W_MAX, {file = figure, bins = 20, range = {0, 1}, xlabel = "w / w_max",
+      ylabel = "synapses", title = ("Song-Abbott STDP: weights after %g s"):format(duration / 1000)})
+  end
 end
 
 return M

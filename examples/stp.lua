@@ -149,6 +149,12 @@ if not pcall(debug.getlocal, 4, 1) then   -- run as a script, not required
   for _, e in ipairs(ps.events) do
     print(("  %6d ms  %3d ms wide  %4d spikes"):format(e[1], e[2] - e[1] + 1, e[3]))
   end
+  local figure
+  for i = 1, #arg do if arg[i] == "--plot" then figure = arg[i + 1] end end
+  if figure then
+    ann.plot.raster(exc, {file = figure, dt = net.dt, population_rate = true, bin = 5,
+      xrange = {0, math.min(duration, 2000)}, title = "Tsodyks-Uziel-Markram network: excitatory neurons, first 2 s"})
+  end
 end
 
 return M

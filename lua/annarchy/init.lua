@@ -71,6 +71,12 @@ from("annarchy.analysis.spikestats", {"raster_plot", "histogram", "inter_spike_i
   "coefficient_of_variation", "mean_fr", "smoothed_rate", "population_rate"})
 from("annarchy.extensions.logger", {"Logger"})
 from("annarchy.extensions.ann_to_snn", {"ANNtoSNNConverter"})
+lazy.plot = function() return require("annarchy.io.plot") end
+lazy.help = function()
+  local help = require("annarchy.help")
+  help.library = ann
+  return help.help
+end
 setmetatable(ann, {__index = function(t, k)
   local load = lazy[k]
   if not load then return nil end

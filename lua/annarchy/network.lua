@@ -11,6 +11,7 @@ local build = require("annarchy.build")
 local callbacks = require("annarchy.callbacks")
 local state = require("annarchy.io.state")
 local parameters = require("annarchy.io.parameters")
+local progress = require("annarchy.io.progress")
 
 local fail = util.fail
 local M = {}
@@ -204,9 +205,8 @@ local function check_compiled(n, what)
   if not n._.rt then fail("%s: the network is not compiled yet", what) end
 end
 
---- Runs nsteps in C, warning first when monitors would need too much memory.
+--- Runs nsteps in C (the caller warns first when monitors would need too much memory).
 local function run_steps(n, nsteps, mode, pops)
-  monitor.check_memory(n, nsteps)
   local done, err = runtime.run(n._.rt, nsteps, mode, pops)
   if err then
     if err == "interrupted" then
@@ -219,25 +219,28 @@ local function run_steps(n, nsteps, mode, pops)
 end
 
 function methods.simulate(n, ...)
-  local a = args.parse("Network:simulate", {"duration", "measure_time"}, select("#", ...), ...)
+  local a = args.parse("Network:simulate", {"duration", "measure_time", "progress"}, select("#", ...), ...)
   check_compiled(n, "simulate()")
   if type(a.duration) ~= "number" or a.duration < 0 then
     fail("simulate(): the duration must be a non-negative number of ms")
   end
   local nsteps = time.steps_ceil(a.duration, n._.dt)
   local t0 = runtime.clock()
+  monitor.check_memory(n, nsteps)
+  local bar = progress.new(nsteps, n._.dt, a.progress)
+  local function run(k) return bar:run(k, function(c) return run_steps(n, c, "none") end) end
   if n._.callbacks_enabled and n._.callbacks:count() > 0 then
-    n._.callbacks:run(n, nsteps, function(k) run_steps(n, k, "none") end)
+    n._.callbacks:run(n, nsteps, run)
   else
-    run_steps(n, nsteps, "none")
+    run(nsteps)
   end
-  if a.measure_time then
-    io.stdout:write(("Simulating %g ms took %.3f s.\n"):format(nsteps * n._.dt, runtime.clock() - t0))
-  end
+  bar:finish()
+  if a.measure_time then io.stdout:write(progress.time_report(a.duration, runtime.clock() - t0)) end
 end
 
 function methods.step(n)
   check_compiled(n, "step()")
+  monitor.check_memory(n, 1)
   run_steps(n, 1, "none")
 end
 
@@ -260,7 +263,11 @@ function methods.simulate_until(n, ...)
   end
   local op = a.operator or "and"
   if op ~= "and" and op ~= "or" then fail("simulate_until(): operator must be \"and\" or \"or\"") end
-  local done = run_steps(n, time.steps_ceil(a.max_duration, n._.dt), op, ids)
+  local nsteps = time.steps_ceil(a.max_duration, n._.dt)
+  local t0 = runtime.clock()
+  monitor.check_memory(n, nsteps)
+  local done = run_steps(n, nsteps, op, ids)
+  if a.measure_time then io.stdout:write(progress.time_report(time.ms(done, n._.dt), runtime.clock() - t0)) end
   return time.ms(done, n._.dt)
 end
 

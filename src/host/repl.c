@@ -313,19 +313,90 @@ static int load_input(repl *r)
     return status;
 }
 
+/* Pushes field `name` of the Lua side of the REPL (lua/annarchy/repl.lua), or nil. */
+static int push_helper(lua_State *L, const char *name)
+{
+    if (lua_getfield(L, LUA_REGISTRYINDEX, "annlua.repl") != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_pushnil(L);
+        return LUA_TNIL;
+    }
+    int t = lua_getfield(L, -1, name);
+    lua_remove(L, -2);
+    return t;
+}
+
 static void print_results(lua_State *L)
 {
     int n = lua_gettop(L);
     if (n == 0)
         return;
     luaL_checkstack(L, LUA_MINSTACK, "too many results to print");
-    lua_getglobal(L, "print");
+    if (push_helper(L, "print") != LUA_TFUNCTION) { /* plain tables by their contents */
+        lua_pop(L, 1);
+        lua_getglobal(L, "print");
+    }
     lua_insert(L, 1);
     if (lua_pcall(L, n, 0, 0) != LUA_OK)
         annh_message(NULL, lua_pushfstring(L, "error calling 'print' (%s)", lua_tostring(L, -1)));
 }
 
+/* ---- completion --------------------------------------------------------------------------- */
+
+static lua_State *completion_L;
+
+/* readline's generator: the state-th completion of text, asked of repl.complete(text). */
+static char *completion(const char *text, int state)
+{
+    lua_State *L = completion_L;
+    int top = lua_gettop(L);
+    if (state == 0) {
+        lua_pushnil(L);
+        lua_setfield(L, LUA_REGISTRYINDEX, "annlua.completions");
+        if (push_helper(L, "complete") != LUA_TFUNCTION) {
+            lua_settop(L, top);
+            return NULL;
+        }
+        lua_pushstring(L, text);
+        if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
+            lua_settop(L, top);
+            return NULL;
+        }
+        lua_setfield(L, LUA_REGISTRYINDEX, "annlua.completions");
+    }
+    char *out = NULL;
+    if (lua_getfield(L, LUA_REGISTRYINDEX, "annlua.completions") == LUA_TTABLE &&
+        lua_geti(L, -1, state + 1) == LUA_TSTRING)
+        out = strdup(lua_tostring(L, -1));
+    lua_settop(L, top);
+    return out;
+}
+
+static char **complete(const char *text, int start, int end)
+{
+    (void)start;
+    (void)end;
+    rl_attempted_completion_over = 1; /* no file names */
+    rl_completion_append_character = '\0';
+    return rl_completion_matches(text, completion);
+}
+
 /* ---- the loop ---------------------------------------------------------------------------- */
+
+/* The Lua side of the REPL: printing, completion and the global help(). */
+static void load_helpers(lua_State *L)
+{
+    lua_getglobal(L, "require");
+    lua_pushliteral(L, "annarchy.repl");
+    if (lua_pcall(L, 1, 1, 0) != LUA_OK || !lua_istable(L, -1)) {
+        lua_pop(L, 1);
+        return;
+    }
+    lua_setfield(L, LUA_REGISTRYINDEX, "annlua.repl");
+    if (push_helper(L, "setup") == LUA_TFUNCTION && lua_pcall(L, 0, 0, 0) == LUA_OK)
+        return;
+    lua_pop(L, 1);
+}
 
 static void load_annarchy(lua_State *L)
 {
@@ -362,9 +433,13 @@ void annh_repl(lua_State *L)
         rl_getc_function = read_key;
         rl_catch_signals = 0;       /* read_key() handles the signals */
         rl_catch_sigwinch = 0;
+        rl_basic_word_break_characters = " \t\n\"\\'`@$><=;|&{(,+-*/%^#~[]}";
+        rl_attempted_completion_function = complete;
+        completion_L = L;
         history_open(&r);
     }
     load_annarchy(L);
+    load_helpers(L);
     for (;;) {
         int status = load_input(&r);
         if (status == INPUT_EOF)

@@ -14,5 +14,6 @@ int luaopen_annarchy_core(lua_State *L)
     annl_open_image(L);
     annl_open_zip(L);
     annl_open_extensions(L);
+    annl_open_tty(L);
     return 1;
 }

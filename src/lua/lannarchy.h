@@ -16,5 +16,6 @@ void annl_open_projection(lua_State *L); /* lprojection.c: connectors, projectio
 void annl_open_image(lua_State *L);    /* limage.c: image decoding, video sources */
 void annl_open_zip(lua_State *L);      /* lzip.c: zip archives (libzip), for .npz files */
 void annl_open_extensions(lua_State *L); /* lextensions.c: Logger and ANN-to-SNN (lextensions.h) */
+void annl_open_tty(lua_State *L);      /* ltty.c: isatty for the progress bar */
 
 #endif

@@ -20,6 +20,7 @@ local INTERFACE = {
     "image_geometry", "image_load", "video_open",
     "zip_create", "zip_open",
     "tfwriter_open", "hdf5_open",
+    "isatty",
   },
   -- array_methods: the methods of Arrays, a table the front end adds methods written in Lua to
   constants = {"RNG_STREAM_OBJECT", "array_methods"},

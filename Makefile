@@ -40,6 +40,10 @@ HOST_OBJ := $(HOST_SRC:src/host/%.c=build/obj/host/%.o)
 
 SYSLIBS  := -lm -ldl -lpthread -lpng -ljpeg
 
+# The core exports only what include/annarchy.h declares (its declarations are wrapped in a
+# default-visibility pragma when ANN_BUILDING_LIBRARY is defined); everything else is hidden.
+CORE_VIS := -DANN_BUILDING_LIBRARY -fvisibility=hidden
+
 all: annlua build/libannarchy.a build/libannarchy.so build/lua/annarchy/core.so
 
 # The kernel header is embedded in the core as a string: generated kernels start with it.
@@ -49,17 +53,17 @@ $(GEN_SRC): $(KERNEL_H) tools/embed.sh
 
 build/obj/kernel_header.o: $(GEN_SRC)
 	@mkdir -p $(dir $@)
-	@echo "CC $<"; $(CC) $(CFLAGS_ALL) -Wno-overlength-strings -c $< -o $@
+	@echo "CC $<"; $(CC) $(CFLAGS_ALL) $(CORE_VIS) -include annarchy.h -Wno-overlength-strings -c $< -o $@
 build/pic/kernel_header.o: $(GEN_SRC)
 	@mkdir -p $(dir $@)
-	@echo "CC $< (PIC)"; $(CC) $(CFLAGS_ALL) -Wno-overlength-strings -fPIC -c $< -o $@
+	@echo "CC $< (PIC)"; $(CC) $(CFLAGS_ALL) $(CORE_VIS) -include annarchy.h -Wno-overlength-strings -fPIC -c $< -o $@
 
 build/obj/%.o: src/%.c $(wildcard src/*.h) $(wildcard include/*.h) $(KERNEL_H)
 	@mkdir -p $(dir $@)
-	@echo "CC $<"; $(CC) $(CFLAGS_ALL) -c $< -o $@
+	@echo "CC $<"; $(CC) $(CFLAGS_ALL) $(CORE_VIS) -c $< -o $@
 build/pic/%.o: src/%.c $(wildcard src/*.h) $(wildcard include/*.h) $(KERNEL_H)
 	@mkdir -p $(dir $@)
-	@echo "CC $< (PIC)"; $(CC) $(CFLAGS_ALL) -fPIC -c $< -o $@
+	@echo "CC $< (PIC)"; $(CC) $(CFLAGS_ALL) $(CORE_VIS) -fPIC -c $< -o $@
 
 build/obj/lua/%.o: src/lua/%.c $(wildcard src/lua/*.h) $(wildcard src/*.h) $(wildcard include/*.h) $(KERNEL_H)
 	@mkdir -p $(dir $@)

@@ -1,6 +1,6 @@
 /* Connectivity builders (reference §9.2, §9.4, §9.6): post-major CSR, then weights and
  * delays. The draw order is part of the contract (connect.h, docs/internals-connectivity.md). */
-#include "connect.h"
+#include "annarchy.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -254,7 +254,7 @@ typedef struct values {
 static int values_prepare(values *pv, const ann_syn_values *v, int need_weights,
                           const char *who, ann_status *st)
 {
-    char err[512];
+    ann_status dst;
     memset(pv, 0, sizeof *pv);
     if (!v)
         return ann_fail(st, "%s: missing weights and delays.", who);
@@ -263,8 +263,8 @@ static int values_prepare(values *pv, const ann_syn_values *v, int need_weights,
     pv->dt = v->dt;
     if (need_weights) {
         if (v->weights.kind == ANN_VALUE_DIST) {
-            if (ann_dist_check(&v->weights.dist, err, sizeof err))
-                return ann_fail(st, "%s", err);
+            if (ann_dist_check(&v->weights.dist, st))
+                return 1;
             pv->weights_dist = 1;
             pv->wdist = v->weights.dist;
         } else if (v->weights.kind == ANN_VALUE_CONST) {
@@ -283,8 +283,8 @@ static int values_prepare(values *pv, const ann_syn_values *v, int need_weights,
     } else if (v->delays.kind == ANN_VALUE_DIST) {
         ann_dist d = v->delays.dist;
         double upper = INFINITY;
-        if (ann_dist_check(&d, err, sizeof err))
-            return ann_fail(st, "%s", err);
+        if (ann_dist_check(&d, st))
+            return 1;
         /* No delay below one step (§9.6): min raised to dt. For the uniform kinds min is the
          * distribution's own lower bound, as in the reference. */
         if ((d.kind == ANN_DIST_UNIFORM || d.kind == ANN_DIST_DISCRETE_UNIFORM)
@@ -307,8 +307,8 @@ static int values_prepare(values *pv, const ann_syn_values *v, int need_weights,
         if (round(upper / v->dt) > INT32_MAX)
             return ann_fail(st, "Projection connector: delays are not valid! (max %g ms is "
                             "too many steps)", upper);
-        if (ann_dist_check(&d, err, sizeof err))
-            return ann_fail(st, "Projection connector: delays are not valid! (%s)", err);
+        if (ann_dist_check(&d, &dst))
+            return ann_fail(st, "Projection connector: delays are not valid! (%s)", dst.msg);
         pv->delays_dist = 1;
         pv->ddist = d;
     } else {

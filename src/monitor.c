@@ -39,7 +39,7 @@ ann_monitor *ann_monitor_new(ann_network *net, int pop, const int32_t *ranks, in
 {
     if (period < 1) period = 1;
     if (period_offset < 0 || period_offset >= period) {
-        ann_fail(st, "annarchy: Monitor: value of period_offset must be smaller than period.");
+        ann_fail(st, "Monitor: value of period_offset must be smaller than period.");
         return NULL;
     }
     ann_monitor **mons = realloc(net->mons, (size_t)(net->nmons + 1) * sizeof *mons);
@@ -47,7 +47,7 @@ ann_monitor *ann_monitor_new(ann_network *net, int pop, const int32_t *ranks, in
     if (!mons || !m) {
         if (mons) net->mons = mons;
         free(m);
-        ann_fail(st, "annarchy: out of memory");
+        ann_fail(st, "out of memory");
         return NULL;
     }
     net->mons = mons;
@@ -63,7 +63,7 @@ ann_monitor *ann_monitor_new(ann_network *net, int pop, const int32_t *ranks, in
         m->member = calloc((size_t)psize, 1);
         if (!m->ranks || !m->member) {
             free(m->ranks); free(m->member); free(m);
-            ann_fail(st, "annarchy: out of memory");
+            ann_fail(st, "out of memory");
             return NULL;
         }
         memcpy(m->ranks, ranks, (size_t)nranks * sizeof *ranks);
@@ -99,7 +99,7 @@ int ann_monitor_add_variable(ann_monitor *m, int attr, int32_t spike, int32_t in
                              ann_status *st)
 {
     mon_var *vars = realloc(m->vars, (size_t)(m->nvars + 1) * sizeof *vars);
-    if (!vars) return -ann_fail(st, "annarchy: out of memory");
+    if (!vars) return -ann_fail(st, "out of memory");
     m->vars = vars;
     mon_var *v = &m->vars[m->nvars];
     memset(v, 0, sizeof *v);

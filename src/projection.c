@@ -3,7 +3,7 @@
  * Layouts and the host API: projection.h. The step allocates nothing, except that spike rings
  * and recording buffers grow geometrically, and structural plasticity rebuilds arrays. */
 #include "elem.h"
-#include "projection.h"
+#include "annarchy.h"
 #include "network_internal.h"
 #include "status.h"
 
@@ -94,7 +94,7 @@ static void *xmalloc(int64_t n, size_t elem)
 
 static int oom(ann_status *st)
 {
-    return ann_fail(st, "annarchy: out of memory in a projection");
+    return ann_fail(st, "out of memory in a projection");
 }
 
 static struct ann_projections *projs_of(ann_network *net)
@@ -386,7 +386,7 @@ static int pm_from_csr(ann_proj *p, ann_csr *c, pm_data *d, ann_status *st)
         for (int64_t k = 1; k < c->nsyn; k++) {
             if (c->delay[k] != c->delay[0]) {
                 pm_free(d, nattr);
-                return ann_fail(st, "annarchy: internal error: per-synapse delays in a projection "
+                return ann_fail(st, "internal error: per-synapse delays in a projection "
                                 "planned with uniform delays");
             }
         }
@@ -427,11 +427,11 @@ int ann_network_add_projection(ann_network *net, const ann_proj_desc *d, ann_csr
     struct ann_projections *P = projs_of(net);
     if (!P) return -oom(st);
     if (net->bound) {
-        return -ann_fail(st, "annarchy: you cannot add a projection after the network has been "
+        return -ann_fail(st, "you cannot add a projection after the network has been "
                          "compiled");
     }
     if (d->pre < 0 || d->pre >= net->npops || d->post < 0 || d->post >= net->npops)
-        return -ann_fail(st, "annarchy: a projection between unknown populations");
+        return -ann_fail(st, "a projection between unknown populations");
     ann_proj *arr = realloc(P->p, (size_t)(P->n + 1) * sizeof *arr);
     if (!arr) return -oom(st);
     P->p = arr;
@@ -501,7 +501,7 @@ int ann_projection_set_connectivity(ann_network *net, int id, ann_csr *c, ann_st
 {
     ann_proj *p = proj_at(net, id);
     if (p->delay_kind == ANN_DELAY_NONE && c->delay == NULL && c->uniform_delay > 1)
-        return ann_fail(st, "annarchy: the projection was built without delays: it is too late "
+        return ann_fail(st, "the projection was built without delays: it is too late "
                         "to create them");
     pm_data pm;
     if (pm_from_csr(p, c, &pm, st) != 0) return st->code;
@@ -755,7 +755,7 @@ int ann_projection_set_uniform_delay(ann_network *net, int id, int32_t steps, an
     if (steps < 1) steps = 1;
     if (p->delay_kind == ANN_DELAY_NONE) {
         if (steps == 1) return 0;
-        return ann_fail(st, "annarchy: set_delay: the projection was instantiated without delays, "
+        return ann_fail(st, "set_delay: the projection was instantiated without delays, "
                         "it is too late to create them");
     }
     if (p->delay_kind == ANN_DELAY_VARIABLE) {
@@ -777,7 +777,7 @@ int ann_projection_set_delays(ann_network *net, int id, const int32_t *steps, an
     if (p->delay_kind != ANN_DELAY_VARIABLE) {
         for (int64_t k = 1; k < p->k.nsyn; k++) {
             if (steps[k] != steps[0])
-                return ann_fail(st, "annarchy: set_delay: the projection uses one delay for every "
+                return ann_fail(st, "set_delay: the projection uses one delay for every "
                                 "synapse; per-synapse delays must be chosen at connection time");
         }
         return ann_projection_set_uniform_delay(net, id, p->k.nsyn > 0 ? steps[0] : 1, st);
@@ -833,7 +833,7 @@ int ann_projection_write(ann_network *net, int id, int attr, int32_t d0, int32_t
     int32_t type = p->specs[attr].type;
     int64_t want = ann_projection_count_values(net, id, attr, d0, d1);
     if (n != 1 && n != want)
-        return ann_fail(st, "annarchy: expected %lld values, got %lld", (long long)want, (long long)n);
+        return ann_fail(st, "expected %lld values, got %lld", (long long)want, (long long)n);
     switch (p->specs[attr].locality) {
     case ANN_LOC_LOCAL: {
         if (ensure_view(p) != 0) return oom(st);
@@ -982,7 +982,7 @@ int ann_projection_create_synapses(ann_network *net, int id, int32_t dend, int32
                                    ann_status *st)
 {
     ann_proj *p = proj_at(net, id);
-    if (dend < 0 || dend >= p->k.ndend) return ann_fail(st, "annarchy: no such dendrite");
+    if (dend < 0 || dend >= p->k.ndend) return ann_fail(st, "no such dendrite");
     if (ensure_view(p) != 0) return oom(st);
     /* sort the new ones by rank, carrying their weights and delays */
     int64_t *order = xmalloc(n, sizeof *order);
@@ -993,13 +993,13 @@ int ann_projection_create_synapses(ann_network *net, int id, int32_t dend, int32
     for (int32_t i = 0; i < n; i++) {
         if (ranks[i] < 0 || ranks[i] >= p->k.npre) {
             free(order); free(ranks);
-            return ann_fail(st, "annarchy: create_synapse: the pre-synaptic rank %d is out of range",
+            return ann_fail(st, "create_synapse: the pre-synaptic rank %d is out of range",
                             (int)pre[i] + 1);
         }
         if ((i > 0 && ranks[i] == ranks[i - 1]) || ann_projection_synapse_index(net, id, dend, ranks[i]) >= 0) {
             int32_t r = ranks[i];
             free(order); free(ranks);
-            return ann_fail(st, "annarchy: Dendrite.create_synapse(): the synapse of rank %d already "
+            return ann_fail(st, "Dendrite.create_synapse(): the synapse of rank %d already "
                             "exists for the dendrite of post-synaptic neuron %d", (int)r + 1,
                             (int)p->k.post_rank[dend] + 1);
         }
@@ -1053,7 +1053,7 @@ int ann_projection_prune_synapses(ann_network *net, int id, int32_t dend, int32_
                                   const int32_t *pre, ann_status *st)
 {
     ann_proj *p = proj_at(net, id);
-    if (dend < 0 || dend >= p->k.ndend) return ann_fail(st, "annarchy: no such dendrite");
+    if (dend < 0 || dend >= p->k.ndend) return ann_fail(st, "no such dendrite");
     if (ensure_view(p) != 0) return oom(st);
     uint8_t *gone = xcalloc(p->k.nsyn, 1);
     if (!gone) return oom(st);
@@ -1062,7 +1062,7 @@ int ann_projection_prune_synapses(ann_network *net, int id, int32_t dend, int32_
         int64_t k = ann_projection_synapse_index(net, id, dend, pre[i]);
         if (k < 0 || gone[k]) {
             free(gone);
-            return ann_fail(st, "annarchy: Dendrite.prune_synapse(): the synapse with the "
+            return ann_fail(st, "Dendrite.prune_synapse(): the synapse with the "
                             "pre-synaptic neuron of rank %d did not exist", (int)pre[i] + 1);
         }
         gone[k] = 1;
@@ -1236,7 +1236,7 @@ int ann_projections_bind(ann_network *net, const ann_module *m, ann_status *st)
         LOOK(pruning, "pruning")
 #undef LOOK
         if (p->spike_events && (!p->spike || (p->delay_kind == ANN_DELAY_VARIABLE && !p->spike_syn)))
-            return ann_fail(st, "annarchy: the kernels of projection %d are missing", (int)i);
+            return ann_fail(st, "the kernels of projection %d are missing", (int)i);
     }
     if (!P->hist) {
         P->hist = xcalloc(net->npops, sizeof *P->hist);
@@ -1382,7 +1382,7 @@ ann_proj_recorder *ann_proj_recorder_new(ann_network *net, int id, int attr,
     struct ann_projections *P = net->projs;
     if (period < 1) period = 1;
     if (period_offset < 0 || period_offset >= period) {
-        ann_fail(st, "annarchy: Monitor: value of period_offset must be smaller than period.");
+        ann_fail(st, "Monitor: value of period_offset must be smaller than period.");
         return NULL;
     }
     ann_proj_recorder *r = calloc(1, sizeof *r);

@@ -6,7 +6,7 @@
  * its own table of entry points (no global state); RTLD_NODELETE keeps the libraries mapped
  * once loaded, so closing the last handle never unloads FFmpeg under a running thread. The
  * headers still give the types and the sonames (the major versions built against). */
-#include "video.h"
+#include "annarchy.h"
 
 #include <dlfcn.h>
 #include <errno.h>

@@ -55,9 +55,9 @@ static annl_ud *push_ud(lua_State *L, size_t extra)
 
 static void check_shape(lua_State *L, int ndim, const int64_t *shape, int64_t *size)
 {
-    char err[128];
-    if (ann_array_shape_check(ndim, shape, size, err, sizeof err) != 0)
-        arr_error(L, "ann.Array: %s", err);
+    ann_status st;
+    if (ann_array_shape_check(ndim, shape, size, &st) != 0)
+        arr_error(L, "ann.Array: %s", st.msg);
 }
 
 /* A new Array with uninitialised data. */
@@ -90,11 +90,11 @@ ann_array *annl_array_push_copy(lua_State *L, int ndim, const int64_t *shape, co
 
 ann_array *annl_array_adopt(lua_State *L, int ndim, const int64_t *shape, double *data)
 {
-    char err[128];
+    ann_status st;
     annl_ud *u;
-    if (ann_array_shape_check(ndim, shape, NULL, err, sizeof err) != 0) {
+    if (ann_array_shape_check(ndim, shape, NULL, &st) != 0) {
         free(data);
-        arr_error(L, "ann.Array: %s", err);
+        arr_error(L, "ann.Array: %s", st.msg);
     }
     if (!lua_checkstack(L, 2)) {
         free(data);

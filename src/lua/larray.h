@@ -5,7 +5,7 @@
 
 #include <lua.h>
 
-#include "array.h"
+#include "annarchy.h"
 
 #define ANNL_ARRAY_MT "ann.Array"
 

@@ -4,11 +4,10 @@
 
 #include <lauxlib.h>
 
-#include "image.h"
+#include "annarchy.h"
 #include "lannarchy.h"
 #include "larray.h"
 #include "lbind.h"
-#include "video.h"
 
 #define VIDEO_MT "ann.Video"
 

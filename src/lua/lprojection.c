@@ -5,28 +5,17 @@
 #include "lannarchy.h"
 #include "larray.h"
 #include "lbind.h"
-#include "connect.h"
-#include "projection.h"
-#include "rng.h"
+#include "kernel/00_abi.h"
+#include "annarchy.h"
 
 #include <lauxlib.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define NETWORK_MT "annarchy.core.Network"
 #define CSR_MT "annarchy.core.Connectivity"
 #define RECORDER_MT "annarchy.core.ProjectionRecorder"
 
-typedef struct { ann_network *net; } lnet;   /* the layout of lnetwork.c's userdata */
-typedef struct { ann_proj_recorder *rec; ann_network *net; } lrec;
-
-static ann_network *check_net(lua_State *L, int idx)
-{
-    lnet *n = luaL_checkudata(L, idx, NETWORK_MT);
-    if (!n->net) luaL_error(L, "annarchy: the network was destroyed");
-    return n->net;
-}
 
 static int check_proj(lua_State *L, ann_network *net, int idx)
 {
@@ -251,7 +240,7 @@ static int l_csr_info(lua_State *L)
 static int l_add_projection(lua_State *L)
 {
     static const char *const dk[] = {"none", "uniform", "variable", NULL};
-    ann_network *net = check_net(L, 1);
+    ann_network *net = annl_net_check(L, 1);
     luaL_checktype(L, 2, LUA_TTABLE);
     ann_csr *c = check_csr(L, 3);
     ann_proj_desc d;
@@ -284,24 +273,24 @@ static int l_add_projection(lua_State *L)
     d.delayed = field_i32_list(L, 2, "delayed", &d.ndelayed);
     ann_status st = {0, ""};
     int id = ann_network_add_projection(net, &d, c, &st);
-    if (id < 0) return annl_raise(L, &st);
+    if (id < 0) return annl_raise_core(L, &st);
     lua_pushinteger(L, id);
     return 1;
 }
 
 static int l_proj_set_connectivity(lua_State *L)
 {
-    ann_network *net = check_net(L, 1);
+    ann_network *net = annl_net_check(L, 1);
     int id = check_proj(L, net, 2);
     ann_status st = {0, ""};
-    if (ann_projection_set_connectivity(net, id, check_csr(L, 3), &st)) return annl_raise(L, &st);
+    if (ann_projection_set_connectivity(net, id, check_csr(L, 3), &st)) return annl_raise_core(L, &st);
     return 0;
 }
 
 /* rt:proj_size(id) -> ndend, nsyn */
 static int l_proj_size(lua_State *L)
 {
-    ann_network *net = check_net(L, 1);
+    ann_network *net = annl_net_check(L, 1);
     annk_proj *p = ann_network_projection(net, check_proj(L, net, 2));
     lua_pushinteger(L, p->ndend);
     lua_pushinteger(L, p->nsyn);
@@ -311,7 +300,7 @@ static int l_proj_size(lua_State *L)
 /* rt:proj_post_ranks(id) -> list of 1-based post ranks */
 static int l_proj_post_ranks(lua_State *L)
 {
-    ann_network *net = check_net(L, 1);
+    ann_network *net = annl_net_check(L, 1);
     annk_proj *p = ann_network_projection(net, check_proj(L, net, 2));
     lua_createtable(L, p->ndend, 0);
     for (int32_t d = 0; d < p->ndend; d++) {
@@ -331,7 +320,7 @@ static void check_range(lua_State *L, annk_proj *p, int idx, int32_t *d0, int32_
 /* rt:proj_pre_ranks(id[, d0, d1]) -> list (one per dendrite) of lists of 1-based pre ranks */
 static int l_proj_pre_ranks(lua_State *L)
 {
-    ann_network *net = check_net(L, 1);
+    ann_network *net = annl_net_check(L, 1);
     int id = check_proj(L, net, 2);
     annk_proj *p = ann_network_projection(net, id);
     int32_t d0, d1;
@@ -354,7 +343,7 @@ static int l_proj_pre_ranks(lua_State *L)
 /* rt:proj_dendrite_sizes(id) -> list of synapse counts */
 static int l_proj_dendrite_sizes(lua_State *L)
 {
-    ann_network *net = check_net(L, 1);
+    ann_network *net = annl_net_check(L, 1);
     int id = check_proj(L, net, 2);
     annk_proj *p = ann_network_projection(net, id);
     const int64_t *row = ann_projection_row(net, id);
@@ -368,7 +357,7 @@ static int l_proj_dendrite_sizes(lua_State *L)
 
 static int l_proj_dendrite_of(lua_State *L)
 {
-    ann_network *net = check_net(L, 1);
+    ann_network *net = annl_net_check(L, 1);
     int id = check_proj(L, net, 2);
     lua_pushinteger(L, ann_projection_dendrite_of(net, id, (int32_t)luaL_checkinteger(L, 3)));
     return 1;
@@ -376,7 +365,7 @@ static int l_proj_dendrite_of(lua_State *L)
 
 static int l_proj_syn_index(lua_State *L)
 {
-    ann_network *net = check_net(L, 1);
+    ann_network *net = annl_net_check(L, 1);
     int id = check_proj(L, net, 2);
     lua_pushinteger(L, ann_projection_synapse_index(net, id, (int32_t)luaL_checkinteger(L, 3),
                                                     (int32_t)luaL_checkinteger(L, 4)));
@@ -394,7 +383,7 @@ static void push_scalar(lua_State *L, double v, int32_t type)
  * dendrite); local: a flat Array, or with split a list of Arrays (one per dendrite). */
 static int l_proj_get(lua_State *L)
 {
-    ann_network *net = check_net(L, 1);
+    ann_network *net = annl_net_check(L, 1);
     int id = check_proj(L, net, 2);
     int attr = check_attr(L, net, id, 3);
     annk_proj *p = ann_network_projection(net, id);
@@ -414,7 +403,7 @@ static int l_proj_get(lua_State *L)
         const int64_t *row = ann_projection_row(net, id);
         double *tmp = malloc((size_t)(n > 0 ? n : 1) * sizeof *tmp);
         if (!tmp) return luaL_error(L, "annarchy: out of memory");
-        if (ann_projection_read(net, id, attr, d0, d1, tmp, &st)) { free(tmp); return annl_raise(L, &st); }
+        if (ann_projection_read(net, id, attr, d0, d1, tmp, &st)) { free(tmp); return annl_raise_core(L, &st); }
         lua_createtable(L, d1 - d0, 0);
         for (int32_t d = d0; d < d1; d++) {
             int64_t shape[1] = {row[d + 1] - row[d]};
@@ -427,7 +416,7 @@ static int l_proj_get(lua_State *L)
     }
     int64_t shape[1] = {n};
     ann_array *a = annl_array_new(L, 1, shape);
-    if (ann_projection_read(net, id, attr, d0, d1, a->data, &st)) return annl_raise(L, &st);
+    if (ann_projection_read(net, id, attr, d0, d1, a->data, &st)) return annl_raise_core(L, &st);
     return 1;
 }
 
@@ -484,7 +473,7 @@ static double *flatten_value(lua_State *L, int idx, int64_t *n)
  * post-major order (Array or lists). */
 static int l_proj_set(lua_State *L)
 {
-    ann_network *net = check_net(L, 1);
+    ann_network *net = annl_net_check(L, 1);
     int id = check_proj(L, net, 2);
     int attr = check_attr(L, net, id, 3);
     annk_proj *p = ann_network_projection(net, id);
@@ -494,13 +483,13 @@ static int l_proj_set(lua_State *L)
     double *buf = flatten_value(L, 4, &n);
     ann_status st = {0, ""};
     if (ann_projection_count_values(net, id, attr, d0, d1) == 0) return 0;
-    if (ann_projection_write(net, id, attr, d0, d1, buf, n, &st)) return annl_raise(L, &st);
+    if (ann_projection_write(net, id, attr, d0, d1, buf, n, &st)) return annl_raise_core(L, &st);
     return 0;
 }
 
 static int l_proj_get1(lua_State *L)
 {
-    ann_network *net = check_net(L, 1);
+    ann_network *net = annl_net_check(L, 1);
     int id = check_proj(L, net, 2);
     int attr = check_attr(L, net, id, 3);
     push_scalar(L, ann_projection_get1(net, id, attr, luaL_checkinteger(L, 4)),
@@ -510,7 +499,7 @@ static int l_proj_get1(lua_State *L)
 
 static int l_proj_set1(lua_State *L)
 {
-    ann_network *net = check_net(L, 1);
+    ann_network *net = annl_net_check(L, 1);
     int id = check_proj(L, net, 2);
     int attr = check_attr(L, net, id, 3);
     double v = lua_isboolean(L, 5) ? lua_toboolean(L, 5) : luaL_checknumber(L, 5);
@@ -521,7 +510,7 @@ static int l_proj_set1(lua_State *L)
 /* rt:proj_delay(id) -> "none"|"uniform", steps  or  "variable", list of lists of steps */
 static int l_proj_delay(lua_State *L)
 {
-    ann_network *net = check_net(L, 1);
+    ann_network *net = annl_net_check(L, 1);
     int id = check_proj(L, net, 2);
     int32_t kind = ann_projection_delay_kind(net, id);
     if (kind != ANN_DELAY_VARIABLE) {
@@ -533,7 +522,7 @@ static int l_proj_delay(lua_State *L)
     int32_t *tmp = malloc((size_t)(p->nsyn > 0 ? p->nsyn : 1) * sizeof *tmp);
     if (!tmp) return luaL_error(L, "annarchy: out of memory");
     ann_status st = {0, ""};
-    if (ann_projection_delays(net, id, tmp, &st)) { free(tmp); return annl_raise(L, &st); }
+    if (ann_projection_delays(net, id, tmp, &st)) { free(tmp); return annl_raise_core(L, &st); }
     const int64_t *row = ann_projection_row(net, id);
     lua_pushstring(L, "variable");
     lua_createtable(L, p->ndend, 0);
@@ -552,12 +541,12 @@ static int l_proj_delay(lua_State *L)
 /* rt:proj_set_delay(id, steps) with a number (uniform) or nested lists in post-major order */
 static int l_proj_set_delay(lua_State *L)
 {
-    ann_network *net = check_net(L, 1);
+    ann_network *net = annl_net_check(L, 1);
     int id = check_proj(L, net, 2);
     ann_status st = {0, ""};
     if (lua_isnumber(L, 3)) {
         if (ann_projection_set_uniform_delay(net, id, (int32_t)lua_tointeger(L, 3), &st))
-            return annl_raise(L, &st);
+            return annl_raise_core(L, &st);
         return 0;
     }
     annk_proj *p = ann_network_projection(net, id);
@@ -566,13 +555,13 @@ static int l_proj_set_delay(lua_State *L)
     if (n != p->nsyn) return luaL_error(L, "annarchy: expected %d delays, got %d", (int)p->nsyn, (int)n);
     int32_t *steps = lua_newuserdatauv(L, (size_t)(n + 1) * sizeof *steps, 0);
     for (int64_t k = 0; k < n; k++) steps[k] = (int32_t)buf[k];
-    if (ann_projection_set_delays(net, id, steps, &st)) return annl_raise(L, &st);
+    if (ann_projection_set_delays(net, id, steps, &st)) return annl_raise_core(L, &st);
     return 0;
 }
 
 static int l_proj_flags(lua_State *L)
 {
-    ann_network *net = check_net(L, 1);
+    ann_network *net = annl_net_check(L, 1);
     int id = check_proj(L, net, 2);
     ann_projection_set_flags(net, id, lua_toboolean(L, 3), lua_toboolean(L, 4), lua_toboolean(L, 5));
     return 0;
@@ -580,7 +569,7 @@ static int l_proj_flags(lua_State *L)
 
 static int l_proj_schedule(lua_State *L)
 {
-    ann_network *net = check_net(L, 1);
+    ann_network *net = annl_net_check(L, 1);
     int id = check_proj(L, net, 2);
     ann_projection_set_schedule(net, id, (int32_t)luaL_checkinteger(L, 3), luaL_checkinteger(L, 4));
     return 0;
@@ -589,7 +578,7 @@ static int l_proj_schedule(lua_State *L)
 /* rt:proj_create(id, dend, ranks0, weights|nil, delay_steps|nil) */
 static int l_proj_create(lua_State *L)
 {
-    ann_network *net = check_net(L, 1);
+    ann_network *net = annl_net_check(L, 1);
     int id = check_proj(L, net, 2);
     int32_t d = (int32_t)luaL_checkinteger(L, 3);
     int64_t n, nw = 0, nd = 0;
@@ -602,13 +591,13 @@ static int l_proj_create(lua_State *L)
     for (int64_t i = 0; i < n; i++) { ranks[i] = (int32_t)r[i]; del[i] = dl ? (int32_t)dl[i] : 1; }
     ann_status st = {0, ""};
     if (ann_projection_create_synapses(net, id, d, (int32_t)n, ranks, w, dl ? del : NULL, &st))
-        return annl_raise(L, &st);
+        return annl_raise_core(L, &st);
     return 0;
 }
 
 static int l_proj_prune(lua_State *L)
 {
-    ann_network *net = check_net(L, 1);
+    ann_network *net = annl_net_check(L, 1);
     int id = check_proj(L, net, 2);
     int32_t d = (int32_t)luaL_checkinteger(L, 3);
     int64_t n;
@@ -616,13 +605,13 @@ static int l_proj_prune(lua_State *L)
     int32_t *ranks = lua_newuserdatauv(L, (size_t)(n + 1) * sizeof *ranks, 0);
     for (int64_t i = 0; i < n; i++) ranks[i] = (int32_t)r[i];
     ann_status st = {0, ""};
-    if (ann_projection_prune_synapses(net, id, d, (int32_t)n, ranks, &st)) return annl_raise(L, &st);
+    if (ann_projection_prune_synapses(net, id, d, (int32_t)n, ranks, &st)) return annl_raise_core(L, &st);
     return 0;
 }
 
 static int l_proj_creating(lua_State *L)
 {
-    ann_network *net = check_net(L, 1);
+    ann_network *net = annl_net_check(L, 1);
     int id = check_proj(L, net, 2);
     ann_projection_set_creating(net, id, (int32_t)luaL_checkinteger(L, 3), luaL_optnumber(L, 4, 0),
                                 (int32_t)luaL_optinteger(L, 5, 1));
@@ -631,7 +620,7 @@ static int l_proj_creating(lua_State *L)
 
 static int l_proj_pruning(lua_State *L)
 {
-    ann_network *net = check_net(L, 1);
+    ann_network *net = annl_net_check(L, 1);
     int id = check_proj(L, net, 2);
     ann_projection_set_pruning(net, id, (int32_t)luaL_checkinteger(L, 3));
     return 0;
@@ -639,13 +628,13 @@ static int l_proj_pruning(lua_State *L)
 
 static int l_proj_init_history(lua_State *L)
 {
-    ann_projections_init_history(check_net(L, 1), (int)luaL_optinteger(L, 2, -1));
+    ann_projections_init_history(annl_net_check(L, 1), (int)luaL_optinteger(L, 2, -1));
     return 0;
 }
 
 static int l_proj_bytes(lua_State *L)
 {
-    ann_network *net = check_net(L, 1);
+    ann_network *net = annl_net_check(L, 1);
     lua_pushinteger(L, ann_projection_bytes(net, check_proj(L, net, 2)));
     return 1;
 }
@@ -653,7 +642,7 @@ static int l_proj_bytes(lua_State *L)
 /* rt:proj_matrix(id, attr, fill) -> Array {post size, pre size} */
 static int l_proj_matrix(lua_State *L)
 {
-    ann_network *net = check_net(L, 1);
+    ann_network *net = annl_net_check(L, 1);
     int id = check_proj(L, net, 2);
     int attr = check_attr(L, net, id, 3);
     double fill = luaL_optnumber(L, 4, 0.0);
@@ -675,17 +664,15 @@ static int l_proj_matrix(lua_State *L)
 
 /* ---- recorders ----------------------------------------------------------------------------- */
 
-static lrec *check_rec(lua_State *L, int idx)
+static ann_proj_recorder *check_rec(lua_State *L, int idx)
 {
-    lrec *r = luaL_checkudata(L, idx, RECORDER_MT);
-    if (!r->rec) luaL_error(L, "annarchy: the monitor was stopped");
-    return r;
+    return annl_owned_check(L, idx, RECORDER_MT, "monitor")->obj;
 }
 
 /* rt:proj_recorder(id, attr, dends0|nil, period, offset) */
 static int l_proj_recorder(lua_State *L)
 {
-    ann_network *net = check_net(L, 1);
+    ann_network *net = annl_net_check(L, 1);
     int id = check_proj(L, net, 2);
     int attr = check_attr(L, net, id, 3);
     int32_t *dends = NULL;
@@ -700,36 +687,31 @@ static int l_proj_recorder(lua_State *L)
             lua_pop(L, 1);
         }
     }
-    lrec *r = lua_newuserdatauv(L, sizeof *r, 1);
-    r->rec = NULL;
-    r->net = net;
-    luaL_setmetatable(L, RECORDER_MT);
-    lua_pushvalue(L, 1);
-    lua_setiuservalue(L, -2, 1);
+    annl_owned *r = annl_owned_push(L, 1, RECORDER_MT);
     ann_status st = {0, ""};
-    r->rec = ann_proj_recorder_new(net, id, attr, dends, (int32_t)n, (int32_t)luaL_checkinteger(L, 5),
+    r->obj = ann_proj_recorder_new(net, id, attr, dends, (int32_t)n, (int32_t)luaL_checkinteger(L, 5),
                                    (int32_t)luaL_checkinteger(L, 6), &st);
-    if (!r->rec) return annl_raise(L, &st);
+    if (!r->obj) return annl_raise_core(L, &st);
     return 1;
 }
 
 static int l_rec_free(lua_State *L)
 {
-    lrec *r = luaL_checkudata(L, 1, RECORDER_MT);
-    if (r->rec) ann_proj_recorder_free(r->net, r->rec);
-    r->rec = NULL;
+    annl_owned *h = luaL_checkudata(L, 1, RECORDER_MT);
+    ann_proj_recorder *r = annl_owned_release(L, 1, RECORDER_MT);
+    if (r) ann_proj_recorder_free(h->owner->net, r);
     return 0;
 }
 
 static int l_rec_set_recording(lua_State *L)
 {
-    ann_proj_recorder_set_recording(check_rec(L, 1)->rec, lua_toboolean(L, 2));
+    ann_proj_recorder_set_recording(check_rec(L, 1), lua_toboolean(L, 2));
     return 0;
 }
 
 static int l_rec_set_period(lua_State *L)
 {
-    ann_proj_recorder_set_period(check_rec(L, 1)->rec, (int32_t)luaL_checkinteger(L, 2),
+    ann_proj_recorder_set_period(check_rec(L, 1), (int32_t)luaL_checkinteger(L, 2),
                                  (int32_t)luaL_checkinteger(L, 3));
     return 0;
 }
@@ -737,10 +719,10 @@ static int l_rec_set_period(lua_State *L)
 /* rec:data() -> list of flat Arrays, one per record */
 static int l_rec_data(lua_State *L)
 {
-    lrec *r = check_rec(L, 1);
+    ann_proj_recorder *r = check_rec(L, 1);
     int64_t nrec;
     const int64_t *widths;
-    const double *d = ann_proj_recorder_data(r->rec, &nrec, &widths);
+    const double *d = ann_proj_recorder_data(r, &nrec, &widths);
     lua_createtable(L, (int)nrec, 0);
     int64_t off = 0;
     for (int64_t i = 0; i < nrec; i++) {
@@ -755,13 +737,13 @@ static int l_rec_data(lua_State *L)
 
 static int l_rec_clear(lua_State *L)
 {
-    ann_proj_recorder_clear(check_rec(L, 1)->rec);
+    ann_proj_recorder_clear(check_rec(L, 1));
     return 0;
 }
 
 static int l_rec_bytes(lua_State *L)
 {
-    lua_pushinteger(L, ann_proj_recorder_bytes(check_rec(L, 1)->rec));
+    lua_pushinteger(L, ann_proj_recorder_bytes(check_rec(L, 1)));
     return 1;
 }
 
@@ -788,7 +770,7 @@ void annl_open_projection(lua_State *L)
         {NULL, NULL}};
     static const luaL_Reg csr_methods[] = {{"info", l_csr_info}, {NULL, NULL}};
     /* methods on the runtime: added to the Network metatable's __index table */
-    luaL_getmetatable(L, NETWORK_MT);
+    luaL_getmetatable(L, ANNL_NETWORK_MT);
     if (lua_istable(L, -1)) {
         lua_getfield(L, -1, "__index");
         if (lua_istable(L, -1)) luaL_setfuncs(L, rt_methods, 0);

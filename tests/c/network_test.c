@@ -2,14 +2,14 @@
  * the step loop, monitors, global operations, refractoriness, stop conditions, and the
  * cache's integrity check. Runs under the sanitizers too. */
 #include "annarchy.h"
-#include "network.h"
+#include "kernel/00_abi.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-extern const char ann_kernel_header[];
+
 
 #include "check.h"
 

@@ -555,7 +555,7 @@ void ann_csr_pre_gather_i32(const ann_csr_pre *p, const int32_t *src, int32_t *d
  * attributes, delays, the projection phases of the step, structural plasticity, and the
  * recording of synaptic attributes.
  *
- * Layouts (DESIGN rule 4):
+ * Layouts (each laid out for its access pattern):
  *   post-major (rate-coded, gather): dendrite d holds synapses row[d] .. row[d+1]-1, in
  *     ascending pre rank pre_rank[]; the storage index of a synapse is its post-major index.
  *   pre-major (spiking with events, scatter): pre neuron j owns synapses pre_row[j] ..

@@ -4,6 +4,7 @@
  * period_offset, at the end of the step (phase J), or right after transmission (phase B) for
  * sums and conductances. Spikes are recorded at every step as (rank, step) pairs. Buffers grow
  * geometrically, so recording does not copy quadratically. */
+#include "buffer.h"
 #include "network_internal.h"
 #include "status.h"
 
@@ -119,18 +120,6 @@ void ann_monitor_set_period(ann_monitor *m, int32_t period, int32_t period_offse
     m->phase_ref = m->net->step;
 }
 
-static int grow(void **buf, int64_t *cap, int64_t need, size_t elem)
-{
-    if (need <= *cap) return 0;
-    int64_t ncap = *cap ? *cap : 256;
-    while (ncap < need) ncap *= 2;
-    void *nb = realloc(*buf, (size_t)ncap * elem);
-    if (!nb) return -1;
-    *buf = nb;
-    *cap = ncap;
-    return 0;
-}
-
 static int32_t width_of(const ann_monitor *m, const mon_var *v)
 {
     const ann_pop *p = &m->net->pops[m->pop];
@@ -142,7 +131,7 @@ static void record_values(ann_monitor *m, mon_var *v)
 {
     const ann_pop *p = &m->net->pops[m->pop];
     int32_t w = width_of(m, v);
-    if (grow((void **)&v->buf, &v->cap, v->len + w, sizeof *v->buf) != 0) return;
+    if (ann_buffer_grow((void **)&v->buf, &v->cap, v->len + w, sizeof *v->buf) != 0) return;
     double *out = v->buf + v->len;
     int32_t a = v->attr;
     if (!p->specs[a].local || !m->ranks) {
@@ -160,7 +149,7 @@ static void record_spikes(ann_monitor *m, mon_var *v, int64_t step)
     for (int32_t s = 0; s < p->nspiked; s++) {
         int32_t r = p->spiked[s];
         if (m->member && !m->member[r]) continue;
-        if (grow((void **)&v->spk, &v->capspk, 2 * (v->nspk + 1), sizeof *v->spk) != 0) return;
+        if (ann_buffer_grow((void **)&v->spk, &v->capspk, 2 * (v->nspk + 1), sizeof *v->spk) != 0) return;
         v->spk[2 * v->nspk] = r;
         v->spk[2 * v->nspk + 1] = step;
         v->nspk++;

@@ -1,5 +1,5 @@
 /* Still images: decoding (libpng, libjpeg), Pillow's resampling and conversions, OpenCV's
- * bilinear resize and grey formula for video frames. See image.h. */
+ * bilinear resize and grey formula for video frames. See include/annarchy.h. */
 #include "annarchy.h"
 
 #include <errno.h>

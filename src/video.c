@@ -1,4 +1,4 @@
-/* Video sources through libavformat/libavcodec/libavdevice/libswscale. See video.h.
+/* Video sources through libavformat/libavcodec/libavdevice/libswscale. See include/annarchy.h.
  *
  * FFmpeg is loaded with dlopen when a source is opened, not linked: its libraries pull in
  * some two hundred shared objects, which would add over 100 ms to every start of annlua and

@@ -21,6 +21,7 @@ int luaopen_annarchy_core(lua_State *L)
     annl_open_random(L);
     annl_open_jit(L);
     annl_open_network(L);
+    annl_open_connect(L);
     annl_open_projection(L);
     annl_open_image(L);
     return 1;

@@ -12,7 +12,8 @@ void annl_open_array(lua_State *L);    /* larray.c: ann.Array userdata */
 void annl_open_random(lua_State *L);   /* lrandom.c: host-side distributions */
 void annl_open_jit(lua_State *L);      /* ljit.c: compile, cache */
 void annl_open_network(lua_State *L);  /* lnetwork.c: the runtime */
-void annl_open_projection(lua_State *L); /* lprojection.c: connectors, projections (after network) */
+void annl_open_connect(lua_State *L);  /* lconnect.c: connectors */
+void annl_open_projection(lua_State *L); /* lprojection.c: projections, recorders (after network) */
 void annl_open_image(lua_State *L);    /* limage.c: image decoding, video sources */
 
 #endif

@@ -14,55 +14,6 @@
 
 #define MONITOR_MT "annarchy.core.Monitor"
 
-int annl_raise(lua_State *L, const ann_status *st)
-{
-    lua_pushstring(L, st->msg);
-    return lua_error(L);
-}
-
-int annl_raise_core(lua_State *L, const ann_status *st)
-{
-    lua_pushfstring(L, "annarchy: %s", st->msg);
-    return lua_error(L);
-}
-
-ann_network *annl_net_check(lua_State *L, int idx)
-{
-    annl_net *n = luaL_checkudata(L, idx, ANNL_NETWORK_MT);
-    if (!n->net) luaL_error(L, "annarchy: the network was destroyed");
-    return n->net;
-}
-
-annl_owned *annl_owned_push(lua_State *L, int net_idx, const char *mt)
-{
-    annl_net *n = luaL_checkudata(L, net_idx, ANNL_NETWORK_MT);
-    net_idx = lua_absindex(L, net_idx);
-    annl_owned *h = lua_newuserdatauv(L, sizeof *h, 1);
-    h->obj = NULL;
-    h->owner = n;
-    luaL_setmetatable(L, mt);
-    lua_pushvalue(L, net_idx);
-    lua_setiuservalue(L, -2, 1);   /* the handle keeps its network's userdata alive */
-    return h;
-}
-
-annl_owned *annl_owned_check(lua_State *L, int idx, const char *mt, const char *what)
-{
-    annl_owned *h = luaL_checkudata(L, idx, mt);
-    if (!h->owner->net) luaL_error(L, "annarchy: the network was destroyed");
-    if (!h->obj) luaL_error(L, "annarchy: the %s was stopped", what);
-    return h;
-}
-
-void *annl_owned_release(lua_State *L, int idx, const char *mt)
-{
-    annl_owned *h = luaL_checkudata(L, idx, mt);
-    void *obj = h->obj;
-    h->obj = NULL;
-    return h->owner->net ? obj : NULL;
-}
-
-
 static int check_pop(lua_State *L, ann_network *net, int idx)
 {
     lua_Integer id = luaL_checkinteger(L, idx);

@@ -1,19 +1,17 @@
-/* Lua binding of projections: connectors (core.connect -> a Connectivity userdata), and
- * methods on the runtime userdata (rt:add_projection, rt:proj_get, ...). Projection ids,
+/* Lua binding of projections: methods on the runtime userdata (rt:add_projection,
+ * rt:proj_get, ...) and the projection recorders. Projection ids,
  * attribute and dendrite indices are 0-based here; rank lists handed back to Lua are 1-based
  * (they go straight to users); rank lists given by Lua are 0-based. */
 #include "lannarchy.h"
 #include "larray.h"
 #include "lbind.h"
 #include "kernel/00_abi.h"
-#include "annarchy.h"
 
 #include <lauxlib.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define CSR_MT "annarchy.core.Connectivity"
 #define RECORDER_MT "annarchy.core.ProjectionRecorder"
 
 
@@ -31,207 +29,6 @@ static int check_attr(lua_State *L, ann_network *net, int id, int idx)
     return (int)k;
 }
 
-static ann_csr *check_csr(lua_State *L, int idx)
-{
-    return luaL_checkudata(L, idx, CSR_MT);
-}
-
-static int l_csr_gc(lua_State *L)
-{
-    ann_csr_free(check_csr(L, 1));
-    return 0;
-}
-
-/* ---- reading arguments ------------------------------------------------------------------- */
-
-static lua_Number field_num(lua_State *L, int t, const char *k, lua_Number def)
-{
-    lua_getfield(L, t, k);
-    lua_Number v = luaL_optnumber(L, -1, def);
-    lua_pop(L, 1);
-    return v;
-}
-
-static int field_bool(lua_State *L, int t, const char *k)
-{
-    lua_getfield(L, t, k);
-    int v = lua_toboolean(L, -1);
-    lua_pop(L, 1);
-    return v;
-}
-
-/* A list of integers at field k of table t (0-based values), in a userdata kept on the stack
- * (popped by the caller's return). NULL when the field is nil. */
-static int32_t *field_i32_list(lua_State *L, int t, const char *k, int32_t *n)
-{
-    lua_getfield(L, t, k);
-    if (lua_isnil(L, -1)) { lua_pop(L, 1); *n = 0; return NULL; }
-    int li = lua_gettop(L);
-    const ann_array *arr = annl_array_test(L, li);
-    lua_Integer len = arr ? arr->size : luaL_len(L, li);
-    int32_t *out = lua_newuserdatauv(L, (size_t)(len + 1) * sizeof *out, 0);
-    for (lua_Integer i = 0; i < len; i++) {
-        if (arr) { out[i] = (int32_t)arr->data[i]; continue; }
-        lua_geti(L, li, i + 1);
-        out[i] = (int32_t)lua_tointeger(L, -1);
-        lua_pop(L, 1);
-    }
-    lua_replace(L, li);   /* keep the userdata alive in the slot of the list */
-    *n = (int32_t)len;
-    return out;
-}
-
-static double *field_f64_list(lua_State *L, int t, const char *k, int64_t *n)
-{
-    lua_getfield(L, t, k);
-    if (lua_isnil(L, -1)) { lua_pop(L, 1); *n = 0; return NULL; }
-    int li = lua_gettop(L);
-    const ann_array *arr = annl_array_test(L, li);
-    lua_Integer len = arr ? arr->size : luaL_len(L, li);
-    double *out = lua_newuserdatauv(L, (size_t)(len + 1) * sizeof *out, 0);
-    for (lua_Integer i = 0; i < len; i++) {
-        if (arr) { out[i] = arr->data[i]; continue; }
-        lua_geti(L, li, i + 1);
-        out[i] = lua_tonumber(L, -1);
-        lua_pop(L, 1);
-    }
-    lua_replace(L, li);
-    *n = len;
-    return out;
-}
-
-/* A number or a distribution descriptor {kind, p1, p2, min, max} at field k. */
-static ann_value field_value(lua_State *L, int t, const char *k, double def)
-{
-    lua_getfield(L, t, k);
-    ann_value v;
-    if (lua_istable(L, -1)) {
-        int d = lua_gettop(L);
-        ann_dist dist;
-        memset(&dist, 0, sizeof dist);
-        lua_getfield(L, d, "kind");
-        dist.kind = ann_dist_kind_from_name(luaL_checkstring(L, -1));
-        lua_pop(L, 1);
-        if (dist.kind < 0) luaL_error(L, "annarchy: unknown distribution");
-        dist.p1 = field_num(L, d, "p1", 0);
-        dist.p2 = field_num(L, d, "p2", 0);
-        lua_getfield(L, d, "min");
-        dist.has_min = !lua_isnil(L, -1);
-        dist.min = dist.has_min ? lua_tonumber(L, -1) : 0;
-        lua_getfield(L, d, "max");
-        dist.has_max = !lua_isnil(L, -1);
-        dist.max = dist.has_max ? lua_tonumber(L, -1) : 0;
-        lua_pop(L, 2);
-        v = ann_value_dist(&dist);
-    } else {
-        v = ann_value_const(luaL_optnumber(L, -1, def));
-    }
-    lua_pop(L, 1);
-    return v;
-}
-
-/* core.connect(kind, args) -> Connectivity. args: pre_ranks, post_ranks (0-based lists),
- * pre_size, post_size, same, allow_self, weights, delays (numbers or descriptors), dt,
- * shared, seed, stream, and per kind: p, number, amp, sigma, amp_neg, sigma_neg, limit,
- * pre_geom, post_geom, list_post, list_row, pre, w, delay_ms. */
-static int l_connect(lua_State *L)
-{
-    static const char *const kinds[] = {"all_to_all", "one_to_one", "fixed_probability",
-        "fixed_number_pre", "fixed_number_post", "gaussian", "dog", "from_lists", NULL};
-    int kind = luaL_checkoption(L, 1, NULL, kinds);
-    luaL_checktype(L, 2, LUA_TTABLE);
-    int top = lua_gettop(L);
-    int32_t npre, npost;
-    const int32_t *pre = field_i32_list(L, 2, "pre_ranks", &npre);
-    const int32_t *post = field_i32_list(L, 2, "post_ranks", &npost);
-    int32_t pre_size = (int32_t)field_num(L, 2, "pre_size", 0);
-    int32_t post_size = (int32_t)field_num(L, 2, "post_size", 0);
-    int32_t same = field_bool(L, 2, "same"), allow = field_bool(L, 2, "allow_self");
-    ann_syn_values v;
-    memset(&v, 0, sizeof v);
-    v.weights = field_value(L, 2, "weights", 0.0);
-    v.delays = field_value(L, 2, "delays", 0.0);
-    v.dt = field_num(L, 2, "dt", 1.0);
-    v.shared_weight = field_bool(L, 2, "shared");
-    ann_rng rng;
-    ann_rng_init(&rng, (uint64_t)(lua_Integer)field_num(L, 2, "seed", 0),
-                 (uint32_t)field_num(L, 2, "stream", 0));
-    ann_csr *c = lua_newuserdatauv(L, sizeof *c, 0);
-    memset(c, 0, sizeof *c);
-    luaL_setmetatable(L, CSR_MT);
-    int out = lua_gettop(L);
-    ann_status st = {0, ""};
-    int rc = 0;
-    switch (kind) {
-    case 0:
-        rc = ann_connect_all_to_all(c, pre, npre, pre_size, post, npost, post_size, same, allow, &v,
-                                    &rng, &st);
-        break;
-    case 1:
-        rc = ann_connect_one_to_one(c, pre, npre, pre_size, post, npost, post_size, &v, &rng, &st);
-        break;
-    case 2:
-        rc = ann_connect_fixed_probability(c, pre, npre, pre_size, post, npost, post_size, same,
-                                           field_num(L, 2, "p", 0), allow, &v, &rng, &st);
-        break;
-    case 3:
-        rc = ann_connect_fixed_number_pre(c, pre, npre, pre_size, post, npost, post_size, same,
-                                          (int32_t)field_num(L, 2, "number", 0), allow, &v, &rng, &st);
-        break;
-    case 4:
-        rc = ann_connect_fixed_number_post(c, pre, npre, pre_size, post, npost, post_size, same,
-                                           (int32_t)field_num(L, 2, "number", 0), allow, &v, &rng, &st);
-        break;
-    case 5:
-    case 6: {
-        int32_t pnd, qnd;
-        const int32_t *pg = field_i32_list(L, 2, "pre_geom", &pnd);
-        const int32_t *qg = field_i32_list(L, 2, "post_geom", &qnd);
-        if (kind == 5)
-            rc = ann_connect_gaussian(c, pg, pnd, qg, qnd, same, field_num(L, 2, "amp", 0),
-                                      field_num(L, 2, "sigma", 0), field_num(L, 2, "limit", 0.01),
-                                      allow, &v, &rng, &st);
-        else
-            rc = ann_connect_dog(c, pg, pnd, qg, qnd, same, field_num(L, 2, "amp", 0),
-                                 field_num(L, 2, "sigma", 0), field_num(L, 2, "amp_neg", 0),
-                                 field_num(L, 2, "sigma_neg", 0), field_num(L, 2, "limit", 0.01),
-                                 allow, &v, &rng, &st);
-        break;
-    }
-    default: {
-        int32_t nl, nrow_i;
-        int64_t nsyn, nw, nd;
-        const int32_t *lpost = field_i32_list(L, 2, "list_post", &nl);
-        double *rowd = field_f64_list(L, 2, "list_row", &nsyn);
-        const int32_t *lpre = field_i32_list(L, 2, "pre", &nrow_i);
-        const double *w = field_f64_list(L, 2, "w", &nw);
-        const double *dms = field_f64_list(L, 2, "delay_ms", &nd);
-        int64_t *row = lua_newuserdatauv(L, (size_t)(nl + 1) * sizeof *row, 0);
-        for (int32_t i = 0; i <= nl; i++) row[i] = i < nsyn ? (int64_t)rowd[i] : 0;
-        rc = ann_connect_from_lists(c, nl, lpost, row, lpre, w, dms, pre_size, post_size, &v, &rng,
-                                    &st);
-        break;
-    }
-    }
-    if (rc) return annl_raise(L, &st);
-    lua_pushvalue(L, out);
-    (void)top;
-    return 1;
-}
-
-/* csr:info() -> {ndend, nsyn, max_delay, uniform_delay, variable = bool} */
-static int l_csr_info(lua_State *L)
-{
-    ann_csr *c = check_csr(L, 1);
-    lua_createtable(L, 0, 5);
-    lua_pushinteger(L, c->ndend); lua_setfield(L, -2, "ndend");
-    lua_pushinteger(L, c->nsyn); lua_setfield(L, -2, "nsyn");
-    lua_pushinteger(L, c->max_delay); lua_setfield(L, -2, "max_delay");
-    lua_pushinteger(L, c->uniform_delay); lua_setfield(L, -2, "uniform_delay");
-    lua_pushboolean(L, c->delay != NULL); lua_setfield(L, -2, "variable");
-    return 1;
-}
-
 /* ---- the runtime --------------------------------------------------------------------------- */
 
 /* rt:add_projection(desc, csr) -> id. desc: pre, post, pre_major, post_index, delay_kind
@@ -242,19 +39,19 @@ static int l_add_projection(lua_State *L)
     static const char *const dk[] = {"none", "uniform", "variable", NULL};
     ann_network *net = annl_net_check(L, 1);
     luaL_checktype(L, 2, LUA_TTABLE);
-    ann_csr *c = check_csr(L, 3);
+    ann_csr *c = annl_csr_check(L, 3);
     ann_proj_desc d;
     memset(&d, 0, sizeof d);
-    d.pre = (int32_t)field_num(L, 2, "pre", -1);
-    d.post = (int32_t)field_num(L, 2, "post", -1);
-    d.pre_major = field_bool(L, 2, "pre_major");
-    d.post_index = field_bool(L, 2, "post_index");
-    d.spike_events = field_bool(L, 2, "spike_events");
+    d.pre = (int32_t)annl_field_num(L, 2, "pre", -1);
+    d.post = (int32_t)annl_field_num(L, 2, "post", -1);
+    d.pre_major = annl_field_bool(L, 2, "pre_major");
+    d.post_index = annl_field_bool(L, 2, "post_index");
+    d.spike_events = annl_field_bool(L, 2, "spike_events");
     lua_getfield(L, 2, "delay_kind");
     d.delay_kind = luaL_checkoption(L, -1, "none", dk);
     lua_pop(L, 1);
-    d.w_attr = (int32_t)field_num(L, 2, "w_attr", -1);
-    d.last_event_attr = (int32_t)field_num(L, 2, "last_event_attr", -1);
+    d.w_attr = (int32_t)annl_field_num(L, 2, "w_attr", -1);
+    d.last_event_attr = (int32_t)annl_field_num(L, 2, "last_event_attr", -1);
     lua_getfield(L, 2, "attrs");
     luaL_checktype(L, -1, LUA_TTABLE);
     int at = lua_gettop(L);
@@ -263,14 +60,14 @@ static int l_add_projection(lua_State *L)
     for (int32_t k = 0; k < d.nattr; k++) {
         lua_geti(L, at, k + 1);
         int e = lua_gettop(L);
-        attrs[k].type = (int32_t)field_num(L, e, "type", ANNK_F64);
-        attrs[k].locality = (int32_t)field_num(L, e, "locality", ANN_LOC_LOCAL);
+        attrs[k].type = (int32_t)annl_field_num(L, e, "type", ANNK_F64);
+        attrs[k].locality = (int32_t)annl_field_num(L, e, "locality", ANN_LOC_LOCAL);
         lua_getfield(L, e, "init");
         attrs[k].init = lua_isboolean(L, -1) ? lua_toboolean(L, -1) : lua_tonumber(L, -1);
         lua_pop(L, 2);
     }
     d.attrs = attrs;
-    d.delayed = field_i32_list(L, 2, "delayed", &d.ndelayed);
+    d.delayed = annl_field_i32_list(L, 2, "delayed", &d.ndelayed);
     ann_status st = {0, ""};
     int id = ann_network_add_projection(net, &d, c, &st);
     if (id < 0) return annl_raise_core(L, &st);
@@ -283,7 +80,7 @@ static int l_proj_set_connectivity(lua_State *L)
     ann_network *net = annl_net_check(L, 1);
     int id = check_proj(L, net, 2);
     ann_status st = {0, ""};
-    if (ann_projection_set_connectivity(net, id, check_csr(L, 3), &st)) return annl_raise_core(L, &st);
+    if (ann_projection_set_connectivity(net, id, annl_csr_check(L, 3), &st)) return annl_raise_core(L, &st);
     return 0;
 }
 
@@ -768,7 +565,6 @@ void annl_open_projection(lua_State *L)
         {"data", l_rec_data},                   {"clear", l_rec_clear},
         {"bytes", l_rec_bytes},                 {"free", l_rec_free},
         {NULL, NULL}};
-    static const luaL_Reg csr_methods[] = {{"info", l_csr_info}, {NULL, NULL}};
     /* methods on the runtime: added to the Network metatable's __index table */
     luaL_getmetatable(L, ANNL_NETWORK_MT);
     if (lua_istable(L, -1)) {
@@ -784,13 +580,4 @@ void annl_open_projection(lua_State *L)
         lua_setfield(L, -2, "__gc");
     }
     lua_pop(L, 1);
-    if (luaL_newmetatable(L, CSR_MT)) {
-        luaL_newlib(L, csr_methods);
-        lua_setfield(L, -2, "__index");
-        lua_pushcfunction(L, l_csr_gc);
-        lua_setfield(L, -2, "__gc");
-    }
-    lua_pop(L, 1);
-    lua_pushcfunction(L, l_connect);
-    lua_setfield(L, -2, "connect");
 }

@@ -264,9 +264,12 @@ enum { ANN_GOP_MIN = 0, ANN_GOP_MAX, ANN_GOP_MEAN, ANN_GOP_NORM1, ANN_GOP_NORM2 
 /* Stop-condition combination for ann_network_run. */
 enum { ANN_UNTIL_NONE = 0, ANN_UNTIL_AND, ANN_UNTIL_OR };
 
+/* Element types of attributes (the same numbers as the kernel ABI's ANNK_F64, ...). */
+enum { ANN_TYPE_F64 = 0, ANN_TYPE_F32 = 1, ANN_TYPE_I32 = 2, ANN_TYPE_BOOL = 3 };
+
 /* How an attribute is stored. */
 typedef struct ann_attr_spec {
-    int32_t type;    /* ANNK_F64, ANNK_F32, ANNK_I32, ANNK_BOOL */
+    int32_t type;    /* ANN_TYPE_F64, ANN_TYPE_F32, ANN_TYPE_I32, ANN_TYPE_BOOL */
     int32_t local;   /* 1: one element per neuron; 0: one per population */
 } ann_attr_spec;
 
@@ -288,6 +291,7 @@ int ann_network_add_population(ann_network *net, int32_t size, int32_t nattr,
                                const ann_attr_spec *attrs, int32_t spiking, ann_status *st);
 int32_t    ann_network_population_count(const ann_network *net);
 annk_pop  *ann_network_population(ann_network *net, int id);
+int32_t    ann_population_size(const ann_network *net, int pop);
 int32_t    ann_population_attr_type(const ann_network *net, int pop, int attr);
 int32_t    ann_population_attr_local(const ann_network *net, int pop, int attr);
 /* Attribute k of a rate population is a weighted sum, zeroed at the start of every step. */
@@ -298,6 +302,15 @@ int        ann_population_enable_refractory(ann_network *net, int pop, ann_statu
 /* Windowed firing rate written into attribute r_attr (0 disables). */
 int        ann_population_set_rate_window(ann_network *net, int pop, int32_t window_steps,
                                           int r_attr, ann_status *st);
+/* Result `index` of the global operations (ann_population_add_gop): computed after the
+ * neuron update, read by the next step. */
+double     ann_population_gop(const ann_network *net, int pop, int index);
+/* The ranks (ascending) that spiked in the last step of a spiking population; *n of them. */
+const int32_t *ann_population_spiked(const ann_network *net, int pop, int32_t *n);
+/* The refractory period of neuron `rank` in steps, once ann_population_enable_refractory
+ * was called (0 before). */
+int32_t    ann_population_refractory(const ann_network *net, int pop, int32_t rank);
+void       ann_population_set_refractory(ann_network *net, int pop, int32_t rank, int32_t steps);
 /* Clears spikes, last spike steps, refractory counters, delayed values and rate windows. */
 void       ann_population_clear(ann_network *net, int pop);
 
@@ -570,7 +583,7 @@ enum { ANN_LOC_GLOBAL = 0, ANN_LOC_LOCAL = 1, ANN_LOC_SEMIGLOBAL = 2 };
 enum { ANN_DELAY_NONE = 0, ANN_DELAY_UNIFORM = 1, ANN_DELAY_VARIABLE = 2 };
 
 typedef struct ann_proj_attr {
-    int32_t type;        /* ANNK_F64, ANNK_F32, ANNK_I32, ANNK_BOOL */
+    int32_t type;        /* ANN_TYPE_F64, ANN_TYPE_F32, ANN_TYPE_I32, ANN_TYPE_BOOL */
     int32_t locality;    /* ANN_LOC_* */
     double  init;        /* value of a synapse created later (structural plasticity) */
 } ann_proj_attr;
@@ -603,6 +616,11 @@ annk_proj *ann_network_projection(ann_network *net, int id);
 int32_t    ann_projection_attr_type(const ann_network *net, int id, int attr);
 int32_t    ann_projection_attr_locality(const ann_network *net, int id, int attr);
 int32_t    ann_projection_delay_kind(const ann_network *net, int id);
+/* Dendrites (post neurons with at least one synapse), their post ranks (ascending) and the
+ * number of synapses. */
+int32_t    ann_projection_dendrite_count(const ann_network *net, int id);
+const int32_t *ann_projection_post_ranks(const ann_network *net, int id);
+int64_t    ann_projection_synapse_count(const ann_network *net, int id);
 
 /* The post-major view: row[ndend + 1] and pre_rank[nsyn] (NULL when out of memory). */
 const int64_t *ann_projection_row(ann_network *net, int id);

@@ -121,6 +121,35 @@ int ann_network_add_population(ann_network *net, int32_t size, int32_t nattr,
 
 int32_t   ann_network_population_count(const ann_network *net) { return net->npops; }
 annk_pop *ann_network_population(ann_network *net, int id) { return &net->pops[id].k; }
+_Static_assert((int)ANN_TYPE_F64 == (int)ANNK_F64 && (int)ANN_TYPE_F32 == (int)ANNK_F32
+               && (int)ANN_TYPE_I32 == (int)ANNK_I32 && (int)ANN_TYPE_BOOL == (int)ANNK_BOOL,
+               "attribute types of the API and the kernel ABI");
+
+int32_t ann_population_size(const ann_network *net, int pop) { return net->pops[pop].k.size; }
+
+double ann_population_gop(const ann_network *net, int pop, int index)
+{
+    return net->pops[pop].k.gop[index];
+}
+
+const int32_t *ann_population_spiked(const ann_network *net, int pop, int32_t *n)
+{
+    *n = net->pops[pop].k.nspiked;
+    return net->pops[pop].k.spiked;
+}
+
+int32_t ann_population_refractory(const ann_network *net, int pop, int32_t rank)
+{
+    const int32_t *r = net->pops[pop].k.refr_steps;
+    return r ? r[rank] : 0;
+}
+
+void ann_population_set_refractory(ann_network *net, int pop, int32_t rank, int32_t steps)
+{
+    int32_t *r = net->pops[pop].k.refr_steps;
+    if (r) r[rank] = steps;
+}
+
 int32_t   ann_population_attr_type(const ann_network *net, int pop, int attr)
 {
     return net->pops[pop].specs[attr].type;

@@ -35,6 +35,21 @@ int32_t ann_projection_attr_locality(const ann_network *net, int id, int attr)
 {
     return net->projs->p[id].specs[attr].locality;
 }
+int32_t ann_projection_dendrite_count(const ann_network *net, int id)
+{
+    return net->projs->p[id].k.ndend;
+}
+
+const int32_t *ann_projection_post_ranks(const ann_network *net, int id)
+{
+    return net->projs->p[id].k.post_rank;
+}
+
+int64_t ann_projection_synapse_count(const ann_network *net, int id)
+{
+    return net->projs->p[id].k.nsyn;
+}
+
 int32_t ann_projection_delay_kind(const ann_network *net, int id)
 {
     return net->projs->p[id].delay_kind;

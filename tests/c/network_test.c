@@ -1,15 +1,12 @@
 /* The runtime without Lua: a hand-written kernel compiled through the cache, a population,
  * the step loop, monitors, global operations, refractoriness, stop conditions, and the
- * cache's integrity check. Runs under the sanitizers too. */
+ * cache's integrity check, through the public header only. Runs under the sanitizers too. */
 #include "annarchy.h"
-#include "kernel/00_abi.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-
 
 #include "check.h"
 
@@ -58,7 +55,7 @@ static void test_run(const char *dir)
     CHECK_TRUE(ann_module_from_cache(m) == 0);
 
     ann_network *net = ann_network_new(1.0, 7);
-    ann_attr_spec specs[2] = {{ANNK_F64, 1}, {ANNK_F64, 0}};
+    ann_attr_spec specs[2] = {{ANN_TYPE_F64, 1}, {ANN_TYPE_F64, 0}};
     int pop = ann_network_add_population(net, 3, 2, specs, 1, &st);
     CHECK_TRUE(pop == 0);
     ann_population_set(net, pop, 1, 0, 3.0);
@@ -76,7 +73,7 @@ static void test_run(const char *dir)
     /* neuron 0: v = 1 2 0 1 2 ; neuron 1 (from 1): 2 0 1 2 0 */
     CHECK_TRUE(ann_population_get(net, pop, 0, 0) == 2.0);
     CHECK_TRUE(ann_population_get(net, pop, 0, 1) == 0.0);
-    CHECK_TRUE(ann_network_population(net, pop)->gop[0] == 2.0);
+    CHECK_TRUE(ann_population_gop(net, pop, 0) == 2.0);
 
     int64_t nrec, width;
     const double *d = ann_monitor_data(mon, vv, &nrec, &width);
@@ -93,7 +90,8 @@ static void test_run(const char *dir)
 
     /* refractoriness of 2 steps on every neuron */
     CHECK_TRUE(ann_population_enable_refractory(net, pop, &st) == 0);
-    for (int i = 0; i < 3; i++) ann_network_population(net, pop)->refr_steps[i] = 2;
+    for (int i = 0; i < 3; i++) ann_population_set_refractory(net, pop, i, 2);
+    CHECK_TRUE(ann_population_refractory(net, pop, 1) == 2);
     ann_population_clear(net, pop);
     for (int i = 0; i < 3; i++) ann_population_set(net, pop, 0, i, 0.0);
     CHECK_TRUE(ann_network_run(net, 8, ANN_UNTIL_NONE, NULL, 0, &done, &st) == 0);

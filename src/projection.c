@@ -367,7 +367,8 @@ int ann_network_add_projection(ann_network *net, const ann_proj_desc *d, ann_csr
         }
     }
     if (ok) {
-        memcpy(p->delayed, d->delayed, (size_t)d->ndelayed * sizeof *p->delayed);
+        if (d->ndelayed > 0)
+            memcpy(p->delayed, d->delayed, (size_t)d->ndelayed * sizeof *p->delayed);
         p->ndelayed = d->ndelayed;
     }
     pm_data pm;

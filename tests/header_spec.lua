@@ -29,4 +29,18 @@ describe("the public header", function()
     assert.is_true(exported > 100)
     assert.are.same({}, missing)
   end)
+
+  it("is the only core header the C tests of networks, projections and monitors include", function()
+    for _, name in ipairs({"network", "projection", "monitor"}) do
+      local f = assert(io.open("tests/c/" .. name .. "_test.c", "r"))
+      for line in f:lines() do
+        local inc = line:match('^#include "([^"]+)"')
+        if inc then
+          assert.is_truthy(inc == "annarchy.h" or inc == "check.h" or inc == "kernel_source.h",
+            name .. "_test.c includes " .. inc)
+        end
+      end
+      f:close()
+    end
+  end)
 end)

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "kernel_source.h"
 
 /* Population 0: v += 1 each step (attr 0, local), spike when v >= th (attr 1, global),
  * reset v = 0; stop condition: some neuron has v >= 2. */
@@ -36,18 +37,10 @@ static const char *KERNELS =
     "    return 0;\n"
     "}\n";
 
-static char *kernel_source(void)
-{
-    size_t n = strlen(ann_kernel_header) + strlen(KERNELS) + 1;
-    char *s = malloc(n);
-    snprintf(s, n, "%s%s", ann_kernel_header, KERNELS);
-    return s;
-}
-
 static void test_run(const char *dir)
 {
     ann_status st = {0, ""};
-    char *src = kernel_source();
+    char *src = kernel_source(KERNELS);
     ann_jit_options opt = {"tcc", NULL, dir, "test network", 0, 0};
     ann_module *m = NULL;
     CHECK_TRUE(ann_jit_load(src, &opt, &m, &st) == 0);

@@ -69,23 +69,56 @@ int annl_field_bool(lua_State *L, int t, const char *k)
     return v;
 }
 
-/* A list of integers at field k of table t (0-based values), in a userdata kept on the stack
- * (popped by the caller's return). NULL when the field is nil. */
-int32_t *annl_field_i32_list(lua_State *L, int t, const char *k, int32_t *n)
+/* The list at field k of table t (an Array or a table) copied into a userdata of int32 or
+ * double elements, left in the field's stack slot (popped by the caller's return); NULL and
+ * *n = 0 when the field is nil. */
+static void *field_list(lua_State *L, int t, const char *k, int as_i32, lua_Integer *n)
 {
     lua_getfield(L, t, k);
     if (lua_isnil(L, -1)) { lua_pop(L, 1); *n = 0; return NULL; }
     int li = lua_gettop(L);
     const ann_array *arr = annl_array_test(L, li);
     lua_Integer len = arr ? arr->size : luaL_len(L, li);
-    int32_t *out = lua_newuserdatauv(L, (size_t)(len + 1) * sizeof *out, 0);
+    size_t elem = as_i32 ? sizeof(int32_t) : sizeof(double);
+    void *out = lua_newuserdatauv(L, (size_t)(len + 1) * elem, 0);
     for (lua_Integer i = 0; i < len; i++) {
-        if (arr) { out[i] = (int32_t)arr->data[i]; continue; }
-        lua_geti(L, li, i + 1);
-        out[i] = (int32_t)lua_tointeger(L, -1);
-        lua_pop(L, 1);
+        if (!arr) lua_geti(L, li, i + 1);
+        if (as_i32)
+            ((int32_t *)out)[i] = arr ? (int32_t)arr->data[i] : (int32_t)lua_tointeger(L, -1);
+        else
+            ((double *)out)[i] = arr ? arr->data[i] : lua_tonumber(L, -1);
+        if (!arr) lua_pop(L, 1);
     }
     lua_replace(L, li);   /* keep the userdata alive in the slot of the list */
+    *n = len;
+    return out;
+}
+
+int32_t *annl_field_i32_list(lua_State *L, int t, const char *k, int32_t *n)
+{
+    lua_Integer len;
+    int32_t *out = field_list(L, t, k, 1, &len);
     *n = (int32_t)len;
     return out;
+}
+
+double *annl_field_f64_list(lua_State *L, int t, const char *k, int64_t *n)
+{
+    lua_Integer len;
+    double *out = field_list(L, t, k, 0, &len);
+    *n = len;
+    return out;
+}
+
+void annl_new_class(lua_State *L, const char *mt, const luaL_Reg *methods, lua_CFunction gc)
+{
+    if (luaL_newmetatable(L, mt)) {
+        if (methods) {
+            lua_newtable(L);
+            luaL_setfuncs(L, methods, 0);
+            lua_setfield(L, -2, "__index");
+        }
+        lua_pushcfunction(L, gc);
+        lua_setfield(L, -2, "__gc");
+    }
 }

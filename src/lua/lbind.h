@@ -5,6 +5,7 @@
 #include "annarchy.h"
 
 #include <lua.h>
+#include <lauxlib.h>
 
 #define ANNL_NETWORK_MT "annarchy.core.Network"
 
@@ -41,12 +42,17 @@ annl_owned *annl_owned_check(lua_State *L, int idx, const char *mt, const char *
  * network is alive), NULL when there is nothing to free. */
 void *annl_owned_release(lua_State *L, int idx, const char *mt);
 
-/* Field k of the table at t: a number (def when nil), a boolean, or a list of integers (an
- * Array or a table, 0-based values) in a userdata left in the field's stack slot until the
+/* Field k of the table at t: a number (def when nil), a boolean, or a list of integers or
+ * numbers (an Array or a table) in a userdata left in the field's stack slot until the
  * caller returns (NULL and *n = 0 when nil). */
 lua_Number annl_field_num(lua_State *L, int t, const char *k, lua_Number def);
 int annl_field_bool(lua_State *L, int t, const char *k);
 int32_t *annl_field_i32_list(lua_State *L, int t, const char *k, int32_t *n);
+double *annl_field_f64_list(lua_State *L, int t, const char *k, int64_t *n);
+
+/* Creates the metatable mt (unless it exists): __index a table of the methods (none when
+ * NULL), __gc gc. Leaves the metatable on the stack for further fields. */
+void annl_new_class(lua_State *L, const char *mt, const luaL_Reg *methods, lua_CFunction gc);
 
 /* The Connectivity userdata at idx (lconnect.c). */
 ann_csr *annl_csr_check(lua_State *L, int idx);

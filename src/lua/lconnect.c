@@ -21,25 +21,6 @@ static int l_csr_gc(lua_State *L)
     return 0;
 }
 
-static double *field_f64_list(lua_State *L, int t, const char *k, int64_t *n)
-{
-    lua_getfield(L, t, k);
-    if (lua_isnil(L, -1)) { lua_pop(L, 1); *n = 0; return NULL; }
-    int li = lua_gettop(L);
-    const ann_array *arr = annl_array_test(L, li);
-    lua_Integer len = arr ? arr->size : luaL_len(L, li);
-    double *out = lua_newuserdatauv(L, (size_t)(len + 1) * sizeof *out, 0);
-    for (lua_Integer i = 0; i < len; i++) {
-        if (arr) { out[i] = arr->data[i]; continue; }
-        lua_geti(L, li, i + 1);
-        out[i] = lua_tonumber(L, -1);
-        lua_pop(L, 1);
-    }
-    lua_replace(L, li);
-    *n = len;
-    return out;
-}
-
 /* A number or a distribution descriptor {kind, p1, p2, min, max} at field k. */
 static ann_value field_value(lua_State *L, int t, const char *k, double def)
 {
@@ -142,10 +123,10 @@ static int l_connect(lua_State *L)
         int32_t nl, nrow_i;
         int64_t nsyn, nw, nd;
         const int32_t *lpost = annl_field_i32_list(L, 2, "list_post", &nl);
-        double *rowd = field_f64_list(L, 2, "list_row", &nsyn);
+        double *rowd = annl_field_f64_list(L, 2, "list_row", &nsyn);
         const int32_t *lpre = annl_field_i32_list(L, 2, "pre", &nrow_i);
-        const double *w = field_f64_list(L, 2, "w", &nw);
-        const double *dms = field_f64_list(L, 2, "delay_ms", &nd);
+        const double *w = annl_field_f64_list(L, 2, "w", &nw);
+        const double *dms = annl_field_f64_list(L, 2, "delay_ms", &nd);
         int64_t *row = lua_newuserdatauv(L, (size_t)(nl + 1) * sizeof *row, 0);
         for (int32_t i = 0; i <= nl; i++) row[i] = i < nsyn ? (int64_t)rowd[i] : 0;
         rc = ann_connect_from_lists(c, nl, lpost, row, lpre, w, dms, pre_size, post_size, &v, &rng,
@@ -175,12 +156,7 @@ static int l_csr_info(lua_State *L)
 void annl_open_connect(lua_State *L)
 {
     static const luaL_Reg csr_methods[] = {{"info", l_csr_info}, {NULL, NULL}};
-    if (luaL_newmetatable(L, CSR_MT)) {
-        luaL_newlib(L, csr_methods);
-        lua_setfield(L, -2, "__index");
-        lua_pushcfunction(L, l_csr_gc);
-        lua_setfield(L, -2, "__gc");
-    }
+    annl_new_class(L, CSR_MT, csr_methods, l_csr_gc);
     lua_pop(L, 1);
     lua_pushcfunction(L, l_connect);
     lua_setfield(L, -2, "connect");

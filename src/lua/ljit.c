@@ -110,10 +110,7 @@ static int l_version(lua_State *L)
 
 void annl_open_jit(lua_State *L)
 {
-    if (luaL_newmetatable(L, MODULE_MT)) {
-        lua_pushcfunction(L, l_module_gc);
-        lua_setfield(L, -2, "__gc");
-    }
+    annl_new_class(L, MODULE_MT, NULL, l_module_gc);
     lua_pop(L, 1);
     static const luaL_Reg fns[] = {
         {"compile", l_compile},         {"kernel_header", l_kernel_header},

@@ -529,19 +529,9 @@ void annl_open_network(lua_State *L)
         {"data", l_mon_data},                   {"spikes", l_mon_spikes},
         {"clear", l_mon_clear},                 {"bytes", l_mon_bytes},
         {"free", l_mon_free},                   {NULL, NULL}};
-    if (luaL_newmetatable(L, ANNL_NETWORK_MT)) {
-        luaL_newlib(L, net_methods);
-        lua_setfield(L, -2, "__index");
-        lua_pushcfunction(L, l_net_gc);
-        lua_setfield(L, -2, "__gc");
-    }
+    annl_new_class(L, ANNL_NETWORK_MT, net_methods, l_net_gc);
     lua_pop(L, 1);
-    if (luaL_newmetatable(L, MONITOR_MT)) {
-        luaL_newlib(L, mon_methods);
-        lua_setfield(L, -2, "__index");
-        lua_pushcfunction(L, l_mon_free);
-        lua_setfield(L, -2, "__gc");
-    }
+    annl_new_class(L, MONITOR_MT, mon_methods, l_mon_free);
     lua_pop(L, 1);
     lua_pushcfunction(L, l_network_new);
     lua_setfield(L, -2, "network_new");

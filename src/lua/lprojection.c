@@ -573,11 +573,6 @@ void annl_open_projection(lua_State *L)
         lua_pop(L, 1);
     }
     lua_pop(L, 1);
-    if (luaL_newmetatable(L, RECORDER_MT)) {
-        luaL_newlib(L, rec_methods);
-        lua_setfield(L, -2, "__index");
-        lua_pushcfunction(L, l_rec_free);
-        lua_setfield(L, -2, "__gc");
-    }
+    annl_new_class(L, RECORDER_MT, rec_methods, l_rec_free);
     lua_pop(L, 1);
 }

@@ -6,6 +6,7 @@
  * geometrically, so recording does not copy quadratically. */
 #include "buffer.h"
 #include "network_internal.h"
+#include "schedule.h"
 #include "status.h"
 
 #include <stdlib.h>
@@ -27,9 +28,7 @@ struct ann_monitor {
     int32_t *ranks;        /* NULL: whole population */
     int32_t  nranks;
     uint8_t *member;       /* [pop size] for spike recording of a subset */
-    int32_t  period, period_offset;
-    int64_t  phase_ref;
-    int32_t  recording;
+    ann_schedule when;
     ann_network *net;
     mon_var *vars;
     int32_t  nvars;
@@ -38,11 +37,8 @@ struct ann_monitor {
 ann_monitor *ann_monitor_new(ann_network *net, int pop, const int32_t *ranks, int32_t nranks,
                              int32_t period, int32_t period_offset, ann_status *st)
 {
-    if (period < 1) period = 1;
-    if (period_offset < 0 || period_offset >= period) {
-        ann_fail(st, "Monitor: value of period_offset must be smaller than period.");
-        return NULL;
-    }
+    ann_schedule when;
+    if (ann_schedule_init(&when, period, period_offset, net->step, st) != 0) return NULL;
     ann_monitor **mons = realloc(net->mons, (size_t)(net->nmons + 1) * sizeof *mons);
     ann_monitor *m = calloc(1, sizeof *m);
     if (!mons || !m) {
@@ -54,10 +50,7 @@ ann_monitor *ann_monitor_new(ann_network *net, int pop, const int32_t *ranks, in
     net->mons = mons;
     m->net = net;
     m->pop = pop;
-    m->period = period;
-    m->period_offset = period_offset;
-    m->phase_ref = net->step;
-    m->recording = 1;
+    m->when = when;
     if (ranks) {
         int32_t psize = net->pops[pop].k.size;
         m->ranks = malloc((size_t)(nranks > 0 ? nranks : 1) * sizeof *m->ranks);
@@ -110,14 +103,12 @@ int ann_monitor_add_variable(ann_monitor *m, int attr, int32_t spike, int32_t in
     return m->nvars++;
 }
 
-void ann_monitor_set_recording(ann_monitor *m, int32_t on) { m->recording = on; }
-void ann_monitor_restart_phase(ann_monitor *m) { m->phase_ref = m->net->step; }
+void ann_monitor_set_recording(ann_monitor *m, int32_t on) { m->when.recording = on; }
+void ann_monitor_restart_phase(ann_monitor *m) { m->when.phase_ref = m->net->step; }
 
 void ann_monitor_set_period(ann_monitor *m, int32_t period, int32_t period_offset)
 {
-    m->period = period < 1 ? 1 : period;
-    m->period_offset = period_offset;
-    m->phase_ref = m->net->step;
+    ann_schedule_set(&m->when, period, period_offset, m->net->step);
 }
 
 static int32_t width_of(const ann_monitor *m, const mon_var *v)
@@ -159,10 +150,8 @@ static void record_spikes(ann_monitor *m, mon_var *v, int64_t step)
 void ann_monitor_record(ann_monitor *m, ann_network *net, const annk_ctx *ctx, int phase_b)
 {
     (void)net;
-    if (!m->recording) return;
-    int64_t phase = (ctx->step - m->phase_ref) % m->period;
-    if (phase < 0) phase += m->period;
-    int due = phase == m->period_offset;
+    if (!m->when.recording) return;
+    int due = ann_schedule_due(&m->when, ctx->step);
     for (int i = 0; i < m->nvars; i++) {
         mon_var *v = &m->vars[i];
         if (v->spike) {
@@ -202,7 +191,7 @@ int64_t ann_monitor_bytes_needed(const ann_monitor *m, int64_t nsteps)
     for (int i = 0; i < m->nvars; i++) {
         const mon_var *v = &m->vars[i];
         if (v->spike) continue;
-        int64_t recs = nsteps / m->period + 1;
+        int64_t recs = nsteps / m->when.period + 1;
         int64_t need = (v->len + recs * width_of(m, v)) * (int64_t)sizeof(double);
         if (need > v->cap * (int64_t)sizeof(double)) bytes += need - v->cap * (int64_t)sizeof(double);
     }

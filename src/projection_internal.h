@@ -6,6 +6,7 @@
 #define ANN_PROJECTION_INTERNAL_H
 
 #include "network_internal.h"
+#include "schedule.h"
 #include "status.h"
 
 #include <stdlib.h>
@@ -60,9 +61,7 @@ struct ann_proj_recorder {
     int32_t  proj, attr;
     int32_t *dends;       /* NULL: all */
     int32_t  ndends;
-    int32_t  period, period_offset;
-    int64_t  phase_ref;
-    int32_t  recording;
+    ann_schedule when;
     double  *buf;
     int64_t  len, cap;
     int64_t *widths;

@@ -14,11 +14,16 @@ ann_proj_recorder *ann_proj_recorder_new(ann_network *net, int id, int attr,
                                          int32_t period_offset, ann_status *st)
 {
     struct ann_projections *P = net->projs;
-    if (period < 1) period = 1;
-    if (period_offset < 0 || period_offset >= period) {
-        ann_fail(st, "Monitor: value of period_offset must be smaller than period.");
+    if (!P || id < 0 || id >= P->n) {
+        ann_fail(st, "no projection %d to record", id);
         return NULL;
     }
+    if (attr < 0 || attr >= P->p[id].k.nattr) {
+        ann_fail(st, "projection %d has no attribute %d to record", id, attr);
+        return NULL;
+    }
+    ann_schedule when;
+    if (ann_schedule_init(&when, period, period_offset, net->step, st) != 0) return NULL;
     ann_proj_recorder *r = calloc(1, sizeof *r);
     ann_proj_recorder **recs = realloc(P->recs, (size_t)(P->nrecs + 1) * sizeof *recs);
     if (recs) P->recs = recs;
@@ -32,10 +37,7 @@ ann_proj_recorder *ann_proj_recorder_new(ann_network *net, int id, int attr,
     r->net = net;
     r->proj = id;
     r->attr = attr;
-    r->period = period;
-    r->period_offset = period_offset;
-    r->phase_ref = net->step;
-    r->recording = 1;
+    r->when = when;
     P->recs[P->nrecs++] = r;
     return r;
 }
@@ -56,21 +58,16 @@ void ann_proj_recorder_free(ann_network *net, ann_proj_recorder *r)
     free(r);
 }
 
-void ann_proj_recorder_set_recording(ann_proj_recorder *r, int32_t on) { r->recording = on; }
+void ann_proj_recorder_set_recording(ann_proj_recorder *r, int32_t on) { r->when.recording = on; }
 
 void ann_proj_recorder_set_period(ann_proj_recorder *r, int32_t period, int32_t offset)
 {
-    r->period = period < 1 ? 1 : period;
-    r->period_offset = offset;
-    if (r->net) r->phase_ref = r->net->step;
+    ann_schedule_set(&r->when, period, offset, r->net->step);
 }
 
 void annp_record(ann_proj_recorder *r, ann_network *net, const annk_ctx *ctx)
 {
-    if (!r->recording) return;
-    int64_t phase = (ctx->step - r->phase_ref) % r->period;
-    if (phase < 0) phase += r->period;
-    if (phase != r->period_offset) return;
+    if (!r->when.recording || !ann_schedule_due(&r->when, ctx->step)) return;
     ann_proj *p = proj_at(net, r->proj);
     int32_t loc = p->specs[r->attr].locality;
     if (loc == ANN_LOC_LOCAL && annp_ensure_view(p) != 0) return;

@@ -87,6 +87,10 @@ static void test_projection(const char *dir)
 
     ann_proj_recorder *rec = ann_proj_recorder_new(net, 0, 0, NULL, 0, 1, 0, &st);
     CHECK_TRUE(rec != NULL);
+    CHECK_TRUE(ann_proj_recorder_new(net, 5, 0, NULL, 0, 1, 0, &st) == NULL);
+    CHECK_TRUE(strcmp(st.msg, "no projection 5 to record") == 0);
+    CHECK_TRUE(ann_proj_recorder_new(net, 0, 0, NULL, 0, 2, 3, &st) == NULL);
+    CHECK_TRUE(strcmp(st.msg, "Monitor: value of period_offset must be smaller than period.") == 0);
 
     CHECK_TRUE(ann_network_bind(net, m, &st) == 0);
     int64_t done;

@@ -37,6 +37,16 @@ struct ann_monitor {
 ann_monitor *ann_monitor_new(ann_network *net, int pop, const int32_t *ranks, int32_t nranks,
                              int32_t period, int32_t period_offset, ann_status *st)
 {
+    if (pop < 0 || pop >= net->npops) {
+        ann_fail(st, "no population %d to monitor", pop);
+        return NULL;
+    }
+    for (int32_t i = 0; ranks && i < nranks; i++) {
+        if (ranks[i] < 0 || ranks[i] >= net->pops[pop].k.size) {
+            ann_fail(st, "rank %d is not in population %d", (int)ranks[i], pop);
+            return NULL;
+        }
+    }
     ann_schedule when;
     if (ann_schedule_init(&when, period, period_offset, net->step, st) != 0) return NULL;
     ann_monitor **mons = realloc(net->mons, (size_t)(net->nmons + 1) * sizeof *mons);
@@ -92,6 +102,8 @@ void ann_monitor_free(ann_network *net, ann_monitor *m)
 int ann_monitor_add_variable(ann_monitor *m, int attr, int32_t spike, int32_t in_phase_b,
                              ann_status *st)
 {
+    if (attr < 0 || attr >= m->net->pops[m->pop].k.nattr)
+        return -ann_fail(st, "population %d has no attribute %d to monitor", m->pop, attr);
     mon_var *vars = realloc(m->vars, (size_t)(m->nvars + 1) * sizeof *vars);
     if (!vars) return -ann_fail(st, "out of memory");
     m->vars = vars;

@@ -54,6 +54,13 @@ static void test_monitors(const char *dir)
     CHECK(strcmp(st.msg, "Monitor: value of period_offset must be smaller than period.") == 0,
           "message: %s", st.msg);
     CHECK_TRUE(strcmp(ann_last_error(), st.msg) == 0);
+    CHECK_TRUE(ann_monitor_new(net, 1, NULL, 0, 1, 0, &st) == NULL);
+    CHECK_TRUE(strcmp(st.msg, "no population 1 to monitor") == 0);
+    int32_t bad_rank = 4;
+    CHECK_TRUE(ann_monitor_new(net, 0, &bad_rank, 1, 1, 0, &st) == NULL);
+    CHECK_TRUE(strcmp(st.msg, "rank 4 is not in population 0") == 0);
+    CHECK_TRUE(ann_monitor_add_variable(b, 1, 0, 0, &st) < 0);
+    CHECK_TRUE(strcmp(st.msg, "population 0 has no attribute 1 to monitor") == 0);
 
     CHECK_TRUE(ann_network_bind(net, m, &st) == 0);
     int64_t done = 0;

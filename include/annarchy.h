@@ -238,7 +238,7 @@ typedef struct ann_dist {
 const char *ann_dist_kind_name(int kind);            /* NULL for an unknown kind */
 int ann_dist_kind_from_name(const char *name);       /* -1 for an unknown name */
 
-/* 0 if the parameters are valid; otherwise non-zero and the reference's message in st. */
+/* 0 if the parameters are valid; otherwise non-zero and ANNarchy's message in st. */
 int ann_dist_check(const ann_dist *d, ann_status *st);
 
 /* One value of d (one position of r), clipped to [min, max] where given. d must be valid. */
@@ -250,7 +250,7 @@ void ann_dist_fill(const ann_dist *d, ann_rng *r, double *out, int64_t n);
 /* ==== networks, populations, monitors ==== */
 
 /* The network runtime: populations, projections and monitors of one network, their state,
- * and the simulation step (reference §6.1), run entirely in C. */
+ * and the simulation step, run entirely in C. */
 
 typedef struct ann_network ann_network;
 typedef struct ann_monitor ann_monitor;
@@ -258,7 +258,7 @@ typedef struct ann_monitor ann_monitor;
 typedef struct annk_pop annk_pop;
 typedef struct annk_proj annk_proj;
 
-/* Global operations computed after the neuron update (reference §4.6). */
+/* Global operations computed after the neuron update (min, max, mean, L1 and L2 norms). */
 enum { ANN_GOP_MIN = 0, ANN_GOP_MAX, ANN_GOP_MEAN, ANN_GOP_NORM1, ANN_GOP_NORM2 };
 
 /* Stop-condition combination for ann_network_run. */
@@ -368,7 +368,7 @@ int64_t ann_monitor_bytes(const ann_monitor *m);
 
 /* ==== connectivity ==== */
 
-/* Connectivity builders: the connector methods of a projection (reference §9.2), producing
+/* Connectivity builders: the connector methods of a projection, producing
  * its synapses in post-major CSR form, with a weight and a delay (in steps) per synapse.
  *
  * Layout (docs/internals-connectivity.md): dendrites in ascending post rank, each holding
@@ -426,14 +426,14 @@ ann_value ann_value_dist(const ann_dist *d);
  *
  * Delays are in ms and become round(d/dt) steps (nearest, half away from zero). A constant
  * delay gives delay == NULL and uniform_delay = round(d/dt), 0 included: 0 and 1 step mean
- * the same thing (no delay buffer, reference §9.6) and the caller treats them alike. A
+ * the same thing (no delay buffer) and the caller treats them alike. A
  * distribution of delays is drawn with its lower clipping bound raised to dt (and, for
  * Uniform and DiscreteUniform, its min raised to dt when dt is below max); it must be
  * bounded above (a max, or the natural bound of Uniform, DiscreteUniform and Binomial), else
- * the reference's error. Negative or non-finite constants are errors.
+ * ANNarchy's error. Negative or non-finite constants are errors.
  *
  * shared_weight: with a constant weight, keep w NULL and report the constant in shared_w
- * (the single-weight storage of §9.4); otherwise w holds one value per synapse. */
+ * (a single weight for the whole projection); otherwise w holds one value per synapse. */
 typedef struct ann_syn_values {
     ann_value weights;      /* ignored by gaussian and dog, whose weights are computed */
     ann_value delays;       /* ms */
@@ -446,7 +446,7 @@ typedef struct ann_syn_values {
 /* Common arguments: the candidate ranks `pre_ranks[npre]` and `post_ranks[npost]` (ranks of
  * the underlying populations, each in [0, pop_size), no repetition, any order);
  * `same_population`: pre and post are the same population object for the self-connection
- * rule (for all_to_all the reference tests the underlying populations, for the others the
+ * rule (for all_to_all ANNarchy tests the underlying populations, for the others the
  * objects passed: the caller decides); `allow_self`: when 0 and same_population, a post
  * neuron never receives a synapse from the pre neuron of the same rank. */
 
@@ -458,7 +458,7 @@ int ann_connect_all_to_all(ann_csr *out,
                            const ann_syn_values *v, ann_rng *rng, ann_status *st);
 
 /* post_ranks[k] <- pre_ranks[k] for k < min(npre, npost), pairing by position in the lists
- * as given (the reference's warning on different sizes is the caller's). No connectivity
+ * as given (ANNarchy's warning on different sizes is the caller's). No connectivity
  * draw. */
 int ann_connect_one_to_one(ann_csr *out,
                            const int32_t *pre_ranks, int32_t npre, int32_t pre_pop_size,
@@ -480,7 +480,7 @@ int ann_connect_fixed_probability(ann_csr *out,
                                   const ann_syn_values *v, ann_rng *rng, ann_status *st);
 
 /* For each post, `number` distinct pre ranks, uniformly among the candidates (without the
- * own rank when forbidden: the distribution of the reference's redraw).
+ * own rank when forbidden: the distribution of ANNarchy's redraw).
  * Draws: for each post in ascending rank, Floyd's sampling over the m candidates (m = npre,
  * or npre - 1 without the own rank): `number` draws ann_rng_below(j + 1) for j = m - number
  * .. m - 1; no draw when number == m. */
@@ -698,7 +698,7 @@ int64_t ann_projection_bytes(ann_network *net, int id);
 
 /* ==== images ==== */
 
-/* Still images for ImagePopulation (reference-library §3.9): PNG through libpng, JPEG through
+/* Still images for ImagePopulation: PNG through libpng, JPEG through
  * libjpeg, decoded to 8-bit grey or RGB, resized and converted the way Pillow does it, and
  * handed out as doubles in [0, 1].
  *
@@ -771,10 +771,10 @@ int ann_image_for_population(const char *path, int height, int width, int channe
 
 /* ==== video ==== */
 
-/* Video frames for VideoPopulation (reference-library §3.10), through FFmpeg: a camera device
+/* Video frames for VideoPopulation, through FFmpeg: a camera device
  * (Linux V4L2, /dev/videoN, through libavdevice) or any file or URL libavformat can open.
  * FFmpeg is loaded at run time (dlopen) by the first open, not linked (see video.c).
- * The reference uses OpenCV's VideoCapture; the frame pipeline here follows it: decode, convert
+ * ANNarchy uses OpenCV's VideoCapture; the frame pipeline here follows it: decode, convert
  * to 8-bit RGB at the source size (libswscale, bicubic as OpenCV's FFmpeg back end), resize
  * with OpenCV's bilinear rule, convert to grey with OpenCV's formula when the population is
  * 2-D, divide by 255. Errors are ann_status values.

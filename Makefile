@@ -70,7 +70,7 @@ build/obj/lua/%.o: src/lua/%.c $(wildcard src/lua/*.h) $(wildcard src/*.h) $(wil
 	@echo "CC $<"; $(CC) $(CFLAGS_ALL) $(LUA_CFLAGS) -c $< -o $@
 build/pic/lua/%.o: src/lua/%.c $(wildcard src/lua/*.h) $(wildcard src/*.h) $(wildcard include/*.h) $(KERNEL_H)
 	@mkdir -p $(dir $@)
-	@echo "CC $< (PIC)"; $(CC) $(CFLAGS_ALL) $(LUA_CFLAGS) -fPIC -c $< -o $@
+	@echo "CC $< (PIC)"; $(CC) $(CFLAGS_ALL) $(LUA_CFLAGS) -fvisibility=hidden -fPIC -c $< -o $@
 
 build/obj/host/%.o: src/host/%.c $(wildcard src/host/*.h) $(wildcard src/*.h) $(wildcard include/*.h)
 	@mkdir -p $(dir $@)

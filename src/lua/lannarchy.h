@@ -5,6 +5,10 @@
 
 #include <lua.h>
 
+/* The one symbol the Lua module exports (its other functions are hidden). */
+#if defined(__GNUC__)
+__attribute__((visibility("default")))
+#endif
 int luaopen_annarchy_core(lua_State *L);
 
 /* Each adds its functions and metatables to the table on top of the stack. */

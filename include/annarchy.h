@@ -273,6 +273,7 @@ typedef struct ann_attr_spec {
     int32_t local;   /* 1: one element per neuron; 0: one per population */
 } ann_attr_spec;
 
+/* A network of time step dt (ms) and seed; NULL when memory is short (see ann_last_error). */
 ann_network *ann_network_new(double dt, uint64_t seed);
 void         ann_network_free(ann_network *net);
 
@@ -282,7 +283,8 @@ void     ann_network_set_seed(ann_network *net, uint64_t seed);
 int64_t  ann_network_step_count(const ann_network *net);
 void     ann_network_set_step_count(ann_network *net, int64_t step);
 
-/* Constants readable by kernels (ctx->cst[k]). Returns the index. */
+/* Constants readable by kernels (ctx->cst[k]). Returns the index, or -1 when memory is
+ * short (see ann_last_error). */
 int      ann_network_add_constant(ann_network *net, double value);
 void     ann_network_set_constant(ann_network *net, int k, double value);
 

@@ -23,7 +23,10 @@
 ann_network *ann_network_new(double dt, uint64_t seed)
 {
     ann_network *net = calloc(1, sizeof *net);
-    if (!net) return NULL;
+    if (!net) {
+        ann_fail(NULL, "out of memory creating a network");
+        return NULL;
+    }
     net->dt = dt;
     net->seed = seed;
     return net;
@@ -70,7 +73,7 @@ void     ann_network_set_step_count(ann_network *net, int64_t step) { net->step 
 int ann_network_add_constant(ann_network *net, double value)
 {
     double *c = realloc(net->cst, (size_t)(net->ncst + 1) * sizeof *c);
-    if (!c) return -1;
+    if (!c) return -ann_fail(NULL, "out of memory adding a constant");
     net->cst = c;
     net->cst[net->ncst] = value;
     return net->ncst++;

@@ -68,4 +68,25 @@ print("done")
 ]])
     assert.matches("done\nexit=0", out, 1, true)
   end)
+
+  it("a projection recorder outlives a destroyed network without a crash", function()
+    local out = run(PRELUDE .. [[
+rt:add_population(2, {{type = 0, ["local"] = true}}, false)
+local c = core.connect("all_to_all", {pre_ranks = {0, 1, 2, 3}, post_ranks = {0, 1},
+  pre_size = 4, post_size = 2, weights = 1, delays = 0, dt = 0.1})
+local id = rt:add_projection({pre = 0, post = 1, w_attr = 0, attrs = {{type = 0, locality = 1}}}, c)
+local rec = rt:proj_recorder(id, 0, nil, 1, 0)
+local kept = rt:proj_recorder(id, 0, nil, 1, 0)
+rec:free()
+rt:destroy()
+rt = nil
+collectgarbage()
+print(pcall(kept.data, kept))
+kept, rec = nil, nil
+collectgarbage()
+print("done")
+]])
+    assert.matches("false\tannarchy: the network was destroyed", out, 1, true)
+    assert.matches("done\nexit=0", out, 1, true)
+  end)
 end)

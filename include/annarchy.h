@@ -294,6 +294,11 @@ int ann_network_add_population(ann_network *net, int32_t size, int32_t nattr,
 int32_t    ann_network_population_count(const ann_network *net);
 annk_pop  *ann_network_population(ann_network *net, int id);
 int32_t    ann_population_size(const ann_network *net, int pop);
+int32_t    ann_population_attr_count(const ann_network *net, int pop);
+/* A disabled population is not updated and its neurons neither spike nor receive input
+ * (1: enabled, the default). */
+int32_t    ann_population_enabled(const ann_network *net, int pop);
+void       ann_population_set_enabled(ann_network *net, int pop, int32_t on);
 int32_t    ann_population_attr_type(const ann_network *net, int pop, int attr);
 int32_t    ann_population_attr_local(const ann_network *net, int pop, int attr);
 /* Attribute k of a rate population is a weighted sum, zeroed at the start of every step. */
@@ -319,6 +324,10 @@ void       ann_population_clear(ann_network *net, int pop);
 /* Extension buffer k of a special population (copied; k < 64). Kernels read p->ext[k]. */
 int ann_population_set_ext(ann_network *net, int pop, int k, const double *data, int64_t n,
                            ann_status *st);
+/* The number of extension buffers (1 + the largest k set), and buffer k (*n values; NULL and
+ * 0 when it was never set). */
+int32_t       ann_population_ext_count(const ann_network *net, int pop);
+const double *ann_population_ext(const ann_network *net, int pop, int k, int64_t *n);
 
 /* Element access with conversion: element i of attribute k (i = 0 for globals). */
 double ann_population_get(const ann_network *net, int pop, int attr, int64_t i);
@@ -620,6 +629,10 @@ int32_t    ann_projection_attr_locality(const ann_network *net, int id, int attr
 int32_t    ann_projection_delay_kind(const ann_network *net, int id);
 /* Dendrites (post neurons with at least one synapse), their post ranks (ascending) and the
  * number of synapses. */
+/* The pre- and post-synaptic population ids, and the number of synaptic attributes. */
+int32_t    ann_projection_pre(const ann_network *net, int id);
+int32_t    ann_projection_post(const ann_network *net, int id);
+int32_t    ann_projection_attr_count(const ann_network *net, int id);
 int32_t    ann_projection_dendrite_count(const ann_network *net, int id);
 const int32_t *ann_projection_post_ranks(const ann_network *net, int id);
 int64_t    ann_projection_synapse_count(const ann_network *net, int id);

@@ -129,6 +129,22 @@ _Static_assert((int)ANN_TYPE_F64 == (int)ANNK_F64 && (int)ANN_TYPE_F32 == (int)A
                "attribute types of the API and the kernel ABI");
 
 int32_t ann_population_size(const ann_network *net, int pop) { return net->pops[pop].k.size; }
+int32_t ann_population_attr_count(const ann_network *net, int pop) { return net->pops[pop].k.nattr; }
+int32_t ann_population_enabled(const ann_network *net, int pop) { return net->pops[pop].k.enabled; }
+
+void ann_population_set_enabled(ann_network *net, int pop, int32_t on)
+{
+    net->pops[pop].k.enabled = on != 0;
+}
+
+int32_t ann_population_ext_count(const ann_network *net, int pop) { return net->pops[pop].k.next; }
+
+const double *ann_population_ext(const ann_network *net, int pop, int k, int64_t *n)
+{
+    const annk_pop *p = &net->pops[pop].k;
+    *n = k >= 0 && k < p->next ? p->ext_len[k] : 0;
+    return *n > 0 ? p->ext[k] : NULL;
+}
 
 double ann_population_gop(const ann_network *net, int pop, int index)
 {

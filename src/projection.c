@@ -35,6 +35,14 @@ int32_t ann_projection_attr_locality(const ann_network *net, int id, int attr)
 {
     return net->projs->p[id].specs[attr].locality;
 }
+int32_t ann_projection_pre(const ann_network *net, int id) { return net->projs->p[id].pre; }
+int32_t ann_projection_post(const ann_network *net, int id) { return net->projs->p[id].post; }
+
+int32_t ann_projection_attr_count(const ann_network *net, int id)
+{
+    return net->projs->p[id].k.nattr;
+}
+
 int32_t ann_projection_dendrite_count(const ann_network *net, int id)
 {
     return net->projs->p[id].k.ndend;

@@ -122,3 +122,10 @@ void annl_new_class(lua_State *L, const char *mt, const luaL_Reg *methods, lua_C
         lua_setfield(L, -2, "__gc");
     }
 }
+
+void annl_push_value(lua_State *L, double v, int32_t type)
+{
+    if (type == ANN_TYPE_BOOL) lua_pushboolean(L, v != 0);
+    else if (type == ANN_TYPE_I32) lua_pushinteger(L, (lua_Integer)v);
+    else lua_pushnumber(L, v);
+}

@@ -54,6 +54,9 @@ double *annl_field_f64_list(lua_State *L, int t, const char *k, int64_t *n);
  * NULL), __gc gc. Leaves the metatable on the stack for further fields. */
 void annl_new_class(lua_State *L, const char *mt, const luaL_Reg *methods, lua_CFunction gc);
 
+/* Pushes an attribute value as its type reads in Lua: a boolean, an integer or a number. */
+void annl_push_value(lua_State *L, double v, int32_t type);
+
 /* The Connectivity userdata at idx (lconnect.c). */
 ann_csr *annl_csr_check(lua_State *L, int idx);
 

@@ -4,7 +4,6 @@
 #include "lannarchy.h"
 #include "larray.h"
 #include "lbind.h"
-#include "kernel/00_abi.h"
 #include "annarchy.h"
 
 #include <lauxlib.h>
@@ -24,7 +23,7 @@ static int check_pop(lua_State *L, ann_network *net, int idx)
 static int check_attr(lua_State *L, ann_network *net, int pop, int idx)
 {
     lua_Integer k = luaL_checkinteger(L, idx);
-    luaL_argcheck(L, k >= 0 && k < ann_network_population(net, pop)->nattr, idx, "no such attribute");
+    luaL_argcheck(L, k >= 0 && k < ann_population_attr_count(net, pop), idx, "no such attribute");
     return (int)k;
 }
 
@@ -145,13 +144,10 @@ static int l_pop_get(lua_State *L)
     int k = check_attr(L, net, pop, 3);
     if (!ann_population_attr_local(net, pop, k)) {
         double v = ann_population_get(net, pop, k, 0);
-        int32_t type = ann_population_attr_type(net, pop, k);
-        if (type == ANNK_BOOL) lua_pushboolean(L, v != 0);
-        else if (type == ANNK_I32) lua_pushinteger(L, (lua_Integer)v);
-        else lua_pushnumber(L, v);
+        annl_push_value(L, v, ann_population_attr_type(net, pop, k));
         return 1;
     }
-    int32_t size = ann_network_population(net, pop)->size;
+    int32_t size = ann_population_size(net, pop);
     if (lua_isnoneornil(L, 4)) {
         int64_t shape[1] = {size};
         ann_array *a = annl_array_new(L, 1, shape);
@@ -197,7 +193,7 @@ static int l_pop_set(lua_State *L)
     int scalar = !arr && lua_type(L, 4) != LUA_TTABLE;
     if (scalar && !lua_isnumber(L, 4) && !lua_isboolean(L, 4))
         return luaL_error(L, "annarchy: expected a number, a boolean, a list or an Array");
-    int32_t size = ann_network_population(net, pop)->size;
+    int32_t size = ann_population_size(net, pop);
     if (!ann_population_attr_local(net, pop, k)) {
         if (!scalar) return luaL_error(L, "annarchy: a global attribute takes a single value");
         ann_population_set(net, pop, k, 0, value_at(L, 4, NULL, 0));
@@ -228,26 +224,25 @@ static int l_pop_refractory(lua_State *L)
 {
     ann_network *net = annl_net_check(L, 1);
     int pop = check_pop(L, net, 2);
-    annk_pop *p = ann_network_population(net, pop);
-    if (!p->refr_steps) {
-        ann_status st = {0, ""};
-        if (ann_population_enable_refractory(net, pop, &st)) return annl_raise_core(L, &st);
-    }
+    int32_t size = ann_population_size(net, pop);
+    ann_status st = {0, ""};
+    if (ann_population_enable_refractory(net, pop, &st)) return annl_raise_core(L, &st);
     if (!lua_isnoneornil(L, 3)) {
         const ann_array *arr = annl_array_test(L, 3);
         int scalar = !arr && lua_type(L, 3) != LUA_TTABLE;
         if (!scalar) {
             lua_Integer have = arr ? arr->size : luaL_len(L, 3);
-            if (have != p->size)
-                return luaL_error(L, "annarchy: expected %d values, got %d", (int)p->size, (int)have);
+            if (have != size)
+                return luaL_error(L, "annarchy: expected %d values, got %d", (int)size, (int)have);
         }
-        for (int32_t i = 0; i < p->size; i++)
-            p->refr_steps[i] = (int32_t)(scalar ? value_at(L, 3, NULL, 0) : value_at(L, 3, arr, i));
+        for (int32_t i = 0; i < size; i++)
+            ann_population_set_refractory(net, pop, i, (int32_t)(scalar ? value_at(L, 3, NULL, 0)
+                                                                        : value_at(L, 3, arr, i)));
         return 0;
     }
-    int64_t shape[1] = {p->size};
+    int64_t shape[1] = {size};
     ann_array *a = annl_array_new(L, 1, shape);
-    for (int32_t i = 0; i < p->size; i++) a->data[i] = p->refr_steps[i];
+    for (int32_t i = 0; i < size; i++) a->data[i] = ann_population_refractory(net, pop, i);
     return 1;
 }
 
@@ -279,12 +274,14 @@ static int l_pop_set_ext(lua_State *L)
 static int l_pop_get_ext(lua_State *L)
 {
     ann_network *net = annl_net_check(L, 1);
-    annk_pop *p = ann_network_population(net, check_pop(L, net, 2));
+    int pop = check_pop(L, net, 2);
     lua_Integer k = luaL_checkinteger(L, 3);
-    luaL_argcheck(L, k >= 0 && k < p->next, 3, "no such extension buffer");
-    int64_t shape[1] = {p->ext_len[k]};
+    luaL_argcheck(L, k >= 0 && k < ann_population_ext_count(net, pop), 3, "no such extension buffer");
+    int64_t n;
+    const double *ext = ann_population_ext(net, pop, (int)k, &n);
+    int64_t shape[1] = {n};
     ann_array *a = annl_array_new(L, 1, shape);
-    if (shape[0] > 0) memcpy(a->data, p->ext[k], (size_t)shape[0] * sizeof(double));
+    if (n > 0) memcpy(a->data, ext, (size_t)n * sizeof(double));
     return 1;
 }
 
@@ -292,10 +289,11 @@ static int l_pop_get_ext(lua_State *L)
 static int l_pop_spiked(lua_State *L)
 {
     ann_network *net = annl_net_check(L, 1);
-    annk_pop *p = ann_network_population(net, check_pop(L, net, 2));
-    lua_createtable(L, p->nspiked, 0);
-    for (int32_t i = 0; i < p->nspiked; i++) {
-        lua_pushinteger(L, p->spiked[i]);
+    int32_t n;
+    const int32_t *spiked = ann_population_spiked(net, check_pop(L, net, 2), &n);
+    lua_createtable(L, n, 0);
+    for (int32_t i = 0; i < n; i++) {
+        lua_pushinteger(L, spiked[i]);
         lua_rawseti(L, -2, i + 1);
     }
     return 1;
@@ -304,9 +302,9 @@ static int l_pop_spiked(lua_State *L)
 static int l_pop_enabled(lua_State *L)
 {
     ann_network *net = annl_net_check(L, 1);
-    annk_pop *p = ann_network_population(net, check_pop(L, net, 2));
-    if (!lua_isnoneornil(L, 3)) p->enabled = lua_toboolean(L, 3);
-    lua_pushboolean(L, p->enabled);
+    int pop = check_pop(L, net, 2);
+    if (!lua_isnoneornil(L, 3)) ann_population_set_enabled(net, pop, lua_toboolean(L, 3));
+    lua_pushboolean(L, ann_population_enabled(net, pop));
     return 1;
 }
 
@@ -402,7 +400,7 @@ static int l_monitor_new(lua_State *L)
     int pop = check_pop(L, net, 2);
     int32_t period = (int32_t)luaL_checkinteger(L, 4);
     int32_t offset = (int32_t)luaL_checkinteger(L, 5);
-    int32_t size = ann_network_population(net, pop)->size;
+    int32_t size = ann_population_size(net, pop);
     int32_t *ranks = NULL;
     lua_Integer n = 0;
     if (!lua_isnoneornil(L, 3)) {

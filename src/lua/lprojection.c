@@ -5,7 +5,6 @@
 #include "lannarchy.h"
 #include "larray.h"
 #include "lbind.h"
-#include "kernel/00_abi.h"
 
 #include <lauxlib.h>
 #include <math.h>
@@ -25,7 +24,7 @@ static int check_proj(lua_State *L, ann_network *net, int idx)
 static int check_attr(lua_State *L, ann_network *net, int id, int idx)
 {
     lua_Integer k = luaL_checkinteger(L, idx);
-    luaL_argcheck(L, k >= 0 && k < ann_network_projection(net, id)->nattr, idx, "no such attribute");
+    luaL_argcheck(L, k >= 0 && k < ann_projection_attr_count(net, id), idx, "no such attribute");
     return (int)k;
 }
 
@@ -60,7 +59,7 @@ static int l_add_projection(lua_State *L)
     for (int32_t k = 0; k < d.nattr; k++) {
         lua_geti(L, at, k + 1);
         int e = lua_gettop(L);
-        attrs[k].type = (int32_t)annl_field_num(L, e, "type", ANNK_F64);
+        attrs[k].type = (int32_t)annl_field_num(L, e, "type", ANN_TYPE_F64);
         attrs[k].locality = (int32_t)annl_field_num(L, e, "locality", ANN_LOC_LOCAL);
         lua_getfield(L, e, "init");
         attrs[k].init = lua_isboolean(L, -1) ? lua_toboolean(L, -1) : lua_tonumber(L, -1);
@@ -88,9 +87,9 @@ static int l_proj_set_connectivity(lua_State *L)
 static int l_proj_size(lua_State *L)
 {
     ann_network *net = annl_net_check(L, 1);
-    annk_proj *p = ann_network_projection(net, check_proj(L, net, 2));
-    lua_pushinteger(L, p->ndend);
-    lua_pushinteger(L, p->nsyn);
+    int id = check_proj(L, net, 2);
+    lua_pushinteger(L, ann_projection_dendrite_count(net, id));
+    lua_pushinteger(L, ann_projection_synapse_count(net, id));
     return 2;
 }
 
@@ -98,20 +97,21 @@ static int l_proj_size(lua_State *L)
 static int l_proj_post_ranks(lua_State *L)
 {
     ann_network *net = annl_net_check(L, 1);
-    annk_proj *p = ann_network_projection(net, check_proj(L, net, 2));
-    lua_createtable(L, p->ndend, 0);
-    for (int32_t d = 0; d < p->ndend; d++) {
-        lua_pushinteger(L, p->post_rank[d] + 1);
+    int id = check_proj(L, net, 2);
+    lua_createtable(L, ann_projection_dendrite_count(net, id), 0);
+    for (int32_t d = 0; d < ann_projection_dendrite_count(net, id); d++) {
+        lua_pushinteger(L, ann_projection_post_ranks(net, id)[d] + 1);
         lua_rawseti(L, -2, d + 1);
     }
     return 1;
 }
 
-static void check_range(lua_State *L, annk_proj *p, int idx, int32_t *d0, int32_t *d1)
+static void check_range(lua_State *L, ann_network *net, int id, int idx, int32_t *d0, int32_t *d1)
 {
+    int32_t ndend = ann_projection_dendrite_count(net, id);
     *d0 = (int32_t)luaL_optinteger(L, idx, 0);
-    *d1 = (int32_t)luaL_optinteger(L, idx + 1, p->ndend);
-    if (*d0 < 0 || *d1 > p->ndend || *d0 > *d1) luaL_error(L, "annarchy: dendrite range out of bounds");
+    *d1 = (int32_t)luaL_optinteger(L, idx + 1, ndend);
+    if (*d0 < 0 || *d1 > ndend || *d0 > *d1) luaL_error(L, "annarchy: dendrite range out of bounds");
 }
 
 /* rt:proj_pre_ranks(id[, d0, d1]) -> list (one per dendrite) of lists of 1-based pre ranks */
@@ -119,12 +119,11 @@ static int l_proj_pre_ranks(lua_State *L)
 {
     ann_network *net = annl_net_check(L, 1);
     int id = check_proj(L, net, 2);
-    annk_proj *p = ann_network_projection(net, id);
     int32_t d0, d1;
-    check_range(L, p, 3, &d0, &d1);
+    check_range(L, net, id, 3, &d0, &d1);
     const int64_t *row = ann_projection_row(net, id);
     const int32_t *pre = ann_projection_pre_ranks(net, id);
-    if (!pre && p->nsyn > 0) return luaL_error(L, "annarchy: out of memory");
+    if (!pre && ann_projection_synapse_count(net, id) > 0) return luaL_error(L, "annarchy: out of memory");
     lua_createtable(L, d1 - d0, 0);
     for (int32_t d = d0; d < d1; d++) {
         lua_createtable(L, (int)(row[d + 1] - row[d]), 0);
@@ -142,10 +141,9 @@ static int l_proj_dendrite_sizes(lua_State *L)
 {
     ann_network *net = annl_net_check(L, 1);
     int id = check_proj(L, net, 2);
-    annk_proj *p = ann_network_projection(net, id);
     const int64_t *row = ann_projection_row(net, id);
-    lua_createtable(L, p->ndend, 0);
-    for (int32_t d = 0; d < p->ndend; d++) {
+    lua_createtable(L, ann_projection_dendrite_count(net, id), 0);
+    for (int32_t d = 0; d < ann_projection_dendrite_count(net, id); d++) {
         lua_pushinteger(L, row[d + 1] - row[d]);
         lua_rawseti(L, -2, d + 1);
     }
@@ -169,13 +167,6 @@ static int l_proj_syn_index(lua_State *L)
     return 1;
 }
 
-static void push_scalar(lua_State *L, double v, int32_t type)
-{
-    if (type == ANNK_BOOL) lua_pushboolean(L, v != 0);
-    else if (type == ANNK_I32) lua_pushinteger(L, (lua_Integer)v);
-    else lua_pushnumber(L, v);
-}
-
 /* rt:proj_get(id, attr[, d0, d1, split]) -> global: number; semiglobal: Array (one per
  * dendrite); local: a flat Array, or with split a list of Arrays (one per dendrite). */
 static int l_proj_get(lua_State *L)
@@ -183,16 +174,15 @@ static int l_proj_get(lua_State *L)
     ann_network *net = annl_net_check(L, 1);
     int id = check_proj(L, net, 2);
     int attr = check_attr(L, net, id, 3);
-    annk_proj *p = ann_network_projection(net, id);
     int32_t d0, d1;
-    check_range(L, p, 4, &d0, &d1);
+    check_range(L, net, id, 4, &d0, &d1);
     int split = lua_toboolean(L, 6);
     int32_t loc = ann_projection_attr_locality(net, id, attr);
     ann_status st = {0, ""};
     if (loc == ANN_LOC_GLOBAL) {
         double v;
         ann_projection_read(net, id, attr, 0, 0, &v, &st);
-        push_scalar(L, v, ann_projection_attr_type(net, id, attr));
+        annl_push_value(L, v, ann_projection_attr_type(net, id, attr));
         return 1;
     }
     int64_t n = ann_projection_count_values(net, id, attr, d0, d1);
@@ -273,9 +263,8 @@ static int l_proj_set(lua_State *L)
     ann_network *net = annl_net_check(L, 1);
     int id = check_proj(L, net, 2);
     int attr = check_attr(L, net, id, 3);
-    annk_proj *p = ann_network_projection(net, id);
     int32_t d0, d1;
-    check_range(L, p, 5, &d0, &d1);
+    check_range(L, net, id, 5, &d0, &d1);
     int64_t n;
     double *buf = flatten_value(L, 4, &n);
     ann_status st = {0, ""};
@@ -289,7 +278,7 @@ static int l_proj_get1(lua_State *L)
     ann_network *net = annl_net_check(L, 1);
     int id = check_proj(L, net, 2);
     int attr = check_attr(L, net, id, 3);
-    push_scalar(L, ann_projection_get1(net, id, attr, luaL_checkinteger(L, 4)),
+    annl_push_value(L, ann_projection_get1(net, id, attr, luaL_checkinteger(L, 4)),
                 ann_projection_attr_type(net, id, attr));
     return 1;
 }
@@ -315,15 +304,14 @@ static int l_proj_delay(lua_State *L)
         lua_pushinteger(L, ann_projection_uniform_delay(net, id));
         return 2;
     }
-    annk_proj *p = ann_network_projection(net, id);
-    int32_t *tmp = malloc((size_t)(p->nsyn > 0 ? p->nsyn : 1) * sizeof *tmp);
+    int32_t *tmp = malloc((size_t)(ann_projection_synapse_count(net, id) > 0 ? ann_projection_synapse_count(net, id) : 1) * sizeof *tmp);
     if (!tmp) return luaL_error(L, "annarchy: out of memory");
     ann_status st = {0, ""};
     if (ann_projection_delays(net, id, tmp, &st)) { free(tmp); return annl_raise_core(L, &st); }
     const int64_t *row = ann_projection_row(net, id);
     lua_pushstring(L, "variable");
-    lua_createtable(L, p->ndend, 0);
-    for (int32_t d = 0; d < p->ndend; d++) {
+    lua_createtable(L, ann_projection_dendrite_count(net, id), 0);
+    for (int32_t d = 0; d < ann_projection_dendrite_count(net, id); d++) {
         lua_createtable(L, (int)(row[d + 1] - row[d]), 0);
         for (int64_t k = row[d]; k < row[d + 1]; k++) {
             lua_pushinteger(L, tmp[k]);
@@ -346,10 +334,9 @@ static int l_proj_set_delay(lua_State *L)
             return annl_raise_core(L, &st);
         return 0;
     }
-    annk_proj *p = ann_network_projection(net, id);
     int64_t n;
     double *buf = flatten_value(L, 3, &n);
-    if (n != p->nsyn) return luaL_error(L, "annarchy: expected %d delays, got %d", (int)p->nsyn, (int)n);
+    if (n != ann_projection_synapse_count(net, id)) return luaL_error(L, "annarchy: expected %d delays, got %d", (int)ann_projection_synapse_count(net, id), (int)n);
     int32_t *steps = lua_newuserdatauv(L, (size_t)(n + 1) * sizeof *steps, 0);
     for (int64_t k = 0; k < n; k++) steps[k] = (int32_t)buf[k];
     if (ann_projection_set_delays(net, id, steps, &st)) return annl_raise_core(L, &st);
@@ -443,15 +430,14 @@ static int l_proj_matrix(lua_State *L)
     int id = check_proj(L, net, 2);
     int attr = check_attr(L, net, id, 3);
     double fill = luaL_optnumber(L, 4, 0.0);
-    annk_proj *p = ann_network_projection(net, id);
-    int64_t shape[2] = {p->npost, p->npre};
+    int64_t shape[2] = {ann_population_size(net, ann_projection_post(net, id)), ann_population_size(net, ann_projection_pre(net, id))};
     ann_array *a = annl_array_new(L, 2, shape);
     for (int64_t i = 0; i < a->size; i++) a->data[i] = fill;
     const int64_t *row = ann_projection_row(net, id);
     const int32_t *pre = ann_projection_pre_ranks(net, id);
-    if (!pre && p->nsyn > 0) return luaL_error(L, "annarchy: out of memory");
-    for (int32_t d = 0; d < p->ndend; d++) {
-        int64_t base = (int64_t)p->post_rank[d] * p->npre;
+    if (!pre && ann_projection_synapse_count(net, id) > 0) return luaL_error(L, "annarchy: out of memory");
+    for (int32_t d = 0; d < ann_projection_dendrite_count(net, id); d++) {
+        int64_t base = (int64_t)ann_projection_post_ranks(net, id)[d] * ann_population_size(net, ann_projection_pre(net, id));
         for (int64_t k = row[d]; k < row[d + 1]; k++)
             a->data[base + pre[k]] = ann_projection_get1(net, id, attr,
                 ann_projection_attr_locality(net, id, attr) == ANN_LOC_SEMIGLOBAL ? d : k);

@@ -3,6 +3,7 @@
  * cache's integrity check, through the public header only. Runs under the sanitizers too. */
 #include "annarchy.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,19 @@ static const char *KERNELS =
     "    for (int32_t i = 0; i < p->size; i++) if (v[i] >= 2.0) return 1;\n"
     "    return 0;\n"
     "}\n";
+
+static ann_network *volatile interrupted_net;
+static void on_alarm(int sig)
+{
+    (void)sig;
+    ann_network_interrupt(interrupted_net);
+}
+
+/* A log callback that keeps the last message in the buffer `user` (512 bytes). */
+static void remember(void *user, const char *msg)
+{
+    snprintf((char *)user, 512, "%s", msg);
+}
 
 static void test_run(const char *dir)
 {
@@ -92,6 +106,19 @@ static void test_run(const char *dir)
     ann_monitor_spikes(mon, vs, &nspk);
     CHECK_TRUE(nspk == 6);
 
+    /* an interrupt requested from a signal handler stops the run between two steps */
+    interrupted_net = net;
+    signal(SIGALRM, on_alarm);
+    ualarm(20000, 0);
+    CHECK_TRUE(ann_network_run(net, (int64_t)1 << 40, ANN_UNTIL_NONE, NULL, 0, &done, &st) != 0);
+    CHECK(strcmp(st.msg, "interrupted") == 0 && done > 0, "%s after %lld steps", st.msg,
+          (long long)done);
+    signal(SIGALRM, SIG_DFL);
+    int64_t before = ann_network_step_count(net);
+    ann_network_interrupt(net);   /* no run under way: forgotten by the next one */
+    CHECK_TRUE(ann_network_run(net, 3, ANN_UNTIL_NONE, NULL, 0, &done, &st) == 0 && done == 3);
+    CHECK_TRUE(ann_network_step_count(net) == before + 3);
+
     /* stop condition: stops after the first step where some v >= 2 */
     for (int i = 0; i < 3; i++) ann_population_set(net, pop, 0, i, 0.0);
     ann_population_clear(net, pop);
@@ -102,9 +129,15 @@ static void test_run(const char *dir)
     ann_network_free(net);
     ann_module_release(m);
 
-    /* a second load is a cache hit */
+    /* a second load is a cache hit; with verbose set, the core says so through the log
+     * callback (and prints nothing itself) */
+    char logged[512] = "";
+    ann_set_log(remember, logged);
+    opt.verbose = 1;
     CHECK_TRUE(ann_jit_load(src, &opt, &m, &st) == 0);
     CHECK_TRUE(m && ann_module_from_cache(m) == 1);
+    CHECK(strncmp(logged, "cache hit for test network (tcc, ", 33) == 0, "log: %s", logged);
+    ann_set_log(NULL, NULL);
     ann_module_release(m);
     free(src);
 }

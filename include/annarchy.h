@@ -292,6 +292,8 @@ void     ann_network_set_constant(ann_network *net, int k, double value);
 int ann_network_add_population(ann_network *net, int32_t size, int32_t nattr,
                                const ann_attr_spec *attrs, int32_t spiking, ann_status *st);
 int32_t    ann_network_population_count(const ann_network *net);
+/* The state the kernels see, for code that includes the kernel ABI (src/kernel/00_abi.h);
+ * the accessors below cover what other callers need. */
 annk_pop  *ann_network_population(ann_network *net, int id);
 int32_t    ann_population_size(const ann_network *net, int pop);
 int32_t    ann_population_attr_count(const ann_network *net, int pop);
@@ -623,6 +625,7 @@ int ann_network_add_projection(ann_network *net, const ann_proj_desc *d, ann_csr
 int ann_projection_set_connectivity(ann_network *net, int id, ann_csr *c, ann_status *st);
 
 int32_t    ann_network_projection_count(const ann_network *net);
+/* The state the kernels see (src/kernel/00_abi.h), as ann_network_population. */
 annk_proj *ann_network_projection(ann_network *net, int id);
 int32_t    ann_projection_attr_type(const ann_network *net, int id, int attr);
 int32_t    ann_projection_attr_locality(const ann_network *net, int id, int attr);

@@ -41,6 +41,10 @@ HOST_OBJ := $(HOST_SRC:src/host/%.c=build/obj/host/%.o)
 SYSLIBS  := -lm -ldl -lpthread -lpng -ljpeg
 BINDLIBS := -lzip
 
+# The core exports only what include/annarchy.h declares (its declarations are wrapped in a
+# default-visibility pragma when ANN_BUILDING_LIBRARY is defined); everything else is hidden.
+CORE_VIS := -DANN_BUILDING_LIBRARY -fvisibility=hidden
+
 all: annlua build/libannarchy.a build/libannarchy.so build/lua/annarchy/core.so
 
 # Extensions: TensorBoard event files (protobuf-c; the messages are generated from
@@ -63,24 +67,24 @@ $(GEN_SRC): $(KERNEL_H) tools/embed.sh
 
 build/obj/kernel_header.o: $(GEN_SRC)
 	@mkdir -p $(dir $@)
-	@echo "CC $<"; $(CC) $(CFLAGS_ALL) -Wno-overlength-strings -c $< -o $@
+	@echo "CC $<"; $(CC) $(CFLAGS_ALL) $(CORE_VIS) -include annarchy.h -Wno-overlength-strings -c $< -o $@
 build/pic/kernel_header.o: $(GEN_SRC)
 	@mkdir -p $(dir $@)
-	@echo "CC $< (PIC)"; $(CC) $(CFLAGS_ALL) -Wno-overlength-strings -fPIC -c $< -o $@
+	@echo "CC $< (PIC)"; $(CC) $(CFLAGS_ALL) $(CORE_VIS) -include annarchy.h -Wno-overlength-strings -fPIC -c $< -o $@
 
 build/obj/%.o: src/%.c $(wildcard src/*.h) $(wildcard include/*.h) $(KERNEL_H)
 	@mkdir -p $(dir $@)
-	@echo "CC $<"; $(CC) $(CFLAGS_ALL) -c $< -o $@
+	@echo "CC $<"; $(CC) $(CFLAGS_ALL) $(CORE_VIS) -c $< -o $@
 build/pic/%.o: src/%.c $(wildcard src/*.h) $(wildcard include/*.h) $(KERNEL_H)
 	@mkdir -p $(dir $@)
-	@echo "CC $< (PIC)"; $(CC) $(CFLAGS_ALL) -fPIC -c $< -o $@
+	@echo "CC $< (PIC)"; $(CC) $(CFLAGS_ALL) $(CORE_VIS) -fPIC -c $< -o $@
 
 build/obj/lua/%.o: src/lua/%.c $(wildcard src/lua/*.h) $(wildcard src/*.h) $(wildcard include/*.h) $(KERNEL_H)
 	@mkdir -p $(dir $@)
 	@echo "CC $<"; $(CC) $(CFLAGS_ALL) $(LUA_CFLAGS) -c $< -o $@
 build/pic/lua/%.o: src/lua/%.c $(wildcard src/lua/*.h) $(wildcard src/*.h) $(wildcard include/*.h) $(KERNEL_H)
 	@mkdir -p $(dir $@)
-	@echo "CC $< (PIC)"; $(CC) $(CFLAGS_ALL) $(LUA_CFLAGS) -fPIC -c $< -o $@
+	@echo "CC $< (PIC)"; $(CC) $(CFLAGS_ALL) $(LUA_CFLAGS) -fvisibility=hidden -fPIC -c $< -o $@
 
 build/obj/host/%.o: src/host/%.c $(wildcard src/host/*.h) $(wildcard src/*.h) $(wildcard include/*.h)
 	@mkdir -p $(dir $@)

@@ -1,21 +1,43 @@
-/* annarchy.h — the public C API of the annlua simulator core.
+/* annarchy.h — the public C API of the annlua simulator core, and the whole of it.
  *
- * Opaque handles, create/destroy pairs, fixed-width types, no macros a caller needs: the same
- * header serves C programs and LuaJIT's ffi.cdef. Every function that can fail returns 0 on
- * success and a non-zero status otherwise, with a message readable by ann_last_error() on the
- * object concerned (or passed back through an ann_status).
+ * Everything the Lua binding, the annlua host, a LuaJIT FFI binding, an embedding program or
+ * a C test calls is declared here; the headers under src/ are private to the core, and the
+ * shared library exports nothing else. The header is also valid input for LuaJIT's ffi.cdef
+ * once its preprocessor lines are removed: no macro a caller needs (constants are enums or
+ * static consts), no inline code, no include beyond <stddef.h> and <stdint.h>.
  *
- * This header grows with the core; embedding (loading a model script from C and stepping it)
- * is completed by a later issue. */
+ * Conventions
+ *  - Indices, ranks and ids are 0-based.
+ *  - Errors: a function that can fail takes an `ann_status *st` as its last argument (NULL is
+ *    accepted) and returns 0 on success, non-zero on failure (functions returning an id or a
+ *    count return a negative number, functions returning a pointer NULL). The message of a
+ *    failure is in st->msg and, whatever st was, in ann_last_error() of the calling thread.
+ *    Messages name the object and the fault, without a program prefix: the caller adds its
+ *    context. Bad input never half-builds an object.
+ *  - The core prints nothing: diagnostics go to the log callback (ann_set_log), silent by
+ *    default. It installs no signal handler: a host that wants Ctrl-C to stop a simulation
+ *    calls ann_network_interrupt() from its own handler.
+ *  - Ownership: objects come in create/free pairs (ann_network_new / ann_network_free, ...).
+ *    A network owns everything created on it (populations, projections, monitors, projection
+ *    recorders); ann_network_free frees them all, after which their handles are invalid.
+ *    Pointers returned by accessors (monitor data, projection rows) belong to their object
+ *    and stay valid until the next call that changes it. */
 #ifndef ANNARCHY_H
 #define ANNARCHY_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+/* Inside the library everything is hidden unless declared here. */
+#if defined(__GNUC__) && defined(ANN_BUILDING_LIBRARY)
+#pragma GCC visibility push(default)
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* ---- status, errors, log ----------------------------------------------------------------- */
 
 /* A status: code 0 means success; msg holds a human-readable message otherwise. */
 typedef struct ann_status {
@@ -24,6 +46,15 @@ typedef struct ann_status {
 } ann_status;
 
 const char *ann_version(void);
+
+/* The message of the last failure reported by the core on the calling thread ("" if none).
+ * Valid until the next failing call on this thread. */
+const char *ann_last_error(void);
+
+/* The log callback: receives one message at a time (no trailing newline, no prefix). NULL
+ * silences the core (the default). The callback is global to the process. */
+typedef void (*ann_log_fn)(void *user, const char *msg);
+void ann_set_log(ann_log_fn fn, void *user);
 
 /* ---- kernel compilation and the on-disk cache ------------------------------------------- */
 
@@ -35,11 +66,15 @@ typedef struct ann_jit_options {
     const char *flags;        /* extra flags, or NULL */
     const char *directory;    /* cache directory, or NULL for the default */
     const char *label;        /* what is compiled, for messages ("network 1") */
-    int32_t     verbose;      /* log compile/cache decisions on stderr */
+    int32_t     verbose;      /* log compile/cache decisions through the log callback */
     int32_t     rebuild;      /* compile even when the cache has the library */
 } ann_jit_options;
 
-/* Compiles `source` (or finds it in the cache), loads it and returns the module. */
+/* The C text every generated kernel source starts with: the kernel ABI (the headers of src/kernel). */
+extern const char ann_kernel_header[];
+
+/* Compiles `source` (or finds it in the cache), loads it and returns the module in *out, to
+ * release with ann_module_release once no network uses it. */
 int   ann_jit_load(const char *source, const ann_jit_options *opt, ann_module **out,
                    ann_status *st);
 void *ann_module_symbol(const ann_module *m, const char *name);
@@ -49,7 +84,8 @@ int32_t ann_module_from_cache(const ann_module *m);
 void  ann_module_release(ann_module *m);
 
 /* The cache: its directory (ANNLUA_CACHE, else $XDG_CACHE_HOME/annlua, else ~/.cache/annlua),
- * its number of entries and total size, and emptying it. */
+ * its number of entries and total size, and emptying it. Each returns 0, or non-zero when the
+ * directory cannot be named or read. */
 int ann_cache_dir(char *dir, size_t dirlen);
 int ann_cache_info(char *dir, size_t dirlen, long *entries, long long *bytes);
 int ann_cache_clear(long *removed);
@@ -59,6 +95,737 @@ int ann_cache_clear(long *removed);
 typedef int (*ann_inproc_compiler)(const char *source, const char *output_path, char *err,
                                    size_t errlen);
 void ann_jit_set_inproc_tcc(ann_inproc_compiler fn, const char *identity);
+
+/* ==== arrays ==== */
+
+/* Dense row-major arrays of doubles: the storage behind ann.Array, usable without Lua.
+ *
+ * An ann_array describes `size` contiguous doubles at `data`, shaped by shape[0..ndim-1]
+ * (1 <= ndim <= ANN_ARRAY_MAXDIM, dimensions >= 0). It does not say who owns `data`: the
+ * Lua binding keeps the storage inside its userdata, ann_array_new() puts it in the same
+ * malloc block as the descriptor. A row of an N-D array is contiguous, so every view used
+ * here (rows, reshapes) is again an ann_array. Indices in this API are 0-based.
+ */
+
+enum { ANN_ARRAY_MAXDIM = 8 };
+
+typedef struct ann_array {
+    double *data;
+    int64_t size;
+    int ndim;
+    int64_t shape[ANN_ARRAY_MAXDIM];
+} ann_array;
+
+typedef enum ann_array_op {
+    ANN_OP_ADD = 0, ANN_OP_SUB, ANN_OP_MUL, ANN_OP_DIV, ANN_OP_POW
+} ann_array_op;
+
+/* Checks a shape (at most 2^48 elements) and computes its element count (size may be NULL).
+ * 0, or non-zero with the message in st. */
+int ann_array_shape_check(int ndim, const int64_t *shape, int64_t *size, ann_status *st);
+
+/* Describes existing storage (no copy, no ownership). The shape must be valid. */
+void ann_array_wrap(ann_array *a, double *data, int ndim, const int64_t *shape);
+
+/* A zeroed array, descriptor and data in one malloc block: free it with ann_array_free().
+ * NULL if the shape is invalid or memory is short. */
+ann_array *ann_array_new(int ndim, const int64_t *shape);
+void ann_array_free(ann_array *a);
+
+int ann_array_same_shape(const ann_array *a, const ann_array *b);
+/* Elements in one row: size / shape[0] (the product of shape[1..]). */
+int64_t ann_array_row_size(const ann_array *a);
+/* Row i (0 <= i < shape[0]) of an array of ndim >= 2, as a view into a. */
+void ann_array_row(const ann_array *a, int64_t i, ann_array *row);
+
+/* "3x5" (shape) and "Array(3x5) [0, 1, 2, ..., 14]" (summary); return strlen of the result,
+ * truncated to the buffer like snprintf. */
+size_t ann_array_format_shape(const ann_array *a, char *buf, size_t n);
+size_t ann_array_format_summary(const ann_array *a, char *buf, size_t n);
+/* The 0-based multi-index of flat index k, written "[i, j]" with 1-based numbers. */
+size_t ann_array_format_index(const ann_array *a, int64_t k, char *buf, size_t n);
+
+void ann_array_fill(ann_array *a, double v);
+void ann_array_linspace(double *out, double a, double b, int64_t n);
+
+/* Reductions. sum of nothing is 0, mean and std of nothing NaN; min, max and argmax of an
+ * empty array are NaN and -1. A NaN anywhere makes min/max NaN and argmax its first index
+ * (numpy's rules). std is the population standard deviation (ddof 0). */
+double ann_array_sum(const ann_array *a);
+double ann_array_mean(const ann_array *a);
+double ann_array_min(const ann_array *a);
+double ann_array_max(const ann_array *a);
+double ann_array_std(const ann_array *a);
+int64_t ann_array_argmax(const ann_array *a);
+
+/* out[i] = a[i] op b[i]; out[i] = a[i] op s; out[i] = s op a[i]. out may alias a or b. */
+void ann_array_op_vv(ann_array_op op, double *out, const double *a, const double *b, int64_t n);
+void ann_array_op_vs(ann_array_op op, double *out, const double *a, double s, int64_t n);
+void ann_array_op_sv(ann_array_op op, double *out, double s, const double *a, int64_t n);
+
+/* numpy.testing.assert_allclose's rule, element by element: |a - b| <= atol + rtol |b|
+ * (NaNs equal each other when equal_nan; infinities must match exactly). Returns the number
+ * of mismatches; *first gets the flat index of the first one (-1 if none). b_step 0 compares
+ * every a[i] with b[0] (a scalar). */
+int64_t ann_array_allclose(const double *a, const double *b, int64_t b_step, int64_t n,
+                           double rtol, double atol, int equal_nan, int64_t *first);
+
+/* ==== random streams and distributions ==== */
+
+/* Host-side random streams and distribution descriptors, on the counter-based generator of
+ * src/kernel/10_rng.h (the same functions the generated kernels call).
+ *
+ * A stream (seed, stream id) is a sequence of positions 0, 1, 2, ...; position `pos` is the
+ * kernel draw (seed, stream, elem = pos mod 2^32, step = pos / 2^32, k = ANNK_K_HOST), so a
+ * value depends only on (seed, stream, position), never on what was drawn before, on the
+ * number of threads or on how the positions are split between calls. Every value of a
+ * distribution takes exactly one position, whatever the number of uniforms it needs.
+ *
+ * Stream ids: the runtime numbers its own streams from 0; ANN_RNG_STREAM_OBJECT is the stream
+ * of stand-alone distribution objects (`ann.Normal(0, 1, {seed = 1}):get_values(...)`).
+ */
+
+static const uint32_t ANN_RNG_STREAM_OBJECT = 0xffffffffu;
+
+typedef struct ann_rng {
+    uint64_t seed;
+    uint32_t stream;
+    uint64_t pos;        /* the next position to draw */
+    /* cache of the generator's stage 1 for step `cached_step` (valid if has_pre) */
+    uint64_t cached_step;
+    uint32_t pre[4];
+    int has_pre;
+} ann_rng;
+
+void ann_rng_init(ann_rng *r, uint64_t seed, uint32_t stream);
+void ann_rng_seek(ann_rng *r, uint64_t pos);
+
+/* Each of these consumes one position. */
+double ann_rng_uniform(ann_rng *r);                           /* [0, 1), 53 bits */
+uint64_t ann_rng_below(ann_rng *r, uint64_t n);               /* [0, n), unbiased; n > 0 */
+double ann_rng_uniform_ab(ann_rng *r, double a, double b);    /* [a, b) */
+double ann_rng_discrete_uniform(ann_rng *r, double a, double b); /* integers in [a, b] */
+double ann_rng_normal(ann_rng *r, double mu, double sigma);
+double ann_rng_lognormal(ann_rng *r, double mu, double sigma);
+double ann_rng_exponential(ann_rng *r, double lambda);        /* rate: mean 1/lambda */
+double ann_rng_gamma(ann_rng *r, double alpha, double beta);  /* shape, scale */
+double ann_rng_binomial(ann_rng *r, double n, double p);
+
+/* A seed from the operating system's entropy (getrandom, /dev/urandom, else clock and pid). */
+uint64_t ann_seed_from_entropy(void);
+
+/* ---- distribution descriptors ------------------------------------------------------------ */
+
+typedef enum ann_dist_kind {
+    ANN_DIST_UNIFORM = 0,      /* p1 = min, p2 = max: [min, max) */
+    ANN_DIST_DISCRETE_UNIFORM, /* p1 = min, p2 = max: integers in [min, max] */
+    ANN_DIST_NORMAL,           /* p1 = mu, p2 = sigma */
+    ANN_DIST_LOGNORMAL,        /* p1 = mu, p2 = sigma of the underlying normal */
+    ANN_DIST_EXPONENTIAL,      /* p1 = lambda, a rate (mean 1/lambda); p2 unused */
+    ANN_DIST_GAMMA,            /* p1 = alpha (shape), p2 = beta (scale) */
+    ANN_DIST_BINOMIAL,         /* p1 = n, p2 = p */
+    ANN_DIST_NKINDS
+} ann_dist_kind;
+
+typedef struct ann_dist {
+    int kind;                  /* an ann_dist_kind */
+    double p1, p2;
+    double min, max;           /* clipping bounds, used when has_min / has_max */
+    int has_min, has_max;
+} ann_dist;
+
+/* "Uniform", "DiscreteUniform", "Normal", "LogNormal", "Exponential", "Gamma", "Binomial". */
+const char *ann_dist_kind_name(int kind);            /* NULL for an unknown kind */
+int ann_dist_kind_from_name(const char *name);       /* -1 for an unknown name */
+
+/* 0 if the parameters are valid; otherwise non-zero and ANNarchy's message in st. */
+int ann_dist_check(const ann_dist *d, ann_status *st);
+
+/* One value of d (one position of r), clipped to [min, max] where given. d must be valid. */
+double ann_dist_sample(const ann_dist *d, ann_rng *r);
+
+/* n values at the next n positions of r: out[i] is position (r->pos before the call) + i. */
+void ann_dist_fill(const ann_dist *d, ann_rng *r, double *out, int64_t n);
+
+/* ==== networks, populations, monitors ==== */
+
+/* The network runtime: populations, projections and monitors of one network, their state,
+ * and the simulation step, run entirely in C. */
+
+typedef struct ann_network ann_network;
+typedef struct ann_monitor ann_monitor;
+/* The kernel-visible state (src/kernel/00_abi.h, the contract of generated code). */
+typedef struct annk_pop annk_pop;
+typedef struct annk_proj annk_proj;
+
+/* Global operations computed after the neuron update (min, max, mean, L1 and L2 norms). */
+enum { ANN_GOP_MIN = 0, ANN_GOP_MAX, ANN_GOP_MEAN, ANN_GOP_NORM1, ANN_GOP_NORM2 };
+
+/* Stop-condition combination for ann_network_run. */
+enum { ANN_UNTIL_NONE = 0, ANN_UNTIL_AND, ANN_UNTIL_OR };
+
+/* Element types of attributes (the same numbers as the kernel ABI's ANNK_F64, ...). */
+enum { ANN_TYPE_F64 = 0, ANN_TYPE_F32 = 1, ANN_TYPE_I32 = 2, ANN_TYPE_BOOL = 3 };
+
+/* How an attribute is stored. */
+typedef struct ann_attr_spec {
+    int32_t type;    /* ANN_TYPE_F64, ANN_TYPE_F32, ANN_TYPE_I32, ANN_TYPE_BOOL */
+    int32_t local;   /* 1: one element per neuron; 0: one per population */
+} ann_attr_spec;
+
+/* A network of time step dt (ms) and seed; NULL when memory is short (see ann_last_error). */
+ann_network *ann_network_new(double dt, uint64_t seed);
+void         ann_network_free(ann_network *net);
+
+double   ann_network_dt(const ann_network *net);
+uint64_t ann_network_seed(const ann_network *net);
+void     ann_network_set_seed(ann_network *net, uint64_t seed);
+int64_t  ann_network_step_count(const ann_network *net);
+void     ann_network_set_step_count(ann_network *net, int64_t step);
+
+/* Constants readable by kernels (ctx->cst[k]). Returns the index, or -1 when memory is
+ * short (see ann_last_error). */
+int      ann_network_add_constant(ann_network *net, double value);
+void     ann_network_set_constant(ann_network *net, int k, double value);
+
+/* ---- populations ---- */
+int ann_network_add_population(ann_network *net, int32_t size, int32_t nattr,
+                               const ann_attr_spec *attrs, int32_t spiking, ann_status *st);
+int32_t    ann_network_population_count(const ann_network *net);
+/* The state the kernels see, for code that includes the kernel ABI (src/kernel/00_abi.h);
+ * the accessors below cover what other callers need. */
+annk_pop  *ann_network_population(ann_network *net, int id);
+int32_t    ann_population_size(const ann_network *net, int pop);
+int32_t    ann_population_attr_count(const ann_network *net, int pop);
+/* A disabled population is not updated and its neurons neither spike nor receive input
+ * (1: enabled, the default). */
+int32_t    ann_population_enabled(const ann_network *net, int pop);
+void       ann_population_set_enabled(ann_network *net, int pop, int32_t on);
+int32_t    ann_population_attr_type(const ann_network *net, int pop, int attr);
+int32_t    ann_population_attr_local(const ann_network *net, int pop, int attr);
+/* Attribute k of a rate population is a weighted sum, zeroed at the start of every step. */
+int        ann_population_mark_sum(ann_network *net, int pop, int attr, ann_status *st);
+/* A global operation over a local attribute, stored in gop[index]; returns the index. */
+int        ann_population_add_gop(ann_network *net, int pop, int op, int attr, ann_status *st);
+int        ann_population_enable_refractory(ann_network *net, int pop, ann_status *st);
+/* Windowed firing rate written into attribute r_attr (0 disables). */
+int        ann_population_set_rate_window(ann_network *net, int pop, int32_t window_steps,
+                                          int r_attr, ann_status *st);
+/* Result `index` of the global operations (ann_population_add_gop): computed after the
+ * neuron update, read by the next step. */
+double     ann_population_gop(const ann_network *net, int pop, int index);
+/* The ranks (ascending) that spiked in the last step of a spiking population; *n of them. */
+const int32_t *ann_population_spiked(const ann_network *net, int pop, int32_t *n);
+/* The refractory period of neuron `rank` in steps, once ann_population_enable_refractory
+ * was called (0 before). */
+int32_t    ann_population_refractory(const ann_network *net, int pop, int32_t rank);
+void       ann_population_set_refractory(ann_network *net, int pop, int32_t rank, int32_t steps);
+/* Clears spikes, last spike steps, refractory counters, delayed values and rate windows. */
+void       ann_population_clear(ann_network *net, int pop);
+
+/* Extension buffer k of a special population (copied; k < 64). Kernels read p->ext[k]. */
+int ann_population_set_ext(ann_network *net, int pop, int k, const double *data, int64_t n,
+                           ann_status *st);
+/* The number of extension buffers (1 + the largest k set), and buffer k (*n values; NULL and
+ * 0 when it was never set). */
+int32_t       ann_population_ext_count(const ann_network *net, int pop);
+const double *ann_population_ext(const ann_network *net, int pop, int k, int64_t *n);
+
+/* Element access with conversion: element i of attribute k (i = 0 for globals). */
+double ann_population_get(const ann_network *net, int pop, int attr, int64_t i);
+void   ann_population_set(ann_network *net, int pop, int attr, int64_t i, double v);
+
+/* ---- kernels ---- */
+/* Looks up the kernels of every object in the module (annk_pop<id>_update, ...). The module
+ * stays owned by the caller and must outlive the network's use of it. */
+int ann_network_bind(ann_network *net, const ann_module *m, ann_status *st);
+/* 1 when bound */
+int ann_network_is_bound(const ann_network *net);
+
+/* Runs nsteps steps. With until != NONE, stops after the first step at which the stop
+ * conditions of the listed populations hold (all of them for AND, one for OR). Writes the
+ * number of steps done. A request from ann_network_interrupt stops it at the next step
+ * boundary: it returns non-zero with the message "interrupted" (the network stays valid). */
+int ann_network_run(ann_network *net, int64_t nsteps, int until, const int32_t *pops,
+                    int32_t npops, int64_t *done, ann_status *st);
+/* Asks a running ann_network_run to stop at the next step boundary. Async-signal-safe: meant
+ * for the host's SIGINT handler. A request made while no run is under way is forgotten when
+ * the next run starts. */
+void ann_network_interrupt(ann_network *net);
+
+/* ---- monitors ---- */
+/* Records attribute `attr` of population `pop` (ranks NULL = all, else nranks 0-based ranks)
+ * every `period` steps from the step at which recording starts, at phase `period_offset`.
+ * spike != 0 records spike steps instead. in_phase_b != 0: recorded right after transmission
+ * (sums and conductances). The monitor belongs to the network: ann_network_free frees it,
+ * ann_monitor_free(net, m) frees it earlier (never both). NULL on error. Variables are added
+ * with ann_monitor_add_variable, which returns the variable's index (0, 1, ...) or -1. */
+ann_monitor *ann_monitor_new(ann_network *net, int pop, const int32_t *ranks, int32_t nranks,
+                             int32_t period, int32_t period_offset, ann_status *st);
+void  ann_monitor_free(ann_network *net, ann_monitor *m);
+int   ann_monitor_add_variable(ann_monitor *m, int attr, int32_t spike, int32_t in_phase_b,
+                               ann_status *st);
+void  ann_monitor_set_recording(ann_monitor *m, int32_t on);
+/* Re-anchors the period phase at the current step. */
+void  ann_monitor_restart_phase(ann_monitor *m);
+void  ann_monitor_set_period(ann_monitor *m, int32_t period, int32_t period_offset);
+/* Recorded data of variable v: nrec records of width values each. */
+const double *ann_monitor_data(const ann_monitor *m, int v, int64_t *nrec, int64_t *width);
+/* Spike data of variable v: n pairs (rank, step). */
+const int64_t *ann_monitor_spikes(const ann_monitor *m, int v, int64_t *n);
+/* Empties the buffers of variable v (all variables when v < 0). */
+void  ann_monitor_clear(ann_monitor *m, int v);
+/* Bytes a monitor will need for nsteps more steps. */
+int64_t ann_monitor_bytes_needed(const ann_monitor *m, int64_t nsteps);
+int64_t ann_monitor_bytes(const ann_monitor *m);
+
+/* ==== connectivity ==== */
+
+/* Connectivity builders: the connector methods of a projection, producing
+ * its synapses in post-major CSR form, with a weight and a delay (in steps) per synapse.
+ *
+ * Layout (docs/internals-connectivity.md): dendrites in ascending post rank, each holding
+ * its synapses in ascending pre rank. Ranks are 0-based ranks of the underlying populations,
+ * also when pre or post is a view: a builder takes the candidate ranks (the view's ranks, or
+ * 0..N-1 for a whole population) in any order, without repetitions.
+ *
+ * Randomness: every draw comes from the ann_rng the caller passes, at consecutive positions,
+ * in this order: (1) the draws choosing which synapses exist (per builder, documented below),
+ * (2) one weight per synapse in the final (post-major) order when the weights are a
+ * distribution, (3) one delay per synapse in the final order when the delays are a
+ * distribution. Nothing else is drawn, so a seed determines the whole projection. rng may be
+ * NULL for a call that draws nothing (an error otherwise).
+ *
+ * Errors: every builder returns 0, or non-zero with the message in st; on return, *out is
+ * either a complete structure or all-NULL (nothing half-built, nothing leaked), so
+ * ann_csr_free(out) is always safe afterwards. *out is overwritten on entry: free a previous
+ * structure first.
+ */
+
+/* ---- the structure ------------------------------------------------------------------------ */
+
+typedef struct ann_csr {
+    int32_t  ndend;         /* dendrites (post neurons with >= 1 synapse) */
+    int64_t  nsyn;
+    int32_t *post_rank;     /* [ndend], ascending */
+    int64_t *row;           /* [ndend + 1]: dendrite d holds synapses row[d] .. row[d+1]-1 */
+    int32_t *pre_rank;      /* [nsyn], ascending inside each dendrite */
+    double  *w;             /* [nsyn], or NULL when the weight is one shared constant */
+    int32_t *delay;         /* [nsyn] steps, or NULL when delays are uniform */
+    double   shared_w;      /* the weight of every synapse when w is NULL (else 0) */
+    int32_t  uniform_delay; /* the delay of every synapse, steps, when delay is NULL (else 0) */
+    int32_t  max_delay;     /* uniform_delay, or the largest per-synapse delay (0 if none) */
+} ann_csr;
+
+/* Frees the arrays and zeroes *c; c may be NULL. post_rank, row and pre_rank of a built
+ * structure are never NULL, even when it has no synapse. */
+void ann_csr_free(ann_csr *c);
+
+/* ---- weights and delays ------------------------------------------------------------------- */
+
+enum { ANN_VALUE_CONST = 0, ANN_VALUE_DIST = 1 };
+
+/* A constant, or a distribution drawn once per synapse. */
+typedef struct ann_value {
+    int32_t  kind;          /* ANN_VALUE_CONST or ANN_VALUE_DIST */
+    double   constant;
+    ann_dist dist;
+} ann_value;
+
+ann_value ann_value_const(double x);
+ann_value ann_value_dist(const ann_dist *d);
+
+/* The values every synapse receives.
+ *
+ * Delays are in ms and become round(d/dt) steps (nearest, half away from zero). A constant
+ * delay gives delay == NULL and uniform_delay = round(d/dt), 0 included: 0 and 1 step mean
+ * the same thing (no delay buffer) and the caller treats them alike. A
+ * distribution of delays is drawn with its lower clipping bound raised to dt (and, for
+ * Uniform and DiscreteUniform, its min raised to dt when dt is below max); it must be
+ * bounded above (a max, or the natural bound of Uniform, DiscreteUniform and Binomial), else
+ * ANNarchy's error. Negative or non-finite constants are errors.
+ *
+ * shared_weight: with a constant weight, keep w NULL and report the constant in shared_w
+ * (a single weight for the whole projection); otherwise w holds one value per synapse. */
+typedef struct ann_syn_values {
+    ann_value weights;      /* ignored by gaussian and dog, whose weights are computed */
+    ann_value delays;       /* ms */
+    double    dt;           /* ms per step, > 0 */
+    int32_t   shared_weight;
+} ann_syn_values;
+
+/* ---- connectors --------------------------------------------------------------------------- */
+
+/* Common arguments: the candidate ranks `pre_ranks[npre]` and `post_ranks[npost]` (ranks of
+ * the underlying populations, each in [0, pop_size), no repetition, any order);
+ * `same_population`: pre and post are the same population object for the self-connection
+ * rule (for all_to_all ANNarchy tests the underlying populations, for the others the
+ * objects passed: the caller decides); `allow_self`: when 0 and same_population, a post
+ * neuron never receives a synapse from the pre neuron of the same rank. */
+
+/* Every post gets every pre. No connectivity draw. */
+int ann_connect_all_to_all(ann_csr *out,
+                           const int32_t *pre_ranks, int32_t npre, int32_t pre_pop_size,
+                           const int32_t *post_ranks, int32_t npost, int32_t post_pop_size,
+                           int32_t same_population, int32_t allow_self,
+                           const ann_syn_values *v, ann_rng *rng, ann_status *st);
+
+/* post_ranks[k] <- pre_ranks[k] for k < min(npre, npost), pairing by position in the lists
+ * as given (ANNarchy's warning on different sizes is the caller's). No connectivity
+ * draw. */
+int ann_connect_one_to_one(ann_csr *out,
+                           const int32_t *pre_ranks, int32_t npre, int32_t pre_pop_size,
+                           const int32_t *post_ranks, int32_t npost, int32_t post_pop_size,
+                           const ann_syn_values *v, ann_rng *rng, ann_status *st);
+
+/* Each (post, pre) candidate pair independently with probability p (p <= 0: none, p >= 1:
+ * all, NaN: error); empty dendrites are skipped.
+ * Draws: the pairs are enumerated post-major (ascending post rank, then ascending pre rank,
+ * self pairs included); one uniform u per draw gives the number of pairs skipped before the
+ * next synapse, floor(log(1 - u) / log(1 - p)); draws continue until the enumeration is
+ * passed, so there are (synapses + self pairs hit + 1) draws. A self pair hit when self
+ * connections are forbidden is dropped. No draw when p <= 0, p >= 1 or no pair exists. */
+int ann_connect_fixed_probability(ann_csr *out,
+                                  const int32_t *pre_ranks, int32_t npre, int32_t pre_pop_size,
+                                  const int32_t *post_ranks, int32_t npost,
+                                  int32_t post_pop_size,
+                                  int32_t same_population, double p, int32_t allow_self,
+                                  const ann_syn_values *v, ann_rng *rng, ann_status *st);
+
+/* For each post, `number` distinct pre ranks, uniformly among the candidates (without the
+ * own rank when forbidden: the distribution of ANNarchy's redraw).
+ * Draws: for each post in ascending rank, Floyd's sampling over the m candidates (m = npre,
+ * or npre - 1 without the own rank): `number` draws ann_rng_below(j + 1) for j = m - number
+ * .. m - 1; no draw when number == m. */
+int ann_connect_fixed_number_pre(ann_csr *out,
+                                 const int32_t *pre_ranks, int32_t npre, int32_t pre_pop_size,
+                                 const int32_t *post_ranks, int32_t npost, int32_t post_pop_size,
+                                 int32_t same_population, int32_t number, int32_t allow_self,
+                                 const ann_syn_values *v, ann_rng *rng, ann_status *st);
+
+/* For each pre, `number` distinct posts (all candidates when number >= their count m; m =
+ * npost, or npost - 1 without the own rank); error if number > npost. Dendrites are built
+ * from the pre ranks that chose each post; empty dendrites are skipped.
+ * Draws: for each pre in ascending rank, Floyd's sampling as fixed_number_pre, none when
+ * number >= m. */
+int ann_connect_fixed_number_post(ann_csr *out,
+                                  const int32_t *pre_ranks, int32_t npre, int32_t pre_pop_size,
+                                  const int32_t *post_ranks, int32_t npost,
+                                  int32_t post_pop_size,
+                                  int32_t same_population, int32_t number, int32_t allow_self,
+                                  const ann_syn_values *v, ann_rng *rng, ann_status *st);
+
+/* Whole populations with geometries (row-major ranks: rank = x*B + y for (A, B)); both must
+ * have the same number of dimensions. Normalised coordinate c / (dim - 1) per dimension (0
+ * when dim == 1), d2 the squared distance:
+ *   gaussian  w = amp exp(-d2 / (2 sigma^2)), kept iff w > limit * amp;
+ *   dog       w = amp_pos exp(-d2 / (2 sigma_pos^2)) - amp_neg exp(-d2 / (2 sigma_neg^2)),
+ *             kept iff |w| > limit * |amp_pos - amp_neg|.
+ * w is always per synapse (v->weights and v->shared_weight are ignored). No connectivity
+ * draw (only delays, if they are a distribution). */
+int ann_connect_gaussian(ann_csr *out,
+                         const int32_t *pre_geom, int pre_ndim,
+                         const int32_t *post_geom, int post_ndim,
+                         int32_t same_population, double amp, double sigma, double limit,
+                         int32_t allow_self,
+                         const ann_syn_values *v, ann_rng *rng, ann_status *st);
+
+int ann_connect_dog(ann_csr *out,
+                    const int32_t *pre_geom, int pre_ndim,
+                    const int32_t *post_geom, int post_ndim,
+                    int32_t same_population, double amp_pos, double sigma_pos,
+                    double amp_neg, double sigma_neg, double limit, int32_t allow_self,
+                    const ann_syn_values *v, ann_rng *rng, ann_status *st);
+
+/* A user's lists (LILConnectivity, from_matrix, from_sparse, from_function): list i gives
+ * post rank list_post[i] and the synapses list_row[i] .. list_row[i+1]-1 of the flat arrays
+ * pre[], w[] and delay_ms[] (list_row[0] may be > 0; ranks of the underlying populations).
+ * w == NULL: weights from v->weights (shared_weight honoured); delay_ms == NULL: delays from
+ * v->delays; a given delay_ms is rounded per synapse, and collapses to a uniform delay when
+ * all synapses have the same number of steps. Dendrites are sorted by post rank (lists of the
+ * same post rank merged), synapses by pre rank; empty lists are ignored; the same (post, pre)
+ * twice is an error. v is always needed (dt). Draws: only weights (when w == NULL) and delays
+ * (when delay_ms == NULL), as above. */
+int ann_connect_from_lists(ann_csr *out, int32_t nlists,
+                           const int32_t *list_post, const int64_t *list_row,
+                           const int32_t *pre, const double *w, const double *delay_ms,
+                           int32_t pre_pop_size, int32_t post_pop_size,
+                           const ann_syn_values *v, ann_rng *rng, ann_status *st);
+
+/* ---- pre-major view (spike propagation) --------------------------------------------------- */
+
+/* Synapses in pre-major order: pre neuron r has entries pre_row[r] .. pre_row[r+1]-1, in
+ * ascending dendrite (hence post rank) order; entry e is synapse perm[e] of the post-major
+ * structure, in dendrite syn_dend[e]. perm is int64 (a projection may exceed 2^31 synapses);
+ * it serves to permute weights and delays once and may then be freed. */
+typedef struct ann_csr_pre {
+    int32_t  npre;          /* pre_pop_size */
+    int64_t  nsyn;
+    int64_t *pre_row;       /* [npre + 1] */
+    int32_t *syn_dend;      /* [nsyn] */
+    int64_t *perm;          /* [nsyn] */
+} ann_csr_pre;
+
+/* O(nsyn + pre_pop_size), a counting sort. Same error contract as the builders. */
+int ann_csr_transpose_to_pre_major(const ann_csr *c, int32_t pre_pop_size, ann_csr_pre *out,
+                                   ann_status *st);
+void ann_csr_pre_free(ann_csr_pre *p);
+
+/* dst[e] = src[perm[e]] for the nsyn entries (src in post-major order). */
+void ann_csr_pre_gather_f64(const ann_csr_pre *p, const double *src, double *dst);
+void ann_csr_pre_gather_i32(const ann_csr_pre *p, const int32_t *src, int32_t *dst);
+
+/* ==== projections ==== */
+
+/* Projections in the runtime: connectivity in the layout of their access pattern, synaptic
+ * attributes, delays, the projection phases of the step, structural plasticity, and the
+ * recording of synaptic attributes.
+ *
+ * Layouts (each laid out for its access pattern):
+ *   post-major (rate-coded, gather): dendrite d holds synapses row[d] .. row[d+1]-1, in
+ *     ascending pre rank pre_rank[]; the storage index of a synapse is its post-major index.
+ *   pre-major (spiking with events, scatter): pre neuron j owns synapses pre_row[j] ..
+ *     pre_row[j+1]-1 in ascending post rank, syn_post[] gives their post rank. The "post
+ *     index" (row, pre_rank in post-major order and post_syn[k], the storage index of
+ *     post-major synapse k) is kept when post events need it, and otherwise built lazily for
+ *     the host (reads, writes, recording) and dropped when the structure changes.
+ * The host API below always speaks post-major order: dendrites in ascending post rank,
+ * synapses in ascending pre rank. Ranks and indices are 0-based. */
+
+enum { ANN_LOC_GLOBAL = 0, ANN_LOC_LOCAL = 1, ANN_LOC_SEMIGLOBAL = 2 };
+enum { ANN_DELAY_NONE = 0, ANN_DELAY_UNIFORM = 1, ANN_DELAY_VARIABLE = 2 };
+
+typedef struct ann_proj_attr {
+    int32_t type;        /* ANN_TYPE_F64, ANN_TYPE_F32, ANN_TYPE_I32, ANN_TYPE_BOOL */
+    int32_t locality;    /* ANN_LOC_* */
+    double  init;        /* value of a synapse created later (structural plasticity) */
+} ann_proj_attr;
+
+typedef struct ann_proj_desc {
+    int32_t pre, post;           /* population ids */
+    int32_t pre_major;           /* layout */
+    int32_t post_index;          /* pre-major: keep the post index (post events) */
+    int32_t delay_kind;          /* ANN_DELAY_*: decided by the front end (structure) */
+    int32_t spike_events;        /* delivers pre-synaptic spikes (uniform delays read the
+                                    pre population's spike history) */
+    int32_t nattr;
+    const ann_proj_attr *attrs;
+    int32_t w_attr;              /* the weight's attribute, -1 if none */
+    int32_t last_event_attr;     /* _last_event (event-driven variables), -1 if none */
+    const int32_t *delayed;      /* pre attributes read through the delay buffers (rate) */
+    int32_t ndelayed;
+} ann_proj_desc;
+
+/* Adds a projection with the connectivity c, whose arrays it takes over (c is left empty).
+ * Returns the id (0, 1, ...) or a negative number with the message in st. */
+int ann_network_add_projection(ann_network *net, const ann_proj_desc *d, ann_csr *c,
+                               ann_status *st);
+/* Replaces the connectivity (reset with new draws): attributes are zeroed, delays taken from
+ * c. The delay kind and the maximal delay may not grow beyond the buffers. */
+int ann_projection_set_connectivity(ann_network *net, int id, ann_csr *c, ann_status *st);
+
+int32_t    ann_network_projection_count(const ann_network *net);
+/* The state the kernels see (src/kernel/00_abi.h), as ann_network_population. */
+annk_proj *ann_network_projection(ann_network *net, int id);
+int32_t    ann_projection_attr_type(const ann_network *net, int id, int attr);
+int32_t    ann_projection_attr_locality(const ann_network *net, int id, int attr);
+int32_t    ann_projection_delay_kind(const ann_network *net, int id);
+/* Dendrites (post neurons with at least one synapse), their post ranks (ascending) and the
+ * number of synapses. */
+/* The pre- and post-synaptic population ids, and the number of synaptic attributes. */
+int32_t    ann_projection_pre(const ann_network *net, int id);
+int32_t    ann_projection_post(const ann_network *net, int id);
+int32_t    ann_projection_attr_count(const ann_network *net, int id);
+int32_t    ann_projection_dendrite_count(const ann_network *net, int id);
+const int32_t *ann_projection_post_ranks(const ann_network *net, int id);
+int64_t    ann_projection_synapse_count(const ann_network *net, int id);
+
+/* The post-major view: row[ndend + 1] and pre_rank[nsyn] (NULL when out of memory). */
+const int64_t *ann_projection_row(ann_network *net, int id);
+const int32_t *ann_projection_pre_ranks(ann_network *net, int id);
+/* Dendrite of a post rank, -1 when none; post-major index of synapse (dendrite, pre rank),
+ * -1 when none. */
+int32_t ann_projection_dendrite_of(ann_network *net, int id, int32_t post_rank);
+int64_t ann_projection_synapse_index(ann_network *net, int id, int32_t dend, int32_t pre_rank);
+
+/* Values of attribute attr: local -> the synapses of dendrites [d0, d1) in post-major order;
+ * semiglobal -> one per dendrite of [d0, d1); global -> one value. Returns the count. */
+int64_t ann_projection_count_values(ann_network *net, int id, int attr, int32_t d0, int32_t d1);
+int ann_projection_read(ann_network *net, int id, int attr, int32_t d0, int32_t d1,
+                        double *out, ann_status *st);
+/* Writes the same range from `in` (n values), or the single value in[0] to all when n == 1. */
+int ann_projection_write(ann_network *net, int id, int attr, int32_t d0, int32_t d1,
+                         const double *in, int64_t n, ann_status *st);
+/* One element: post-major synapse k (local), dendrite k (semiglobal), 0 (global). */
+double ann_projection_get1(ann_network *net, int id, int attr, int64_t k);
+void   ann_projection_set1(ann_network *net, int id, int attr, int64_t k, double v);
+
+/* Delays in steps. Uniform: one value >= 1. Variable: per synapse in post-major order (out
+ * must hold nsyn values). Setting grows the buffers when needed. */
+int32_t ann_projection_uniform_delay(ann_network *net, int id);
+int ann_projection_delays(ann_network *net, int id, int32_t *out, ann_status *st);
+int ann_projection_set_uniform_delay(ann_network *net, int id, int32_t steps, ann_status *st);
+int ann_projection_set_delays(ann_network *net, int id, const int32_t *steps, ann_status *st);
+
+/* Flags and the learning schedule (period >= 1 steps, offset: an absolute step). */
+void ann_projection_set_flags(ann_network *net, int id, int32_t transmission, int32_t update,
+                              int32_t plasticity);
+void ann_projection_set_schedule(ann_network *net, int id, int32_t period, int64_t offset);
+
+/* Structural plasticity from the host: synapses from the pre ranks pre[0..n-1] (any order)
+ * into dendrite dend, with weights w (NULL: the attribute's init) and delays (steps, NULL:
+ * the uniform delay, or 1). Errors before changing anything if one exists (create) or is
+ * missing (prune). */
+int ann_projection_create_synapses(ann_network *net, int id, int32_t dend, int32_t n,
+                                   const int32_t *pre, const double *w, const int32_t *delay,
+                                   ann_status *st);
+int ann_projection_prune_synapses(ann_network *net, int id, int32_t dend, int32_t n,
+                                  const int32_t *pre, ann_status *st);
+/* Model-driven creating / pruning: on (period in steps, counted from the current step) or
+ * off (period 0). The creating weight and delay (steps) of new synapses. */
+void ann_projection_set_creating(ann_network *net, int id, int32_t period, double w,
+                                 int32_t delay);
+void ann_projection_set_pruning(ann_network *net, int id, int32_t period);
+
+/* Fills every delay buffer with the current values (rate) or no spike, and empties the
+ * spike rings: after initial values are transferred, and at reset. pop < 0: all. */
+void ann_projections_init_history(ann_network *net, int pop);
+
+/* ---- recording synaptic attributes (at the end of the step's projection phases) ---------- */
+
+typedef struct ann_proj_recorder ann_proj_recorder;
+
+/* Records attribute attr of projection id for the dendrites dends[0..ndends-1] (NULL: all),
+ * every period steps at phase period_offset, counted from the current step. The recorder
+ * belongs to the network like a monitor (freed by ann_network_free, or earlier by
+ * ann_proj_recorder_free, never both). NULL on error. */
+ann_proj_recorder *ann_proj_recorder_new(ann_network *net, int id, int attr,
+                                         const int32_t *dends, int32_t ndends, int32_t period,
+                                         int32_t period_offset, ann_status *st);
+void ann_proj_recorder_free(ann_network *net, ann_proj_recorder *r);
+void ann_proj_recorder_set_recording(ann_proj_recorder *r, int32_t on);
+void ann_proj_recorder_set_period(ann_proj_recorder *r, int32_t period, int32_t offset);
+/* All records back to back; widths[i] the number of values of record i. */
+const double  *ann_proj_recorder_data(const ann_proj_recorder *r, int64_t *nrec,
+                                      const int64_t **widths);
+void    ann_proj_recorder_clear(ann_proj_recorder *r);
+int64_t ann_proj_recorder_bytes(const ann_proj_recorder *r);
+
+/* Bytes used by projection id (connectivity, attributes, delays, rings). */
+int64_t ann_projection_bytes(ann_network *net, int id);
+
+/* ==== images ==== */
+
+/* Still images for ImagePopulation: PNG through libpng, JPEG through
+ * libjpeg, decoded to 8-bit grey or RGB, resized and converted the way Pillow does it, and
+ * handed out as doubles in [0, 1].
+ *
+ * Pixels are 8-bit and row-major (y, x, channel) until the last step, because that is where
+ * Pillow rounds: its bicubic resampling rounds to 8 bits after each of its two passes and its
+ * "L" conversion is an integer formula, so computing in doubles would not give its values.
+ * Errors are ann_status values; nothing is written to an output buffer on failure.
+ */
+
+/* An 8-bit image. pixels holds height * width * channels bytes (channels 1: grey, 3: RGB)
+ * from malloc, owned by the image: ann_image_free() releases it. */
+typedef struct ann_image {
+    int width, height, channels;
+    /* The source is one Pillow resizes with nearest neighbour whatever the filter asked
+     * (palette and 1-bit images: modes "P" and "1"). Set by ann_image_load. */
+    int nearest;
+    unsigned char *pixels;
+} ann_image;
+
+/* The largest width or height accepted, and the largest pixel count (guards against
+ * corrupt headers asking for gigabytes). */
+enum { ANN_IMAGE_MAXDIM = 65535, ANN_IMAGE_MAXPIXELS = 268435456 /* 2^28 */ };
+
+/* Allocates an image of that size (pixels uninitialised). */
+int ann_image_alloc(ann_image *img, int width, int height, int channels, ann_status *st);
+void ann_image_free(ann_image *img);
+
+/* Reads a PNG or a JPEG file, recognised by its signature (not its name). Grey files
+ * (PNG grey, grey + alpha, 1/2/4/8/16-bit; JPEG with one component) give 1 channel, the
+ * others 3 (RGB): palettes are expanded, alpha is dropped, 16-bit samples keep their high
+ * byte, gamma and colour profiles are ignored (as Pillow does). CMYK JPEGs are refused. */
+int ann_image_load(const char *path, ann_image *out, ann_status *st);
+
+/* Pillow's Image.resize with its default filter: bicubic (a = -0.5) with the support widened
+ * by the scale when shrinking, two 8-bit passes (horizontal first), or nearest neighbour when
+ * in->nearest. out gets a new image of width x height with in's channels. */
+int ann_image_resize_pil(const ann_image *in, int width, int height, ann_image *out,
+                         ann_status *st);
+
+/* OpenCV's cv::resize with INTER_LINEAR: pixel centres at (x + 0.5) * scale - 0.5, borders
+ * clamped, rounded to 8 bits (computed in double precision: at most one level away from
+ * OpenCV's 11-bit fixed point). */
+int ann_image_resize_bilinear(const ann_image *in, int width, int height, ann_image *out,
+                              ann_status *st);
+
+/* Colour conversions into a new image. Grey as Pillow's convert("L"): ITU-R 601 in 16-bit
+ * fixed point, (19595 R + 38470 G + 7471 B + 0x8000) >> 16. Grey as OpenCV's COLOR_BGR2GRAY:
+ * (4899 R + 9617 G + 1868 B + 0x2000) >> 14. RGB from grey repeats the value. A source that
+ * already has the asked channels is copied. */
+int ann_image_to_grey_pil(const ann_image *in, ann_image *out, ann_status *st);
+int ann_image_to_grey_cv(const ann_image *in, ann_image *out, ann_status *st);
+int ann_image_to_rgb(const ann_image *in, ann_image *out, ann_status *st);
+
+/* out[i] = pixels[i] / 255 for the height * width * channels values. */
+void ann_image_to_unit(const ann_image *img, double *out);
+
+/* The population shape an image or a video frame is written into: the geometry
+ * (height, width) or (height, width, 1) is grey, (height, width, 3) colour; anything else is
+ * an error naming `what`. */
+int ann_image_geometry(int ndim, const long long *geometry, int *height, int *width,
+                       int *channels, const char *what, ann_status *st);
+
+/* ImagePopulation.set_image: load `path`, resize it to width x height when its size differs
+ * (*resized tells whether it did; *src_width, *src_height give the file's size), convert to
+ * grey after resizing when channels is 1 (to RGB when 3), and write the height * width *
+ * channels values / 255 into out. out is untouched on error. */
+int ann_image_for_population(const char *path, int height, int width, int channels,
+                             double *out, int *resized, int *src_width, int *src_height,
+                             ann_status *st);
+
+/* ==== video ==== */
+
+/* Video frames for VideoPopulation, through FFmpeg: a camera device
+ * (Linux V4L2, /dev/videoN, through libavdevice) or any file or URL libavformat can open.
+ * FFmpeg is loaded at run time (dlopen) by the first open, not linked (see video.c).
+ * ANNarchy uses OpenCV's VideoCapture; the frame pipeline here follows it: decode, convert
+ * to 8-bit RGB at the source size (libswscale, bicubic as OpenCV's FFmpeg back end), resize
+ * with OpenCV's bilinear rule, convert to grey with OpenCV's formula when the population is
+ * 2-D, divide by 255. Errors are ann_status values.
+ */
+
+typedef struct ann_video ann_video;
+
+/* Opens a video source. device != 0: a V4L2 capture device path such as "/dev/video0",
+ * asked (not forced) for width x height when those are > 0; device == 0: a file or URL whose
+ * format libavformat recognises. *out gets a handle to close with ann_video_close. */
+int ann_video_open(const char *url, int device, int width, int height, ann_video **out,
+                   ann_status *st);
+
+/* Closes the source and frees the handle; NULL is accepted. */
+void ann_video_close(ann_video *v);
+
+/* The source's frame size as the decoder reports it. */
+void ann_video_size(const ann_video *v, int *width, int *height);
+
+/* Frames delivered so far by ann_video_read / ann_video_grab. */
+long ann_video_frames(const ann_video *v);
+
+/* Decodes the next frame into frame (8-bit RGB at the source size, pixels owned by the
+ * handle and valid until the next call or ann_video_close). *got is 0 and frame untouched at
+ * the end of the stream. */
+int ann_video_read(ann_video *v, ann_image *frame, int *got, ann_status *st);
+
+/* VideoPopulation.grab_image: the next frame resized to width x height (OpenCV bilinear),
+ * grey (OpenCV's BGR2GRAY) when channels is 1, and the height * width * channels values / 255
+ * written to out in (y, x, c) order, RGB. *got is 0 and out untouched at the end of the
+ * stream. */
+int ann_video_grab(ann_video *v, int height, int width, int channels, double *out, int *got,
+                   ann_status *st);
 
 /* ==== extensions: TensorBoard event files and Keras HDF5 files ============================ */
 
@@ -133,4 +900,9 @@ int  ann_h5_dataset_read(ann_h5file *f, const char *path, double *out, size_t co
 #ifdef __cplusplus
 }
 #endif
+
+#if defined(__GNUC__) && defined(ANN_BUILDING_LIBRARY)
+#pragma GCC visibility pop
+#endif
+
 #endif

@@ -1,34 +1,27 @@
 /* Dense row-major arrays of doubles: shapes, reductions, elementwise operations. */
-#include "array.h"
+#include "annarchy.h"
+#include "status.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-int ann_array_shape_check(int ndim, const int64_t *shape, int64_t *size, char *err,
-                          size_t errlen)
+/* The largest element count accepted (2^48 doubles = 2 PiB: a guard against overflow). */
+#define ANN_ARRAY_MAXSIZE ((int64_t)1 << 48)
+
+int ann_array_shape_check(int ndim, const int64_t *shape, int64_t *size, ann_status *st)
 {
     int64_t n = 1;
     int d;
-    if (ndim < 1 || ndim > ANN_ARRAY_MAXDIM) {
-        if (err && errlen)
-            snprintf(err, errlen, "an array has 1 to %d dimensions, not %d", ANN_ARRAY_MAXDIM,
-                     ndim);
-        return -1;
-    }
+    if (ndim < 1 || ndim > ANN_ARRAY_MAXDIM)
+        return ann_fail(st, "an array has 1 to %d dimensions, not %d", ANN_ARRAY_MAXDIM, ndim);
     for (d = 0; d < ndim; d++) {
-        if (shape[d] < 0) {
-            if (err && errlen)
-                snprintf(err, errlen, "dimension %d of the shape is negative (%lld)", d + 1,
-                         (long long)shape[d]);
-            return -1;
-        }
-        if (shape[d] > 0 && n > ANN_ARRAY_MAXSIZE / shape[d]) {
-            if (err && errlen)
-                snprintf(err, errlen, "the shape has more than 2^48 elements");
-            return -1;
-        }
+        if (shape[d] < 0)
+            return ann_fail(st, "dimension %d of the shape is negative (%lld)", d + 1,
+                            (long long)shape[d]);
+        if (shape[d] > 0 && n > ANN_ARRAY_MAXSIZE / shape[d])
+            return ann_fail(st, "the shape has more than 2^48 elements");
         n *= shape[d];
     }
     if (size)
@@ -56,7 +49,7 @@ ann_array *ann_array_new(int ndim, const int64_t *shape)
 {
     int64_t n;
     ann_array *a;
-    if (ann_array_shape_check(ndim, shape, &n, NULL, 0) != 0)
+    if (ann_array_shape_check(ndim, shape, &n, NULL) != 0)
         return NULL;
     if ((uint64_t)n > (SIZE_MAX - HEADER_SIZE) / sizeof(double))
         return NULL;

@@ -1,6 +1,6 @@
 /* Still images: decoding (libpng, libjpeg), Pillow's resampling and conversions, OpenCV's
- * bilinear resize and grey formula for video frames. See image.h. */
-#include "image.h"
+ * bilinear resize and grey formula for video frames. See include/annarchy.h. */
+#include "annarchy.h"
 
 #include <errno.h>
 #include <math.h>
@@ -30,7 +30,7 @@ int ann_image_alloc(ann_image *img, int width, int height, int channels, ann_sta
     if (!size_ok(width, height, channels))
         return ann_fail(st, "invalid image size %dx%d with %d channels (at most %d pixels a side, "
                         "%zu in all, 1 or 3 channels)", width, height, channels, ANN_IMAGE_MAXDIM,
-                        ANN_IMAGE_MAXPIXELS);
+                        (size_t)ANN_IMAGE_MAXPIXELS);
     img->pixels = malloc((size_t)width * (size_t)height * (size_t)channels);
     if (!img->pixels)
         return ann_fail(st, "out of memory for a %dx%d image", width, height);

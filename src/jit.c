@@ -295,11 +295,11 @@ static int choose_compiler(const ann_jit_options *opt, compiler_choice *c, ann_s
                      "-O3 -march=native -ffp-contract=off -fno-math-errno -fno-trapping-math -fPIC -shared %s", extra);
             return 0;
         }
-        fprintf(stderr, "annlua: no system C compiler found; compiling kernels with tcc\n");
+        ann_log("no system C compiler found; compiling kernels with tcc");
         want = "tcc";
     }
     if (strcmp(want, "tcc") != 0) {
-        return ann_fail(st, "annarchy: unknown compiler '%s' (expected \"cc\" or \"tcc\")", want);
+        return ann_fail(st, "unknown compiler '%s' (expected \"cc\" or \"tcc\")", want);
     }
     c->name = "tcc";
     snprintf(c->flags, sizeof c->flags, "-shared %s", extra);
@@ -308,7 +308,7 @@ static int choose_compiler(const ann_jit_options *opt, compiler_choice *c, ann_s
         return 0;
     }
     if (find_program("tcc", c->program, sizeof c->program) != 0)
-        return ann_fail(st, "annarchy: the tcc compiler is not installed (Debian package tcc)");
+        return ann_fail(st, "the tcc compiler is not installed (Debian package tcc)");
     program_identity(c->program, c->identity, sizeof c->identity);
     return 0;
 }
@@ -328,15 +328,13 @@ static void cache_key(const char *source, const compiler_choice *c, char key[65]
 /* Keeps the first lines of a compiler log in the status message. */
 static void append_log(ann_status *st, const char *log_path)
 {
-    char *log; size_t len;
+    char *log, head[sizeof st->msg];
+    size_t len, n = 0;
     if (read_file(log_path, &log, &len) != 0) return;
-    size_t used = strlen(st->msg);
-    int lines = 0;
-    for (size_t i = 0; i < len && used + 2 < sizeof st->msg && lines < 20; i++) {
-        st->msg[used++] = log[i];
-        if (log[i] == '\n') lines++;
-    }
-    st->msg[used] = 0;
+    for (int lines = 0; n < len && lines < 20; n++)
+        if (log[n] == '\n') lines++;
+    snprintf(head, sizeof head, "%s", st ? st->msg : ann_last_error());
+    ann_fail(st, "%s%.*s", head, (int)n, log);
     free(log);
 }
 
@@ -347,7 +345,7 @@ static int compile_to(const char *source, const compiler_choice *c, const char *
     snprintf(src_path, sizeof src_path, "%s.c", tmp_so);
     snprintf(log_path, sizeof log_path, "%s.log", tmp_so);
     if (write_file(src_path, source, strlen(source)) != 0)
-        return ann_fail(st, "annarchy: cannot write %s: %s", src_path, strerror(errno));
+        return ann_fail(st, "cannot write %s: %s", src_path, strerror(errno));
 
     int failed;
     if (!c->program[0]) {
@@ -375,7 +373,7 @@ static int compile_to(const char *source, const compiler_choice *c, const char *
         char kept[PATH_MAX];
         snprintf(kept, sizeof kept, "%s/failed-%s.c", dir, key);
         rename(src_path, kept);
-        ann_fail(st, "annarchy: compiling %s with %s failed (a bug in the generated code; "
+        ann_fail(st, "compiling %s with %s failed (a bug in the generated code; "
                  "the source is kept at %s):\n", label, c->name, kept);
         append_log(st, log_path);
         unlink(log_path);
@@ -399,9 +397,9 @@ int ann_jit_load(const char *source, const ann_jit_options *opt, ann_module **ou
     if (opt && opt->directory && *opt->directory)
         snprintf(dir, sizeof dir, "%s", opt->directory);
     else if (ann_cache_dir(dir, sizeof dir) != 0)
-        return ann_fail(st, "annarchy: the cache directory path is too long");
+        return ann_fail(st, "the cache directory path is too long");
     if (mkdir_p(dir) != 0)
-        return ann_fail(st, "annarchy: cannot create the cache directory %s: %s", dir, strerror(errno));
+        return ann_fail(st, "cannot create the cache directory %s: %s", dir, strerror(errno));
 
     char key[65], so_path[PATH_MAX], sum_path[PATH_MAX];
     cache_key(source, &c, key);
@@ -409,15 +407,15 @@ int ann_jit_load(const char *source, const ann_jit_options *opt, ann_module **ou
     snprintf(sum_path, sizeof sum_path, "%s/%s.sum", dir, key);
 
     ann_module *m = calloc(1, sizeof *m);
-    if (!m) return ann_fail(st, "annarchy: out of memory");
+    if (!m) return ann_fail(st, "out of memory");
     snprintf(m->path, sizeof m->path, "%s", so_path);
 
     if (!(opt && opt->rebuild) && entry_valid(so_path, sum_path)) {
         m->from_cache = 1;
-        if (verbose) fprintf(stderr, "annlua: cache hit for %s (%s, %s)\n", label, c.name, so_path);
+        if (verbose) ann_log("cache hit for %s (%s, %s)", label, c.name, so_path);
     } else {
         if (access(so_path, F_OK) == 0 && verbose)
-            fprintf(stderr, "annlua: cache entry %s is incomplete or corrupt: rebuilding\n", key);
+            ann_log("cache entry %s is incomplete or corrupt: rebuilding", key);
         char tmp_so[PATH_MAX];
         struct timespec ts;   /* pid and clock: distinct temporaries within and across processes */
         clock_gettime(CLOCK_REALTIME, &ts);
@@ -434,15 +432,15 @@ int ann_jit_load(const char *source, const ann_jit_options *opt, ann_module **ou
             || rename(tmp_sum, sum_path) != 0) {
             unlink(tmp_so); unlink(tmp_sum); unlink(tmp_src);
             free(m);
-            return ann_fail(st, "annarchy: cannot write the cache entry %s: %s", so_path, strerror(errno));
+            return ann_fail(st, "cannot write the cache entry %s: %s", so_path, strerror(errno));
         }
         if (verbose)
-            fprintf(stderr, "annlua: compiled %s with %s in %.3f s (%s)\n", label, c.name,
+            ann_log("compiled %s with %s in %.3f s (%s)", label, c.name,
                     now_seconds() - t0, so_path);
     }
     m->handle = dlopen(so_path, RTLD_NOW | RTLD_LOCAL);
     if (!m->handle) {
-        ann_fail(st, "annarchy: cannot load %s: %s", so_path, dlerror());
+        ann_fail(st, "cannot load %s: %s", so_path, dlerror());
         free(m);
         return st->code;
     }

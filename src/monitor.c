@@ -4,7 +4,9 @@
  * period_offset, at the end of the step (phase J), or right after transmission (phase B) for
  * sums and conductances. Spikes are recorded at every step as (rank, step) pairs. Buffers grow
  * geometrically, so recording does not copy quadratically. */
+#include "buffer.h"
 #include "network_internal.h"
+#include "schedule.h"
 #include "status.h"
 
 #include <stdlib.h>
@@ -26,9 +28,7 @@ struct ann_monitor {
     int32_t *ranks;        /* NULL: whole population */
     int32_t  nranks;
     uint8_t *member;       /* [pop size] for spike recording of a subset */
-    int32_t  period, period_offset;
-    int64_t  phase_ref;
-    int32_t  recording;
+    ann_schedule when;
     ann_network *net;
     mon_var *vars;
     int32_t  nvars;
@@ -37,33 +37,37 @@ struct ann_monitor {
 ann_monitor *ann_monitor_new(ann_network *net, int pop, const int32_t *ranks, int32_t nranks,
                              int32_t period, int32_t period_offset, ann_status *st)
 {
-    if (period < 1) period = 1;
-    if (period_offset < 0 || period_offset >= period) {
-        ann_fail(st, "annarchy: Monitor: value of period_offset must be smaller than period.");
+    if (pop < 0 || pop >= net->npops) {
+        ann_fail(st, "no population %d to monitor", pop);
         return NULL;
     }
+    for (int32_t i = 0; ranks && i < nranks; i++) {
+        if (ranks[i] < 0 || ranks[i] >= net->pops[pop].k.size) {
+            ann_fail(st, "rank %d is not in population %d", (int)ranks[i], pop);
+            return NULL;
+        }
+    }
+    ann_schedule when;
+    if (ann_schedule_init(&when, period, period_offset, net->step, st) != 0) return NULL;
     ann_monitor **mons = realloc(net->mons, (size_t)(net->nmons + 1) * sizeof *mons);
     ann_monitor *m = calloc(1, sizeof *m);
     if (!mons || !m) {
         if (mons) net->mons = mons;
         free(m);
-        ann_fail(st, "annarchy: out of memory");
+        ann_fail(st, "out of memory");
         return NULL;
     }
     net->mons = mons;
     m->net = net;
     m->pop = pop;
-    m->period = period;
-    m->period_offset = period_offset;
-    m->phase_ref = net->step;
-    m->recording = 1;
+    m->when = when;
     if (ranks) {
         int32_t psize = net->pops[pop].k.size;
         m->ranks = malloc((size_t)(nranks > 0 ? nranks : 1) * sizeof *m->ranks);
         m->member = calloc((size_t)psize, 1);
         if (!m->ranks || !m->member) {
             free(m->ranks); free(m->member); free(m);
-            ann_fail(st, "annarchy: out of memory");
+            ann_fail(st, "out of memory");
             return NULL;
         }
         memcpy(m->ranks, ranks, (size_t)nranks * sizeof *ranks);
@@ -98,8 +102,10 @@ void ann_monitor_free(ann_network *net, ann_monitor *m)
 int ann_monitor_add_variable(ann_monitor *m, int attr, int32_t spike, int32_t in_phase_b,
                              ann_status *st)
 {
+    if (attr < 0 || attr >= m->net->pops[m->pop].k.nattr)
+        return -ann_fail(st, "population %d has no attribute %d to monitor", m->pop, attr);
     mon_var *vars = realloc(m->vars, (size_t)(m->nvars + 1) * sizeof *vars);
-    if (!vars) return -ann_fail(st, "annarchy: out of memory");
+    if (!vars) return -ann_fail(st, "out of memory");
     m->vars = vars;
     mon_var *v = &m->vars[m->nvars];
     memset(v, 0, sizeof *v);
@@ -109,26 +115,12 @@ int ann_monitor_add_variable(ann_monitor *m, int attr, int32_t spike, int32_t in
     return m->nvars++;
 }
 
-void ann_monitor_set_recording(ann_monitor *m, int32_t on) { m->recording = on; }
-void ann_monitor_restart_phase(ann_monitor *m) { m->phase_ref = m->net->step; }
+void ann_monitor_set_recording(ann_monitor *m, int32_t on) { m->when.recording = on; }
+void ann_monitor_restart_phase(ann_monitor *m) { m->when.phase_ref = m->net->step; }
 
 void ann_monitor_set_period(ann_monitor *m, int32_t period, int32_t period_offset)
 {
-    m->period = period < 1 ? 1 : period;
-    m->period_offset = period_offset;
-    m->phase_ref = m->net->step;
-}
-
-static int grow(void **buf, int64_t *cap, int64_t need, size_t elem)
-{
-    if (need <= *cap) return 0;
-    int64_t ncap = *cap ? *cap : 256;
-    while (ncap < need) ncap *= 2;
-    void *nb = realloc(*buf, (size_t)ncap * elem);
-    if (!nb) return -1;
-    *buf = nb;
-    *cap = ncap;
-    return 0;
+    ann_schedule_set(&m->when, period, period_offset, m->net->step);
 }
 
 static int32_t width_of(const ann_monitor *m, const mon_var *v)
@@ -142,7 +134,7 @@ static void record_values(ann_monitor *m, mon_var *v)
 {
     const ann_pop *p = &m->net->pops[m->pop];
     int32_t w = width_of(m, v);
-    if (grow((void **)&v->buf, &v->cap, v->len + w, sizeof *v->buf) != 0) return;
+    if (ann_buffer_grow((void **)&v->buf, &v->cap, v->len + w, sizeof *v->buf) != 0) return;
     double *out = v->buf + v->len;
     int32_t a = v->attr;
     if (!p->specs[a].local || !m->ranks) {
@@ -160,7 +152,7 @@ static void record_spikes(ann_monitor *m, mon_var *v, int64_t step)
     for (int32_t s = 0; s < p->nspiked; s++) {
         int32_t r = p->spiked[s];
         if (m->member && !m->member[r]) continue;
-        if (grow((void **)&v->spk, &v->capspk, 2 * (v->nspk + 1), sizeof *v->spk) != 0) return;
+        if (ann_buffer_grow((void **)&v->spk, &v->capspk, 2 * (v->nspk + 1), sizeof *v->spk) != 0) return;
         v->spk[2 * v->nspk] = r;
         v->spk[2 * v->nspk + 1] = step;
         v->nspk++;
@@ -170,10 +162,8 @@ static void record_spikes(ann_monitor *m, mon_var *v, int64_t step)
 void ann_monitor_record(ann_monitor *m, ann_network *net, const annk_ctx *ctx, int phase_b)
 {
     (void)net;
-    if (!m->recording) return;
-    int64_t phase = (ctx->step - m->phase_ref) % m->period;
-    if (phase < 0) phase += m->period;
-    int due = phase == m->period_offset;
+    if (!m->when.recording) return;
+    int due = ann_schedule_due(&m->when, ctx->step);
     for (int i = 0; i < m->nvars; i++) {
         mon_var *v = &m->vars[i];
         if (v->spike) {
@@ -213,7 +203,7 @@ int64_t ann_monitor_bytes_needed(const ann_monitor *m, int64_t nsteps)
     for (int i = 0; i < m->nvars; i++) {
         const mon_var *v = &m->vars[i];
         if (v->spike) continue;
-        int64_t recs = nsteps / m->period + 1;
+        int64_t recs = nsteps / m->when.period + 1;
         int64_t need = (v->len + recs * width_of(m, v)) * (int64_t)sizeof(double);
         if (need > v->cap * (int64_t)sizeof(double)) bytes += need - v->cap * (int64_t)sizeof(double);
     }

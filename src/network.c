@@ -7,9 +7,8 @@
  * windows) is done here. A step in the steady state allocates nothing: monitor buffers grow
  * geometrically. */
 #include "elem.h"
-#include "network.h"
+#include "annarchy.h"
 #include "network_internal.h"
-#include "projection.h"
 #include "status.h"
 
 #include <math.h>
@@ -24,7 +23,10 @@
 ann_network *ann_network_new(double dt, uint64_t seed)
 {
     ann_network *net = calloc(1, sizeof *net);
-    if (!net) return NULL;
+    if (!net) {
+        ann_fail(NULL, "out of memory creating a network");
+        return NULL;
+    }
     net->dt = dt;
     net->seed = seed;
     return net;
@@ -71,7 +73,7 @@ void     ann_network_set_step_count(ann_network *net, int64_t step) { net->step 
 int ann_network_add_constant(ann_network *net, double value)
 {
     double *c = realloc(net->cst, (size_t)(net->ncst + 1) * sizeof *c);
-    if (!c) return -1;
+    if (!c) return -ann_fail(NULL, "out of memory adding a constant");
     net->cst = c;
     net->cst[net->ncst] = value;
     return net->ncst++;
@@ -87,9 +89,9 @@ void ann_network_set_constant(ann_network *net, int k, double value)
 int ann_network_add_population(ann_network *net, int32_t size, int32_t nattr,
                                const ann_attr_spec *attrs, int32_t spiking, ann_status *st)
 {
-    if (size <= 0) return -ann_fail(st, "annarchy: a population needs at least one neuron");
+    if (size <= 0) return -ann_fail(st, "a population needs at least one neuron");
     ann_pop *pops = realloc(net->pops, (size_t)(net->npops + 1) * sizeof *pops);
-    if (!pops) return -ann_fail(st, "annarchy: out of memory");
+    if (!pops) return -ann_fail(st, "out of memory");
     net->pops = pops;
     ann_pop *p = &net->pops[net->npops];
     memset(p, 0, sizeof *p);
@@ -115,13 +117,58 @@ int ann_network_add_population(ann_network *net, int32_t size, int32_t nattr,
     }
     if (!ok) {
         pop_free(p);
-        return -ann_fail(st, "annarchy: out of memory allocating a population of %d neurons", size);
+        return -ann_fail(st, "out of memory allocating a population of %d neurons", size);
     }
     return net->npops++;
 }
 
 int32_t   ann_network_population_count(const ann_network *net) { return net->npops; }
 annk_pop *ann_network_population(ann_network *net, int id) { return &net->pops[id].k; }
+_Static_assert((int)ANN_TYPE_F64 == (int)ANNK_F64 && (int)ANN_TYPE_F32 == (int)ANNK_F32
+               && (int)ANN_TYPE_I32 == (int)ANNK_I32 && (int)ANN_TYPE_BOOL == (int)ANNK_BOOL,
+               "attribute types of the API and the kernel ABI");
+
+int32_t ann_population_size(const ann_network *net, int pop) { return net->pops[pop].k.size; }
+int32_t ann_population_attr_count(const ann_network *net, int pop) { return net->pops[pop].k.nattr; }
+int32_t ann_population_enabled(const ann_network *net, int pop) { return net->pops[pop].k.enabled; }
+
+void ann_population_set_enabled(ann_network *net, int pop, int32_t on)
+{
+    net->pops[pop].k.enabled = on != 0;
+}
+
+int32_t ann_population_ext_count(const ann_network *net, int pop) { return net->pops[pop].k.next; }
+
+const double *ann_population_ext(const ann_network *net, int pop, int k, int64_t *n)
+{
+    const annk_pop *p = &net->pops[pop].k;
+    *n = k >= 0 && k < p->next ? p->ext_len[k] : 0;
+    return *n > 0 ? p->ext[k] : NULL;
+}
+
+double ann_population_gop(const ann_network *net, int pop, int index)
+{
+    return net->pops[pop].k.gop[index];
+}
+
+const int32_t *ann_population_spiked(const ann_network *net, int pop, int32_t *n)
+{
+    *n = net->pops[pop].k.nspiked;
+    return net->pops[pop].k.spiked;
+}
+
+int32_t ann_population_refractory(const ann_network *net, int pop, int32_t rank)
+{
+    const int32_t *r = net->pops[pop].k.refr_steps;
+    return r ? r[rank] : 0;
+}
+
+void ann_population_set_refractory(ann_network *net, int pop, int32_t rank, int32_t steps)
+{
+    int32_t *r = net->pops[pop].k.refr_steps;
+    if (r) r[rank] = steps;
+}
+
 int32_t   ann_population_attr_type(const ann_network *net, int pop, int attr)
 {
     return net->pops[pop].specs[attr].type;
@@ -135,7 +182,7 @@ int ann_population_mark_sum(ann_network *net, int pop, int attr, ann_status *st)
 {
     ann_pop *p = &net->pops[pop];
     int32_t *s = realloc(p->sums, (size_t)(p->nsums + 1) * sizeof *s);
-    if (!s) return ann_fail(st, "annarchy: out of memory");
+    if (!s) return ann_fail(st, "out of memory");
     p->sums = s;
     p->sums[p->nsums++] = attr;
     return 0;
@@ -145,10 +192,10 @@ int ann_population_add_gop(ann_network *net, int pop, int op, int attr, ann_stat
 {
     ann_pop *p = &net->pops[pop];
     ann_gop *g = realloc(p->gops, (size_t)(p->ngops + 1) * sizeof *g);
-    if (!g) return -ann_fail(st, "annarchy: out of memory");
+    if (!g) return -ann_fail(st, "out of memory");
     p->gops = g;
     double *v = realloc(p->k.gop, (size_t)(p->ngops + 1) * sizeof *v);
-    if (!v) return -ann_fail(st, "annarchy: out of memory");
+    if (!v) return -ann_fail(st, "out of memory");
     p->k.gop = v;
     p->gops[p->ngops].op = op;
     p->gops[p->ngops].attr = attr;
@@ -165,7 +212,7 @@ int ann_population_enable_refractory(ann_network *net, int pop, ann_status *st)
     if (!p->k.refr_left || !p->k.refr_steps) {
         free(p->k.refr_left); free(p->k.refr_steps);
         p->k.refr_left = p->k.refr_steps = NULL;
-        return ann_fail(st, "annarchy: out of memory");
+        return ann_fail(st, "out of memory");
     }
     return 0;
 }
@@ -184,7 +231,7 @@ int ann_population_set_rate_window(ann_network *net, int pop, int32_t window_ste
     if (!p->rate_hist || !p->rate_hist_n) {
         free(p->rate_hist); free(p->rate_hist_n);
         p->rate_hist = NULL; p->rate_hist_n = NULL;
-        return ann_fail(st, "annarchy: out of memory for the firing-rate window");
+        return ann_fail(st, "out of memory for the firing-rate window");
     }
     p->rate_window = window_steps;
     p->rate_attr = r_attr;
@@ -207,19 +254,19 @@ int ann_population_set_ext(ann_network *net, int pop, int k, const double *data,
                            ann_status *st)
 {
     annk_pop *p = &net->pops[pop].k;
-    if (k < 0 || k > 64) return ann_fail(st, "annarchy: extension buffer %d out of range", k);
+    if (k < 0 || k > 64) return ann_fail(st, "extension buffer %d out of range", k);
     if (k >= p->next) {
         double **ext = realloc(p->ext, (size_t)(k + 1) * sizeof *ext);
-        if (!ext) return ann_fail(st, "annarchy: out of memory");
+        if (!ext) return ann_fail(st, "out of memory");
         p->ext = ext;
         int64_t *len = realloc(p->ext_len, (size_t)(k + 1) * sizeof *len);
-        if (!len) return ann_fail(st, "annarchy: out of memory");
+        if (!len) return ann_fail(st, "out of memory");
         p->ext_len = len;
         for (int j = p->next; j <= k; j++) { p->ext[j] = NULL; p->ext_len[j] = 0; }
         p->next = k + 1;
     }
     double *buf = malloc((size_t)(n > 0 ? n : 1) * sizeof *buf);
-    if (!buf) return ann_fail(st, "annarchy: out of memory for %lld values", (long long)n);
+    if (!buf) return ann_fail(st, "out of memory for %lld values", (long long)n);
     if (n > 0) memcpy(buf, data, (size_t)n * sizeof *buf);
     free(p->ext[k]);
     p->ext[k] = buf;
@@ -253,7 +300,7 @@ int ann_network_bind(ann_network *net, const ann_module *m, ann_status *st)
         snprintf(name, sizeof name, "annk_pop%d_stop", i);
         *(void **)&p->stop = ann_module_symbol(m, name);
         if (!p->update)
-            return ann_fail(st, "annarchy: the kernels of population %d are missing", i);
+            return ann_fail(st, "the kernels of population %d are missing", i);
     }
     if (ann_projections_bind(net, m, st) != 0) return st->code;
     net->bound = 1;
@@ -349,9 +396,6 @@ static fp_mode fp_fast_begin(void) { return 0; }
 static void fp_fast_end(fp_mode old) { (void)old; }
 #endif
 
-static volatile sig_atomic_t interrupted;
-static void on_sigint(int sig) { (void)sig; interrupted = 1; }
-
 static int stop_conditions_hold(ann_network *net, int until, const int32_t *pops, int32_t npops,
                                 const annk_ctx *ctx)
 {
@@ -400,18 +444,13 @@ void ann_network_single_step(ann_network *net)
 int ann_network_run(ann_network *net, int64_t nsteps, int until, const int32_t *pops,
                     int32_t npops, int64_t *done, ann_status *st)
 {
-    if (!net->bound) return ann_fail(st, "annarchy: the network is not compiled yet");
-    struct sigaction sa, old;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_sigint;
-    sigemptyset(&sa.sa_mask);
-    interrupted = 0;
-    sigaction(SIGINT, &sa, &old);
+    if (!net->bound) return ann_fail(st, "the network is not compiled yet");
+    net->interrupt = 0;
     int64_t n = 0;
     int rc = 0;
     fp_mode mode = fp_fast_begin();
     while (n < nsteps) {
-        if (interrupted) {
+        if (net->interrupt) {
             rc = ann_fail(st, "interrupted");
             break;
         }
@@ -424,7 +463,11 @@ int ann_network_run(ann_network *net, int64_t nsteps, int until, const int32_t *
         }
     }
     fp_fast_end(mode);
-    sigaction(SIGINT, &old, NULL);
     if (done) *done = n;
     return rc;
+}
+
+void ann_network_interrupt(ann_network *net)
+{
+    net->interrupt = 1;
 }

@@ -2,7 +2,10 @@
 #ifndef ANN_NETWORK_INTERNAL_H
 #define ANN_NETWORK_INTERNAL_H
 
-#include "network.h"
+#include "annarchy.h"
+#include "kernel/00_abi.h"
+
+#include <signal.h>
 
 typedef void (*annk_pop_fn)(annk_pop *p, const annk_ctx *c);
 typedef int (*annk_stop_fn)(annk_pop *p, const annk_ctx *c);
@@ -39,6 +42,7 @@ struct ann_network {
     int32_t   nmons;
     struct ann_projections *projs;
     int32_t   bound;
+    volatile sig_atomic_t interrupt;   /* set by ann_network_interrupt, polled by the run */
 };
 
 void ann_network_single_step(ann_network *net);

@@ -1,8 +1,8 @@
 /* Host-side streams over the kernels' generator, distribution descriptors and their checks. */
-#include "rng.h"
+#include "annarchy.h"
+#include "status.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,82 +187,69 @@ static void fmt_num(char *buf, size_t n, double x)
         snprintf(buf, n, "%.17g", x);
 }
 
-static int failf(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int failf(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    if (err && errlen) {
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
-
-int ann_dist_check(const ann_dist *d, char *err, size_t errlen)
+int ann_dist_check(const ann_dist *d, ann_status *st)
 {
     const char *name = ann_dist_kind_name(d->kind);
     double p1 = d->p1, p2 = d->p2;
     char s1[32], s2[32];
     if (!name)
-        return failf(err, errlen, "unknown distribution kind %d", d->kind);
+        return ann_fail(st, "unknown distribution kind %d", d->kind);
     fmt_num(s1, sizeof s1, p1);
     fmt_num(s2, sizeof s2, p2);
     if (!isfinite(p1))
-        return failf(err, errlen, "%s: %s should be a finite number (%s = %s).", name,
+        return ann_fail(st, "%s: %s should be a finite number (%s = %s).", name,
                      p1_names[d->kind], p1_names[d->kind], s1);
     if (p2_names[d->kind] && !isfinite(p2))
-        return failf(err, errlen, "%s: %s should be a finite number (%s = %s).", name,
+        return ann_fail(st, "%s: %s should be a finite number (%s = %s).", name,
                      p2_names[d->kind], p2_names[d->kind], s2);
     switch (d->kind) {
     case ANN_DIST_UNIFORM:
     case ANN_DIST_DISCRETE_UNIFORM:
         if (p1 >= p2)
-            return failf(err, errlen, "%s: the minimum value (min = %s) should be smaller "
+            return ann_fail(st, "%s: the minimum value (min = %s) should be smaller "
                          "than the maximum value (max = %s).", name, s1, s2);
         if (d->kind == ANN_DIST_DISCRETE_UNIFORM && ceil(p1) > floor(p2))
-            return failf(err, errlen, "%s: there is no integer between min = %s and "
+            return ann_fail(st, "%s: there is no integer between min = %s and "
                          "max = %s.", name, s1, s2);
         break;
     case ANN_DIST_NORMAL:
     case ANN_DIST_LOGNORMAL:
         if (p2 < 0)
-            return failf(err, errlen, "%s: the standard deviation (sigma = %s) should be "
+            return ann_fail(st, "%s: the standard deviation (sigma = %s) should be "
                          "positive.", name, s2);
         break;
     case ANN_DIST_EXPONENTIAL:
         if (p1 <= 0)
-            return failf(err, errlen, "%s: the rate (lambda = %s) should be positive.", name,
+            return ann_fail(st, "%s: the rate (lambda = %s) should be positive.", name,
                          s1);
         break;
     case ANN_DIST_GAMMA:
         if (p1 < 0)
-            return failf(err, errlen, "%s: the shape (alpha = %s) should be positive.", name,
+            return ann_fail(st, "%s: the shape (alpha = %s) should be positive.", name,
                          s1);
         if (p2 < 0)
-            return failf(err, errlen, "%s: the scale (beta = %s) should be positive.", name,
+            return ann_fail(st, "%s: the scale (beta = %s) should be positive.", name,
                          s2);
         break;
     case ANN_DIST_BINOMIAL:
         if (p1 < 0 || p1 != floor(p1) || p1 > 9007199254740992.0)
-            return failf(err, errlen, "%s: the number of trials (n = %s) should be a "
+            return ann_fail(st, "%s: the number of trials (n = %s) should be a "
                          "non-negative integer.", name, s1);
         if (!(p2 >= 0 && p2 <= 1))
-            return failf(err, errlen, "%s: the probability (p = %s) should be between 0 "
+            return ann_fail(st, "%s: the probability (p = %s) should be between 0 "
                          "and 1.", name, s2);
         break;
     default:
         break;
     }
     if (d->has_min && isnan(d->min))
-        return failf(err, errlen, "%s: min should be a number (min = nan).", name);
+        return ann_fail(st, "%s: min should be a number (min = nan).", name);
     if (d->has_max && isnan(d->max))
-        return failf(err, errlen, "%s: max should be a number (max = nan).", name);
+        return ann_fail(st, "%s: max should be a number (max = nan).", name);
     if (d->has_min && d->has_max && d->min > d->max) {
         fmt_num(s1, sizeof s1, d->min);
         fmt_num(s2, sizeof s2, d->max);
-        return failf(err, errlen, "%s: the clipping bounds are inverted (min = %s is larger "
+        return ann_fail(st, "%s: the clipping bounds are inverted (min = %s is larger "
                      "than max = %s).", name, s1, s2);
     }
     return 0;

@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include "annarchy.h"
-#include "image.h"
 #include "status.h"
 #include "tensorboard.pb-c.h"
 

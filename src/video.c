@@ -1,4 +1,4 @@
-/* Video sources through libavformat/libavcodec/libavdevice/libswscale. See video.h.
+/* Video sources through libavformat/libavcodec/libavdevice/libswscale. See include/annarchy.h.
  *
  * FFmpeg is loaded with dlopen when a source is opened, not linked: its libraries pull in
  * some two hundred shared objects, which would add over 100 ms to every start of annlua and
@@ -6,7 +6,7 @@
  * its own table of entry points (no global state); RTLD_NODELETE keeps the libraries mapped
  * once loaded, so closing the last handle never unloads FFmpeg under a running thread. The
  * headers still give the types and the sonames (the major versions built against). */
-#include "video.h"
+#include "annarchy.h"
 
 #include <dlfcn.h>
 #include <errno.h>

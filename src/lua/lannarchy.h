@@ -5,6 +5,10 @@
 
 #include <lua.h>
 
+/* The one symbol the Lua module exports (its other functions are hidden). */
+#if defined(__GNUC__)
+__attribute__((visibility("default")))
+#endif
 int luaopen_annarchy_core(lua_State *L);
 
 /* Each adds its functions and metatables to the table on top of the stack. */
@@ -12,7 +16,8 @@ void annl_open_array(lua_State *L);    /* larray.c: ann.Array userdata */
 void annl_open_random(lua_State *L);   /* lrandom.c: host-side distributions */
 void annl_open_jit(lua_State *L);      /* ljit.c: compile, cache */
 void annl_open_network(lua_State *L);  /* lnetwork.c: the runtime */
-void annl_open_projection(lua_State *L); /* lprojection.c: connectors, projections (after network) */
+void annl_open_connect(lua_State *L);  /* lconnect.c: connectors */
+void annl_open_projection(lua_State *L); /* lprojection.c: projections, recorders (after network) */
 void annl_open_image(lua_State *L);    /* limage.c: image decoding, video sources */
 void annl_open_zip(lua_State *L);      /* lzip.c: zip archives (libzip), for .npz files */
 void annl_open_extensions(lua_State *L); /* lextensions.c: Logger and ANN-to-SNN (lextensions.h) */

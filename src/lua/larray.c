@@ -26,7 +26,7 @@ typedef struct {
 
 /* Raises "where: message", `where` being the Lua code that called the function or
  * metamethod (like luaL_error, with a printf-style format of lua_pushfstring). */
-static int arr_error(lua_State *L, const char *fmt, ...)
+int annl_array_error(lua_State *L, const char *fmt, ...)
 {
     va_list ap;
     luaL_where(L, 1);
@@ -55,9 +55,9 @@ static annl_ud *push_ud(lua_State *L, size_t extra)
 
 static void check_shape(lua_State *L, int ndim, const int64_t *shape, int64_t *size)
 {
-    char err[128];
-    if (ann_array_shape_check(ndim, shape, size, err, sizeof err) != 0)
-        arr_error(L, "ann.Array: %s", err);
+    ann_status st;
+    if (ann_array_shape_check(ndim, shape, size, &st) != 0)
+        annl_array_error(L, "ann.Array: %s", st.msg);
 }
 
 /* A new Array with uninitialised data. */
@@ -90,11 +90,11 @@ ann_array *annl_array_push_copy(lua_State *L, int ndim, const int64_t *shape, co
 
 ann_array *annl_array_adopt(lua_State *L, int ndim, const int64_t *shape, double *data)
 {
-    char err[128];
+    ann_status st;
     annl_ud *u;
-    if (ann_array_shape_check(ndim, shape, NULL, err, sizeof err) != 0) {
+    if (ann_array_shape_check(ndim, shape, NULL, &st) != 0) {
         free(data);
-        arr_error(L, "ann.Array: %s", err);
+        annl_array_error(L, "ann.Array: %s", st.msg);
     }
     if (!lua_checkstack(L, 2)) {
         free(data);
@@ -186,154 +186,6 @@ int annl_array_checkshape(lua_State *L, int idx, int64_t *shape, const char *fna
     return ndim;
 }
 
-/* ---- nested tables ----------------------------------------------------------------------- */
-
-typedef struct {
-    lua_State *L;
-    const char *fname;
-    int ndim;
-    int64_t shape[ANN_ARRAY_MAXDIM];
-    int64_t path[ANN_ARRAY_MAXDIM];
-} nest;
-
-static const char *path_str(nest *c, int depth)
-{
-    luaL_Buffer b;
-    int d;
-    if (depth == 0)
-        return lua_pushliteral(c->L, "the value");
-    luaL_buffinit(c->L, &b);
-    luaL_addstring(&b, "element [");
-    for (d = 0; d < depth; d++) {
-        if (d)
-            luaL_addstring(&b, ", ");
-        lua_pushfstring(c->L, "%I", (lua_Integer)c->path[d]);
-        luaL_addvalue(&b);
-    }
-    luaL_addchar(&b, ']');
-    luaL_pushresult(&b);
-    return lua_tostring(c->L, -1);
-}
-
-static void probe(nest *c, int idx, int depth)
-{
-    lua_State *L = c->L;
-    ann_array *sub = annl_array_test(L, idx);
-    if (sub) {
-        int d;
-        if (depth + sub->ndim > ANN_ARRAY_MAXDIM)
-            arr_error(L, "%s: more than %d dimensions", c->fname, ANN_ARRAY_MAXDIM);
-        for (d = 0; d < sub->ndim; d++)
-            c->shape[depth + d] = sub->shape[d];
-        c->ndim = depth + sub->ndim;
-        return;
-    }
-    if (lua_type(L, idx) != LUA_TTABLE) {
-        c->ndim = depth;
-        return;
-    }
-    if (depth >= ANN_ARRAY_MAXDIM)
-        arr_error(L, "%s: more than %d dimensions", c->fname, ANN_ARRAY_MAXDIM);
-    c->shape[depth] = (int64_t)lua_rawlen(L, idx);
-    if (c->shape[depth] == 0) {
-        c->ndim = depth + 1;
-        return;
-    }
-    lua_rawgeti(L, idx, 1);
-    probe(c, lua_gettop(L), depth + 1);
-    lua_pop(L, 1);
-}
-
-static void fill(nest *c, int idx, int depth, double **out)
-{
-    lua_State *L = c->L;
-    ann_array *sub;
-    int64_t n, i, count;
-    if (depth == c->ndim) {
-        if (lua_type(L, idx) == LUA_TTABLE)
-            arr_error(L, "%s: ragged nesting: %s is %s, expected a number", c->fname,
-                      path_str(c, depth), luaL_typename(L, idx));
-        if (lua_type(L, idx) != LUA_TNUMBER)
-            arr_error(L, "%s: %s is %s, expected a number", c->fname, path_str(c, depth),
-                      luaL_typename(L, idx));
-        *(*out)++ = lua_tonumber(L, idx);
-        return;
-    }
-    sub = annl_array_test(L, idx);
-    if (sub) {
-        int d, ok = sub->ndim == c->ndim - depth;
-        char s[96];
-        for (d = 0; ok && d < sub->ndim; d++)
-            ok = sub->shape[d] == c->shape[depth + d];
-        if (!ok)
-            arr_error(L, "%s: ragged nesting: %s is an Array of shape (%s), not of the shape of "
-                      "its siblings", c->fname, path_str(c, depth), shape_str(sub, s, sizeof s));
-        if (sub->size)
-            memmove(*out, sub->data, (size_t)sub->size * sizeof(double));
-        *out += sub->size;
-        return;
-    }
-    if (lua_type(L, idx) != LUA_TTABLE)
-        arr_error(L, "%s: ragged nesting: %s is %s where a list of %I values was expected",
-                  c->fname, path_str(c, depth), luaL_typename(L, idx),
-                  (lua_Integer)c->shape[depth]);
-    n = (int64_t)lua_rawlen(L, idx);
-    if (n != c->shape[depth])
-        arr_error(L, "%s: ragged nesting: %s has %I values where %I were expected", c->fname,
-                  path_str(c, depth), (lua_Integer)n, (lua_Integer)c->shape[depth]);
-    count = 0;
-    lua_pushnil(L);
-    while (lua_next(L, idx)) {
-        count++;
-        lua_pop(L, 1);
-    }
-    if (count != n)
-        arr_error(L, "%s: %s is not a list (it has keys other than 1..%I)", c->fname,
-                  path_str(c, depth), (lua_Integer)n);
-    for (i = 1; i <= n; i++) {
-        c->path[depth] = i;
-        lua_rawgeti(L, idx, (lua_Integer)i);
-        fill(c, lua_gettop(L), depth + 1, out);
-        lua_pop(L, 1);
-    }
-}
-
-/* Pushes a new Array built from the (nested) table or Array at idx; a number gives shape {1}
- * when allow_number, an error otherwise. */
-static ann_array *from_nested(lua_State *L, int idx, const char *fname, int allow_number)
-{
-    nest c;
-    ann_array *a;
-    double *out;
-    idx = lua_absindex(L, idx);
-    memset(&c, 0, sizeof c);
-    c.L = L;
-    c.fname = fname;
-    if (lua_type(L, idx) == LUA_TNUMBER && allow_number) {
-        int64_t one = 1;
-        a = push_raw(L, 1, &one);
-        a->data[0] = lua_tonumber(L, idx);
-        return a;
-    }
-    if (lua_type(L, idx) != LUA_TTABLE && !annl_array_test(L, idx))
-        arr_error(L, "%s: expected a table or an Array, got %s", fname, luaL_typename(L, idx));
-    luaL_checkstack(L, 2 * ANN_ARRAY_MAXDIM + 8, "ann.Array");
-    probe(&c, idx, 0);
-    a = push_raw(L, c.ndim, c.shape);
-    out = a->data;
-    fill(&c, idx, 0, &out);
-    return a;
-}
-
-ann_array *annl_array_from_value(lua_State *L, int idx, const char *what)
-{
-    if (annl_array_test(L, idx)) {
-        lua_pushvalue(L, idx);
-        return lua_touserdata(L, -1);
-    }
-    return from_nested(L, idx, what, 1);
-}
-
 /* ---- indexing ---------------------------------------------------------------------------- */
 
 static int64_t check_index(lua_State *L, const ann_array *a, int kidx)
@@ -342,12 +194,12 @@ static int64_t check_index(lua_State *L, const ann_array *a, int kidx)
     lua_Integer i = lua_tointegerx(L, kidx, &isint);
     char s[96];
     if (!isint)
-        arr_error(L, "ann.Array: index %s is not an integer", lua_tostring(L, kidx));
+        annl_array_error(L, "ann.Array: index %s is not an integer", lua_tostring(L, kidx));
     if (i < 1 || i > a->shape[0]) {
         if (a->ndim == 1)
-            arr_error(L, "ann.Array: index %I is out of range (size %I)", i,
+            annl_array_error(L, "ann.Array: index %I is out of range (size %I)", i,
                       (lua_Integer)a->shape[0]);
-        arr_error(L, "ann.Array: index %I is out of range (first dimension %I, shape %s)", i,
+        annl_array_error(L, "ann.Array: index %I is out of range (first dimension %I, shape %s)", i,
                   (lua_Integer)a->shape[0], shape_str(a, s, sizeof s));
     }
     return (int64_t)i - 1;
@@ -404,9 +256,9 @@ static int m_index(lua_State *L)
         lua_pushvalue(L, 2);
         if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL)
             return 1;
-        return arr_error(L, "ann.Array has no field '%s'", k);
+        return annl_array_error(L, "ann.Array has no field '%s'", k);
     }
-    return arr_error(L, "ann.Array: cannot index with %s (an integer index or a field name "
+    return annl_array_error(L, "ann.Array: cannot index with %s (an integer index or a field name "
                      "expected)", luaL_typename(L, 2));
 }
 
@@ -420,11 +272,11 @@ static void assign_row(lua_State *L, ann_array *row, int vidx, int64_t i)
         return;
     }
     if (lua_type(L, vidx) != LUA_TTABLE && !annl_array_test(L, vidx))
-        arr_error(L, "ann.Array: cannot assign %s to row %I (a number, a table or an Array "
+        annl_array_error(L, "ann.Array: cannot assign %s to row %I (a number, a table or an Array "
                   "expected)", luaL_typename(L, vidx), (lua_Integer)i + 1);
     src = annl_array_from_value(L, vidx, "ann.Array");
     if (!ann_array_same_shape(src, row))
-        arr_error(L, "ann.Array: cannot assign a value of shape (%s) to row %I of shape (%s)",
+        annl_array_error(L, "ann.Array: cannot assign a value of shape (%s) to row %I of shape (%s)",
                   shape_str(src, s1, sizeof s1), (lua_Integer)i + 1,
                   shape_str(row, s2, sizeof s2));
     if (row->size)
@@ -439,7 +291,7 @@ static int m_newindex(lua_State *L)
         int64_t i = check_index(L, a, 2);
         if (a->ndim == 1) {
             if (lua_type(L, 3) != LUA_TNUMBER)
-                return arr_error(L, "ann.Array: cannot assign %s to element %I (a number "
+                return annl_array_error(L, "ann.Array: cannot assign %s to element %I (a number "
                                  "expected)", luaL_typename(L, 3), (lua_Integer)i + 1);
             a->data[i] = lua_tonumber(L, 3);
         } else {
@@ -452,10 +304,10 @@ static int m_newindex(lua_State *L)
     if (lua_type(L, 2) == LUA_TSTRING) {
         const char *k = lua_tostring(L, 2);
         if (is_property(k))
-            return arr_error(L, "ann.Array: the field '%s' is read-only", k);
-        return arr_error(L, "ann.Array has no field '%s'", k);
+            return annl_array_error(L, "ann.Array: the field '%s' is read-only", k);
+        return annl_array_error(L, "ann.Array has no field '%s'", k);
     }
-    return arr_error(L, "ann.Array: cannot index with %s", luaL_typename(L, 2));
+    return annl_array_error(L, "ann.Array: cannot index with %s", luaL_typename(L, 2));
 }
 
 static int m_len(lua_State *L)
@@ -516,7 +368,7 @@ static int arith(lua_State *L, ann_array_op op)
     char s1[96], s2[96];
     if (a && b) {
         if (!ann_array_same_shape(a, b))
-            return arr_error(L, "ann.Array: shapes (%s) and (%s) do not match for '%s'",
+            return annl_array_error(L, "ann.Array: shapes (%s) and (%s) do not match for '%s'",
                              shape_str(a, s1, sizeof s1), shape_str(b, s2, sizeof s2),
                              op_names[op]);
         r = push_raw(L, a->ndim, a->shape);
@@ -528,7 +380,7 @@ static int arith(lua_State *L, ann_array_op op)
         r = push_raw(L, b->ndim, b->shape);
         ann_array_op_sv(op, r->data, lua_tonumber(L, 1), b->data, b->size);
     } else {
-        return arr_error(L, "ann.Array: cannot apply '%s' to %s and %s (numbers and Arrays of "
+        return annl_array_error(L, "ann.Array: cannot apply '%s' to %s and %s (numbers and Arrays of "
                          "the same shape only)", op_names[op], luaL_typename(L, 1),
                          luaL_typename(L, 2));
     }
@@ -606,7 +458,7 @@ static int l_reshape(lua_State *L)
     for (d = 0; d < ndim; d++) {
         if (shape[d] == -1) {
             if (infer >= 0)
-                return arr_error(L, "ann.Array: reshape: only one dimension can be -1");
+                return annl_array_error(L, "ann.Array: reshape: only one dimension can be -1");
             infer = d;
         } else {
             known *= shape[d] ? shape[d] : 1;
@@ -616,7 +468,7 @@ static int l_reshape(lua_State *L)
     }
     if (infer >= 0) {
         if (known == 0 || a->size % known != 0)
-            return arr_error(L, "ann.Array: cannot reshape an array of size %I (shape %s) with "
+            return annl_array_error(L, "ann.Array: cannot reshape an array of size %I (shape %s) with "
                              "a -1 dimension", (lua_Integer)a->size, shape_str(a, s, sizeof s));
         shape[infer] = a->size / known;
     }
@@ -625,7 +477,7 @@ static int l_reshape(lua_State *L)
         ann_array tmp;
         char s2[96];
         ann_array_wrap(&tmp, NULL, ndim, shape);
-        return arr_error(L, "ann.Array: cannot reshape an array of size %I (shape %s) into "
+        return annl_array_error(L, "ann.Array: cannot reshape an array of size %I (shape %s) into "
                          "shape (%s) of size %I", (lua_Integer)a->size,
                          shape_str(a, s, sizeof s), shape_str(&tmp, s2, sizeof s2),
                          (lua_Integer)n);
@@ -664,7 +516,7 @@ static ann_array *check_nonempty(lua_State *L, const char *what)
 {
     ann_array *a = annl_array_check(L, 1);
     if (a->size == 0)
-        arr_error(L, "ann.Array: %s() of an empty array", what);
+        annl_array_error(L, "ann.Array: %s() of an empty array", what);
     return a;
 }
 
@@ -698,7 +550,7 @@ static int l_array(lua_State *L)
         if (!annl_array_test(L, 1))
             return luaL_argerror(L, 1, "a plain table or an Array expected");
     }
-    from_nested(L, 1, "ann.array", 0);
+    annl_array_from_nested(L, 1, "ann.array", 0);
     return 1;
 }
 
@@ -739,7 +591,7 @@ static double opt_number(lua_State *L, int t, const char *k, double def)
     double v = def;
     if (lua_getfield(L, t, k) != LUA_TNIL) {
         if (lua_type(L, -1) != LUA_TNUMBER)
-            arr_error(L, "ann.allclose: option '%s' should be a number, got %s", k,
+            annl_array_error(L, "ann.allclose: option '%s' should be a number, got %s", k,
                       luaL_typename(L, -1));
         v = lua_tonumber(L, -1);
     }
@@ -765,7 +617,7 @@ static int l_allclose(lua_State *L)
             lua_pop(L, 1);
             k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
             if (!k || (strcmp(k, "rtol") && strcmp(k, "atol") && strcmp(k, "equal_nan")))
-                return arr_error(L, "ann.allclose: unknown option '%s' (rtol, atol, equal_nan)",
+                return annl_array_error(L, "ann.allclose: unknown option '%s' (rtol, atol, equal_nan)",
                                  k ? k : luaL_typename(L, -1));
         }
         rtol = opt_number(L, 3, "rtol", rtol);

@@ -5,7 +5,7 @@
 
 #include <lua.h>
 
-#include "array.h"
+#include "annarchy.h"
 
 #define ANNL_ARRAY_MT "ann.Array"
 
@@ -26,6 +26,13 @@ ann_array *annl_array_test(lua_State *L, int idx);
 /* Pushes the value at idx as an Array: the same Array, or a new one from a number (shape
  * {1}) or a (nested) list of numbers. Raises an error naming `what` otherwise. */
 ann_array *annl_array_from_value(lua_State *L, int idx, const char *what);
+
+/* Pushes a new Array built from the (nested) table or Array at idx; a number gives shape {1}
+ * when allow_number, an error naming `fname` otherwise (larray_nested.c). */
+ann_array *annl_array_from_nested(lua_State *L, int idx, const char *fname, int allow_number);
+
+/* Raises "where: message" (where: the calling Lua code), with lua_pushfstring's format. */
+int annl_array_error(lua_State *L, const char *fmt, ...);
 
 /* Reads a shape argument (a number or a list of numbers) at idx into shape[]; returns ndim.
  * Raises an error naming `fname` when it is not a valid shape. */

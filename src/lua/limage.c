@@ -4,11 +4,10 @@
 
 #include <lauxlib.h>
 
-#include "image.h"
+#include "annarchy.h"
 #include "lannarchy.h"
 #include "larray.h"
 #include "lbind.h"
-#include "video.h"
 
 #define VIDEO_MT "ann.Video"
 
@@ -165,16 +164,11 @@ void annl_open_image(lua_State *L)
     static const luaL_Reg fns[] = {
         {"image_geometry", l_image_geometry}, {"image_load", l_image_load},
         {"video_open", l_video_open},         {NULL, NULL}};
-    if (luaL_newmetatable(L, VIDEO_MT)) {
-        luaL_newlib(L, methods);
-        lua_setfield(L, -2, "__index");
-        lua_pushcfunction(L, l_video_close);
-        lua_setfield(L, -2, "__gc");
-        lua_pushcfunction(L, l_video_close);
-        lua_setfield(L, -2, "__close");
-        lua_pushcfunction(L, l_video_tostring);
-        lua_setfield(L, -2, "__tostring");
-    }
+    annl_new_class(L, VIDEO_MT, methods, l_video_close);
+    lua_pushcfunction(L, l_video_close);
+    lua_setfield(L, -2, "__close");
+    lua_pushcfunction(L, l_video_tostring);
+    lua_setfield(L, -2, "__tostring");
     lua_pop(L, 1);
     luaL_setfuncs(L, fns, 0);
 }

@@ -7,7 +7,6 @@
 #include <string.h>
 #include <time.h>
 
-extern const char ann_kernel_header[];
 
 #define MODULE_MT "annarchy.core.Module"
 
@@ -53,7 +52,7 @@ static int l_compile(lua_State *L)
     *ud = NULL;
     luaL_setmetatable(L, MODULE_MT);
     ann_status st = {0, ""};
-    if (ann_jit_load(src, &opt, ud, &st) != 0) return annl_raise(L, &st);
+    if (ann_jit_load(src, &opt, ud, &st) != 0) return annl_raise_core(L, &st);
     lua_pushboolean(L, ann_module_from_cache(*ud));
     lua_pushstring(L, ann_module_path(*ud));
     return 3;
@@ -111,10 +110,7 @@ static int l_version(lua_State *L)
 
 void annl_open_jit(lua_State *L)
 {
-    if (luaL_newmetatable(L, MODULE_MT)) {
-        lua_pushcfunction(L, l_module_gc);
-        lua_setfield(L, -2, "__gc");
-    }
+    annl_new_class(L, MODULE_MT, NULL, l_module_gc);
     lua_pop(L, 1);
     static const luaL_Reg fns[] = {
         {"compile", l_compile},         {"kernel_header", l_kernel_header},

@@ -4,30 +4,14 @@
 #include "lannarchy.h"
 #include "larray.h"
 #include "lbind.h"
-#include "network.h"
+#include "annarchy.h"
 
 #include <lauxlib.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define NETWORK_MT "annarchy.core.Network"
 #define MONITOR_MT "annarchy.core.Monitor"
-
-typedef struct { ann_network *net; } lnet;
-typedef struct { ann_monitor *mon; ann_network *net; } lmon;
-
-int annl_raise(lua_State *L, const ann_status *st)
-{
-    lua_pushstring(L, st->msg);
-    return lua_error(L);
-}
-
-static ann_network *check_net(lua_State *L, int idx)
-{
-    lnet *n = luaL_checkudata(L, idx, NETWORK_MT);
-    if (!n->net) luaL_error(L, "annarchy: the network was destroyed");
-    return n->net;
-}
 
 static int check_pop(lua_State *L, ann_network *net, int idx)
 {
@@ -39,7 +23,7 @@ static int check_pop(lua_State *L, ann_network *net, int idx)
 static int check_attr(lua_State *L, ann_network *net, int pop, int idx)
 {
     lua_Integer k = luaL_checkinteger(L, idx);
-    luaL_argcheck(L, k >= 0 && k < ann_network_population(net, pop)->nattr, idx, "no such attribute");
+    luaL_argcheck(L, k >= 0 && k < ann_population_attr_count(net, pop), idx, "no such attribute");
     return (int)k;
 }
 
@@ -49,9 +33,9 @@ static int l_network_new(lua_State *L)
     double dt = luaL_checknumber(L, 1);
     lua_Integer seed = luaL_checkinteger(L, 2);
     luaL_argcheck(L, dt > 0, 1, "dt must be positive");
-    lnet *n = lua_newuserdatauv(L, sizeof *n, 1);   /* user value: the kernel module */
+    annl_net *n = lua_newuserdatauv(L, sizeof *n, 1);   /* user value: the kernel module */
     n->net = NULL;
-    luaL_setmetatable(L, NETWORK_MT);
+    luaL_setmetatable(L, ANNL_NETWORK_MT);
     n->net = ann_network_new(dt, (uint64_t)seed);
     if (!n->net) return luaL_error(L, "annarchy: out of memory");
     return 1;
@@ -59,7 +43,7 @@ static int l_network_new(lua_State *L)
 
 static int l_net_gc(lua_State *L)
 {
-    lnet *n = luaL_checkudata(L, 1, NETWORK_MT);
+    annl_net *n = luaL_checkudata(L, 1, ANNL_NETWORK_MT);
     ann_network_free(n->net);
     n->net = NULL;
     return 0;
@@ -67,7 +51,7 @@ static int l_net_gc(lua_State *L)
 
 static int l_add_constant(lua_State *L)
 {
-    int k = ann_network_add_constant(check_net(L, 1), luaL_checknumber(L, 2));
+    int k = ann_network_add_constant(annl_net_check(L, 1), luaL_checknumber(L, 2));
     if (k < 0) return luaL_error(L, "annarchy: out of memory");
     lua_pushinteger(L, k);
     return 1;
@@ -75,14 +59,14 @@ static int l_add_constant(lua_State *L)
 
 static int l_set_constant(lua_State *L)
 {
-    ann_network_set_constant(check_net(L, 1), (int)luaL_checkinteger(L, 2), luaL_checknumber(L, 3));
+    ann_network_set_constant(annl_net_check(L, 1), (int)luaL_checkinteger(L, 2), luaL_checknumber(L, 3));
     return 0;
 }
 
 /* add_population(size, specs, spiking): specs = list of {type = 0..3, local = bool} */
 static int l_add_population(lua_State *L)
 {
-    ann_network *net = check_net(L, 1);
+    ann_network *net = annl_net_check(L, 1);
     lua_Integer size = luaL_checkinteger(L, 2);
     luaL_checktype(L, 3, LUA_TTABLE);
     int spiking = lua_toboolean(L, 4);
@@ -99,55 +83,55 @@ static int l_add_population(lua_State *L)
     luaL_argcheck(L, size > 0 && size <= INT32_MAX, 2, "population size out of range");
     ann_status st = {0, ""};
     int id = ann_network_add_population(net, (int32_t)size, (int32_t)nattr, specs, spiking, &st);
-    if (id < 0) return annl_raise(L, &st);
+    if (id < 0) return annl_raise_core(L, &st);
     lua_pushinteger(L, id);
     return 1;
 }
 
 static int l_pop_mark_sum(lua_State *L)
 {
-    ann_network *net = check_net(L, 1);
+    ann_network *net = annl_net_check(L, 1);
     int pop = check_pop(L, net, 2);
     ann_status st = {0, ""};
-    if (ann_population_mark_sum(net, pop, check_attr(L, net, pop, 3), &st)) return annl_raise(L, &st);
+    if (ann_population_mark_sum(net, pop, check_attr(L, net, pop, 3), &st)) return annl_raise_core(L, &st);
     return 0;
 }
 
 static int l_pop_add_gop(lua_State *L)
 {
     static const char *const ops[] = {"min", "max", "mean", "norm1", "norm2", NULL};
-    ann_network *net = check_net(L, 1);
+    ann_network *net = annl_net_check(L, 1);
     int pop = check_pop(L, net, 2);
     int op = luaL_checkoption(L, 3, NULL, ops);
     ann_status st = {0, ""};
     int g = ann_population_add_gop(net, pop, op, check_attr(L, net, pop, 4), &st);
-    if (g < 0) return annl_raise(L, &st);
+    if (g < 0) return annl_raise_core(L, &st);
     lua_pushinteger(L, g);
     return 1;
 }
 
 static int l_pop_enable_refractory(lua_State *L)
 {
-    ann_network *net = check_net(L, 1);
+    ann_network *net = annl_net_check(L, 1);
     ann_status st = {0, ""};
-    if (ann_population_enable_refractory(net, check_pop(L, net, 2), &st)) return annl_raise(L, &st);
+    if (ann_population_enable_refractory(net, check_pop(L, net, 2), &st)) return annl_raise_core(L, &st);
     return 0;
 }
 
 static int l_pop_set_rate_window(lua_State *L)
 {
-    ann_network *net = check_net(L, 1);
+    ann_network *net = annl_net_check(L, 1);
     int pop = check_pop(L, net, 2);
     lua_Integer steps = luaL_checkinteger(L, 3);
     int r = (int)luaL_optinteger(L, 4, 0);
     ann_status st = {0, ""};
-    if (ann_population_set_rate_window(net, pop, (int32_t)steps, r, &st)) return annl_raise(L, &st);
+    if (ann_population_set_rate_window(net, pop, (int32_t)steps, r, &st)) return annl_raise_core(L, &st);
     return 0;
 }
 
 static int l_pop_clear(lua_State *L)
 {
-    ann_network *net = check_net(L, 1);
+    ann_network *net = annl_net_check(L, 1);
     ann_population_clear(net, check_pop(L, net, 2));
     return 0;
 }
@@ -155,18 +139,15 @@ static int l_pop_clear(lua_State *L)
 /* pop_get(id, k, ranks?) -> number (global) or 1-D Array (local; of the listed ranks) */
 static int l_pop_get(lua_State *L)
 {
-    ann_network *net = check_net(L, 1);
+    ann_network *net = annl_net_check(L, 1);
     int pop = check_pop(L, net, 2);
     int k = check_attr(L, net, pop, 3);
     if (!ann_population_attr_local(net, pop, k)) {
         double v = ann_population_get(net, pop, k, 0);
-        int32_t type = ann_population_attr_type(net, pop, k);
-        if (type == ANNK_BOOL) lua_pushboolean(L, v != 0);
-        else if (type == ANNK_I32) lua_pushinteger(L, (lua_Integer)v);
-        else lua_pushnumber(L, v);
+        annl_push_value(L, v, ann_population_attr_type(net, pop, k));
         return 1;
     }
-    int32_t size = ann_network_population(net, pop)->size;
+    int32_t size = ann_population_size(net, pop);
     if (lua_isnoneornil(L, 4)) {
         int64_t shape[1] = {size};
         ann_array *a = annl_array_new(L, 1, shape);
@@ -205,14 +186,14 @@ static double value_at(lua_State *L, int idx, const ann_array *arr, lua_Integer 
  * one value per neuron (per listed rank). Sizes are checked by the front end and here. */
 static int l_pop_set(lua_State *L)
 {
-    ann_network *net = check_net(L, 1);
+    ann_network *net = annl_net_check(L, 1);
     int pop = check_pop(L, net, 2);
     int k = check_attr(L, net, pop, 3);
     const ann_array *arr = annl_array_test(L, 4);
     int scalar = !arr && lua_type(L, 4) != LUA_TTABLE;
     if (scalar && !lua_isnumber(L, 4) && !lua_isboolean(L, 4))
         return luaL_error(L, "annarchy: expected a number, a boolean, a list or an Array");
-    int32_t size = ann_network_population(net, pop)->size;
+    int32_t size = ann_population_size(net, pop);
     if (!ann_population_attr_local(net, pop, k)) {
         if (!scalar) return luaL_error(L, "annarchy: a global attribute takes a single value");
         ann_population_set(net, pop, k, 0, value_at(L, 4, NULL, 0));
@@ -241,41 +222,40 @@ static int l_pop_set(lua_State *L)
  * number or one value per neuron). */
 static int l_pop_refractory(lua_State *L)
 {
-    ann_network *net = check_net(L, 1);
+    ann_network *net = annl_net_check(L, 1);
     int pop = check_pop(L, net, 2);
-    annk_pop *p = ann_network_population(net, pop);
-    if (!p->refr_steps) {
-        ann_status st = {0, ""};
-        if (ann_population_enable_refractory(net, pop, &st)) return annl_raise(L, &st);
-    }
+    int32_t size = ann_population_size(net, pop);
+    ann_status st = {0, ""};
+    if (ann_population_enable_refractory(net, pop, &st)) return annl_raise_core(L, &st);
     if (!lua_isnoneornil(L, 3)) {
         const ann_array *arr = annl_array_test(L, 3);
         int scalar = !arr && lua_type(L, 3) != LUA_TTABLE;
         if (!scalar) {
             lua_Integer have = arr ? arr->size : luaL_len(L, 3);
-            if (have != p->size)
-                return luaL_error(L, "annarchy: expected %d values, got %d", (int)p->size, (int)have);
+            if (have != size)
+                return luaL_error(L, "annarchy: expected %d values, got %d", (int)size, (int)have);
         }
-        for (int32_t i = 0; i < p->size; i++)
-            p->refr_steps[i] = (int32_t)(scalar ? value_at(L, 3, NULL, 0) : value_at(L, 3, arr, i));
+        for (int32_t i = 0; i < size; i++)
+            ann_population_set_refractory(net, pop, i, (int32_t)(scalar ? value_at(L, 3, NULL, 0)
+                                                                        : value_at(L, 3, arr, i)));
         return 0;
     }
-    int64_t shape[1] = {p->size};
+    int64_t shape[1] = {size};
     ann_array *a = annl_array_new(L, 1, shape);
-    for (int32_t i = 0; i < p->size; i++) a->data[i] = p->refr_steps[i];
+    for (int32_t i = 0; i < size; i++) a->data[i] = ann_population_refractory(net, pop, i);
     return 1;
 }
 
 /* pop_set_ext(id, k, values): extension buffer k (an Array or a list of numbers) */
 static int l_pop_set_ext(lua_State *L)
 {
-    ann_network *net = check_net(L, 1);
+    ann_network *net = annl_net_check(L, 1);
     int pop = check_pop(L, net, 2);
     int k = (int)luaL_checkinteger(L, 3);
     const ann_array *arr = annl_array_test(L, 4);
     ann_status st = {0, ""};
     if (arr) {
-        if (ann_population_set_ext(net, pop, k, arr->data, arr->size, &st)) return annl_raise(L, &st);
+        if (ann_population_set_ext(net, pop, k, arr->data, arr->size, &st)) return annl_raise_core(L, &st);
         return 0;
     }
     luaL_checktype(L, 4, LUA_TTABLE);
@@ -286,31 +266,34 @@ static int l_pop_set_ext(lua_State *L)
         tmp[i] = lua_tonumber(L, -1);
         lua_pop(L, 1);
     }
-    if (ann_population_set_ext(net, pop, k, tmp, n, &st)) return annl_raise(L, &st);
+    if (ann_population_set_ext(net, pop, k, tmp, n, &st)) return annl_raise_core(L, &st);
     return 0;
 }
 
 /* pop_get_ext(id, k) -> Array */
 static int l_pop_get_ext(lua_State *L)
 {
-    ann_network *net = check_net(L, 1);
-    annk_pop *p = ann_network_population(net, check_pop(L, net, 2));
+    ann_network *net = annl_net_check(L, 1);
+    int pop = check_pop(L, net, 2);
     lua_Integer k = luaL_checkinteger(L, 3);
-    luaL_argcheck(L, k >= 0 && k < p->next, 3, "no such extension buffer");
-    int64_t shape[1] = {p->ext_len[k]};
+    luaL_argcheck(L, k >= 0 && k < ann_population_ext_count(net, pop), 3, "no such extension buffer");
+    int64_t n;
+    const double *ext = ann_population_ext(net, pop, (int)k, &n);
+    int64_t shape[1] = {n};
     ann_array *a = annl_array_new(L, 1, shape);
-    if (shape[0] > 0) memcpy(a->data, p->ext[k], (size_t)shape[0] * sizeof(double));
+    if (n > 0) memcpy(a->data, ext, (size_t)n * sizeof(double));
     return 1;
 }
 
 /* pop_spiked(id) -> list of 0-based ranks that spiked in the last step */
 static int l_pop_spiked(lua_State *L)
 {
-    ann_network *net = check_net(L, 1);
-    annk_pop *p = ann_network_population(net, check_pop(L, net, 2));
-    lua_createtable(L, p->nspiked, 0);
-    for (int32_t i = 0; i < p->nspiked; i++) {
-        lua_pushinteger(L, p->spiked[i]);
+    ann_network *net = annl_net_check(L, 1);
+    int32_t n;
+    const int32_t *spiked = ann_population_spiked(net, check_pop(L, net, 2), &n);
+    lua_createtable(L, n, 0);
+    for (int32_t i = 0; i < n; i++) {
+        lua_pushinteger(L, spiked[i]);
         lua_rawseti(L, -2, i + 1);
     }
     return 1;
@@ -318,29 +301,39 @@ static int l_pop_spiked(lua_State *L)
 
 static int l_pop_enabled(lua_State *L)
 {
-    ann_network *net = check_net(L, 1);
-    annk_pop *p = ann_network_population(net, check_pop(L, net, 2));
-    if (!lua_isnoneornil(L, 3)) p->enabled = lua_toboolean(L, 3);
-    lua_pushboolean(L, p->enabled);
+    ann_network *net = annl_net_check(L, 1);
+    int pop = check_pop(L, net, 2);
+    if (!lua_isnoneornil(L, 3)) ann_population_set_enabled(net, pop, lua_toboolean(L, 3));
+    lua_pushboolean(L, ann_population_enabled(net, pop));
     return 1;
 }
 
 /* bind(module): looks the kernels up; the network keeps the module alive. */
 static int l_bind(lua_State *L)
 {
-    ann_network *net = check_net(L, 1);
+    ann_network *net = annl_net_check(L, 1);
     const ann_module *m = annl_module_check(L, 2);
     ann_status st = {0, ""};
-    if (ann_network_bind(net, m, &st)) return annl_raise(L, &st);
+    if (ann_network_bind(net, m, &st)) return annl_raise_core(L, &st);
     lua_pushvalue(L, 2);
     lua_setiuservalue(L, 1, 1);
     return 0;
 }
 
+/* The network a run of this thread simulates, for Ctrl-C: SIGINT asks it to stop at the next
+ * step boundary (the core installs no handler; the binding is the host here). */
+static ann_network *volatile running;
+static void on_sigint(int sig)
+{
+    (void)sig;
+    ann_network *net = running;
+    if (net) ann_network_interrupt(net);
+}
+
 /* run(nsteps[, mode, pops]) -> steps done; mode "and"/"or" with a list of population ids */
 static int l_run(lua_State *L)
 {
-    ann_network *net = check_net(L, 1);
+    ann_network *net = annl_net_check(L, 1);
     lua_Integer n = luaL_checkinteger(L, 2);
     static const char *const modes[] = {"none", "and", "or", NULL};
     int mode = luaL_checkoption(L, 3, "none", modes);
@@ -358,7 +351,16 @@ static int l_run(lua_State *L)
     }
     int64_t done = 0;
     ann_status st = {0, ""};
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    ann_network *outer = running;
+    running = net;
+    sigaction(SIGINT, &sa, &old);
     int rc = ann_network_run(net, n, mode, pops, npops, &done, &st);
+    sigaction(SIGINT, &old, NULL);
+    running = outer;
     if (rc) {
         lua_pushinteger(L, done);
         lua_pushstring(L, st.msg);
@@ -370,7 +372,7 @@ static int l_run(lua_State *L)
 
 static int l_step_count(lua_State *L)
 {
-    ann_network *net = check_net(L, 1);
+    ann_network *net = annl_net_check(L, 1);
     if (!lua_isnoneornil(L, 2)) ann_network_set_step_count(net, luaL_checkinteger(L, 2));
     lua_pushinteger(L, ann_network_step_count(net));
     return 1;
@@ -378,7 +380,7 @@ static int l_step_count(lua_State *L)
 
 static int l_seed(lua_State *L)
 {
-    ann_network *net = check_net(L, 1);
+    ann_network *net = annl_net_check(L, 1);
     if (!lua_isnoneornil(L, 2)) ann_network_set_seed(net, (uint64_t)luaL_checkinteger(L, 2));
     lua_pushinteger(L, (lua_Integer)ann_network_seed(net));
     return 1;
@@ -386,21 +388,19 @@ static int l_seed(lua_State *L)
 
 /* ---- monitors ---- */
 
-static lmon *check_mon(lua_State *L, int idx)
+static ann_monitor *check_mon(lua_State *L, int idx)
 {
-    lmon *m = luaL_checkudata(L, idx, MONITOR_MT);
-    if (!m->mon) luaL_error(L, "annarchy: the monitor was stopped");
-    return m;
+    return annl_owned_check(L, idx, MONITOR_MT, "monitor")->obj;
 }
 
 /* monitor_new(pop, ranks|nil, period, period_offset) */
 static int l_monitor_new(lua_State *L)
 {
-    ann_network *net = check_net(L, 1);
+    ann_network *net = annl_net_check(L, 1);
     int pop = check_pop(L, net, 2);
     int32_t period = (int32_t)luaL_checkinteger(L, 4);
     int32_t offset = (int32_t)luaL_checkinteger(L, 5);
-    int32_t size = ann_network_population(net, pop)->size;
+    int32_t size = ann_population_size(net, pop);
     int32_t *ranks = NULL;
     lua_Integer n = 0;
     if (!lua_isnoneornil(L, 3)) {
@@ -415,52 +415,47 @@ static int l_monitor_new(lua_State *L)
             ranks[i] = (int32_t)r;
         }
     }
-    lmon *m = lua_newuserdatauv(L, sizeof *m, 1);
-    m->mon = NULL;
-    m->net = net;
-    luaL_setmetatable(L, MONITOR_MT);
-    lua_pushvalue(L, 1);
-    lua_setiuservalue(L, -2, 1);   /* the monitor keeps its network alive */
+    annl_owned *m = annl_owned_push(L, 1, MONITOR_MT);
     ann_status st = {0, ""};
-    m->mon = ann_monitor_new(net, pop, ranks, (int32_t)n, period, offset, &st);
-    if (!m->mon) return annl_raise(L, &st);
+    m->obj = ann_monitor_new(net, pop, ranks, (int32_t)n, period, offset, &st);
+    if (!m->obj) return annl_raise_core(L, &st);
     return 1;
 }
 
 static int l_mon_free(lua_State *L)
 {
-    lmon *m = luaL_checkudata(L, 1, MONITOR_MT);
-    if (m->mon) ann_monitor_free(m->net, m->mon);
-    m->mon = NULL;
+    annl_owned *h = luaL_checkudata(L, 1, MONITOR_MT);
+    ann_monitor *m = annl_owned_release(L, 1, MONITOR_MT);
+    if (m) ann_monitor_free(h->owner->net, m);
     return 0;
 }
 
 static int l_mon_add_variable(lua_State *L)
 {
-    lmon *m = check_mon(L, 1);
+    ann_monitor *m = check_mon(L, 1);
     ann_status st = {0, ""};
-    int v = ann_monitor_add_variable(m->mon, (int)luaL_checkinteger(L, 2), lua_toboolean(L, 3),
+    int v = ann_monitor_add_variable(m, (int)luaL_checkinteger(L, 2), lua_toboolean(L, 3),
                                      lua_toboolean(L, 4), &st);
-    if (v < 0) return annl_raise(L, &st);
+    if (v < 0) return annl_raise_core(L, &st);
     lua_pushinteger(L, v);
     return 1;
 }
 
 static int l_mon_set_recording(lua_State *L)
 {
-    ann_monitor_set_recording(check_mon(L, 1)->mon, lua_toboolean(L, 2));
+    ann_monitor_set_recording(check_mon(L, 1), lua_toboolean(L, 2));
     return 0;
 }
 
 static int l_mon_restart_phase(lua_State *L)
 {
-    ann_monitor_restart_phase(check_mon(L, 1)->mon);
+    ann_monitor_restart_phase(check_mon(L, 1));
     return 0;
 }
 
 static int l_mon_set_period(lua_State *L)
 {
-    ann_monitor_set_period(check_mon(L, 1)->mon, (int32_t)luaL_checkinteger(L, 2),
+    ann_monitor_set_period(check_mon(L, 1), (int32_t)luaL_checkinteger(L, 2),
                            (int32_t)luaL_checkinteger(L, 3));
     return 0;
 }
@@ -468,9 +463,9 @@ static int l_mon_set_period(lua_State *L)
 /* data(v) -> Array {records, width} */
 static int l_mon_data(lua_State *L)
 {
-    lmon *m = check_mon(L, 1);
+    ann_monitor *m = check_mon(L, 1);
     int64_t nrec, width;
-    const double *d = ann_monitor_data(m->mon, (int)luaL_checkinteger(L, 2), &nrec, &width);
+    const double *d = ann_monitor_data(m, (int)luaL_checkinteger(L, 2), &nrec, &width);
     int64_t shape[2] = {nrec, width};
     ann_array *a = annl_array_new(L, 2, shape);
     if (nrec * width > 0) memcpy(a->data, d, (size_t)(nrec * width) * sizeof *d);
@@ -480,9 +475,9 @@ static int l_mon_data(lua_State *L)
 /* spikes(v) -> table 0-based rank -> list of steps (only ranks that spiked) */
 static int l_mon_spikes(lua_State *L)
 {
-    lmon *m = check_mon(L, 1);
+    ann_monitor *m = check_mon(L, 1);
     int64_t n;
-    const int64_t *s = ann_monitor_spikes(m->mon, (int)luaL_checkinteger(L, 2), &n);
+    const int64_t *s = ann_monitor_spikes(m, (int)luaL_checkinteger(L, 2), &n);
     lua_newtable(L);
     for (int64_t i = 0; i < n; i++) {
         if (lua_rawgeti(L, -1, s[2 * i]) == LUA_TNIL) {
@@ -500,15 +495,15 @@ static int l_mon_spikes(lua_State *L)
 
 static int l_mon_clear(lua_State *L)
 {
-    ann_monitor_clear(check_mon(L, 1)->mon, (int)luaL_optinteger(L, 2, -1));
+    ann_monitor_clear(check_mon(L, 1), (int)luaL_optinteger(L, 2, -1));
     return 0;
 }
 
 static int l_mon_bytes(lua_State *L)
 {
-    lmon *m = check_mon(L, 1);
-    if (lua_isnoneornil(L, 2)) lua_pushinteger(L, ann_monitor_bytes(m->mon));
-    else lua_pushinteger(L, ann_monitor_bytes_needed(m->mon, luaL_checkinteger(L, 2)));
+    ann_monitor *m = check_mon(L, 1);
+    if (lua_isnoneornil(L, 2)) lua_pushinteger(L, ann_monitor_bytes(m));
+    else lua_pushinteger(L, ann_monitor_bytes_needed(m, luaL_checkinteger(L, 2)));
     return 1;
 }
 
@@ -532,19 +527,9 @@ void annl_open_network(lua_State *L)
         {"data", l_mon_data},                   {"spikes", l_mon_spikes},
         {"clear", l_mon_clear},                 {"bytes", l_mon_bytes},
         {"free", l_mon_free},                   {NULL, NULL}};
-    if (luaL_newmetatable(L, NETWORK_MT)) {
-        luaL_newlib(L, net_methods);
-        lua_setfield(L, -2, "__index");
-        lua_pushcfunction(L, l_net_gc);
-        lua_setfield(L, -2, "__gc");
-    }
+    annl_new_class(L, ANNL_NETWORK_MT, net_methods, l_net_gc);
     lua_pop(L, 1);
-    if (luaL_newmetatable(L, MONITOR_MT)) {
-        luaL_newlib(L, mon_methods);
-        lua_setfield(L, -2, "__index");
-        lua_pushcfunction(L, l_mon_free);
-        lua_setfield(L, -2, "__gc");
-    }
+    annl_new_class(L, MONITOR_MT, mon_methods, l_mon_free);
     lua_pop(L, 1);
     lua_pushcfunction(L, l_network_new);
     lua_setfield(L, -2, "network_new");

@@ -13,7 +13,7 @@
  * "Exponential", "Gamma", "Binomial"); min and max are numbers or nil (no clipping). */
 #include "lannarchy.h"
 #include "larray.h"
-#include "rng.h"
+#include "annarchy.h"
 
 #include "kernel/10_rng.h"
 
@@ -61,11 +61,11 @@ static uint32_t check_u32(lua_State *L, int idx, const char *what)
 static int l_dist_check(lua_State *L)
 {
     ann_dist d;
-    char err[256];
+    ann_status st;
     read_dist(L, 1, &d);
-    if (ann_dist_check(&d, err, sizeof err) != 0) {
+    if (ann_dist_check(&d, &st) != 0) {
         lua_pushboolean(L, 0);
-        lua_pushstring(L, err);
+        lua_pushstring(L, st.msg);
         return 2;
     }
     lua_pushboolean(L, 1);
@@ -77,7 +77,7 @@ static int l_dist_fill(lua_State *L)
     ann_dist d;
     ann_rng r;
     ann_array *a;
-    char err[256];
+    ann_status st;
     uint64_t seed, first;
     uint32_t stream;
     int64_t shape[ANN_ARRAY_MAXDIM];
@@ -91,8 +91,8 @@ static int l_dist_fill(lua_State *L)
         return luaL_argerror(L, 8, "the first position should be a non-negative integer");
     first = (uint64_t)f;
     ndim = annl_array_checkshape(L, 9, shape, "dist_fill");
-    if (ann_dist_check(&d, err, sizeof err) != 0)
-        return luaL_error(L, "%s", err);
+    if (ann_dist_check(&d, &st) != 0)
+        return luaL_error(L, "%s", st.msg);
     a = annl_array_new(L, ndim, shape);
     ann_rng_init(&r, seed, stream);
     ann_rng_seek(&r, first);

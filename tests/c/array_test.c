@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "array.h"
+#include "annarchy.h"
 
 #include "check.h"
 
@@ -11,17 +11,17 @@ static void test_shapes(void)
 {
     int64_t s1[] = {3, 5}, s0[] = {0, 4}, bad[] = {3, -1}, huge[] = {1 << 20, 1 << 20, 1 << 20};
     int64_t nine[9] = {1, 1, 1, 1, 1, 1, 1, 1, 1}, n = -1;
-    char err[128];
-    CHECK(ann_array_shape_check(2, s1, &n, err, sizeof err) == 0 && n == 15, "3x5: %lld",
+    ann_status st;
+    CHECK(ann_array_shape_check(2, s1, &n, &st) == 0 && n == 15, "3x5: %lld",
           (long long)n);
-    CHECK(ann_array_shape_check(2, s0, &n, err, sizeof err) == 0 && n == 0, "0x4");
-    CHECK(ann_array_shape_check(2, bad, &n, err, sizeof err) != 0 && strstr(err, "negative"),
-          "negative dimension: %s", err);
-    CHECK(ann_array_shape_check(3, huge, &n, err, sizeof err) != 0 && strstr(err, "2^48"),
-          "huge: %s", err);
-    CHECK(ann_array_shape_check(9, nine, &n, err, sizeof err) != 0, "9 dimensions");
-    CHECK(ann_array_shape_check(0, nine, &n, err, sizeof err) != 0, "0 dimensions");
-    CHECK(ann_array_shape_check(8, nine, &n, NULL, 0) == 0 && n == 1, "8 dimensions");
+    CHECK(ann_array_shape_check(2, s0, &n, &st) == 0 && n == 0, "0x4");
+    CHECK(ann_array_shape_check(2, bad, &n, &st) != 0 && strstr(st.msg, "negative"),
+          "negative dimension: %s", st.msg);
+    CHECK(ann_array_shape_check(3, huge, &n, &st) != 0 && strstr(st.msg, "2^48"),
+          "huge: %s", st.msg);
+    CHECK(ann_array_shape_check(9, nine, &n, &st) != 0, "9 dimensions");
+    CHECK(ann_array_shape_check(0, nine, &n, &st) != 0, "0 dimensions");
+    CHECK(ann_array_shape_check(8, nine, &n, NULL) == 0 && n == 1, "8 dimensions");
 }
 
 static void test_new_rows_format(void)

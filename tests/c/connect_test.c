@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "connect.h"
+#include "annarchy.h"
 
 #include "check.h"
 

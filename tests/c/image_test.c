@@ -9,8 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "image.h"
-#include "video.h"
+#include "annarchy.h"
 
 #include "check.h"
 

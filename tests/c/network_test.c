@@ -1,17 +1,16 @@
 /* The runtime without Lua: a hand-written kernel compiled through the cache, a population,
  * the step loop, monitors, global operations, refractoriness, stop conditions, and the
- * cache's integrity check. Runs under the sanitizers too. */
+ * cache's integrity check, through the public header only. Runs under the sanitizers too. */
 #include "annarchy.h"
-#include "network.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-extern const char ann_kernel_header[];
-
 #include "check.h"
+#include "kernel_source.h"
 
 /* Population 0: v += 1 each step (attr 0, local), spike when v >= th (attr 1, global),
  * reset v = 0; stop condition: some neuron has v >= 2. */
@@ -39,18 +38,23 @@ static const char *KERNELS =
     "    return 0;\n"
     "}\n";
 
-static char *kernel_source(void)
+static ann_network *volatile interrupted_net;
+static void on_alarm(int sig)
 {
-    size_t n = strlen(ann_kernel_header) + strlen(KERNELS) + 1;
-    char *s = malloc(n);
-    snprintf(s, n, "%s%s", ann_kernel_header, KERNELS);
-    return s;
+    (void)sig;
+    ann_network_interrupt(interrupted_net);
+}
+
+/* A log callback that keeps the last message in the buffer `user` (512 bytes). */
+static void remember(void *user, const char *msg)
+{
+    snprintf((char *)user, 512, "%s", msg);
 }
 
 static void test_run(const char *dir)
 {
     ann_status st = {0, ""};
-    char *src = kernel_source();
+    char *src = kernel_source(KERNELS);
     ann_jit_options opt = {"tcc", NULL, dir, "test network", 0, 0};
     ann_module *m = NULL;
     CHECK_TRUE(ann_jit_load(src, &opt, &m, &st) == 0);
@@ -58,7 +62,7 @@ static void test_run(const char *dir)
     CHECK_TRUE(ann_module_from_cache(m) == 0);
 
     ann_network *net = ann_network_new(1.0, 7);
-    ann_attr_spec specs[2] = {{ANNK_F64, 1}, {ANNK_F64, 0}};
+    ann_attr_spec specs[2] = {{ANN_TYPE_F64, 1}, {ANN_TYPE_F64, 0}};
     int pop = ann_network_add_population(net, 3, 2, specs, 1, &st);
     CHECK_TRUE(pop == 0);
     ann_population_set(net, pop, 1, 0, 3.0);
@@ -76,7 +80,7 @@ static void test_run(const char *dir)
     /* neuron 0: v = 1 2 0 1 2 ; neuron 1 (from 1): 2 0 1 2 0 */
     CHECK_TRUE(ann_population_get(net, pop, 0, 0) == 2.0);
     CHECK_TRUE(ann_population_get(net, pop, 0, 1) == 0.0);
-    CHECK_TRUE(ann_network_population(net, pop)->gop[0] == 2.0);
+    CHECK_TRUE(ann_population_gop(net, pop, 0) == 2.0);
 
     int64_t nrec, width;
     const double *d = ann_monitor_data(mon, vv, &nrec, &width);
@@ -93,13 +97,27 @@ static void test_run(const char *dir)
 
     /* refractoriness of 2 steps on every neuron */
     CHECK_TRUE(ann_population_enable_refractory(net, pop, &st) == 0);
-    for (int i = 0; i < 3; i++) ann_network_population(net, pop)->refr_steps[i] = 2;
+    for (int i = 0; i < 3; i++) ann_population_set_refractory(net, pop, i, 2);
+    CHECK_TRUE(ann_population_refractory(net, pop, 1) == 2);
     ann_population_clear(net, pop);
     for (int i = 0; i < 3; i++) ann_population_set(net, pop, 0, i, 0.0);
     CHECK_TRUE(ann_network_run(net, 8, ANN_UNTIL_NONE, NULL, 0, &done, &st) == 0);
     /* v: 1 2 0(spike) 0 0 1 2 0(spike): spikes at relative steps 2 and 7 */
     ann_monitor_spikes(mon, vs, &nspk);
     CHECK_TRUE(nspk == 6);
+
+    /* an interrupt requested from a signal handler stops the run between two steps */
+    interrupted_net = net;
+    signal(SIGALRM, on_alarm);
+    ualarm(20000, 0);
+    CHECK_TRUE(ann_network_run(net, (int64_t)1 << 40, ANN_UNTIL_NONE, NULL, 0, &done, &st) != 0);
+    CHECK(strcmp(st.msg, "interrupted") == 0 && done > 0, "%s after %lld steps", st.msg,
+          (long long)done);
+    signal(SIGALRM, SIG_DFL);
+    int64_t before = ann_network_step_count(net);
+    ann_network_interrupt(net);   /* no run under way: forgotten by the next one */
+    CHECK_TRUE(ann_network_run(net, 3, ANN_UNTIL_NONE, NULL, 0, &done, &st) == 0 && done == 3);
+    CHECK_TRUE(ann_network_step_count(net) == before + 3);
 
     /* stop condition: stops after the first step where some v >= 2 */
     for (int i = 0; i < 3; i++) ann_population_set(net, pop, 0, i, 0.0);
@@ -111,9 +129,15 @@ static void test_run(const char *dir)
     ann_network_free(net);
     ann_module_release(m);
 
-    /* a second load is a cache hit */
+    /* a second load is a cache hit; with verbose set, the core says so through the log
+     * callback (and prints nothing itself) */
+    char logged[512] = "";
+    ann_set_log(remember, logged);
+    opt.verbose = 1;
     CHECK_TRUE(ann_jit_load(src, &opt, &m, &st) == 0);
     CHECK_TRUE(m && ann_module_from_cache(m) == 1);
+    CHECK(strncmp(logged, "cache hit for test network (tcc, ", 33) == 0, "log: %s", logged);
+    ann_set_log(NULL, NULL);
     ann_module_release(m);
     free(src);
 }

@@ -1,0 +1,149 @@
+/* Internal layout of the projections, shared by the projection_*.c files: storage and
+ * views (projection.c), delay buffers (projection_delay.c), structural plasticity
+ * (projection_structural.c), the step (projection_step.c) and the recorders
+ * (projection_record.c). Layouts and the host API: include/annarchy.h. */
+#ifndef ANN_PROJECTION_INTERNAL_H
+#define ANN_PROJECTION_INTERNAL_H
+
+#include "network_internal.h"
+#include "schedule.h"
+#include "status.h"
+
+#include <stdlib.h>
+
+#define LAST_EVENT_NONE (-10000.0)
+
+typedef void (*proj_fn)(annk_proj *pj, annk_pop *pre, annk_pop *post, const annk_ctx *c);
+typedef void (*proj_spike_fn)(annk_proj *pj, annk_pop *pre, annk_pop *post, const annk_ctx *c,
+                              const int32_t *spk, int32_t n);
+typedef void (*proj_spike_syn_fn)(annk_proj *pj, annk_pop *pre, annk_pop *post,
+                                  const annk_ctx *c, const int64_t *syn, const int32_t *spre,
+                                  int64_t n);
+typedef void (*proj_creating_fn)(annk_proj *pj, annk_pop *pre, annk_pop *post,
+                                 const annk_ctx *c, int32_t dend, uint8_t *mark);
+typedef void (*proj_pruning_fn)(annk_proj *pj, annk_pop *pre, annk_pop *post,
+                                const annk_ctx *c, uint8_t *mark);
+
+typedef struct ann_proj {
+    annk_proj      k;
+    int32_t        pre, post;
+    int32_t        pre_major, post_index, delay_kind, spike_events;
+    ann_proj_attr *specs;
+    int32_t        w_attr, last_event_attr;
+    int32_t       *delayed;
+    int32_t        ndelayed;
+    proj_fn        psp, update, post_event;
+    proj_spike_fn  spike;
+    proj_spike_syn_fn spike_syn;
+    proj_creating_fn creating;
+    proj_pruning_fn  pruning;
+    int32_t        creating_period, pruning_period;
+    int64_t        creating_start, pruning_start;
+    double         creating_w;
+    int32_t        creating_delay;
+    uint8_t       *mark;        /* structural plasticity scratch */
+    int64_t        mark_cap;
+} ann_proj;
+
+/* Delay buffers of one population (they hang off annk_pop.hist / spk_hist). */
+typedef struct pop_hist {
+    int32_t   len;
+    int32_t   nattr;
+    uint8_t  *want;      /* [nattr] */
+    void   ***slots;     /* [nattr][len] -> values */
+    int32_t   spikes;
+    int32_t **spk;       /* [len][size] */
+    int32_t  *spk_n;     /* [len] */
+} pop_hist;
+
+struct ann_proj_recorder {
+    ann_network *net;
+    int32_t  proj, attr;
+    int32_t *dends;       /* NULL: all */
+    int32_t  ndends;
+    ann_schedule when;
+    double  *buf;
+    int64_t  len, cap;
+    int64_t *widths;
+    int64_t  nrec, wcap;
+};
+
+struct ann_projections {
+    ann_proj *p;
+    int32_t   n;
+    pop_hist *hist;       /* [nhist] one per population, once bound */
+    int32_t   nhist;
+    ann_proj_recorder **recs;
+    int32_t   nrecs;
+};
+
+/* Synapses in post-major order, with one array per local attribute and the delays; annp_install()
+ * takes the arrays over. */
+typedef struct pm_data {
+    int32_t  ndend;
+    int64_t  nsyn;
+    int32_t *post_rank;
+    int64_t *row;
+    int32_t *pre_rank;
+    void   **local;      /* [nattr], NULL for non-local attributes */
+    int32_t *delay;      /* NULL unless ANN_DELAY_VARIABLE */
+} pm_data;
+
+/* ---- small helpers ---------------------------------------------------------------------- */
+
+static inline void *xcalloc(int64_t n, size_t elem)
+{
+    return calloc(n > 0 ? (size_t)n : 1, elem);
+}
+
+static inline void *xmalloc(int64_t n, size_t elem)
+{
+    return malloc(n > 0 ? (size_t)n * elem : 1);
+}
+
+static inline int oom(ann_status *st)
+{
+    return ann_fail(st, "out of memory in a projection");
+}
+
+static inline ann_proj *proj_at(ann_network *net, int id) { return &net->projs->p[id]; }
+
+/* Storage index of post-major synapse k. */
+static inline int64_t storage_of(const ann_proj *p, int64_t k)
+{
+    return p->pre_major ? p->k.post_syn[k] : k;
+}
+
+/* Whether a schedule of `period` steps from `start` falls on `step`. */
+static inline int due(int64_t step, int64_t start, int32_t period)
+{
+    if (period <= 0) return 0;
+    int64_t r = (step - start) % period;
+    return r == 0;
+}
+
+/* projection.c */
+/* Builds the post-major view of a pre-major projection (no-op otherwise); -1 out of memory. */
+int  annp_ensure_view(ann_proj *p);
+void annp_pm_free(pm_data *d, int32_t nattr);
+/* Makes d the projection's connectivity (its arrays taken over). */
+int  annp_install(ann_proj *p, pm_data *d, ann_status *st);
+
+/* projection_delay.c */
+void annp_hist_free(pop_hist *h);
+/* Sizes the delay buffers of population pid for the projections reading it. */
+int  annp_update_history(ann_network *net, int pid, ann_status *st);
+int  annp_ring_resize(ann_proj *p, int32_t len);
+/* Queues (synapse e, pre rank j) in the spike ring slot; -1 out of memory. */
+int  annp_ring_push(annk_proj *k, int32_t slot, int64_t e, int32_t j);
+/* After max_delay grew to newmax: buffers of the pre population, or the ring. */
+int  annp_grow_buffers(ann_network *net, ann_proj *p, int32_t newmax, ann_status *st);
+
+/* projection_structural.c: phase I */
+void annp_run_creating(ann_network *net, ann_proj *p, const annk_ctx *ctx);
+void annp_run_pruning(ann_network *net, ann_proj *p, const annk_ctx *ctx);
+
+/* projection_record.c: records at the end of the step's projection phases */
+void annp_record(ann_proj_recorder *r, ann_network *net, const annk_ctx *ctx);
+
+#endif

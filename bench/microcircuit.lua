@@ -22,9 +22,10 @@ for a, name in ipairs(mc.POPS) do
     name, R.rates[a], R.cvs[a], mc.FULL_MEAN_RATES[a]))
 end
 io.write(("microcircuit at scale %g: %d neurons, %d synapses\n"):format(opts.scale, R.neurons, R.synapses))
-io.write(("  build (connectivity included) %.1f s\n"):format(R.build_s))
-io.write(("  simulate %.1f s for %g ms: %.1f s per biological second (one thread)\n"):format(
-  R.simulate_s, opts.duration, R.simulate_s / opts.duration * 1000.0))
+io.write(("  build (connectivity included) %.1f s wall, %.1f s CPU\n"):format(R.build_s, R.build_cpu))
+io.write(("  simulate %.1f s wall, %.1f s CPU for %g ms: %.1f s wall, %.1f s CPU per biological " ..
+  "second (one thread)\n"):format(R.simulate_s, R.simulate_cpu, opts.duration,
+  R.simulate_s / opts.duration * 1000.0, R.simulate_cpu / opts.duration * 1000.0))
 io.write(("  peak RSS %.0f MB (%.1f bytes per synapse)\n"):format(mc.peak_rss_mb() or 0,
   (mc.peak_rss_mb() or 0) * 1048576 / R.synapses))
 

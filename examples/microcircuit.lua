@@ -281,29 +281,30 @@ end
 
 --- Builds, compiles and simulates. opts: those of build, plus duration (ms, 1000) and
 -- transient (ms, 0: discarded before the statistics). Returns a table: rates[a], cvs[a],
--- neurons, synapses, build_s, simulate_s, spikes[a] (the measured window), net, pops, projs.
+-- neurons, synapses, build_s, simulate_s (wall clock), build_cpu, simulate_cpu (CPU time of
+-- the process), spikes[a] (the measured window), net, pops, projs.
 function M.run(opts)
   opts = opts or {}
   local duration, transient = opts.duration or 1000.0, opts.transient or 0.0
-  local t0 = core.clock()
+  local t0, c0 = core.clock(), os.clock()
   local net, pops, mons, projs, P = M.build(opts)
   net:compile{silent = true}
-  local build_s = core.clock() - t0
+  local build_s, build_cpu = core.clock() - t0, os.clock() - c0
   local R = {rates = {}, cvs = {}, spikes = {}, net = net, pops = pops, projs = projs, P = P,
-             neurons = 0, synapses = 0, build_s = build_s}
+             neurons = 0, synapses = 0, build_s = build_s, build_cpu = build_cpu}
   for a = 1, 8 do
     R.neurons = R.neurons + P.n[a]
     for b = 1, 8 do
       for _, proj in ipairs(projs[a][b] or {}) do R.synapses = R.synapses + proj.nb_synapses end
     end
   end
-  t0 = core.clock()
+  t0, c0 = core.clock(), os.clock()
   if transient > 0 then
     net:simulate(transient)
     for a = 1, 8 do mons[a]:get("spike") end
   end
   net:simulate(duration - transient)
-  R.simulate_s = core.clock() - t0
+  R.simulate_s, R.simulate_cpu = core.clock() - t0, os.clock() - c0
   for a = 1, 8 do
     R.spikes[a] = mons[a]:get("spike")
     R.rates[a], R.cvs[a] = M.statistics(R.spikes[a], P.n[a], duration - transient)

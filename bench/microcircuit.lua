@@ -26,8 +26,9 @@ io.write(("  build (connectivity included) %.1f s wall, %.1f s CPU\n"):format(R.
 io.write(("  simulate %.1f s wall, %.1f s CPU for %g ms: %.1f s wall, %.1f s CPU per biological " ..
   "second (one thread)\n"):format(R.simulate_s, R.simulate_cpu, opts.duration,
   R.simulate_s / opts.duration * 1000.0, R.simulate_cpu / opts.duration * 1000.0))
-io.write(("  peak RSS %.0f MB (%.1f bytes per synapse)\n"):format(mc.peak_rss_mb() or 0,
-  (mc.peak_rss_mb() or 0) * 1048576 / R.synapses))
+local peak, now = mc.peak_rss_mb() or 0, mc.peak_rss_mb("VmRSS") or 0
+io.write(("  peak RSS %.0f MB (%.1f bytes per synapse), after the run %.0f MB (%.1f bytes per synapse)\n")
+  :format(peak, peak * 1048576 / R.synapses, now, now * 1048576 / R.synapses))
 
 -- the rates against the full-scale model, over the last `window` ms
 local r = R.rates

@@ -269,13 +269,14 @@ function M.write_raster(R, prefix, duration)
   f:close()
 end
 
---- Peak resident memory of this process (MB, VmHWM of /proc/self/status), or nil.
-function M.peak_rss_mb()
+--- Resident memory of this process in MB (2^20 bytes): the peak (VmHWM of /proc/self/status),
+-- or with field = "VmRSS" the current one; nil where /proc is missing.
+function M.peak_rss_mb(field)
   local f = io.open("/proc/self/status")
   if not f then return nil end
   local text = f:read("a")
   f:close()
-  local kb = text:match("VmHWM:%s*(%d+)")
+  local kb = text:match((field or "VmHWM") .. ":%s*(%d+)")
   return kb and tonumber(kb) / 1024 or nil
 end
 

@@ -13,6 +13,7 @@
 --     |m_annlua - m_brian2| < max(0.1 m_brian2, 3 s sqrt(1/n_a + 1/n_b))
 -- with s Brian2's standard deviation over its seeds. CVs are means over the neurons with at
 -- least three spikes in the window.
+local ann = require("annarchy")
 local json = require("annarchy.json")
 local mc = dofile("examples/microcircuit.lua")
 
@@ -24,12 +25,6 @@ local function read_reference()
 end
 
 local SEEDS = {11, 12}
-
-local function mean(t)
-  local s = 0
-  for _, v in ipairs(t) do s = s + v end
-  return s / #t
-end
 
 local function tolerance(ref_mean, ref_std, n_b)
   return math.max(0.1 * ref_mean, 3 * ref_std * math.sqrt(1 / #SEEDS + 1 / n_b))
@@ -111,12 +106,12 @@ describe("microcircuit example (examples/microcircuit.lua)", function()
       local rates, cvs = {}, {}
       for i = 1, #R do rates[i], cvs[i] = R[i].rates[a], R[i].cvs[a] end
       local tol = tolerance(r.rate_mean_hz, r.rate_std_hz, n_b)
-      local m = mean(rates)
+      local m = ann.array(rates):mean()
       assert.is_true(math.abs(m - r.rate_mean_hz) < tol, ("%s: annlua %.3f Hz (%s), Brian2 %s " ..
         "%.3f +- %.3f Hz, tolerance %.3f"):format(name, m, table.concat(rates, ", "),
         ref.brian2_version, r.rate_mean_hz, r.rate_std_hz, tol))
       tol = tolerance(r.cv_mean, r.cv_std, n_b)
-      m = mean(cvs)
+      m = ann.array(cvs):mean()
       assert.is_true(math.abs(m - r.cv_mean) < tol, ("%s: annlua CV %.3f (%s), Brian2 %.3f +- " ..
         "%.3f, tolerance %.3f"):format(name, m, table.concat(cvs, ", "), r.cv_mean, r.cv_std, tol))
     end)

@@ -178,6 +178,9 @@ end
 function M.build(opts)
   opts = opts or {}
   local scale = opts.scale or 1.0
+  if type(scale) ~= "number" or scale ~= scale or scale <= 0 then
+    error(("microcircuit: the scale must be a positive number, got %s"):format(tostring(scale)), 2)
+  end
   local P = M.parameters(scale, opts.dc)
   local net = ann.Network{dt = M.DT, seed = opts.seed or 42}
   if opts.threads then net:config{num_threads = opts.threads} end
@@ -287,6 +290,10 @@ end
 function M.run(opts)
   opts = opts or {}
   local duration, transient = opts.duration or 1000.0, opts.transient or 0.0
+  if not (transient >= 0 and duration > transient) then
+    error(("microcircuit: the duration (%g ms) must exceed the transient (%g ms), which must not "
+      .. "be negative"):format(duration, transient), 2)
+  end
   local t0, c0 = core.clock(), os.clock()
   local net, pops, mons, projs, P = M.build(opts)
   net:compile{silent = true}

@@ -124,6 +124,13 @@ describe("microcircuit example (examples/microcircuit.lua)", function()
     assert.is_truthy(out:find('unknown option "--scael"', 1, true), out)
   end)
 
+  it("rejects a scale that is not positive and a transient not shorter than the run", function()
+    assert.has_error(function() mc.build{scale = 0} end,
+      "microcircuit: the scale must be a positive number, got 0")
+    assert.has_error(function() mc.run{scale = 0.01, duration = 100, transient = 100} end,
+      "microcircuit: the duration (100 ms) must exceed the transient (100 ms), which must not be negative")
+  end)
+
   it("converts PSPs to currents and builds the DC variant", function()
     -- PSC/PSP of the neuron, 585.38995686139 pA per mV: the reference implementation's
     -- formula evaluated with numpy (C_m 250 pF, tau_m 10 ms, tau_syn 0.5 ms)

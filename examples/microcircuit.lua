@@ -173,8 +173,9 @@ end
 -- ---- the network ------------------------------------------------------------------------------
 
 --- Builds the microcircuit. opts: scale (1), seed (42), dc (false: Poisson background),
--- multapses (false: see below). Returns net, pops (by name and in order), monitors (spike monitors, same keys), projections
--- (projs[a][b]: the list of projections from population b to a, nil where no synapse) and the derived parameters.
+-- multapses (false: see below), threads (accepted, one thread). Returns net, pops (by name
+-- and in order), monitors (spike monitors, same keys), projs (projs[a][b]: the list of
+-- projections from population b to a, nil where no synapse) and the derived parameters.
 function M.build(opts)
   opts = opts or {}
   local scale = opts.scale or 1.0
@@ -199,7 +200,8 @@ function M.build(opts)
   -- Recurrent synapses, weights normal with the sign kept, delays normal clipped below at dt
   -- (rounded to steps by the projection). With opts.multapses, the reference's rule exactly:
   -- k pairs (pre, post) drawn uniformly with replacement (multapses and autapses allowed),
-  -- built in Lua from coordinate lists (small scales: about 1 s and 300 MB per 10^6 synapses).
+  -- built in Lua from coordinate lists (small scales only: about 5 s of CPU and 180 MB per
+  -- 10^6 synapses).
   -- Otherwise each pair is connected once with probability k / (n_pre n_post) by the C
   -- connector: the same expected number of synapses and in-degrees, but no multapses.
   local projs = {}

@@ -14,12 +14,12 @@
 -- with s Brian2's standard deviation over its seeds. CVs are means over the neurons with at
 -- least three spikes in the window.
 local ann = require("annarchy")
-local json = require("annarchy.json")
+local dkjson = require("dkjson")
 local mc = dofile("examples/microcircuit.lua")
 
 local function read_reference()
   local f = assert(io.open("tests/reference/microcircuit_brian2.json"))
-  local ref = json.decode(f:read("a"))
+  local ref = assert(dkjson.decode(f:read("a")))
   f:close()
   return ref
 end

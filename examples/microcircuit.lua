@@ -106,8 +106,8 @@ end
 -- synaptic current I(t) (propagators P22, P21, P20), then I(t + dt) = I(t) P11 + the inputs
 -- that arrived during the step. The inputs land on the instantaneous targets exc and inh
 -- (reset to 0 after each step); the current itself is g_I, which keeps integrating during the
--- refractory period while v stays at V_reset.
-local function neuron(dc)
+-- refractory period while v stays at V_reset. With dc, no background draws.
+function M.neuron(dc)
   local h, tm, ts, c = M.DT, M.TAU_M, M.TAU_SYN, M.C_M
   local p22, p11 = math.exp(-h / tm), math.exp(-h / ts)
   local p21 = tm * ts / (c * (tm - ts)) * (p22 - p11)
@@ -185,7 +185,7 @@ function M.build(opts)
   local P = M.parameters(scale, opts.dc)
   local net = ann.Network{dt = M.DT, seed = opts.seed or 42}
   if opts.threads then net:config{num_threads = opts.threads} end
-  local model = neuron(opts.dc)
+  local model = M.neuron(opts.dc)
   local pops, mons = {}, {}
   for a, name in ipairs(M.POPS) do
     local pop = net:create(P.n[a], model, {name = name})

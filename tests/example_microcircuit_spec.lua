@@ -131,6 +131,42 @@ describe("microcircuit example (examples/microcircuit.lua)", function()
       "microcircuit: the duration (100 ms) must exceed the transient (100 ms), which must not be negative")
   end)
 
+  it("integrates the PSP exactly: v - E_L = w tau_m tau_s / (C (tau_m - tau_s)) (e^(-t/tau_m) - e^(-t/tau_s))", function()
+    local net = ann.Network{dt = 0.1, seed = 1}
+    local pop = net:create(1, mc.neuron(true))
+    local w = mc.psc_over_psp(250.0, 10.0, 0.5) * 0.15
+    pop.v = -65.0
+    pop.g_I = w
+    local m = net:monitor(pop, "v")
+    net:compile{silent = true}
+    net:simulate(10.0)
+    local v = m:get("v")
+    local peak = 0
+    for k = 1, 100 do
+      local t = 0.1 * k          -- record k: after k steps
+      local psp = w * 10.0 * 0.5 / (250.0 * 9.5) * (math.exp(-t / 10.0) - math.exp(-t / 0.5))
+      assert.is_true(math.abs(v[k][1] + 65.0 - psp) < 1e-12, ("step %d: %.15g against %.15g"):format(k, v[k][1] + 65.0, psp))
+      peak = math.max(peak, psp)
+    end
+    assert.is_true(peak < 0.15 and peak > 0.1499, peak)   -- the continuous-time peak is 0.15 mV
+  end)
+
+  it("holds v at V_reset for 2 ms after a spike while the current keeps decaying", function()
+    local net = ann.Network{dt = 0.1, seed = 1}
+    local pop = net:create(1, mc.neuron(true))
+    pop.v = -49.0           -- above threshold: a spike in the first step
+    pop.g_I = 1000.0
+    local m = net:monitor(pop, "v")
+    net:compile{silent = true}
+    net:simulate(3.0)
+    local v = m:get("v")
+    for k = 1, 21 do assert.are.equal(-65.0, v[k][1], "step " .. k) end   -- the spike step + 20
+    -- step 22: v integrates again, from the current decayed over all 21 steps
+    local p11 = math.exp(-0.1 / 0.5)
+    local p21 = 10.0 * 0.5 / (250.0 * 9.5) * (math.exp(-0.1 / 10.0) - p11)
+    assert.is_true(math.abs(v[22][1] - (-65.0 + 1000.0 * p11 ^ 21 * p21)) < 1e-12, v[22][1])
+  end)
+
   it("converts PSPs to currents and builds the DC variant", function()
     -- PSC/PSP of the neuron, 585.38995686139 pA per mV: the reference implementation's
     -- formula evaluated with numpy (C_m 250 pF, tau_m 10 ms, tau_syn 0.5 ms)

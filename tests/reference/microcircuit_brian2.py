@@ -2,10 +2,13 @@
 """The Potjans & Diesmann (2014) cortical microcircuit in Brian2, the peer run that
 tests/example_microcircuit_spec.lua compares examples/microcircuit.lua against.
 
-Run: /usr/bin/python3 tests/reference/microcircuit_brian2.py [--scale 0.1] [--seeds 1,2,3,4]
-Writes tests/reference/microcircuit_brian2.json: per population the mean firing rate and the
-mean coefficient of variation of the inter-spike intervals, averaged over the seeds, with
-their standard deviation over the seeds, and the Brian2/numpy versions.
+Run: /usr/bin/python3 tests/reference/microcircuit_brian2.py [--scale 0.1] [--seeds 1,2,3,4,5]
+     [--duration 1200] [--transient 200] [--dc]          (about 10 minutes here)
+Writes tests/reference/microcircuit_brian2.json: for two connection rules ("fixed_total_number",
+the reference's, with multapses; "bernoulli", each pair at most once with probability
+k / (n_pre n_post), as annlua's fixed_probability), per population the mean firing rate and
+the mean coefficient of variation of the inter-spike intervals, averaged over the seeds, with
+their standard deviation over the seeds, each seed's values, and the Brian2/numpy versions.
 
 The model is written here from the published parameter tables (Potjans & Diesmann 2014,
 Cereb. Cortex 24:785; the tables of NEST's PyNEST microcircuit example), not from its code:

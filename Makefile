@@ -149,7 +149,7 @@ demo: deps
 
 bench: deps
 	@$(MAKE) --no-print-directory all
-	@for b in bench/*.lua; do echo "== $$b"; ./annlua $$b || exit 1; done
+	@fail=0; for b in bench/*.lua; do echo "== $$b"; ./annlua $$b || fail=1; done; exit $$fail
 
 fuzz: deps
 	@$(MAKE) --no-print-directory all

@@ -77,9 +77,9 @@ end
 function M.run(kind, duration, seed, size)
   local net, pop, m = M.build(kind, seed, size)
   net:compile{silent = true}
-  local t0 = require("annarchy.core").clock()
+  local t0 = ann.clock()
   net:simulate(duration)
-  local elapsed = require("annarchy.core").clock() - t0
+  local elapsed = ann.clock() - t0
   local spikes = m:get("spike")
   return ann.mean_fr(spikes, net.dt, {duration = duration}), elapsed, spikes, pop
 end

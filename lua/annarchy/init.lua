@@ -38,6 +38,7 @@ ann.ones = runtime.ones
 ann.linspace = runtime.linspace
 ann.allclose = runtime.allclose
 ann.is_array = runtime.is_array
+ann.clock = runtime.clock   -- wall-clock seconds from a monotonic clock, for timing scripts
 --- arr:save(file): .npy, .npz or .csv by the file's extension (annarchy.io.export).
 function runtime.array_methods.save(a, filename) return require("annarchy.io.export").save_array(a, filename) end
 

@@ -84,6 +84,12 @@ int ann_projection_delays(ann_network *net, int id, int32_t *out, ann_status *st
 int ann_projection_set_uniform_delay(ann_network *net, int id, int32_t steps, ann_status *st);
 int ann_projection_set_delays(ann_network *net, int id, const int32_t *steps, ann_status *st);
 
+/* Extension buffer k (< 64) of a shared-weight projection (copied); kernels read pj->ext[k].
+ * ann_projection_link makes pj->link of projection id point to projection other (-1: none). */
+int ann_projection_set_ext(ann_network *net, int id, int k, const double *data, int64_t n,
+                           ann_status *st);
+void ann_projection_link(ann_network *net, int id, int other);
+
 /* Flags and the learning schedule (period >= 1 steps, offset: an absolute step). */
 void ann_projection_set_flags(ann_network *net, int id, int32_t transmission, int32_t update,
                               int32_t plasticity);

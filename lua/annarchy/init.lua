@@ -60,6 +60,10 @@ from("annarchy.inputs", {"InputArray", "TimedArray", "PoissonPopulation", "Timed
   "SpikeSourceArray", "HomogeneousCorrelatedSpikeTrains"})
 from("annarchy.io.image", {"ImagePopulation", "VideoPopulation"})
 from("annarchy.extensions.special_projections", {"CurrentInjection", "DecodingProjection"})
+from("annarchy.extensions.convolution", {"Convolution"})
+from("annarchy.extensions.pooling", {"Pooling"})
+from("annarchy.extensions.copy", {"Copy"})
+from("annarchy.extensions.transpose", {"Transpose"})
 from("annarchy.utils", {"report", "timeit", "sparse_random_matrix", "sparse_delays_from_weights"})
 from("annarchy.analysis.spikestats", {"raster_plot", "histogram", "inter_spike_interval",
   "coefficient_of_variation", "mean_fr", "smoothed_rate", "population_rate"})

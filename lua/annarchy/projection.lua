@@ -238,14 +238,28 @@ local function set_delay(p, v)
   runtime.proj_set_delay(rt, p._.id, flat)
 end
 
-function methods.get(p, name) return attributes.read(p, name) end
+-- The fields a special projection serves itself (proj._.special.fields: name -> {get, set}),
+-- read and written like attributes (the filter of a Convolution).
+local function special_field(p, name)
+  local sp = p._.special
+  return sp and sp.fields and sp.fields[name]
+end
+
+function methods.get(p, name)
+  local sf = special_field(p, name)
+  if sf then return sf.get(p) end
+  return attributes.read(p, name)
+end
 
 function methods.set(p, t)
   if type(t) ~= "table" or getmetatable(t) ~= nil then
     fail("%s: set() takes a table of names and values", where(p))
   end
-  for k in pairs(t) do attribute(p, k) end
-  for k, v in pairs(t) do attributes.write(p, k, v) end
+  for k in pairs(t) do if not special_field(p, k) then attribute(p, k) end end
+  for k, v in pairs(t) do
+    local sf = special_field(p, k)
+    if sf then sf.set(p, v) else attributes.write(p, k, v) end
+  end
 end
 
 local function dendrite_index(p, rank_or_coords, what)
@@ -427,6 +441,8 @@ Projection.__index = util.class_index(fields, methods, function(p, k)
   if type(k) == "string" then
     local fn = model_function(p, k)
     if fn then return fn end
+    local sf = special_field(p, k)
+    if sf then return sf.get(p) end
   end
   return attributes.read(p, k)
 end)
@@ -440,6 +456,8 @@ Projection.__newindex = function(p, k, v)
   if k == "axon_transmission" then p._.flags.axon_transmission = v and true or false return end
   if k == "delay" then set_delay(p, v) return end
   if fields[k] or methods[k] then fail("%s: '%s' is read-only", where(p), tostring(k)) end
+  local sf = special_field(p, k)
+  if sf then return sf.set(p, v) end
   attributes.write(p, k, v)
 end
 

@@ -13,8 +13,8 @@
 --   pooling      centres   per post rank: the pre coordinates of the region's first corner
 --                geometry  the pre geometry
 --   transpose    rows      per post rank q: the range of its entries in the two lists below
---                syn       storage index of the forward synapse of each entry
---                rank      the forward post rank (rate-coded) or pre rank (spiking) of it
+--   (rate-coded) syn       storage index of the forward synapse of each entry
+--                rank      the forward post rank of it
 --
 -- A Copy and a Transpose read the synapses of another projection through pj->link.
 -- Every sum adds its terms in one fixed order (the filter's row-major order, the synapses'
@@ -321,12 +321,13 @@ end
 
 --- A Transpose (declaration D: w of the forward projection, spiking = bool). Rate-coded:
 -- sum(target)[q] += sum over the forward synapses from q of w * r of their post neuron, in
--- the order of the forward storage. Spiking: each spike of a forward post neuron adds the
--- weight of each of its forward synapses to g_target of their pre neuron.
+-- the order of the forward storage (the host's index in the buffers rows, syn, rank).
+-- Spiking: each spike of a forward post neuron adds the weight of each synapse of its
+-- forward dendrite to g_target of the synapse's pre neuron (the forward projection's
+-- post-major view, pj->link->row and pre_rank, with post_syn mapping it to the storage).
 function M.transpose(P, D)
   local out = {}
   local function add(fmt, ...) out[#out + 1] = fmt:format(...) end
-  local we = D.w.locality == "local" and "(int64_t)_syn[m]" or "0"
   add("/* Transpose %q */\n", P.proj._.name)
   if D.spiking then
     add(signature(P.id, "spike", ", const int32_t *spk, int32_t nspk"))
@@ -336,18 +337,21 @@ function M.transpose(P, D)
   add("    const annk_proj *restrict L = pj->link;\n")
   add("    if (!L) return;\n")
   add("    const %s *restrict _lw = (const %s *)L->attr[%d];\n", D.w.ctype, D.w.ctype, D.w.index)
-  add("    const double *restrict _row = pj->ext[%d], *restrict _syn = pj->ext[%d], *restrict _rank = pj->ext[%d];\n",
-    S.rows, S.syn, S.rank)
   local targets = declarations(P, add)
   if D.spiking then
+    local we = D.w.locality == "local" and "(L->post_syn ? L->post_syn[m] : m)" or "0"
     add("    for (int32_t s = 0; s < nspk; s++) {\n")
-    add("        const int32_t k = spk[s];\n")
-    add("        for (int64_t m = (int64_t)_row[k]; m < (int64_t)_row[k + 1]; m++) {\n")
-    add("            const int32_t q = (int32_t)_rank[m]; const double _s = (double)_lw[%s];\n", we)
+    add("        const int32_t d = L->dend_of_rank[spk[s]];\n")
+    add("        if (d < 0) continue;\n")
+    add("        for (int64_t m = L->row[d]; m < L->row[d + 1]; m++) {\n")
+    add("            const int32_t q = L->pre_rank[m]; const double _s = (double)_lw[%s];\n", we)
     add_to_targets(targets, add, "            ", "q")
     add("        }\n    }\n}\n\n")
     return table.concat(out)
   end
+  local we = D.w.locality == "local" and "(int64_t)_syn[m]" or "0"
+  add("    const double *restrict _row = pj->ext[%d], *restrict _syn = pj->ext[%d], *restrict _rank = pj->ext[%d];\n",
+    S.rows, S.syn, S.rank)
   local r = P.pre_plan.L.by_name.r
   add("    for (int32_t q = 0; q < post->size; q++) {\n")
   add("        double _s = 0.0;\n")

@@ -171,7 +171,7 @@ function M.convolution(P, D)
   local base, wrow = {"_xl"}, "0"
   for d = 0, n - 2 do
     base[#base + 1] = ("(_o%d + _k%d) * _st%d"):format(d, d, d)
-    wrow = ("(%s) * %d + _k%d"):format(wrow, K[d + 2], d)
+    wrow = ("(%s) * %d + _k%d"):format(wrow, K[d + 1], d)
   end
   base[#base + 1] = ("_o%d * _st%d"):format(n - 1, n - 1)
   add("%sconst int64_t _b = %s;\n", ind, table.concat(base, " + "))

@@ -59,8 +59,8 @@ end
 -- Centres given by the user: `count` lists of dp 1-based pre coordinates.
 local function given_centres(who, sub, count, pre_g)
   if type(sub) ~= "table" or getmetatable(sub) ~= nil or #sub ~= count then
-    fail("%s: subsampling must be a list of %d centres (one per post-synaptic neuron%s), each a list of "
-      .. "%d pre-synaptic coordinates", who, count, "", #pre_g)
+    fail("%s: subsampling must be a list of %d centres (one per post-synaptic neuron, per filter for a "
+      .. "bank), each a list of %d pre-synaptic coordinates", who, count, #pre_g)
   end
   local out = {}
   for i, c in ipairs(sub) do

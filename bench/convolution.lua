@@ -3,7 +3,8 @@
 -- compiled here with cc -O3 -march=native -ffp-contract=off, the floating-point rules of the
 -- kernels), in the same run, in two versions: "plain" tests every index against the border,
 -- "split" skips the tests where the filter lies inside the image (the ratio is against it).
--- Both sides run every step: zero the post sums, convolve, set the post rates to the sums. CPU time per step, median of 5 runs; the outputs must be identical.
+-- Both sides run every step: zero the post sums, convolve, set the post rates to the sums.
+-- CPU time per step, median of 5 runs; the outputs must be identical.
 local ann = require("annarchy")
 
 local H, W, F, STEPS, RUNS = 128, 128, 16, 50, 5

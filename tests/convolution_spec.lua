@@ -199,6 +199,48 @@ describe("Convolution, a bank of filters", function()
   end)
 end)
 
+describe("Convolution, other populations", function()
+  it("computes in float32 networks", function()
+    local net = ann.Network{dt = 1.0}
+    net:config{dtype = "float32"}
+    local inp = net:create(ann.InputArray({3, 4}))
+    local out = net:create({3, 4}, Readout)
+    net:connect(ann.Convolution(inp, out, "exc")):connect_filter(W3)
+    net:compile{silent = true}
+    inp.r = ann.array(IMG)
+    net:simulate(2)
+    assert.equal(111, out.r[1][1])
+    assert.equal(178, out.r[1][2])
+  end)
+
+  it("adds to g_target of a spiking post population", function()
+    local net = ann.Network{dt = 1.0}
+    local inp = net:create(ann.InputArray(3))
+    local s = net:create(3, ann.Neuron{equations = "x = g_exc", spike = "x > 1e9", reset = ""})
+    net:connect(ann.Convolution(inp, s, "exc")):connect_filter({1, 10, 100})
+    local m = net:monitor(s, "x")
+    net:compile{silent = true}
+    inp.r = ann.array({1, 2, 3})
+    net:simulate(3)
+    -- g[1] = 10*1 + 100*2, g[2] = 1*1 + 10*2 + 100*3, g[3] = 1*2 + 10*3
+    assert.same({210, 321, 32}, m:get("x")[3]:totable())
+  end)
+
+  it("works in 4-D", function()
+    local pre = {}
+    for a = 1, 2 do
+      pre[a] = {}
+      for b = 1, 2 do
+        pre[a][b] = {}
+        for c = 1, 3 do pre[a][b][c] = {a + 2 * b, c - b * a} end
+      end
+    end
+    local w = {{{{1, 2}, {3, 4}}, {{5, 6}, {7, 8}}}, {{{-1, -2}, {-3, -4}}, {{0, 1}, {1, 0}}}}
+    local r = run(pre, {2, 2, 3, 2}, function(p) p:connect_filter(w) end)
+    close(ref.convolution(pre, w, {2, 2, 3, 2}), r)
+  end)
+end)
+
 describe("Convolution, the projection", function()
   local function make(connect)
     local net = ann.Network()

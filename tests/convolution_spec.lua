@@ -25,11 +25,7 @@ local function err(fn, text)
   assert.truthy(tostring(msg):find(text, 1, true), ("%q does not contain %q"):format(tostring(msg), text))
 end
 
-local function shape_of(t)
-  local s = {}
-  while type(t) == "table" do s[#s + 1] = #t; t = t[1] end
-  return s
-end
+local shape_of = ref.shape_of
 
 -- pre (nested table) -> Convolution -> post of geometry post_g; the post rates after `steps`
 -- steps, with each compiler (both results must be identical).

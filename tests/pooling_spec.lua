@@ -22,11 +22,7 @@ local function close(expected, got, tol)
   end
 end
 
-local function shape_of(t)
-  local s = {}
-  while type(t) == "table" do s[#s + 1] = #t; t = t[1] end
-  return s
-end
+local shape_of = ref.shape_of
 
 local function pool(pre, post_g, op, extent)
   local results = {}

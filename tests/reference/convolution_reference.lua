@@ -18,6 +18,7 @@ local function shape_of(t)
   while type(t) == "table" do s[#s + 1] = #t; t = t[1] end
   return s
 end
+M.shape_of = shape_of
 
 local function prod(s) local n = 1 for _, v in ipairs(s) do n = n * v end return n end
 

@@ -112,6 +112,23 @@ local function product(list, from, to)
   return n
 end
 
+-- Opens the loops _k<d> = 0 .. bounds[d + 1] - 1 for d = from .. to; returns the indent inside.
+local function open_loops(add, ind, bounds, from, to)
+  for d = from, to do
+    add("%sfor (int32_t _k%d = 0; _k%d < %d; _k%d++) {\n", ind, d, d, bounds[d + 1], d)
+    ind = ind .. "    "
+  end
+  return ind
+end
+
+-- Closes `count` loops opened at the indent `ind` is inside of.
+local function close_loops(add, ind, count)
+  for _ = 1, count do
+    ind = ind:sub(5)
+    add("%s}\n", ind)
+  end
+end
+
 -- Pre geometry and row-major strides (_g<d>, _s<d>) from the geometry buffer.
 local function geometry(add, dp)
   add("    const double *restrict _geo = pj->ext[%d];\n", S.geometry)
@@ -163,11 +180,7 @@ function M.convolution(P, D)
   local inside = {}
   for d = 0, n - 1 do inside[#inside + 1] = ("_o%d >= 0 && _o%d + %d <= _g%d"):format(d, d, K[d + 1], d) end
   add("        if (%s) {\n", table.concat(inside, " && "))
-  local ind = "            "
-  for d = 0, n - 2 do
-    add("%sfor (int32_t _k%d = 0; _k%d < %d; _k%d++) {\n", ind, d, d, K[d + 1], d)
-    ind = ind .. "    "
-  end
+  local ind = open_loops(add, "            ", K, 0, n - 2)
   local base, wrow = {"_xl"}, "0"
   for d = 0, n - 2 do
     base[#base + 1] = ("(_o%d + _k%d) * _st%d"):format(d, d, d)
@@ -180,17 +193,13 @@ function M.convolution(P, D)
   add("%s    const int64_t j = _b + (int64_t)_k * %s; const double _wv = _wr[_k];\n", ind, last)
   add("%s    %s\n", ind, reduce(op, psp))
   add("%s}\n", ind)
-  for _ = 0, n - 2 do
-    ind = ind:sub(5)
-    add("%s}\n", ind)
-  end
+  close_loops(add, ind, n - 1)
   add("        } else {\n")
   -- border: each index checked
   ind = "            "
   local widx, inn, jx = "0", {}, {"_xl"}
   for d = 0, n - 1 do
-    add("%sfor (int32_t _k%d = 0; _k%d < %d; _k%d++) {\n", ind, d, d, K[d + 1], d)
-    ind = ind .. "    "
+    ind = open_loops(add, ind, K, d, d)
     add("%sconst int64_t _r%d = _o%d + _k%d; const int _in%d = _r%d >= 0 && _r%d < _g%d;\n", ind, d, d, d, d,
       d, d, d)
     add("%sconst int64_t _x%d = _r%d < 0 ? 0 : (_r%d >= _g%d ? _g%d - 1 : _r%d); (void)_x%d; (void)_in%d;\n", ind,
@@ -208,10 +217,7 @@ function M.convolution(P, D)
   else
     add("%sif (_in) %s else %s\n", ind, reduce(op, psp), reduce(op, psp_pad))
   end
-  for _ = 0, n - 1 do
-    ind = ind:sub(5)
-    add("%s}\n", ind)
-  end
+  close_loops(add, ind, n)
   add("        }\n")
   if op == "mean" then add("        _s = _s / %d.0;\n", ksize) end
   add_to_targets(targets, add, "        ", "i")
@@ -243,11 +249,7 @@ function M.pooling(P, D)
   for d = 0, dp - 1 do inside[#inside + 1] = ("_o%d + %d <= _g%d"):format(d, E[d + 1], d) end
   -- interior: the region is inside the pre population
   add("        if (%s) {\n", table.concat(inside, " && "))
-  local ind = "            "
-  for d = 0, dp - 2 do
-    add("%sfor (int32_t _k%d = 0; _k%d < %d; _k%d++) {\n", ind, d, d, E[d + 1], d)
-    ind = ind .. "    "
-  end
+  local ind = open_loops(add, "            ", E, 0, dp - 2)
   local base = {}
   for d = 0, dp - 2 do base[#base + 1] = ("(_o%d + _k%d) * _st%d"):format(d, d, d) end
   base[#base + 1] = ("_o%d"):format(dp - 1)
@@ -256,10 +258,7 @@ function M.pooling(P, D)
   add("%s    const int64_t j = _b + _k;\n", ind)
   add("%s    %s\n", ind, reduce(op, psp))
   add("%s}\n", ind)
-  for _ = 0, dp - 2 do
-    ind = ind:sub(5)
-    add("%s}\n", ind)
-  end
+  close_loops(add, ind, dp - 1)
   add("        } else {\n")
   ind = "            "
   local jx = {}
@@ -270,10 +269,7 @@ function M.pooling(P, D)
   end
   add("%sconst int64_t j = %s;\n", ind, table.concat(jx, " + "))
   add("%s%s\n", ind, reduce(op, psp))
-  for _ = 0, dp - 1 do
-    ind = ind:sub(5)
-    add("%s}\n", ind)
-  end
+  close_loops(add, ind, dp)
   add("        }\n")
   if op == "mean" then add("        _s = _s / %d.0;\n", product(E)) end
   add_to_targets(targets, add, "        ", "i")

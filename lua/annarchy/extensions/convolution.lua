@@ -18,8 +18,6 @@ local SLOTS = require("annarchy.codegen.shared_weights").SLOTS
 local fail = util.fail
 local M = {}
 
-local OPERATIONS = {sum = true, max = true, min = true, mean = true}
-
 --- The centre offset of a filter dimension of K elements: K//2 (odd) or K/2 - 1 (even).
 local function offset(k) return k % 2 == 1 and (k - 1) / 2 or k / 2 - 1 end
 
@@ -270,24 +268,14 @@ end
 -- to net:connect, then call `:connect_filter(weights, {...})` or `:connect_filters(bank, {...})`
 -- on the projection it returns.
 function M.Convolution(...)
-  local a = args.parse("Convolution", {"pre", "post", "target", "psp", "operation", "name"}, select("#", ...), ...)
-  shared.check_target("Convolution", a.target)
-  local psp = a.psp == nil and "pre.r * w" or a.psp
-  if type(psp) ~= "string" then fail("Convolution: psp must be a string, got %s", util.show(psp)) end
-  local op = a.operation == nil and "sum" or a.operation
-  if not OPERATIONS[op] then
-    fail("Convolution: the operation must be \"sum\", \"max\", \"min\" or \"mean\", got %s", util.show(op))
-  end
-  shared.population("Convolution", a.pre, "pre-synaptic")
-  shared.population("Convolution", a.post, "post-synaptic")
+  local a = shared.arguments("Convolution", "pre.r * w", {"sum", "max", "min", "mean"}, select("#", ...), ...)
   return shared.description("Convolution", function(_, net)
-    local pre = shared.population("Convolution", a.pre, "pre-synaptic", net)
-    local post = shared.population("Convolution", a.post, "post-synaptic", net)
-    local syn = model.Synapse{psp = psp, operation = op, name = "Convolution",
+    local pre, post = shared.sides("Convolution", a, net)
+    local syn = model.Synapse{psp = a.psp, operation = a.operation, name = "Convolution",
       description = "A filter shared by every post-synaptic neuron, applied around its centre in the "
         .. "pre-synaptic population."}
     return shared.connect(net, pre, post, a.target, syn, a.name,
-      {kind = "Convolution", operation = op, fields = {weights = weights_field}},
+      {kind = "Convolution", operation = a.operation, fields = {weights = weights_field}},
       {connect_filter = connect(false), connect_filters = connect(true), center = center})
   end)
 end

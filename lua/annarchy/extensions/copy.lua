@@ -14,14 +14,11 @@ local time = require("annarchy.time")
 local model = require("annarchy.model")
 local runtime = require("annarchy.runtime")
 local connectors = require("annarchy.connectors")
-local kp = require("annarchy.codegen.projection")
 local projection = require("annarchy.projection")
 local shared = require("annarchy.extensions.shared_weight")
 
 local fail = util.fail
 local M = {}
-
-local OPERATIONS = {sum = true, max = true, min = true, mean = true}
 
 local function same_geometry(a, b)
   if #a ~= #b then return false end
@@ -36,11 +33,8 @@ local function shape_text(s) return "(" .. table.concat(s, ", ") .. ")" end
 local function adjust_plan(proj)
   return function(P)
     local sp = proj._.special
-    local O = sp.link
-    local L = kp.projection_layout(O._.A, connectors.shared_weight(O), P.dtype)
-    local w = L.by_name.w
-    sp.kernel.w = {index = w.index, ctype = w.ctype, locality = w.locality}
-    sp.kernel.delays = connectors.delay_kind(O)
+    sp.kernel.w = shared.weight_of(sp.link, P.dtype)
+    sp.kernel.delays = connectors.delay_kind(sp.link)
   end
 end
 
@@ -94,21 +88,14 @@ end
 --- `ann.Copy(pre, post, target, {psp = "pre.r * w", operation = "sum", name})`: give it to
 -- net:connect, then call `:connect_copy(projection)` (or `:copy`) on the projection.
 function M.Copy(...)
-  local a = args.parse("Copy", {"pre", "post", "target", "psp", "operation", "name"}, select("#", ...), ...)
-  shared.check_target("Copy", a.target)
-  local psp = a.psp == nil and "pre.r * w" or a.psp
-  if type(psp) ~= "string" then fail("Copy: psp must be a string, got %s", util.show(psp)) end
-  local op = a.operation == nil and "sum" or a.operation
-  if not OPERATIONS[op] then
-    fail("Copy: the operation must be \"sum\", \"max\", \"min\" or \"mean\", got %s", util.show(op))
-  end
+  local a = shared.arguments("Copy", "pre.r * w", {"sum", "max", "min", "mean"}, select("#", ...), ...)
+  local op = a.operation
   return shared.description("Copy", function(_, net)
-    local pre = shared.population("Copy", a.pre, "pre-synaptic", net)
-    local post = shared.population("Copy", a.post, "post-synaptic", net)
+    local pre, post = shared.sides("Copy", a, net)
     if post._.A.kind ~= "rate" then
       fail("Copy: the post-synaptic population %q must be rate-coded", post._.name)
     end
-    local syn = model.Synapse{psp = psp, operation = op, name = "Copy",
+    local syn = model.Synapse{psp = a.psp, operation = op, name = "Copy",
       description = "The synapses and weights of another projection, with their own psp."}
     local sp = {kind = "Copy", operation = op, after_compile = after_compile}
     local proj = shared.connect(net, pre, post, a.target, syn, a.name, sp,

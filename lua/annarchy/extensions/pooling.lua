@@ -18,8 +18,6 @@ local SLOTS = require("annarchy.codegen.shared_weights").SLOTS
 local fail = util.fail
 local M = {}
 
-local OPERATIONS = {max = true, min = true, mean = true, sum = true}
-
 local function extent_of(proj, extent)
   local who = ("Pooling %q"):format(proj._.name)
   local pre_g, post_g = proj._.pre._.geometry, proj._.post._.geometry
@@ -79,20 +77,11 @@ end
 --- `ann.Pooling(pre, post, target, {psp = "pre.r", operation = "max", name})`: give it to
 -- net:connect, then call `:pooling{extent, delays}` (or `:connect_pooling`) on the projection.
 function M.Pooling(...)
-  local a = args.parse("Pooling", {"pre", "post", "target", "psp", "operation", "name"}, select("#", ...), ...)
-  shared.check_target("Pooling", a.target)
-  local psp = a.psp == nil and "pre.r" or a.psp
-  if type(psp) ~= "string" then fail("Pooling: psp must be a string, got %s", util.show(psp)) end
-  local op = a.operation == nil and "max" or a.operation
-  if not OPERATIONS[op] then
-    fail("Pooling: the operation must be \"max\", \"min\", \"mean\" or \"sum\", got %s", util.show(op))
-  end
-  shared.population("Pooling", a.pre, "pre-synaptic")
-  shared.population("Pooling", a.post, "post-synaptic")
+  local a = shared.arguments("Pooling", "pre.r", {"max", "min", "mean", "sum"}, select("#", ...), ...)
+  local op = a.operation
   return shared.description("Pooling", function(_, net)
-    local pre = shared.population("Pooling", a.pre, "pre-synaptic", net)
-    local post = shared.population("Pooling", a.post, "post-synaptic", net)
-    local syn = model.Synapse{psp = psp, name = "Pooling",
+    local pre, post = shared.sides("Pooling", a, net)
+    local syn = model.Synapse{psp = a.psp, name = "Pooling",
       description = ("The %s of the psp over a region of the pre-synaptic population."):format(op)}
     return shared.connect(net, pre, post, a.target, syn, a.name, {kind = "Pooling", operation = op},
       {pooling = pooling, connect_pooling = pooling})

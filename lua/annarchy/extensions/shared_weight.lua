@@ -4,8 +4,11 @@
 -- synapses, and whose data (filters, centres, indices) goes into the projection's extension
 -- buffers after compile.
 local util = require("annarchy.util")
+local args = require("annarchy.args")
 local time = require("annarchy.time")
 local runtime = require("annarchy.runtime")
+local connectors = require("annarchy.connectors")
+local kp = require("annarchy.codegen.projection")
 local projection = require("annarchy.projection")
 local population = require("annarchy.population")
 local special = require("annarchy.extensions.special_projections")
@@ -32,6 +35,39 @@ function M.population(kind, obj, what, net)
       kind, what)
   end
   return pop
+end
+
+--- The arguments of a constructor `kind(pre, post, target, {psp, operation, name})`, checked,
+-- with psp defaulting to `default_psp` and operation to the first of `operations`.
+function M.arguments(kind, default_psp, operations, n, ...)
+  local a = args.parse(kind, {"pre", "post", "target", "psp", "operation", "name"}, n, ...)
+  M.check_target(kind, a.target)
+  if a.psp == nil then a.psp = default_psp end
+  if type(a.psp) ~= "string" then fail("%s: psp must be a string, got %s", kind, util.show(a.psp)) end
+  if a.operation == nil then a.operation = operations[1] end
+  local names, known = {}, false
+  for i, o in ipairs(operations) do
+    names[i] = ("%q"):format(o)
+    known = known or o == a.operation
+  end
+  if not known then
+    fail("%s: the operation must be %s or %s, got %s", kind, table.concat(names, ", ", 1, #names - 1),
+      names[#names], util.show(a.operation))
+  end
+  M.population(kind, a.pre, "pre-synaptic")
+  M.population(kind, a.post, "post-synaptic")
+  return a
+end
+
+--- The pre- and post-synaptic populations of checked arguments, in network `net`.
+function M.sides(kind, a, net)
+  return M.population(kind, a.pre, "pre-synaptic", net), M.population(kind, a.post, "post-synaptic", net)
+end
+
+--- Where the weight of projection `O` lives in its layout: {index, ctype, locality}.
+function M.weight_of(O, dtype)
+  local w = kp.projection_layout(O._.A, connectors.shared_weight(O), dtype).by_name.w
+  return {index = w.index, ctype = w.ctype, locality = w.locality}
 end
 
 --- A row-major {shape = {...}, values = {...}} from a nested list of numbers or an Array.

@@ -14,8 +14,6 @@ local args = require("annarchy.args")
 local model = require("annarchy.model")
 local random = require("annarchy.random")
 local runtime = require("annarchy.runtime")
-local connectors = require("annarchy.connectors")
-local kp = require("annarchy.codegen.projection")
 local projection = require("annarchy.projection")
 local shared = require("annarchy.extensions.shared_weight")
 local SLOTS = require("annarchy.codegen.shared_weights").SLOTS
@@ -26,10 +24,7 @@ local M = {}
 local function adjust_plan(proj)
   return function(P)
     local sp = proj._.special
-    local F = sp.link
-    local L = kp.projection_layout(F._.A, connectors.shared_weight(F), P.dtype)
-    local w = L.by_name.w
-    sp.kernel.w = {index = w.index, ctype = w.ctype, locality = w.locality}
+    sp.kernel.w = shared.weight_of(sp.link, P.dtype)
     if sp.kernel.spiking then
       P.pre_major, P.spike_events = true, true
     end

@@ -655,19 +655,6 @@ static int l_proj_set_ext(lua_State *L)
     return 0;
 }
 
-/* rt:proj_get_ext(id, k) -> Array */
-static int l_proj_get_ext(lua_State *L)
-{
-    ann_network *net = check_net(L, 1);
-    annk_proj *p = ann_network_projection(net, check_proj(L, net, 2));
-    lua_Integer k = luaL_checkinteger(L, 3);
-    luaL_argcheck(L, k >= 0 && k < p->next, 3, "no such extension buffer");
-    int64_t shape[1] = {p->ext_len[k]};
-    ann_array *a = annl_array_new(L, 1, shape);
-    if (shape[0] > 0) memcpy(a->data, p->ext[k], (size_t)shape[0] * sizeof(double));
-    return 1;
-}
-
 /* rt:proj_link(id, other): the projection a Copy or a Transpose reads (-1: none) */
 static int l_proj_link(lua_State *L)
 {
@@ -815,8 +802,7 @@ void annl_open_projection(lua_State *L)
         {"proj_creating", l_proj_creating},     {"proj_pruning", l_proj_pruning},
         {"proj_init_history", l_proj_init_history}, {"proj_bytes", l_proj_bytes},
         {"proj_matrix", l_proj_matrix},         {"proj_recorder", l_proj_recorder},
-        {"proj_set_ext", l_proj_set_ext},       {"proj_get_ext", l_proj_get_ext},
-        {"proj_link", l_proj_link},
+        {"proj_set_ext", l_proj_set_ext},       {"proj_link", l_proj_link},
         {NULL, NULL}};
     static const luaL_Reg rec_methods[] = {
         {"set_recording", l_rec_set_recording}, {"set_period", l_rec_set_period},

@@ -6,7 +6,8 @@
 -- padding mode, the number of dimensions. Values are data, in the projection's extension
 -- buffers (pj->ext[k], written by the host through runtime.proj_set_ext) named here:
 --
---   convolution  weights   the filters, row-major (a bank: filter after filter)
+--   convolution  weights   the filters, transposed: element k (row-major) of filter f at
+--                          k * F + f (F = 1 for a single filter)
 --                centres   per post rank: the pre coordinates (0-based) of the centre, then
 --                          the filter index for a bank
 --                geometry  the pre geometry, then the padding value
@@ -99,11 +100,12 @@ local function delay_slot(P)
   return P.delay_kind == "uniform" and "_hslot" or nil
 end
 
--- One term of a reduction into _s.
-local function reduce(op, psp)
-  if op == "max" then return ("{ const double _v = %s; if (_v > _s) _s = _v; }"):format(psp) end
-  if op == "min" then return ("{ const double _v = %s; if (_v < _s) _s = _v; }"):format(psp) end
-  return ("_s += %s;"):format(psp)
+-- One term of a reduction into the accumulator `acc` (default _s).
+local function reduce(op, psp, acc)
+  acc = acc or "_s"
+  if op == "max" then return ("{ const double _v = %s; if (_v > %s) %s = _v; }"):format(psp, acc, acc) end
+  if op == "min" then return ("{ const double _v = %s; if (_v < %s) %s = _v; }"):format(psp, acc, acc) end
+  return ("%s += %s;"):format(acc, psp)
 end
 
 local function product(list, from, to)
@@ -143,39 +145,45 @@ end
 -- k of psp(w[f][k], pre[C + k - offset]); offset(K) = K//2 (odd K) or K/2 - 1 (even K).
 -- Out-of-range elements: the padding value (sum, mean), the nearest border element
 -- ("border"), skipped (max, min). The accumulator starts at 0 for every operation.
+--
+-- The F filters of a bank share each centre (post ranks i0 .. i0 + F - 1), so the kernel
+-- visits each centre once and keeps F sums: the filters are stored transposed (element k of
+-- filter f at k * F + f), and the loop over f, innermost, reads consecutive weights and
+-- vectorises, while each sum still adds its terms in the filter's row-major order. A single
+-- filter is a bank of one.
 function M.convolution(P, D)
   local out = {}
   local function add(fmt, ...) out[#out + 1] = fmt:format(...) end
   local who = ("Convolution %q"):format(P.proj._.name)
   local K, n, dp, op = D.kshape, #D.kshape, D.dp, D.operation
+  local F = D.bank or 1
   local ksize = product(K)
   local stride = dp + (D.bank and 1 or 0)
   local slot = delay_slot(P)
-  local psp = psp_of(P, who, "_wv", slot)
-  local psp_pad = psp_of(P, who, "_wv", slot, "_pad")
+  local psp = psp_of(P, who, "_wk[f]", slot)
+  local psp_pad = psp_of(P, who, "_wk[f]", slot, "_pad")
   local last = D.keep_last and ("_st%d"):format(n - 1) or "1"
+  local function lanes(ind, body)
+    add("%sfor (int32_t f = 0; f < %d; f++) %s\n", ind, F, body)
+  end
   add("/* Convolution %q: filter %s%s, %s, %s */\n", P.proj._.name, table.concat(K, "x"),
-    D.bank and (" x " .. D.bank .. " filters") or "", op, D.padding)
+    D.bank and (" x " .. F .. " filters") or "", op, D.padding)
   add(signature(P.id, "psp"))
   add("    const double *restrict _w = pj->ext[%d];\n", S.weights)
   add("    const double *restrict _cen = pj->ext[%d];\n", S.centres)
   geometry(add, dp)
   add("    const double _pad = _geo[%d]; (void)_pad;\n", dp)
   local targets = declarations(P, add)
-  add("    for (int32_t i = 0; i < post->size; i++) {\n")
-  add("        const double *restrict _ci = _cen + (int64_t)i * %d;\n", stride)
+  add("    for (int32_t i0 = 0; i0 + %d <= post->size; i0 += %d) {\n", F, F)
+  add("        const double *restrict _ci = _cen + (int64_t)i0 * %d;\n", stride)
   for d = 0, n - 1 do
     local k = K[d + 1]
     local off = k % 2 == 1 and (k - 1) / 2 or k / 2 - 1
     add("        const int64_t _o%d = (int64_t)_ci[%d] - %d;\n", d, d, off)
   end
   add("        const int64_t _xl = %s;\n", D.keep_last and ("(int64_t)_ci[%d]"):format(dp - 1) or "0")
-  if D.bank then
-    add("        const double *restrict _wf = _w + (int64_t)_ci[%d] * %d;\n", dp, ksize)
-  else
-    add("        const double *restrict _wf = _w;\n")
-  end
-  add("        double _s = 0.0;\n")
+  add("        double _s[%d];\n", F)
+  lanes("        ", "_s[f] = 0.0;")
   -- interior: every element of the filter is inside the pre population
   local inside = {}
   for d = 0, n - 1 do inside[#inside + 1] = ("_o%d >= 0 && _o%d + %d <= _g%d"):format(d, d, K[d + 1], d) end
@@ -188,10 +196,10 @@ function M.convolution(P, D)
   end
   base[#base + 1] = ("_o%d * _st%d"):format(n - 1, n - 1)
   add("%sconst int64_t _b = %s;\n", ind, table.concat(base, " + "))
-  add("%sconst double *restrict _wr = _wf + (%s) * %d;\n", ind, wrow, K[n])
+  add("%sconst double *restrict _wr = _w + (int64_t)((%s) * %d) * %d;\n", ind, wrow, K[n], F)
   add("%sfor (int32_t _k = 0; _k < %d; _k++) {\n", ind, K[n])
-  add("%s    const int64_t j = _b + (int64_t)_k * %s; const double _wv = _wr[_k];\n", ind, last)
-  add("%s    %s\n", ind, reduce(op, psp))
+  add("%s    const int64_t j = _b + (int64_t)_k * %s; const double *restrict _wk = _wr + _k * %d;\n", ind, last, F)
+  lanes(ind .. "    ", reduce(op, psp, "_s[f]"))
   add("%s}\n", ind)
   close_loops(add, ind, n - 1)
   add("        } else {\n")
@@ -208,19 +216,30 @@ function M.convolution(P, D)
     inn[#inn + 1] = "_in" .. d
     jx[#jx + 1] = ("_x%d * _st%d"):format(d, d)
   end
-  add("%sconst double _wv = _wf[%s]; const int _in = %s; const int64_t j = %s;\n", ind, widx,
-    table.concat(inn, " && "), table.concat(jx, " + "))
+  add("%sconst double *restrict _wk = _w + (int64_t)(%s) * %d; const int _in = %s; const int64_t j = %s;\n", ind,
+    widx, F, table.concat(inn, " && "), table.concat(jx, " + "))
+  add("%s(void)j;\n", ind)
   if op == "max" or op == "min" then
-    add("%sif (_in) %s\n", ind, reduce(op, psp))
+    add("%sif (_in) {\n", ind)
+    lanes(ind .. "    ", reduce(op, psp, "_s[f]"))
+    add("%s}\n", ind)
   elseif D.padding == "border" then
-    add("%s%s\n", ind, reduce(op, psp))
+    lanes(ind, reduce(op, psp, "_s[f]"))
   else
-    add("%sif (_in) %s else %s\n", ind, reduce(op, psp), reduce(op, psp_pad))
+    add("%sif (_in) {\n", ind)
+    lanes(ind .. "    ", reduce(op, psp, "_s[f]"))
+    add("%s} else {\n", ind)
+    lanes(ind .. "    ", reduce(op, psp_pad, "_s[f]"))
+    add("%s}\n", ind)
   end
   close_loops(add, ind, n)
   add("        }\n")
-  if op == "mean" then add("        _s = _s / %d.0;\n", ksize) end
-  add_to_targets(targets, add, "        ", "i")
+  add("        for (int32_t f = 0; f < %d; f++) {\n", F)
+  add("            const int32_t i = i0 + f;\n")
+  add("            double _out = _s[f];\n")
+  if op == "mean" then add("            _out = _out / %d.0;\n", ksize) end
+  for k, a in ipairs(targets) do add("            q%d[i] += (%s)_out;\n", k, a.ctype) end
+  add("        }\n")
   add("    }\n}\n\n")
   return table.concat(out)
 end

@@ -23,6 +23,17 @@ local function offset(k) return k % 2 == 1 and (k - 1) / 2 or k / 2 - 1 end
 
 local function shape_text(s) return "(" .. table.concat(s, ", ") .. ")" end
 
+-- The layout of the kernel's buffer: element k of filter f at k * F + f (F = 1: unchanged).
+local function transposed(values, F)
+  if F == 1 then return values end
+  local size = #values / F
+  local out = {}
+  for f = 0, F - 1 do
+    for k = 0, size - 1 do out[k * F + f + 1] = values[f * size + k + 1] end
+  end
+  return out
+end
+
 -- The candidate centres of pre dimension d (1-based) along post dimension d: the pre
 -- dimension is divided into blocks of s = pre/post elements, whose middle ((s - 1)//2) is
 -- the centre.
@@ -195,13 +206,13 @@ local function connect(bank)
     local geometry = util.copy_list(self._.pre._.geometry)
     geometry[#geometry + 1] = mode == "value" and padding or 0.0
     local sp = self._.special
-    sp.shape, sp.centres, sp.dp = w.shape, centres, decl.dp
+    sp.shape, sp.values, sp.centres, sp.dp = w.shape, w.values, centres, decl.dp
     local label = ("%s %s%s, padding %s%s"):format(bank and "Bank of filters" or "Filter", shape_text(w.shape),
       decl.keep_last and " applied to each slice of the last dimension" or "",
       mode == "value" and tostring(padding) or "border",
       steps > 1 and (", delays %s ms"):format(tostring(a.delays)) or "")
-    return shared.record(self, label, decl, {[SLOTS.weights] = w.values, [SLOTS.centres] = centres,
-      [SLOTS.geometry] = geometry}, steps)
+    return shared.record(self, label, decl, {[SLOTS.weights] = transposed(w.values, decl.bank or 1),
+      [SLOTS.centres] = centres, [SLOTS.geometry] = geometry}, steps)
   end
 end
 
@@ -210,7 +221,7 @@ local weights_field = {
   get = function(p)
     local sp = p._.special
     if not sp.data then fail("Convolution %q: no filter yet: call connect_filter or connect_filters", p._.name) end
-    local a = runtime.array(sp.data[SLOTS.weights])
+    local a = runtime.array(sp.values)
     if #sp.shape > 1 then a = a:reshape(sp.shape) end
     return a
   end,
@@ -225,9 +236,10 @@ local weights_field = {
       fail("%s: the new weights must have the shape %s of the filter given at connection, got %s", who,
         shape_text(sp.shape), shape_text(w.shape))
     end
-    sp.data[SLOTS.weights] = w.values
+    sp.values = w.values
+    sp.data[SLOTS.weights] = transposed(w.values, sp.kernel.bank or 1)
     local rt = p._.net._.rt
-    if rt then shared.push(p, rt, SLOTS.weights, w.values) end
+    if rt then shared.push(p, rt, SLOTS.weights, sp.data[SLOTS.weights]) end
   end,
 }
 

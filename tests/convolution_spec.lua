@@ -169,6 +169,20 @@ describe("Convolution, a bank of filters", function()
     close(ref.convolution(IMG, bank, {3, 4, 2}, {bank = true}), r)
   end)
 
+  it("takes new filters after compile (kept in the order given)", function()
+    local net = ann.Network{dt = 1.0}
+    local inp = net:create(ann.InputArray({3, 4}))
+    local out = net:create({3, 4, 2}, Readout)
+    local proj = net:connect(ann.Convolution(inp, out, "exc")):connect_filters(bank)
+    net:compile{silent = true}
+    inp.r = ann.array(IMG)
+    local other = {bank[2], bank[1]}
+    proj.weights = other
+    assert.same(ref.flatten(other), proj.weights:flatten():totable())
+    net:simulate(2)
+    close(ref.convolution(IMG, other, {3, 4, 2}, {bank = true}), out.r)
+  end)
+
   it("means over one filter's size", function()
     local r = run(IMG, {3, 4, 2}, function(p) p:connect_filters(bank) end, {operation = "mean"})
     assert.equal(111 / 9, r[1])

@@ -299,6 +299,17 @@ describe("Convolution, the projection", function()
     os.remove(file)
   end)
 
+  it("has no connectivity matrix, receptive fields or w of its own", function()
+    local net, proj = make()
+    net:compile{silent = true}
+    err(function() proj:connectivity_matrix() end,
+      'Convolution "conv": connectivity_matrix() is not available: the projection has no synapses of its own')
+    err(function() proj:receptive_fields() end, "receptive_fields() is not available")
+    err(function() return proj.w end, "no w of its own (its filter is proj.weights)")
+    err(function() proj.w = 1 end, "no w of its own")
+    assert.equal(0, proj.size)
+  end)
+
   it("appears in the report with its filter", function()
     local net = make()
     local file = os.tmpname() .. ".md"

@@ -352,7 +352,16 @@ function methods.reset(p, opts)
   end
 end
 
+-- A special projection may declare methods that make no sense for it (proj._.special.refuse:
+-- name -> reason): they fail with that reason instead of answering with empty data.
+local function refuse(p, name)
+  local sp = p._.special
+  local why = sp and sp.refuse and sp.refuse[name]
+  if why then fail("%s %q: %s() %s", sp.kind, p._.name, name, why) end
+end
+
 function methods.connectivity_matrix(p, opts)
+  refuse(p, "connectivity_matrix")
   opts = opts or {}
   local a = args.parse("Projection:connectivity_matrix", {"fill"}, 1, opts)
   check_compiled(p, "connectivity_matrix()")
@@ -361,6 +370,7 @@ end
 
 --- The receptive fields of every post neuron, tiled (2-D populations) for visualisation.
 function methods.receptive_fields(p, opts)
+  refuse(p, "receptive_fields")
   opts = opts or {}
   local a = args.parse("Projection:receptive_fields", {"variable", "in_post_geometry"}, 1, opts)
   check_compiled(p, "receptive_fields()")

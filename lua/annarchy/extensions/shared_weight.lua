@@ -122,6 +122,15 @@ end
 function M.connect(net, pre, post, target, synapse, name, sp, methods, fields)
   local proj = projection.connect(net, 4, pre, post, target, {synapse = synapse, name = name})
   proj._.special = sp
+  local none = "is not available: the projection has no synapses of its own"
+  sp.refuse = {connectivity_matrix = none, receptive_fields = none}
+  -- no weights of its own (a Convolution's filter is proj.weights)
+  local function no_w(p)
+    fail("%s %q: the projection has no synapses and no w of its own%s", sp.kind, p._.name,
+      sp.kind == "Convolution" and " (its filter is proj.weights)" or "")
+  end
+  sp.fields = sp.fields or {}
+  sp.fields.w = {get = no_w, set = no_w}
   sp.plan = function(P) M.plan(proj, P) end
   sp.after_compile = sp.after_compile or M.after_compile
   return M.attach(proj, methods, fields or {})

@@ -342,7 +342,14 @@ describe("Convolution errors", function()
   end)
 
   it("checks the dimensions", function()
-    err(function() conv({2, 2, 2, 2, 2}, {2}):connect_filter({1}) end, "(at most 4)")
+    err(function() conv({2, 2, 2, 2, 2}, {2}):connect_filter({1}) end,
+      "the pre-synaptic population has 5 dimensions (at most 4)")
+    err(function() conv({2}, {1, 1, 1, 1, 2}):connect_filter({1}) end,
+      "the post-synaptic population has 5 dimensions (at most 4)")
+    local five = {{{{{1}}}}}
+    err(function() conv({2, 2}, {2, 2}):connect_filter(five) end, "the filter has 5 dimensions (at most 4)")
+    err(function() conv({2, 2}, {2, 2, 1}):connect_filters({five}) end,
+      "the filter bank has 6 dimensions (at most 5)")
     err(function() conv({3, 3}, {3, 3}):connect_filter({{{1}}}) end, "use connect_filters")
     err(function() conv({3, 3, 2}, {3, 3, 2}):connect_filter({{1}}) end, "set keep_last_dimension = true")
     err(function() conv({3, 3, 2}, {3, 3, 3}):connect_filter({{1}}, {keep_last_dimension = true}) end,

@@ -22,7 +22,7 @@ M.Layer = ann.Neuron{equations = "r = sum(exc) : min = 0.0", name = "Layer"}
 --- Runs the network on `image`; returns the four layers' rates (Arrays).
 function M.run(image)
   local net = ann.Network{dt = 1.0}
-  local img = net:create(ann.ImagePopulation({480, 640, 3}), {name = "image"})
+  local img = net:create(ann.ImagePopulation({480, 640, 3}, {name = "image"}))
   local pooled = net:create({48, 64, 3}, M.Layer, {name = "pooled"})
   local smoothed = net:create({48, 64, 3}, M.Layer, {name = "smoothed"})
   local filtered = net:create({48, 64, 3}, M.Layer, {name = "filtered"})

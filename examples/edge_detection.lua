@@ -23,7 +23,7 @@ M.Edge = ann.Neuron{equations = "r = fabs(sum(exc))", name = "Edge magnitude"}
 -- levels, the edges (120x160x2) and the pooled map (30x40x2) as Arrays.
 function M.run(image)
   local net = ann.Network{dt = 1.0}
-  local retina = net:create(ann.ImagePopulation({120, 160}), {name = "retina"})
+  local retina = net:create(ann.ImagePopulation({120, 160}, {name = "retina"}))
   local edges = net:create({120, 160, 2}, M.Edge, {name = "edges"})
   local pooled = net:create({30, 40, 2}, ann.Neuron{equations = "r = sum(exc)"}, {name = "pooled"})
   net:connect(ann.Convolution(retina, edges, "exc", {name = "sobel"})):connect_filters(M.SOBEL, {padding = "border"})

@@ -231,5 +231,10 @@ describe("Transpose", function()
     err(function() net:connect(ann.Transpose(delayed, "fb")):transpose() end,
       "has delays: a Transpose needs a projection without delays")
     err(function() ann.Transpose(3, "fb") end, "the first argument must be a Projection")
+    local r3 = net:create(3, Readout)
+    local growing = net:connect(r, r3, "exc", ann.Synapse{psp = "w * pre.r", creating = "pre.r > 1.0"})
+    growing:all_to_all(1.0)
+    err(function() net:connect(ann.Transpose(growing, "fb")):transpose() end,
+      "may change its synapses (structural plasticity): a Transpose needs fixed synapses")
   end)
 end)

@@ -355,6 +355,7 @@ function M.transpose(P, D)
   local targets = declarations(P, add)
   if D.spiking then
     local we = D.w.locality == "local" and "(L->post_syn ? L->post_syn[m] : m)" or "0"
+    add("    if (!L->row) return;   /* no synapse yet: the view is built with the first one */\n")
     add("    for (int32_t s = 0; s < nspk; s++) {\n")
     add("        const int32_t d = L->dend_of_rank[spk[s]];\n")
     add("        if (d < 0) continue;\n")

@@ -87,6 +87,10 @@ local function connect_transpose(self, ...)
     fail("Transpose %q: projection %q has delays: a Transpose needs a projection without delays", self._.name,
       F._.name)
   end
+  if F._.A.creating or F._.A.pruning or F._.net._.config.structural_plasticity then
+    fail("Transpose %q: projection %q may change its synapses (structural plasticity): a Transpose needs "
+      .. "fixed synapses", self._.name, F._.name)
+  end
   return shared.record(self, ("Transpose of projection %q"):format(F._.name),
     {kind = "transpose", spiking = F._.A.kind == "spike"}, {}, 1)
 end

@@ -10,7 +10,6 @@
 -- through the projection link set after compile.
 local util = require("annarchy.util")
 local args = require("annarchy.args")
-local time = require("annarchy.time")
 local model = require("annarchy.model")
 local runtime = require("annarchy.runtime")
 local connectors = require("annarchy.connectors")
@@ -75,12 +74,9 @@ local function connect_copy(self, ...)
   end
   local sp = self._.special
   sp.link = O
-  -- a delay of the original makes this projection read the history of its pre population
-  local delayed = connectors.delay_kind(O) ~= "none"
-  local steps = delayed and 2 or 1
-  if delayed and connectors.delay_kind(O) == "uniform" then
-    steps = time.steps_round(O._.connector.delays, self._.net._.dt)
-  end
+  -- a delay of the original makes this projection read the history of its pre population, as
+  -- long as the original's longest delay (known after compile: after_compile)
+  local steps = connectors.delay_kind(O) ~= "none" and 2 or 1
   return shared.record(self, ("Copy of projection %q"):format(O._.name),
     {kind = "copy", operation = sp.operation}, {}, steps)
 end

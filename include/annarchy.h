@@ -658,7 +658,13 @@ int ann_projection_write(ann_network *net, int id, int attr, int32_t d0, int32_t
                          const double *in, int64_t n, ann_status *st);
 /* One element: post-major synapse k (local), dendrite k (semiglobal), 0 (global). */
 double ann_projection_get1(ann_network *net, int id, int attr, int64_t k);
+
 void   ann_projection_set1(ann_network *net, int id, int attr, int64_t k, double v);
+/* Extension buffer k (< 64) of a shared-weight projection (copied); kernels read pj->ext[k].
+ * ann_projection_link makes pj->link of projection id point to projection other (-1: none). */
+int ann_projection_set_ext(ann_network *net, int id, int k, const double *data, int64_t n,
+                           ann_status *st);
+void ann_projection_link(ann_network *net, int id, int other);
 
 /* Delays in steps. Uniform: one value >= 1. Variable: per synapse in post-major order (out
  * must hold nsyn values). Setting grows the buffers when needed. */

@@ -434,6 +434,37 @@ int ann_projection_set_connectivity(ann_network *net, int id, ann_csr *c, ann_st
 }
 
 
+/* ---- extension buffers of shared-weight projections ------------------------------------- */
+
+int ann_projection_set_ext(ann_network *net, int id, int k, const double *data, int64_t n,
+                           ann_status *st)
+{
+    annk_proj *p = &proj_at(net, id)->k;
+    if (k < 0 || k >= 64) return ann_fail(st, "annarchy: extension buffer %d out of range", k);
+    if (k >= p->next) {
+        double **ext = realloc(p->ext, (size_t)(k + 1) * sizeof *ext);
+        if (!ext) return oom(st);
+        p->ext = ext;
+        int64_t *len = realloc(p->ext_len, (size_t)(k + 1) * sizeof *len);
+        if (!len) return oom(st);
+        p->ext_len = len;
+        for (int j = p->next; j <= k; j++) { p->ext[j] = NULL; p->ext_len[j] = 0; }
+        p->next = k + 1;
+    }
+    double *buf = xmalloc(n > 0 ? n : 1, sizeof *buf);
+    if (!buf) return oom(st);
+    if (n > 0) memcpy(buf, data, (size_t)n * sizeof *buf);
+    free(p->ext[k]);
+    p->ext[k] = buf;
+    p->ext_len[k] = n;
+    return 0;
+}
+
+void ann_projection_link(ann_network *net, int id, int other)
+{
+    proj_at(net, id)->k.link = other >= 0 ? &proj_at(net, other)->k : NULL;
+}
+
 /* ---- attributes from the host ------------------------------------------------------------ */
 
 int64_t ann_projection_count_values(ann_network *net, int id, int attr, int32_t d0, int32_t d1)
@@ -546,6 +577,8 @@ void ann_projections_free(ann_network *net)
         for (int a = 0; a < p->k.nattr; a++) free(p->k.attr[a]);
         free(p->k.attr); free(p->specs); free(p->delayed); free(p->k.dend_of_rank);
         free(p->mark);
+        for (int k = 0; k < p->k.next; k++) free(p->k.ext[k]);
+        free(p->k.ext); free(p->k.ext_len);
         if (p->k.ring) {
             for (int32_t s = 0; s < p->k.max_delay; s++) { free(p->k.ring[s]); free(p->k.ring_pre[s]); }
             free(p->k.ring); free(p->k.ring_pre); free(p->k.ring_n); free(p->k.ring_cap);

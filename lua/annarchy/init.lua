@@ -67,6 +67,10 @@ from("annarchy.extensions.bold", {"BoldMonitor"})
 from("annarchy.extensions.bold_model", {"BoldModel"})
 from("annarchy.extensions.balloon_models", {"balloon_RN", "balloon_RL", "balloon_CN", "balloon_CL",
   "balloon_maith2021", "balloon_two_inputs"})
+from("annarchy.extensions.convolution", {"Convolution"})
+from("annarchy.extensions.pooling", {"Pooling"})
+from("annarchy.extensions.copy", {"Copy"})
+from("annarchy.extensions.transpose", {"Transpose"})
 from("annarchy.utils", {"report", "timeit", "sparse_random_matrix", "sparse_delays_from_weights"})
 from("annarchy.analysis.spikestats", {"raster_plot", "histogram", "inter_spike_interval",
   "coefficient_of_variation", "mean_fr", "smoothed_rate", "population_rate"})

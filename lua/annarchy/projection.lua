@@ -238,14 +238,28 @@ local function set_delay(p, v)
   runtime.proj_set_delay(rt, p._.id, flat)
 end
 
-function methods.get(p, name) return attributes.read(p, name) end
+-- The fields a special projection serves itself (proj._.special.fields: name -> {get, set}),
+-- read and written like attributes (the filter of a Convolution).
+local function special_field(p, name)
+  local sp = p._.special
+  return sp and sp.fields and sp.fields[name]
+end
+
+function methods.get(p, name)
+  local sf = special_field(p, name)
+  if sf then return sf.get(p) end
+  return attributes.read(p, name)
+end
 
 function methods.set(p, t)
   if type(t) ~= "table" or getmetatable(t) ~= nil then
     fail("%s: set() takes a table of names and values", where(p))
   end
-  for k in pairs(t) do attribute(p, k) end
-  for k, v in pairs(t) do attributes.write(p, k, v) end
+  for k in pairs(t) do if not special_field(p, k) then attribute(p, k) end end
+  for k, v in pairs(t) do
+    local sf = special_field(p, k)
+    if sf then sf.set(p, v) else attributes.write(p, k, v) end
+  end
 end
 
 local function dendrite_index(p, rank_or_coords, what)
@@ -338,7 +352,16 @@ function methods.reset(p, opts)
   end
 end
 
+-- A special projection may declare methods that make no sense for it (proj._.special.refuse:
+-- name -> reason): they fail with that reason instead of answering with empty data.
+local function refuse(p, name)
+  local sp = p._.special
+  local why = sp and sp.refuse and sp.refuse[name]
+  if why then fail("%s %q: %s() %s", sp.kind, p._.name, name, why) end
+end
+
 function methods.connectivity_matrix(p, opts)
+  refuse(p, "connectivity_matrix")
   opts = opts or {}
   local a = args.parse("Projection:connectivity_matrix", {"fill"}, 1, opts)
   check_compiled(p, "connectivity_matrix()")
@@ -347,6 +370,7 @@ end
 
 --- The receptive fields of every post neuron, tiled (2-D populations) for visualisation.
 function methods.receptive_fields(p, opts)
+  refuse(p, "receptive_fields")
   opts = opts or {}
   local a = args.parse("Projection:receptive_fields", {"variable", "in_post_geometry"}, 1, opts)
   check_compiled(p, "receptive_fields()")
@@ -427,6 +451,8 @@ Projection.__index = util.class_index(fields, methods, function(p, k)
   if type(k) == "string" then
     local fn = model_function(p, k)
     if fn then return fn end
+    local sf = special_field(p, k)
+    if sf then return sf.get(p) end
   end
   return attributes.read(p, k)
 end)
@@ -440,6 +466,8 @@ Projection.__newindex = function(p, k, v)
   if k == "axon_transmission" then p._.flags.axon_transmission = v and true or false return end
   if k == "delay" then set_delay(p, v) return end
   if fields[k] or methods[k] then fail("%s: '%s' is read-only", where(p), tostring(k)) end
+  local sf = special_field(p, k)
+  if sf then return sf.set(p, v) end
   attributes.write(p, k, v)
 end
 

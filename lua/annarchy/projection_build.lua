@@ -163,6 +163,9 @@ function M.after_compile(net, plans)
     proj._.home = attributes.HOMES.runtime
     push_values(net, proj, nil, false)
     push_flags(net, proj)
+    -- special projections push their data (filters, indices: annarchy.extensions)
+    local sp = proj._.special
+    if sp and sp.after_compile then sp.after_compile(proj, net._.rt) end
   end
   runtime.proj_init_history(net._.rt, -1)
 end
@@ -175,6 +178,8 @@ function M.reset(net, a)
       connectors.redraw(proj)
       runtime.proj_set_connectivity(rt, proj._.id, connectors.build(proj, net))
       push_values(net, proj, nil, proj._.init_set.w)
+      local sp = proj._.special
+      if sp and sp.after_compile then sp.after_compile(proj, rt) end
     elseif a.projections then
       push_values(net, proj, nil, false)
     end

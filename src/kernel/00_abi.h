@@ -83,5 +83,12 @@ typedef struct annk_proj {
     int32_t  *syn_post;    /* [nsyn] post rank of each synapse (pre-major layout) */
     int32_t **ring_pre;    /* pre rank of each ring entry, parallel to ring */
     int32_t   npre, npost; /* sizes of the pre and post populations */
+    /* shared-weight projections (Convolution, Pooling, Copy, Transpose): extension buffer k
+     * holds ext_len[k] doubles written from the host (filters, centres, geometries); link is
+     * the projection whose synapses a Copy or a Transpose reads, else NULL */
+    int32_t  next;
+    double **ext;
+    int64_t *ext_len;
+    struct annk_proj *link;
 } annk_proj;
 #endif

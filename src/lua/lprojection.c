@@ -416,6 +416,28 @@ static int l_proj_init_history(lua_State *L)
     return 0;
 }
 
+/* rt:proj_set_ext(id, k, array): extension buffer k of a shared-weight projection */
+static int l_proj_set_ext(lua_State *L)
+{
+    ann_network *net = annl_net_check(L, 1);
+    int id = check_proj(L, net, 2);
+    int k = (int)luaL_checkinteger(L, 3);
+    const ann_array *arr = annl_array_check(L, 4);
+    ann_status st = {0, ""};
+    if (ann_projection_set_ext(net, id, k, arr->data, arr->size, &st)) return annl_raise_core(L, &st);
+    return 0;
+}
+
+/* rt:proj_link(id, other): the projection a Copy or a Transpose reads (-1: none) */
+static int l_proj_link(lua_State *L)
+{
+    ann_network *net = annl_net_check(L, 1);
+    int id = check_proj(L, net, 2);
+    int other = lua_isnoneornil(L, 3) || lua_tointeger(L, 3) < 0 ? -1 : check_proj(L, net, 3);
+    ann_projection_link(net, id, other);
+    return 0;
+}
+
 static int l_proj_bytes(lua_State *L)
 {
     ann_network *net = annl_net_check(L, 1);
@@ -545,6 +567,7 @@ void annl_open_projection(lua_State *L)
         {"proj_creating", l_proj_creating},     {"proj_pruning", l_proj_pruning},
         {"proj_init_history", l_proj_init_history}, {"proj_bytes", l_proj_bytes},
         {"proj_matrix", l_proj_matrix},         {"proj_recorder", l_proj_recorder},
+        {"proj_set_ext", l_proj_set_ext},       {"proj_link", l_proj_link},
         {NULL, NULL}};
     static const luaL_Reg rec_methods[] = {
         {"set_recording", l_rec_set_recording}, {"set_period", l_rec_set_period},

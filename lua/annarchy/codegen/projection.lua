@@ -16,6 +16,7 @@
 local cgen = require("annarchy.codegen.cgen")
 local kernels = require("annarchy.codegen.population")
 local decoding = require("annarchy.codegen.decoding")
+local shared = require("annarchy.codegen.shared_weights")
 
 local M = {}
 
@@ -23,6 +24,10 @@ local M = {}
 -- names: function(P, declaration) -> C text.
 local SPECIAL_KERNELS = {
   decoding = function(P, k) return decoding.kernels(P, k.window_steps) end,
+  convolution = shared.convolution,
+  pooling = shared.pooling,
+  copy = shared.copy,
+  transpose = shared.transpose,
 }
 
 

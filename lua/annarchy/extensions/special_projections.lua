@@ -250,6 +250,12 @@ function M.DecodingProjection(...)
   end)
 end
 
+-- Shared with the other special projections (annarchy.extensions.shared_weight).
+M.description = special
+M.side_of = side_of
+M.attach = attach
+M.check_target = check_target
+
 --- True for a projection created from a special projection ("CurrentInjection" or
 -- "DecodingProjection" is returned), false otherwise.
 function M.kind(proj)

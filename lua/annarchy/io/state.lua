@@ -56,6 +56,14 @@ local function saveable(proj)
   return not (s and UNSAVED[s.kind])
 end
 
+-- proj:save, proj:load and proj:save_connectivity of a projection the files cannot hold.
+local function refuse_unsaved(proj, what)
+  if saveable(proj) then return end
+  util.fail("%s %q: %s: a %s has no synapses of its own to save or load (its filter or the "
+    .. "projection it reads is given in the script); network files leave it out", proj._.special.kind,
+    proj._.name, what, proj._.special.kind)
+end
+
 -- The end of a plan: a warning for each attribute the file lacks (it keeps its value), and
 -- the function that applies the writes once every check has passed.
 local function apply(net, kind, p, present, writes, r)
@@ -553,15 +561,20 @@ function M.load_population(pop, filename)
   plan_population(pop, rec, r)()
 end
 
-function M.save_projection(proj, filename) save_one(proj, "projection", save_projection, filename) end
+function M.save_projection(proj, filename)
+  refuse_unsaved(proj, "save")
+  save_one(proj, "projection", save_projection, filename)
+end
 
 function M.load_projection(proj, filename)
+  refuse_unsaved(proj, "load")
   local rec, r = load_one(proj, "projection", filename)
   plan_projection(proj, rec, r, proj._.net.current_step)()
 end
 
 --- proj:save_connectivity(filename): ranks, delays and weights only.
 function M.save_connectivity(proj, filename)
+  refuse_unsaved(proj, "save_connectivity")
   local what = ("projection %q: save_connectivity"):format(proj._.name)
   rt_of(proj._.net, what)
   local desc = description(proj._.net, "connectivity")

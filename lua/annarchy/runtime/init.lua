@@ -35,7 +35,7 @@ local INTERFACE = {
       "proj_dendrite_sizes", "proj_dendrite_of", "proj_syn_index", "proj_get", "proj_set", "proj_get1",
       "proj_set1", "proj_delay", "proj_set_delay", "proj_flags", "proj_schedule", "proj_create",
       "proj_prune", "proj_creating", "proj_pruning", "proj_init_history", "proj_bytes", "proj_matrix",
-      "proj_recorder", "monitor_new",
+      "proj_recorder", "proj_set_ext", "proj_link", "monitor_new",
     }},
     {prefix = "monitor_", names = {"add_variable", "set_recording", "set_period", "data", "spikes", "clear",
       "bytes", "free"}},

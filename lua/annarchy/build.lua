@@ -50,10 +50,7 @@ local function push_initial(net, pop, names)
     for _, a in ipairs(pop._.A.attributes) do list[#list + 1] = a.name end
   end
   for _, name in ipairs(list) do
-    local v = pop._.init[name]
-    if type(v) == "table" and v.from then v = pop._.init[v.from] end
-    if type(v) == "table" and v.from then v = 0 end
-    runtime.pop_set(rt, pop._.id, L.by_name[name].index, v)
+    runtime.pop_set(rt, pop._.id, L.by_name[name].index, population.initial_value(pop, name))
   end
 end
 

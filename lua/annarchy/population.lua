@@ -178,9 +178,17 @@ end
 -- 0-based ranks, or of every neuron).
 M.HOMES = {initial = initial_home, runtime = runtime_home}
 
+--- The initial value of an attribute, with an init that names another attribute (`v = c`)
+-- replaced by that attribute's value (0 when that one names an attribute in turn).
+function M.initial_value(pop, name)
+  local v = pop._.init[name]
+  if type(v) == "table" and v.from then v = pop._.init[v.from] end
+  if type(v) == "table" and v.from then v = 0 end
+  return v
+end
+
 function initial_home.get(pop, name, a, ranks)
-  local init = pop._.init[name]
-  if type(init) == "table" and init.from then init = pop._.init[init.from] end   -- init = a parameter
+  local init = M.initial_value(pop, name)
   if a.locality == "global" then return values.scalar_of(init) end
   local full = values.broadcast(init, pop._.size)
   if ranks then
@@ -195,7 +203,7 @@ function initial_home.set(pop, name, a, value, ranks)
   if a.locality == "global" or not ranks then
     pop._.init[name] = value
   else
-    local full = values.broadcast(pop._.init[name], pop._.size):copy()
+    local full = values.broadcast(M.initial_value(pop, name), pop._.size):copy()
     local per = runtime.is_array(value)
     for i = 1, #ranks do
       full[ranks[i] + 1] = per and value[i] or value

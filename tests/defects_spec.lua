@@ -25,3 +25,40 @@ describe("writes before compile", function()
     assert.same({-60.0, -65.0, -65.0}, hh.v:totable())
   end)
 end)
+
+local function fails_with(f, ...)
+  local ok, err = pcall(f)
+  assert.is_false(ok)
+  for _, want in ipairs({...}) do
+    assert.truthy(tostring(err):find(want, 1, true), ("%q not in: %s"):format(want, tostring(err)))
+  end
+end
+
+local Rate = ann.Neuron{parameters = "tau = 10.0", equations = "tau * dr/dt = -r", name = "Rate"}
+
+describe("NaN and infinite values written into attributes", function()
+  local function net_of()
+    local net = ann.Network{}
+    local a = net:create(3, Rate)
+    local p = net:connect(a, a, "exc"):all_to_all(1.0, {force_multiple_weights = true})
+    return net, a, p
+  end
+
+  it("are refused before and after compile, for populations, views, projections, dendrites", function()
+    local net, a, p = net_of()
+    fails_with(function() a.tau = 0 / 0 end, 'population "pop0"', "'tau'", "NaN", "finite")
+    fails_with(function() a.r = {1, math.huge, 2} end, "'r'", "inf")
+    fails_with(function() a[{2}].r = -math.huge end, "'r'", "-inf")
+    fails_with(function() p.w = 0 / 0 end, 'projection "proj0"', "'w'", "NaN")
+    net:compile()
+    fails_with(function() a.tau = 0 / 0 end, "'tau'", "NaN")
+    fails_with(function() a.r = ann.array{1, 0 / 0, 2} end, "'r'", "NaN")
+    fails_with(function() p.w = {{1, 1}, {1, 1 / 0}, {1, 1}} end, "'w'", "inf")
+    fails_with(function() p:dendrite(1).w = 0 / 0 end, "'w'", "NaN")
+    fails_with(function() p:dendrite(1):synapse(2).w = math.huge end, "'w'", "inf")
+    -- nothing was written
+    assert.same({0, 0, 0}, a.r:totable())
+    assert.same({10, 10, 10}, a.tau:totable())
+    assert.same({1, 1}, p:dendrite(1).w:totable())
+  end)
+end)

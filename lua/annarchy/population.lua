@@ -250,6 +250,7 @@ function M.write(pop, name, value, ranks, what)
   else
     value = values.per_element(pop._.net, value, n, what, name)
   end
+  values.check_finite(value, what, name)
   pop._.home.set(pop, name, a, value, ranks)
 end
 

@@ -62,3 +62,19 @@ describe("NaN and infinite values written into attributes", function()
     assert.same({1, 1}, p:dendrite(1).w:totable())
   end)
 end)
+
+describe("connectors", function()
+  local function proj_of(npre, npost)
+    local net = ann.Network{}
+    return net:connect(net:create(npre, Rate), net:create(npost or npre, Rate), "exc")
+  end
+
+  it("fixed_probability refuses a probability outside [0, 1] or NaN, naming it", function()
+    fails_with(function() proj_of(10):fixed_probability(1.5, 1.0) end, 'projection "proj0"',
+      "between 0 and 1", "1.5")
+    fails_with(function() proj_of(10):fixed_probability(-0.1, 1.0) end, "between 0 and 1", "-0.1")
+    fails_with(function() proj_of(10):fixed_probability(0 / 0, 1.0) end, "between 0 and 1")
+    proj_of(10):fixed_probability(0, 1.0)
+    proj_of(10):fixed_probability(1, 1.0)
+  end)
+end)

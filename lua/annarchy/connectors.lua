@@ -109,8 +109,9 @@ end
 function methods.fixed_probability(proj, ...)
   local a = args.parse("Projection:fixed_probability", names{"probability", "weights", "delays",
     "allow_self_connections", "force_multiple_weights"}, select("#", ...), ...)
-  if type(a.probability) ~= "number" or a.probability ~= a.probability then
-    fail("%s: fixed_probability: the probability must be a number", where(proj))
+  if type(a.probability) ~= "number" or not (a.probability >= 0 and a.probability <= 1) then
+    fail("%s: fixed_probability: the probability must be a number between 0 and 1, got %s",
+      where(proj), util.show(a.probability))
   end
   if a.weights == nil then fail("%s: fixed_probability needs weights", where(proj)) end
   local c = common(proj, a)

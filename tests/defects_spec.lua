@@ -77,4 +77,11 @@ describe("connectors", function()
     proj_of(10):fixed_probability(0, 1.0)
     proj_of(10):fixed_probability(1, 1.0)
   end)
+
+  it("fixed_number_pre and fixed_number_post larger than the population give both numbers", function()
+    fails_with(function() proj_of(10, 5):fixed_number_pre(20, 1.0) end, "fixed_number_pre",
+      "(20)", "(10)")
+    fails_with(function() proj_of(10, 5):fixed_number_post(6, 1.0) end, "fixed_number_post",
+      "(6)", "(5)")
+  end)
 end)

@@ -131,8 +131,8 @@ function methods.fixed_number_pre(proj, ...)
     "allow_self_connections", "force_multiple_weights"}, select("#", ...), ...)
   check_number(proj, a.number, "fixed_number_pre")
   if a.number > proj._.pre_size then
-    fail("%s: fixed_number_pre: the number of pre-synaptic neurons exceeds the size of the "
-      .. "population.", where(proj))
+    fail("%s: fixed_number_pre: the number of pre-synaptic neurons (%d) exceeds the size of the "
+      .. "population (%d).", where(proj), a.number, proj._.pre_size)
   end
   if a.weights == nil then fail("%s: fixed_number_pre needs weights", where(proj)) end
   local c = common(proj, a)
@@ -146,8 +146,8 @@ function methods.fixed_number_post(proj, ...)
     "allow_self_connections", "force_multiple_weights"}, select("#", ...), ...)
   check_number(proj, a.number, "fixed_number_post")
   if a.number > proj._.post_size then
-    fail("%s: fixed_number_post: the number of post-synaptic neurons exceeds the size of the "
-      .. "population.", where(proj))
+    fail("%s: fixed_number_post: the number of post-synaptic neurons (%d) exceeds the size of the "
+      .. "population (%d).", where(proj), a.number, proj._.post_size)
   end
   if a.weights == nil then a.weights = 1.0 end
   local c = common(proj, a)

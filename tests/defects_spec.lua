@@ -85,3 +85,23 @@ describe("connectors", function()
       "(6)", "(5)")
   end)
 end)
+
+describe("configuration keys", function()
+  it("every key of the reference is checked; unknown keys are errors for config and setup", function()
+    local net = ann.Network{}
+    net:config{paradigm = "openmp", visible_cores = {0, 1}, sparse_matrix_format = "csr",
+               sparse_matrix_storage_order = "pre_to_post", only_int_idx_type = true,
+               disable_parallel_rng = true, use_seed_seq = true, disable_split_matrix = true,
+               disable_shared_library_time_offset = true, verbose = false}
+    fails_with(function() net:config{paradigm = "cuda"} end, "'paradigm'", "CUDA")
+    fails_with(function() net:config{sparse_matrix_format = "blocked"} end, "sparse_matrix_format",
+      "lil, csr")
+    fails_with(function() net:config{visible_cores = {-1}} end, "visible_cores")
+    fails_with(function() net:config{num_threads = 1.5} end, "num_threads", "positive integer")
+    fails_with(function() net:config{show_time = true} end, "show_time", "refused")
+    fails_with(function() net:config{dt = 0.1} end, "'dt'", "ann.Network{dt")
+    fails_with(function() net:config{nope = 1} end, "unknown key 'nope'", "paradigm")
+    fails_with(function() ann.setup{dt = 0.1, foo = 1} end, "ann.setup", "unknown key 'foo'")
+    fails_with(function() ann.setup{disable_SIMD_Eq = true} end, "ann.setup", "only Network:config")
+  end)
+end)

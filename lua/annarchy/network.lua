@@ -11,6 +11,7 @@ local build = require("annarchy.build")
 local callbacks = require("annarchy.callbacks")
 local state = require("annarchy.io.state")
 local parameters = require("annarchy.io.parameters")
+local config = require("annarchy.config")
 
 local fail = util.fail
 local M = {}
@@ -21,12 +22,6 @@ M.Network = Network
 -- Host-side draws (initial values, connectors) use streams above this, kernels below.
 local HOST_STREAM = 0x40000000
 
-local CONFIG_KEYS = {
-  method = "string", dtype = "string", seed = "number", structural_plasticity = "boolean",
-  num_threads = "number", verbose = "boolean", suppress_warnings = "boolean",
-}
-local DEFAULT_CONFIG = {method = "explicit", dtype = "float64", structural_plasticity = false,
-                        num_threads = 1}
 
 local network_count = 0          -- net.id: 1 for the first network of the process
 local notes_given = {}           -- one-time notes (threads arrive with the performance work)
@@ -45,10 +40,10 @@ function M.new(...)
   end
   network_count = network_count + 1
   local self = setmetatable({}, Network)
-  local config = {}
-  for k, v in pairs(DEFAULT_CONFIG) do config[k] = v end
+  local cfg = {}
+  for k, v in pairs(config.DEFAULTS) do cfg[k] = v end
   rawset(self, "_", {
-    id = network_count, dt = dt, seed = a.seed or entropy_seed(), config = config,
+    id = network_count, dt = dt, seed = a.seed or entropy_seed(), config = cfg,
     pops = {}, pop_by_name = {}, projs = {}, proj_by_name = {}, mons = {}, mon_by_name = {},
     constants = {}, constant_list = {}, functions = {}, draws = 0, step = 0,
     callbacks = callbacks.new(), callbacks_enabled = true, rt = nil,
@@ -77,28 +72,22 @@ function methods._draw(n, dist, count)
 end
 
 function methods.config(n, t)
-  if type(t) ~= "table" or getmetatable(t) ~= nil then
-    fail("Network:config takes a table of settings")
-  end
-  for k, v in pairs(t) do
-    if k == "precision" then fail("Network:config: 'precision' was replaced by 'dtype'") end
-    local want = CONFIG_KEYS[k]
-    if not want then fail("Network:config: unknown key '%s'", tostring(k)) end
-    if type(v) ~= want then fail("Network:config: '%s' must be a %s", k, want) end
-  end
+  local notes = config.check("Network:config", t)
   if n._.rt and (t.seed or t.dtype or t.method) then
     fail("Network:config: the network is already compiled")
-  end
-  if t.dtype and t.dtype ~= "float64" and t.dtype ~= "float32" then
-    fail("Network:config: dtype must be \"float64\" or \"float32\"")
   end
   for k, v in pairs(t) do
     if k == "seed" then n._.seed = v else n._.config[k] = v end
   end
-  if t.num_threads and t.num_threads > 1 and not notes_given.threads then
-    notes_given.threads = true
-    io.stderr:write("annlua: note: num_threads is accepted; kernels run on one thread until "
-      .. "the multi-thread back end lands\n")
+  if t.num_threads and t.num_threads > 1 then
+    notes[#notes + 1] = "num_threads is accepted; kernels run on one thread until the multi-thread "
+      .. "back end lands"
+  end
+  for _, note in ipairs(notes) do
+    if not notes_given[note] then
+      notes_given[note] = true
+      io.stderr:write("annlua: note: ", note, "\n")
+    end
   end
 end
 

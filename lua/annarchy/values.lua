@@ -91,7 +91,7 @@ function M.check_finite(v, what, name)
   local bad = first_non_finite(v)
   if bad then
     fail("%s: cannot set '%s' to %s: the values of attributes must be finite numbers", what, name,
-      bad ~= bad and "NaN" or tostring(bad))
+      util.show(bad))
   end
 end
 

@@ -30,8 +30,20 @@ end
 
 local function steps_of(m, ms, what)
   if ms == nil then return nil end
-  if type(ms) ~= "number" or ms < 0 then fail("Monitor %q: %s must be a duration in ms", m._.name, what) end
+  if type(ms) ~= "number" or not (ms >= 0 and ms < math.huge) then
+    fail("Monitor %q: %s must be a finite duration in ms, got %s", m._.name, what, util.show(ms))
+  end
   return time.steps_floor(ms, m._.net._.dt)
+end
+
+-- A recording period in steps: at least one step (a period shorter than dt is an error).
+local function period_steps(m, ms)
+  local steps = steps_of(m, ms, "period")
+  if steps and steps < 1 then
+    fail("Monitor %q: the period (%g ms) is shorter than the step of the network (dt = %g ms)",
+      m._.name, ms, m._.net._.dt)
+  end
+  return steps
 end
 
 local function add_variable(m, name)
@@ -54,9 +66,9 @@ function M.new(net, a)
     live = false, starts = {}, stops = {}, last_times = {},
   }}, Monitor)
   backend.bind(m, net)
-  local period = steps_of(m, a.period, "period")
+  local period = period_steps(m, a.period)
   local offset = steps_of(m, a.period_offset, "period_offset")
-  m._.period = math.max(1, period or 1)
+  m._.period = period or 1
   m._.period_offset = offset or 0
   if m._.period_offset >= m._.period then
     fail("Monitor %q: value of period_offset must be smaller than period", m._.name)
@@ -118,7 +130,7 @@ function methods.start(m, variables, period)
     end
   end
   if period ~= nil then
-    m._.period = math.max(1, steps_of(m, period, "period"))
+    m._.period = period_steps(m, period)
     m._.period_offset = 0
   end
   if m._.live then m._.backend.set_period(m) end   -- a new phase starts at the current step
@@ -249,8 +261,8 @@ end)
 
 Monitor.__newindex = function(m, k, v)
   if k == "period" or k == "period_offset" then
-    local steps = steps_of(m, v, k)
-    local period = k == "period" and math.max(1, steps) or m._.period
+    local steps = k == "period" and period_steps(m, v) or steps_of(m, v, k)
+    local period = k == "period" and steps or m._.period
     local offset = k == "period_offset" and steps or m._.period_offset
     if offset >= period then fail("Monitor %q: value of period_offset must be smaller than period", m._.name) end
     m._.period, m._.period_offset = period, offset

@@ -34,7 +34,9 @@ end
 function M.new(...)
   local a = args.parse("ann.Network", {"dt", "seed"}, select("#", ...), ...)
   local dt = a.dt or 1.0
-  if type(dt) ~= "number" or dt <= 0 then fail("ann.Network: dt must be a positive number of ms") end
+  if type(dt) ~= "number" or not (dt > 0 and dt < math.huge) then
+    fail("ann.Network: dt must be a positive, finite number of ms, got %s", util.show(dt))
+  end
   if a.seed ~= nil and not util.is_integer(a.seed) then
     fail("ann.Network: the seed must be an integer")
   end
@@ -201,13 +203,24 @@ local function run_steps(n, nsteps, mode, pops)
   return done
 end
 
+-- The number of steps of a duration in ms given to `what`: a finite, non-negative number whose
+-- steps fit in the step counter.
+local function duration_steps(n, what, name, ms)
+  if type(ms) ~= "number" or not (ms >= 0 and ms < math.huge) then
+    fail("%s: the %s must be a finite, non-negative number of ms, got %s", what, name, util.show(ms))
+  end
+  local steps = time.steps_ceil(ms, n._.dt)
+  if steps >= 2 ^ 53 then
+    fail("%s: the %s of %g ms is %.0f steps of %g ms, more than the step counter holds (2^53)",
+      what, name, ms, steps, n._.dt)
+  end
+  return math.tointeger(steps) or steps
+end
+
 function methods.simulate(n, ...)
   local a = args.parse("Network:simulate", {"duration", "measure_time"}, select("#", ...), ...)
   check_compiled(n, "simulate()")
-  if type(a.duration) ~= "number" or a.duration < 0 then
-    fail("simulate(): the duration must be a non-negative number of ms")
-  end
-  local nsteps = time.steps_ceil(a.duration, n._.dt)
+  local nsteps = duration_steps(n, "simulate()", "duration", a.duration)
   local t0 = runtime.clock()
   if n._.callbacks_enabled and n._.callbacks:count() > 0 then
     n._.callbacks:run(n, nsteps, function(k) run_steps(n, k, "none") end)
@@ -243,7 +256,7 @@ function methods.simulate_until(n, ...)
   end
   local op = a.operator or "and"
   if op ~= "and" and op ~= "or" then fail("simulate_until(): operator must be \"and\" or \"or\"") end
-  local done = run_steps(n, time.steps_ceil(a.max_duration, n._.dt), op, ids)
+  local done = run_steps(n, duration_steps(n, "simulate_until()", "max_duration", a.max_duration), op, ids)
   return time.ms(done, n._.dt)
 end
 

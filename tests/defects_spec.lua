@@ -132,3 +132,18 @@ describe("durations", function()
     assert.equal(2.0, m.period)
   end)
 end)
+
+describe("model parameters", function()
+  it("a NaN or infinite parameter names the model and the parameter", function()
+    fails_with(function() return ann.Izhikevich{a = 0 / 0} end, '"Izhikevich"', "parameter a", "NaN")
+    fails_with(function() return ann.IF_curr_exp{tau_m = math.huge} end, '"IF_curr_exp"', "tau_m", "inf")
+    fails_with(function()
+      return ann.Neuron{name = "M", parameters = {tau = 0 / 0}, equations = "tau * dr/dt = -r"}
+    end, '"M"', "parameter tau", "NaN")
+    fails_with(function()
+      return ann.Neuron{name = "M", parameters = {tau = ann.Parameter(-math.huge)}, equations = "tau * dr/dt = -r"}
+    end, '"M"', "parameter tau", "-inf")
+    local N = ann.Neuron{name = "M", parameters = "tau = 1.0", equations = "tau * dr/dt = -r"}
+    fails_with(function() ann.Network{}:create(2, N{tau = 0 / 0}) end, '"M"', "'tau'", "NaN")
+  end)
+end)

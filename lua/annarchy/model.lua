@@ -122,6 +122,11 @@ local function check_parameters(object, name, p)
       fail(object, name, "parameter " .. k .. ": the value must be a number, a boolean, " ..
         "ann.Parameter(...) or a distribution (got " .. tv .. ")")
     end
+    local x = getmetatable(v) == ParameterMT and v.value or v
+    if type(x) == "number" and not (x > -math.huge and x < math.huge) then
+      fail(object, name, "parameter " .. k .. ": the value must be a finite number (got " ..
+        (x ~= x and "NaN" or tostring(x)) .. ")")
+    end
   end
 end
 

@@ -297,6 +297,10 @@ local function parameters_from_string(A, env, text, defaults)
     end
     if e.type == "bool" and type(value) == "number" then value = value ~= 0 end
     if e.type ~= "bool" and type(value) == "boolean" then value = value and 1 or 0 end
+    if type(value) == "number" and not (value > -math.huge and value < math.huge) then
+      raise(sctx, vpos, "the value of the parameter '" .. name .. "' must be a finite number (got " ..
+        (value ~= value and "NaN" or tostring(value)) .. ")")
+    end
     e.init = value
     e.init_pos = nil
     e.method_pos = nil

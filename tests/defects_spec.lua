@@ -147,3 +147,13 @@ describe("model parameters", function()
     fails_with(function() ann.Network{}:create(2, N{tau = 0 / 0}) end, '"M"', "'tau'", "NaN")
   end)
 end)
+
+describe("ann.add_function", function()
+  it("refuses a second, different definition of a registered name; the same one again is harmless", function()
+    ann.add_function("defects_twice(x) = 2 * x")
+    ann.add_function("defects_twice(x) = 2 * x")
+    fails_with(function() ann.add_function("defects_twice(x) = 3 * x") end, "add_function",
+      "'defects_twice'", "already registered", "2 * x")
+    assert.equal(4, ann.functions("defects_twice")(2))
+  end)
+end)

@@ -157,3 +157,25 @@ describe("ann.add_function", function()
     assert.equal(4, ann.functions("defects_twice")(2))
   end)
 end)
+
+describe("structural plasticity schedules", function()
+  it("start_creating{period = ...} and start_pruning{period = ...} take the period by name", function()
+    local Input = ann.Neuron{parameters = "baseline = 0.0", equations = "r = baseline"}
+    local syn = ann.Synapse{psp = "w * pre.r", creating = ann.Creating("pre.r > 0.5", {proba = 1.0, w = 0.25}),
+                            pruning = "w < 0.1"}
+    local net = ann.Network{}
+    local a = net:create(4, Input)
+    local b = net:create(2, Input)
+    local p = net:connect(a, b, "exc", {synapse = syn}):one_to_one(1.0)
+    net:compile()
+    a.baseline = {0, 1, 1, 0}
+    p:start_creating{period = 100}
+    p:start_pruning{period = 100}
+    net:step()
+    net:step()
+    -- one creation pass at step 0, the next one 100 steps later: neuron 1 got pre 2 and 3
+    assert.same({1, 2, 3}, p:dendrite(1).pre_ranks)
+    fails_with(function() p:start_creating{period = 0 / 0} end, "start_creating", "positive, finite", "NaN")
+    fails_with(function() p:start_pruning{every = 3} end, "unknown option 'every'")
+  end)
+end)

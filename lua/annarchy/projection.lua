@@ -389,11 +389,24 @@ local function structural_check(p, what)
   end
 end
 
-function methods.start_creating(p, period)
+-- The period in steps of start_creating/start_pruning (`what`): `period` or `{period = ms}`,
+-- dt by default, at least one step.
+local function schedule_steps(p, what, ...)
+  local a = args.parse("Projection:" .. what, {"period"}, select("#", ...), ...)
+  local dt = p._.net._.dt
+  local period = a.period or dt
+  if type(period) ~= "number" or not (period > 0 and period < math.huge) then
+    fail("%s: %s: the period must be a positive, finite number of ms, got %s", where(p), what,
+      util.show(period))
+  end
+  return math.max(1, time.steps_floor(period, dt))
+end
+
+function methods.start_creating(p, ...)
   structural_check(p, "creating")
   if not p._.A.creating then fail("%s: the synapse does not define a 'creating' argument.", where(p)) end
   local dt = p._.net._.dt
-  local steps = math.max(1, time.steps_floor(period or dt, dt))
+  local steps = schedule_steps(p, "start_creating", ...)
   local c = p._.A.creating
   local delay = 1
   if c.d then
@@ -406,11 +419,10 @@ function methods.start_creating(p, period)
 end
 function methods.stop_creating(p) if rt_of(p) then runtime.proj_creating(rt_of(p), p._.id, 0) end end
 
-function methods.start_pruning(p, period)
+function methods.start_pruning(p, ...)
   structural_check(p, "pruning")
   if not p._.A.pruning then fail("%s: the synapse does not define a 'pruning' argument.", where(p)) end
-  local dt = p._.net._.dt
-  runtime.proj_pruning(rt_of(p), p._.id, math.max(1, time.steps_floor(period or dt, dt)))
+  runtime.proj_pruning(rt_of(p), p._.id, schedule_steps(p, "start_pruning", ...))
 end
 function methods.stop_pruning(p) if rt_of(p) then runtime.proj_pruning(rt_of(p), p._.id, 0) end end
 

@@ -179,3 +179,22 @@ describe("structural plasticity schedules", function()
     fails_with(function() p:start_pruning{every = 3} end, "unknown option 'every'")
   end)
 end)
+
+describe("Network:create with an input population", function()
+  it("keeps the name given to the population's constructor", function()
+    local net = ann.Network{}
+    local p = net:create(ann.PoissonPopulation{geometry = 10, rates = 5, name = "inp"})
+    assert.equal("inp", p.name)
+    assert.equal(p, net:get_population("inp"))
+  end)
+
+  it("refuses other arguments beside the population instead of dropping them", function()
+    local net = ann.Network{}
+    fails_with(function()
+      net:create{population = ann.PoissonPopulation{geometry = 10, rates = 5}, name = "inp"}
+    end, "'name' cannot be given with 'population'", "constructor")
+    fails_with(function() net:create(ann.PoissonPopulation{geometry = 10, rates = 5}, "inp") end,
+      "passed alone")
+    assert.equal(0, #net:get_populations())
+  end)
+end)

@@ -113,11 +113,23 @@ function methods.create(n, ...)
   check_not_compiled(n, "population")
   local first = ...
   if type(first) == "table" and getmetatable(first) and first.__special_population then
+    if select("#", ...) > 1 then
+      fail("Network:create(): a population such as ann.PoissonPopulation{...} is passed alone: "
+        .. "give its name and other options to its constructor")
+    end
     return first:_create(n)
   end
   local a = args.parse("Network:create", {"geometry", "neuron", "name", "stop_condition", "population"},
     select("#", ...), ...)
-  if a.population then return a.population:_create(n) end
+  if a.population then
+    for _, k in ipairs{"geometry", "neuron", "name", "stop_condition"} do
+      if a[k] ~= nil then
+        fail("Network:create(): '%s' cannot be given with 'population': give it to the population's "
+          .. "constructor (ann.PoissonPopulation{..., %s = ...})", k, k)
+      end
+    end
+    return a.population:_create(n)
+  end
   if a.geometry == nil then
     fail("Network:create(): either 'geometry' or 'population' must be provided")
   end

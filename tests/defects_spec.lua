@@ -198,3 +198,32 @@ describe("Network:create with an input population", function()
     assert.equal(0, #net:get_populations())
   end)
 end)
+
+describe("synapses created after compile", function()
+  local Input = ann.Neuron{parameters = "baseline = 0.0", equations = "r = baseline"}
+  local Syn = ann.Synapse{parameters = "alpha = 0.0\n beta = 2.0", psp = "w * pre.r",
+                          creating = ann.Creating("pre.r > 0.5", {proba = 1.0, w = 0.25})}
+
+  it("take the projection's initial values set before compile (a distribution is sampled once)", function()
+    local net = ann.Network{seed = 1}
+    net:config{structural_plasticity = true}
+    local a = net:create(4, Input)
+    local b = net:create(2, Input)
+    local p = net:connect(a, b, "exc", {synapse = Syn}):one_to_one(1.0)
+    p.alpha = ann.Uniform(0.1, 1.0)
+    p.beta = 3.0
+    net:compile()
+    -- from the host
+    p:dendrite(2):create_synapses({4})
+    local alpha = p:dendrite(2):synapse(4).alpha
+    assert.is_true(alpha >= 0.1 and alpha <= 1.0)
+    assert.equal(3.0, p:dendrite(2):synapse(4).beta)
+    -- by the model's creating rule
+    a.baseline = {0, 0, 1, 0}
+    p:start_creating()
+    net:step()
+    assert.same({1, 3}, p:dendrite(1).pre_ranks)
+    assert.equal(alpha, p:dendrite(1):synapse(3).alpha)
+    assert.equal(3.0, p:dendrite(1):synapse(3).beta)
+  end)
+end)

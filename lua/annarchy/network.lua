@@ -21,6 +21,7 @@ M.Network = Network
 
 -- Host-side draws (initial values, connectors) use streams above this, kernels below.
 local HOST_STREAM = 0x40000000
+local ASIDE_STREAM = 0x80000000   -- _draw_aside: the streams above the host range
 
 
 local network_count = 0          -- net.id: 1 for the first network of the process
@@ -71,6 +72,13 @@ function fields.time(n) return time.ms(fields.current_step(n), n._.dt) end
 function methods._draw(n, dist, count)
   n._.draws = n._.draws + 1
   return random.sample(dist, n._.seed, HOST_STREAM + n._.draws, count, 0)
+end
+
+--- Draws n values of a distribution from a stream of its own (key: a non-negative integer
+-- below 2^30), outside the sequence of _draw: for values a compile needs only in some
+-- networks, so that the draws of every other network stay as they were.
+function methods._draw_aside(n, dist, count, key)
+  return random.sample(dist, n._.seed, ASIDE_STREAM + key, count, 0)
 end
 
 function methods.config(n, t)

@@ -6,6 +6,7 @@ local attributes = require("annarchy.projection_attributes")
 local util = require("annarchy.util")
 local runtime = require("annarchy.runtime")
 local constants = require("annarchy.constants")
+local random = require("annarchy.random")
 
 local fail = util.fail
 local M = {}
@@ -86,10 +87,26 @@ function M.source(net, pop_plans, plans)
   return table.concat(out)
 end
 
-local function desc_of(P)
+-- Whether synapses may be created after compile (create_synapse, `creating`).
+local function may_create(net, proj)
+  return net._.config.structural_plasticity or proj._.A.creating ~= nil
+end
+
+-- The value a synapse created after compile takes for attribute a: the projection's initial
+-- value (the one set before compile, else the model's); a distribution is sampled once.
+local function creation_value(net, P, i, a)
+  local init = a.init
+  if P.proj._.init_set[a.name] then init = P.proj._.init[a.name] end
+  if random.is_distribution(init) and may_create(net, P.proj) then
+    init = net:_draw_aside(init, 1, P.id * 4096 + i)[1]
+  end
+  return init
+end
+
+local function desc_of(net, P)
   local attrs = {}
   for i, a in ipairs(P.L.attrs) do
-    local init = a.init
+    local init = creation_value(net, P, i, a)
     if type(init) ~= "number" and type(init) ~= "boolean" then init = 0 end
     attrs[i] = {type = a.code, locality = kp.LOCALITY_CODE[a.locality], init = init}
   end
@@ -111,7 +128,7 @@ function M.instantiate(net, rt, pop_plans, plans)
   end
   for _, P in ipairs(plans) do
     local csr = connectors.build(P.proj, net)
-    local id = runtime.add_projection(rt, desc_of(P), csr)
+    local id = runtime.add_projection(rt, desc_of(net, P), csr)
     assert(id == P.id)
   end
 end

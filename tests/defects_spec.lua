@@ -227,3 +227,18 @@ describe("synapses created after compile", function()
     assert.equal(3.0, p:dendrite(1):synapse(3).beta)
   end)
 end)
+
+describe("a spike condition that is a number", function()
+  it("is true when non-zero, as in the reference", function()
+    -- v counts the steps (dv/dt = 1, dt = 1); spike = "v - 1" fires whenever v differs from 1
+    local N = ann.Neuron{equations = "dv/dt = 1.0", spike = "v - 1.0", reset = "v = 0.0"}
+    local net = ann.Network{dt = 1.0}
+    local pop = net:create(1, N)
+    local m = net:monitor(pop, "spike")
+    net:compile()
+    net:simulate(4)
+    -- step 0: v = 1 -> condition 0 -> no spike; step 1: v = 2 -> spike, reset to 0;
+    -- step 2: v = 1 -> no spike; step 3: v = 2 -> spike
+    assert.same({1, 3}, m:get("spike")[1])
+  end)
+end)

@@ -242,3 +242,21 @@ describe("a spike condition that is a number", function()
     assert.same({1, 3}, m:get("spike")[1])
   end)
 end)
+
+describe("seeding after compile", function()
+  local Noisy = ann.Neuron{equations = "r = Uniform(0.0, 1.0)"}
+  local function run(seed, reseed)
+    local net = ann.Network{seed = seed}
+    local pop = net:create(5, Noisy)
+    net:compile()
+    if reseed then net:config{seed = reseed} end
+    net:simulate(3)
+    return pop.r:totable()
+  end
+
+  it("net:config{seed} (and so ann.set_seed) re-seeds the draws of the coming steps", function()
+    local direct = run(7)
+    assert.same(direct, run(3, 7))
+    assert.are_not.same(direct, run(3))
+  end)
+end)

@@ -83,11 +83,16 @@ end
 
 function methods.config(n, t)
   local notes = config.check("Network:config", t)
-  if n._.rt and (t.seed or t.dtype or t.method) then
-    fail("Network:config: the network is already compiled")
+  if n._.rt and (t.dtype or t.method) then
+    fail("Network:config: the network is already compiled: 'dtype' and 'method' are given before compile")
   end
   for k, v in pairs(t) do
-    if k == "seed" then n._.seed = v else n._.config[k] = v end
+    if k == "seed" then
+      n._.seed = v
+      if n._.rt then runtime.seed(n._.rt, v) end   -- re-seeds the draws of the coming steps
+    else
+      n._.config[k] = v
+    end
   end
   if t.num_threads and t.num_threads > 1 then
     notes[#notes + 1] = "num_threads is accepted; kernels run on one thread until the multi-thread "

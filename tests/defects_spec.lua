@@ -260,3 +260,23 @@ describe("seeding after compile", function()
     assert.are_not.same(direct, run(3))
   end)
 end)
+
+describe("spike statistics after get(\"spike\", {keep = true})", function()
+  it("mean_fr and population_rate use the segment recorded so far", function()
+    local net = ann.Network{dt = 1.0}
+    local src = net:create(ann.SpikeSourceArray{spike_times = {{10, 20}, {30}}})
+    local m = net:monitor(src, "spike")
+    net:compile()
+    net:simulate(100)
+    local s = m:get("spike", {keep = true})
+    -- 3 spikes of 2 neurons in 100 ms: 3 / (2 * 0.1 s) = 15 Hz
+    assert.equal(15.0, m:mean_fr(s))
+    local rate = m:population_rate(s)
+    -- one bin per step of the segment 0..100 (stop - start + 1 = 101), each spike worth
+    -- 1 / (dt * N / 1000) = 500 Hz
+    assert.equal(101, rate.size)
+    assert.equal(1500.0, rate:sum())
+    -- the data is still there
+    assert.equal(15.0, m:mean_fr(m:get("spike")))
+  end)
+end)

@@ -168,14 +168,25 @@ function methods.reset(m)
   if m._.recording then m._.starts[1] = m._.net.current_step end
 end
 
+-- The segments of the data recorded so far, the current one ending now.
+local function segments(m)
+  local starts, stops = util.copy_list(m._.starts), util.copy_list(m._.stops)
+  if m._.recording then stops[#stops + 1] = m._.net.current_step end
+  return {start = starts, stop = stops}
+end
+
 --- Closes the current segment into last_times and starts a new one.
 local function close_segment(m)
-  local step = m._.net.current_step
-  local starts, stops = util.copy_list(m._.starts), util.copy_list(m._.stops)
-  if m._.recording then stops[#stops + 1] = step end
+  local out = segments(m)
   m._.starts, m._.stops = {}, {}
-  if m._.recording then m._.starts[1] = step end
-  return {start = starts, stop = stops}
+  if m._.recording then m._.starts[1] = m._.net.current_step end
+  return out
+end
+
+-- The segments of the data a get returns: closed unless the data is kept.
+local function retrieved_segments(m, keep)
+  if keep then return segments(m) end
+  return close_segment(m)
 end
 
 local function get_one(m, name, keep, reshape)
@@ -216,7 +227,7 @@ function methods.get(m, ...)
   local keep, reshape = opts.keep == true, opts.reshape ~= false
   if type(names) == "string" then
     local out = get_one(m, names, keep, reshape)
-    if not keep then m._.last_times = close_segment(m) end
+    m._.last_times = retrieved_segments(m, keep)
     return out
   end
   if names == nil then
@@ -225,7 +236,7 @@ function methods.get(m, ...)
   end
   local out = {}
   for _, name in ipairs(names) do out[name] = get_one(m, name, keep, reshape) end
-  if not keep then m._.last_times = close_segment(m) end
+  m._.last_times = retrieved_segments(m, keep)
   return out
 end
 

@@ -280,3 +280,32 @@ describe("spike statistics after get(\"spike\", {keep = true})", function()
     assert.equal(15.0, m:mean_fr(m:get("spike")))
   end)
 end)
+
+describe("connectivity of a compiled network", function()
+  it("reloads with from_file after reset{synapses = true}", function()
+    local net = ann.Network{seed = 5}
+    local a, b = net:create(6, Rate), net:create(6, Rate)
+    local p = net:connect(a, b, "exc"):fixed_probability(0.5, ann.Uniform(0.0, 1.0))
+    net:compile()
+    local file = os.tmpname()
+    p:save_connectivity(file)
+    local pre, w = p.pre_ranks, {}
+    for i, d in ipairs(p.w) do w[i] = d:totable() end
+    net:reset{synapses = true}
+    p:from_file(file)
+    os.remove(file)
+    assert.same(pre, p.pre_ranks)
+    for i, d in ipairs(p.w) do assert.same(w[i], d:totable()) end
+    net:simulate(2)
+  end)
+
+  it("refuses a new connectivity that needs another storage than the compiled one", function()
+    local net = ann.Network{}
+    local a, b = net:create(3, Rate), net:create(3, Rate)
+    local p = net:connect(a, b, "exc"):all_to_all(1.0)
+    net:compile()
+    fails_with(function() p:fixed_probability(0.5, ann.Uniform(0.0, 1.0)) end,
+      'projection "proj0"', "one weight shared by every synapse", "before compile")
+    assert.equal(9, p.nb_synapses)
+  end)
+end)

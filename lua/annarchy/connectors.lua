@@ -47,9 +47,9 @@ local function reserve_stream(net)
 end
 
 local function record(proj, c)
-  if proj._.net._.rt then
-    fail("%s: the network is compiled; connect before compile (or use reset{synapses = true})",
-      where(proj))
+  if proj._.net._.rt then   -- a compiled projection gets new connectivity of the same structure
+    c.stream = reserve_stream(proj._.net)
+    return proj:_reconnect(c)
   end
   if proj._.connector then
     util.warn(proj._.net, "Projection %s was already connected: its data will be overwritten.",

@@ -338,6 +338,32 @@ function methods.reset(p, opts)
   end
 end
 
+--- Replaces the connectivity of a compiled projection by the one connector c draws (a
+-- connector method called after compile, as after reset{synapses = true}): the storage chosen
+-- at compile must suit it. Attributes other than the weights take their initial values.
+function methods._reconnect(p, c)
+  local old = p._.connector
+  p._.connector = c
+  if connectors.shared_weight(p) ~= p._.shared_weight then
+    p._.connector = old
+    fail("%s: the network is compiled with %s; the new connectivity needs %s: connect it so "
+      .. "before compile", where(p), p._.shared_weight and "one weight shared by every synapse"
+      or "one weight per synapse", p._.shared_weight and "one weight per synapse" or "one shared weight")
+  end
+  local ok, err = pcall(runtime.proj_set_connectivity, rt_of(p), p._.id, connectors.build(p, p._.net))
+  if not ok then
+    p._.connector = old
+    error(err, 0)
+  end
+  local names = {}
+  for _, at in ipairs(p._.layout.attrs) do
+    if at.name ~= "_last_event" and at.name ~= "w" then names[#names + 1] = at.name end
+  end
+  methods.reset(p, {attributes = names})
+  runtime.proj_init_history(rt_of(p), p._.id)
+  return p
+end
+
 function methods.connectivity_matrix(p, opts)
   opts = opts or {}
   local a = args.parse("Projection:connectivity_matrix", {"fill"}, 1, opts)

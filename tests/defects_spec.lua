@@ -309,3 +309,27 @@ describe("connectivity of a compiled network", function()
     assert.equal(9, p.nb_synapses)
   end)
 end)
+
+describe("net:reset{reseed_rng}", function()
+  it("repeats the draws of the equations by default and continues them with reseed_rng = false", function()
+    local net = ann.Network{seed = 9}
+    local pop = net:create(4, ann.Neuron{equations = "r = Uniform(0.0, 1.0)"})
+    net:compile()
+    net:simulate(2)
+    local first = pop.r:totable()
+    net:reset()
+    net:simulate(2)
+    assert.same(first, pop.r:totable())
+    net:reset{reseed_rng = true}
+    net:simulate(2)
+    assert.same(first, pop.r:totable())
+    net:reset{reseed_rng = false}
+    net:simulate(2)
+    local other = pop.r:totable()
+    assert.are_not.same(first, other)
+    net:reset{reseed_rng = false}
+    net:simulate(2)
+    assert.are_not.same(other, pop.r:totable())
+    assert.equal(9, net.seed)
+  end)
+end)

@@ -288,8 +288,21 @@ end
 function methods.reset(n, opts)
   opts = opts or {}
   if type(opts) ~= "table" then fail("Network:reset takes a table of options") end
-  local a = args.parse("Network:reset", {"populations", "projections", "synapses", "monitors"}, 1, opts)
+  local a = args.parse("Network:reset", {"populations", "projections", "synapses", "monitors", "reseed_rng"},
+    1, opts)
   build.reset(n, a)
+  if n._.rt then
+    -- random variables of the equations are drawn from (seed, step): from step 0 again they
+    -- repeat the first run's draws (reseed_rng, the default); else they continue with a seed
+    -- of their own for each reset
+    if a.reseed_rng == false then
+      n._.rng_epoch = (n._.rng_epoch or 0) + 1
+      runtime.seed(n._.rt, n._.seed + n._.rng_epoch * 0x9E3779B9)
+    else
+      n._.rng_epoch = 0
+      runtime.seed(n._.rt, n._.seed)
+    end
+  end
 end
 
 function methods._reset_population(n, p, attributes)

@@ -30,7 +30,7 @@ for _, k in ipairs{"name", "size", "nb_synapses", "nb_synapses_per_dendrite", "p
                    "start_pruning", "stop_pruning", "attributes", "parameters", "variables",
                    "synapse_type", "network", "id", "post_rank", "proj", "create_synapse",
                    "create_synapses", "prune_synapse", "prune_synapses", "functions",
-                   "axon_transmission"} do
+                   "axon_transmission", "max_delay", "uniform_delay"} do
   RESERVED[k] = "it is a field or method of Projection or Dendrite"
 end
 for k in pairs(connectors.methods) do RESERVED[k] = "it is a connector method of Projection" end
@@ -208,6 +208,39 @@ function fields.delay(p)
     for k = 1, #row do row[k] = time.ms(row[k], dt) end
   end
   return v
+end
+
+-- The delays in steps: "none"/"uniform" and a number, or "variable" and the largest one;
+-- before compile from the connector (nil when only the compiled projection knows them).
+local function delay_steps(p)
+  local dt = p._.net._.dt
+  local rt = rt_of(p)
+  if not rt then
+    local c = p._.connector
+    if not c or type(c.delays) == "number" then return "uniform", time.delay_steps(c and c.delays or 0, dt) end
+    return nil
+  end
+  local kind, v = runtime.proj_delay(rt, p._.id)
+  if kind ~= "variable" then return kind, math.max(1, v) end
+  local m = 1
+  for _, row in ipairs(v) do
+    for k = 1, #row do m = math.max(m, row[k]) end
+  end
+  return kind, m
+end
+
+--- The largest delay in steps (1 when the projection has no delay).
+function fields.max_delay(p)
+  local _, steps = delay_steps(p)
+  if not steps then fail("%s: max_delay of delays given per synapse is known after compile", where(p)) end
+  return steps
+end
+
+--- The delay in steps when every synapse has the same (1 without delay), else -1.
+function fields.uniform_delay(p)
+  local kind, steps = delay_steps(p)
+  if not kind then fail("%s: uniform_delay of delays given per synapse is known after compile", where(p)) end
+  return kind == "variable" and -1 or steps
 end
 
 local function set_delay(p, v)

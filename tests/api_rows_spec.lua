@@ -1,0 +1,71 @@
+-- The last rows of the reference's API: fields and methods of populations, views,
+-- projections, monitors and networks that scripts of the reference use.
+local ann = require("annarchy")
+
+local N = ann.Neuron{parameters = "tau = 10.0 : population\n baseline = 0.0",
+                     equations = "tau * dr/dt = baseline - r", functions = "twice(x) = 2 * x",
+                     name = "Leaky"}
+
+describe("Population and PopulationView", function()
+  it("pop.functions lists the model's functions; pop.max_delay the longest outgoing delay", function()
+    local net = ann.Network{dt = 0.5}
+    local a, b = net:create(4, N), net:create(4, N)
+    assert.same({"twice"}, a.functions)
+    assert.equal(0, a.max_delay)
+    net:connect(a, b, "exc"):all_to_all(1.0, {delays = 2.0})
+    net:connect(a, b, "inh"):one_to_one(1.0, {delays = 3.0})
+    -- 3 ms / 0.5 ms = 6 steps
+    assert.equal(6, a.max_delay)
+    assert.equal(0, b.max_delay)
+  end)
+
+  it("iterates over the neurons in rank order", function()
+    local pop = ann.Network{}:create({2, 3}, N)
+    local ranks = {}
+    for rank, n in pairs(pop) do
+      assert.equal(rank, n.rank)
+      ranks[#ranks + 1] = rank
+    end
+    assert.same({1, 2, 3, 4, 5, 6}, ranks)
+    local list = pop.neurons
+    assert.equal(6, #list)
+    assert.equal(pop, list[6].population)
+  end)
+
+  it("a view has parameters, variables, targets and both kinds of coordinates", function()
+    local net = ann.Network{}
+    local pop = net:create({4, 4}, N)
+    net:connect(pop, pop, "exc"):one_to_one(1.0)
+    local v = pop:box({2, 3}, {1, 2})   -- rows 2..3, columns 1..2: a 2x2 view
+    assert.same(pop.parameters, v.parameters)
+    assert.same(pop.variables, v.variables)
+    assert.same({"exc"}, v.targets)
+    -- population coordinates (row-major, 1-based): (3, 2) is rank (3-1)*4 + 2 = 10
+    assert.equal(10, v:rank_from_coordinates({3, 2}))
+    assert.same({3, 2}, v:coordinates_from_rank(10))
+    -- the view's own 2x2 geometry: (2, 1) is its third neuron
+    assert.equal(3, v:rank_from_coordinates({2, 1}, true))
+    assert.same({2, 1}, v:coordinates_from_rank(3, true))
+    assert.has_error(function() v:coordinates_from_rank(5, true) end)
+  end)
+end)
+
+describe("Projection delays", function()
+  it("max_delay and uniform_delay in steps, before and after compile", function()
+    local net = ann.Network{dt = 0.5}
+    local a, b = net:create(3, N), net:create(3, N)
+    local u = net:connect(a, b, "exc"):all_to_all(1.0, {delays = 2.0})
+    local none = net:connect(a, b, "inh"):all_to_all(1.0)
+    local var = net:connect(b, a, "exc"):from_matrix({{1, 1, 1}, {1, 1, 1}, {1, 1, 1}},
+      {delays = {{0.5, 1.0, 1.5}, {2.0, 2.5, 3.0}, {1.0, 1.0, 1.0}}})
+    assert.equal(4, u.max_delay)
+    assert.equal(4, u.uniform_delay)
+    assert.equal(1, none.max_delay)
+    assert.equal(1, none.uniform_delay)
+    net:compile()
+    assert.equal(4, u.max_delay)
+    assert.equal(4, u.uniform_delay)
+    assert.equal(6, var.max_delay)      -- 3 ms / 0.5 ms
+    assert.equal(-1, var.uniform_delay)
+  end)
+end)

@@ -69,3 +69,23 @@ describe("Projection delays", function()
     assert.equal(-1, var.uniform_delay)
   end)
 end)
+
+describe("Monitor retrieval", function()
+  it("m[\"r\"] is m:get(\"r\"); get{force_dict} returns a table for one name", function()
+    local net = ann.Network{}
+    local pop = net:create(3, N)
+    pop.baseline = 1.0
+    local m = net:monitor(pop, "r")
+    net:compile()
+    net:simulate(2)
+    local kept = m:get("r", {keep = true})
+    local r = m["r"]
+    assert.same(kept:totable(), r:totable())
+    assert.equal(0, m:get("r").shape[1])   -- m["r"] emptied the buffer, as get does
+    net:simulate(1)
+    local t = m:get("r", {force_dict = true})
+    assert.same({"r"}, (function() local k = {} for name in pairs(t) do k[#k + 1] = name end return k end)())
+    assert.equal(1, t.r.shape[1])
+    assert.has_error(function() return m.nope end, "annarchy: Monitor has no field, method or recorded variable 'nope'")
+  end)
+end)

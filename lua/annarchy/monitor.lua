@@ -220,11 +220,12 @@ function methods.get(m, ...)
     fail("Monitor:get: expected a variable name, a list of names or an options table")
   end
   for k in pairs(opts) do
-    if k ~= "keep" and k ~= "reshape" and k ~= "variables" then
+    if k ~= "keep" and k ~= "reshape" and k ~= "variables" and k ~= "force_dict" then
       fail("Monitor:get: unknown option '%s'", tostring(k))
     end
   end
   local keep, reshape = opts.keep == true, opts.reshape ~= false
+  if type(names) == "string" and opts.force_dict then names = {names} end
   if type(names) == "string" then
     local out = get_one(m, names, keep, reshape)
     m._.last_times = retrieved_segments(m, keep)
@@ -264,10 +265,11 @@ function fields.variables(m)
 end
 function fields.object(m) return m._.obj end
 
-Monitor.__index = util.class_index(fields, methods, function(_, k)
+Monitor.__index = util.class_index(fields, methods, function(m, k)
   local fn = require("annarchy.analysis.spikestats").monitor_methods[k]
   if fn then return fn end
-  fail("Monitor has no field or method '%s'", tostring(k))
+  if m._.var_index[k] then return methods.get(m, k) end   -- m["v"] is m:get("v")
+  fail("Monitor has no field, method or recorded variable '%s'", tostring(k))
 end)
 
 Monitor.__newindex = function(m, k, v)

@@ -89,3 +89,64 @@ describe("Monitor retrieval", function()
     assert.has_error(function() return m.nope end, "annarchy: Monitor has no field, method or recorded variable 'nope'")
   end)
 end)
+
+describe("Network", function()
+  it("get_constants lists the network's constants, then the global ones it does not shadow", function()
+    local g = ann.Constant("api_rows_g", 1.5)
+    local net = ann.Network{}
+    local own = net:constant("api_rows_own", 2.0)
+    local list = net:get_constants()
+    assert.equal(own, list[1])
+    local found = false
+    for _, c in ipairs(list) do if c == g then found = true end end
+    assert.is_true(found)
+  end)
+
+  it("a Constant stands for its value in Lua arithmetic and comparisons", function()
+    local c = ann.Constant("api_rows_k", 2.0)
+    assert.equal(7.0, c * 3 + 1)
+    assert.equal(0.5, 1 / c)
+    assert.equal(-2.0, -c)
+    assert.equal(4.0, c ^ 2)
+    assert.is_true(c < 3 and c >= 2)
+    c:set(4.0)
+    assert.equal(2.0, c - 2)
+  end)
+
+  it("directory is the directory of the compiled kernels", function()
+    local dir = os.tmpname()
+    os.remove(dir)
+    local net = ann.Network{}
+    net:create(2, N)
+    net:compile{directory = dir}
+    assert.equal(dir, net.directory)
+    os.execute("rm -rf '" .. dir .. "'")
+    local other = ann.Network{}
+    assert.equal("string", type(other.directory))
+  end)
+
+  it("connect{projection = ...} connects a specific projection, alone", function()
+    local net = ann.Network{}
+    local inp = net:create(2, ann.Neuron{parameters = "r = 0.0", name = "In"})
+    local pop = net:create(2, ann.Neuron{equations = "v = g_exc", spike = "v > 1", name = "Out"})
+    local proj = net:connect{projection = ann.CurrentInjection(inp, pop, "exc")}
+    assert.equal(pop, proj.post)
+    assert.has_error(function()
+      net:connect{projection = ann.CurrentInjection(inp, pop, "exc"), name = "x"}
+    end, "annarchy: Network:connect(): 'name' cannot be given with 'projection': give it to the projection's constructor")
+  end)
+
+  it("clear releases the network: it and its objects cannot be used afterwards", function()
+    local net = ann.Network{}
+    local pop = net:create(2, N)
+    local m = net:monitor(pop, "r")
+    net:compile()
+    net:simulate(1)
+    local id = net.id
+    net:clear()
+    assert.has_error(function() net:simulate(1) end, "annarchy: network " .. id
+      .. " was cleared (net:clear()): create a new network")
+    assert.has_error(function() return pop.r end)
+    assert.has_error(function() return m:get("r") end)
+  end)
+end)

@@ -125,6 +125,7 @@ function M.compile(net, a)
   net._.module = module
   net._.source = source
   net._.from_cache = from_cache
+  net._.directory = a.directory
   runtime.step_count(rt, net._.step)
   for i, pop in ipairs(net._.pops) do
     pop._.layout = plans[i].L

@@ -66,6 +66,42 @@ function fields.current_step(n)
   return n._.step
 end
 function fields.time(n) return time.ms(fields.current_step(n), n._.dt) end
+--- The directory of the compiled kernels: the one given to compile{directory}, else the cache's.
+function fields.directory(n)
+  if n._.directory then return n._.directory end
+  return (runtime.cache_info())
+end
+
+-- A population, projection or monitor of a cleared network: every use is an error.
+local Cleared = {}
+local function cleared(o)
+  local what, id = rawget(o, "_cleared_what"), rawget(o, "_cleared_net")
+  if what == "network " .. id then fail("network %d was cleared (net:clear()): create a new network", id) end
+  fail("%s belongs to network %d, which was cleared (net:clear())", what, id)
+end
+Cleared.__index = function(o, k) if k == "_" then return nil end cleared(o) end
+Cleared.__newindex = cleared
+Cleared.__tostring = function(o) return rawget(o, "_cleared_what") .. " (cleared)" end
+Cleared.__len = cleared
+
+--- Releases everything the network holds (its compiled kernels, the data of its objects and
+-- monitors): the network and its objects are unusable afterwards.
+function methods.clear(n)
+  local function drop(o, what)
+    rawset(o, "_cleared_what", what)
+    rawset(o, "_cleared_net", n._.id)
+    rawset(o, "_", nil)
+    setmetatable(o, Cleared)
+  end
+  for _, m in ipairs(n._.mons) do
+    m:stop()
+    drop(m, ("Monitor %q"):format(m.name))
+  end
+  for _, p in ipairs(n._.projs) do drop(p, ("projection %q"):format(p.name)) end
+  for _, p in ipairs(n._.pops) do drop(p, ("population %q"):format(p.name)) end
+  drop(n, "network " .. n._.id)
+  collectgarbage("collect")   -- the runtime and its kernels are released now
+end
 
 --- Draws n values of a distribution from the network's seed (a fresh stream per draw, in
 -- script order), or from the distribution's own seed when it has one.
@@ -336,6 +372,8 @@ function methods.get_projection(n, name) return lookup(n._.proj_by_name, name, "
 function methods.get_monitor(n, name) return lookup(n._.mon_by_name, name, "monitor") end
 function methods.get_constant(n, name) return lookup(n._.constants, name, "constant") end
 function methods.get_populations(n) return util.copy_list(n._.pops) end
+--- Every constant the network's equations see: its own, then the global ones it does not shadow.
+function methods.get_constants(n) return require("annarchy.constants").visible(n) end
 --- net:get_projections{pre, post, target, suppress_error}: every projection, or those from
 -- `pre`, to `post` (populations or their names) and with `target`; an error when a filter
 -- matches nothing, unless suppress_error.

@@ -68,7 +68,21 @@ function M.connect(net, n, ...)
   if n == 1 and type(first) == "table" and getmetatable(first) and rawget(getmetatable(first), "__special_projection") then
     return first:_connect(net)
   end
-  local a = args.parse("Network:connect", {"pre", "post", "target", "synapse", "name"}, n, ...)
+  local a = args.parse("Network:connect", {"pre", "post", "target", "synapse", "name", "projection"}, n, ...)
+  if a.projection ~= nil then
+    local mt = type(a.projection) == "table" and getmetatable(a.projection)
+    if not (mt and rawget(mt, "__special_projection")) then
+      fail("Network:connect(): 'projection' takes a projection such as ann.CurrentInjection(...), got %s",
+        util.show(a.projection))
+    end
+    for _, k in ipairs{"pre", "post", "target", "synapse", "name"} do
+      if a[k] ~= nil then
+        fail("Network:connect(): '%s' cannot be given with 'projection': give it to the projection's "
+          .. "constructor", k)
+      end
+    end
+    return a.projection:_connect(net)
+  end
   local pre, pre_ranks0, pre_obj = side(net, a.pre, "pre")
   local post, post_ranks0, post_obj = side(net, a.post, "post")
   local targets = a.target

@@ -13,7 +13,7 @@ local INTERFACE = {
     "version", "clock",
     "array", "zeros", "ones", "linspace", "allclose", "is_array",
     "dist_check", "dist_fill", "seed_from_entropy",
-    "kernel_header", "compile", "connect",
+    "kernel_header", "compile", "cache_info", "connect",
     "network_new",
     "image_geometry", "image_load", "video_open",
   },

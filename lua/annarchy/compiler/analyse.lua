@@ -205,7 +205,7 @@ local function declare_parameters(A, env, mdl)
   local defaults = mdl._defaults or {}
   if p == nil then return end
   if type(p) == "string" then
-    parameters_from_string(A, env, p, defaults)
+    parameters_from_string(A, env, p, defaults, mdl.extra_values)
   elseif type(p) == "table" and getmetatable(p) == nil then
     parameters_from_table(A, env, p, defaults)
   else

@@ -150,3 +150,41 @@ describe("Network", function()
     assert.has_error(function() return m:get("r") end)
   end)
 end)
+
+describe("module-level names", function()
+  it("ann.float32 and ann.float64 are the values of dtype", function()
+    local net = ann.Network{}
+    net:config{dtype = ann.float32}
+    net:config{dtype = ann.float64}
+    assert.equal("float32", ann.float32)
+  end)
+
+  it("ann.every{network, period} registers the function it decorates", function()
+    local net = ann.Network{dt = 1.0}
+    net:create(1, N)
+    local calls = {}
+    local fn = ann.every{network = net, period = 10.0}(function(n) calls[#calls + 1] = {n, net.current_step} end)
+    assert.equal("function", type(fn))
+    net:compile()
+    net:simulate(30)
+    -- called with n = 0, 1, 2 before the steps at t = 0, 10 and 20 ms
+    assert.same({{0, 0}, {1, 10}, {2, 20}}, calls)
+    assert.has_error(function() ann.every{network = 3, period = 1} end)
+  end)
+
+  it("a parameter may be the quoted name of one of the model's extra_values", function()
+    local M = ann.Neuron{parameters = "tau = 'tau_val'", equations = "tau * dr/dt = 1",
+                         extra_values = {tau_val = 20.0}}
+    assert.same({20, 20}, ann.Network{}:create(2, M).tau:totable())
+    assert.has_error(function() ann.Neuron{equations = "r = 1", extra_values = {x = 0 / 0}} end)
+  end)
+
+  it("a distribution with rng = net draws from the network's host sequence", function()
+    local a, b = ann.Network{seed = 3}, ann.Network{seed = 3}
+    local d = ann.Uniform(0.0, 1.0, {rng = a})
+    local pop = b:create(4, N)
+    pop.baseline = ann.Uniform(0.0, 1.0)   -- the first host draw of network b
+    assert.same(pop.baseline:totable(), d:get_values(4):totable())
+    assert.has_error(function() ann.Uniform(0, 1, {rng = a, seed = 1}) end)
+  end)
+end)

@@ -16,6 +16,8 @@ ann.__version = runtime.version()
 
 -- Networks ---------------------------------------------------------------------------------
 ann.Network = network.class
+ann.float32, ann.float64 = "float32", "float64"   -- the values of config{dtype = ...}
+ann.every = network.every
 
 -- Models -------------------------------------------------------------------------------------
 ann.Neuron = model.Neuron

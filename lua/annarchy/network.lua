@@ -414,6 +414,20 @@ function methods.every(n, ...)
   end
   n._.callbacks:add(a.period, a.fn, a.offset or 0, a.wait or 0, n._.dt)
 end
+--- ann.every{network = net, period = ms, offset = 0, wait = 0}: the reference's decorator; the
+-- returned function registers fn (as net:every) and returns it.
+function M.every(...)
+  local a = args.parse("ann.every", {"network", "period", "offset", "wait"}, select("#", ...), ...)
+  local priv = type(a.network) == "table" and rawget(a.network, "_")
+  if type(priv) ~= "table" or priv.callbacks == nil then
+    fail("ann.every: 'network' must be a network (ann.every{network = net, period = ms})")
+  end
+  return function(fn)
+    methods.every(a.network, a.period, fn, {offset = a.offset, wait = a.wait})
+    return fn
+  end
+end
+
 function methods.callbacks_enabled(n) return n._.callbacks_enabled end
 function methods.disable_callbacks(n) n._.callbacks_enabled = false end
 function methods.enable_callbacks(n) n._.callbacks_enabled = true end

@@ -459,7 +459,7 @@ Network.__newindex = function(n, k, v)
     return
   end
   if k == "dt" or k == "seed" or fields[k] then
-    fail("Network.%s is read-only%s", k, k == "seed" and " (use net:config{seed = s} before compile)" or "")
+    fail("Network.%s is read-only%s", k, k == "seed" and " (use net:config{seed = s})" or "")
   end
   if methods[k] then fail("Network.%s is a method", k) end
   rawset(n, k, v)   -- user fields on a network (as on a Python object)

@@ -84,9 +84,9 @@ describe("creation and connection", function()
     local p = n:connect(a, b, "exc"):all_to_all(1.0)
     local said = {}
     local stderr = io.stderr
-    io.stderr = {write = function(_, ...) for _, s in ipairs({...}) do said[#said + 1] = s end end}
+    rawset(io, "stderr", {write = function(_, ...) for _, s in ipairs({...}) do said[#said + 1] = s end end})
     local ok, err = pcall(p.one_to_one, p, 1.0)
-    io.stderr = stderr
+    rawset(io, "stderr", stderr)
     assert(ok, err)
     assert.truthy(table.concat(said):find("Projection proj0 was already connected: its data will be overwritten.", 1, true))
   end)

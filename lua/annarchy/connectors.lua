@@ -398,6 +398,44 @@ function methods.from_file(proj, filename)
   return record_lists(proj, "from_file", lists, nil, delay)
 end
 
+--- from_matrix_market(filename, {delays}): the weights of a Matrix Market file (coordinate
+-- form) of shape (post, pre), as from_matrix; stored entries become synapses.
+function methods.from_matrix_market(proj, ...)
+  local a = args.parse("Projection:from_matrix_market", names{"filename", "delays"}, select("#", ...), ...)
+  if type(a.filename) ~= "string" then fail("%s: from_matrix_market(filename): a file name is needed", where(proj)) end
+  local m = require("annarchy.io.matrix_market").read(a.filename, where(proj) .. ": from_matrix_market")
+  local pre_of, npre = view_ranks(proj, "pre")
+  local post_of, npost = view_ranks(proj, "post")
+  if m.rows ~= npost or m.cols ~= npre then
+    fail("%s: from_matrix_market: the matrix must have the shape (%d, %d) (post, pre), got (%d, %d)",
+      where(proj), npost, npre, m.rows, m.cols)
+  end
+  local by_post, order = {}, {}
+  for k = 1, #m.i do
+    local q = m.i[k]
+    local l = by_post[q]
+    if not l then
+      l = {post = post_of(q), pre = {}, w = {}}
+      by_post[q] = l
+      order[#order + 1] = q
+    end
+    l.pre[#l.pre + 1] = pre_of(m.j[k])
+    l.w[#l.w + 1] = m.v[k]
+  end
+  table.sort(order)
+  local lists = {}
+  for _, q in ipairs(order) do
+    local l = by_post[q]
+    local idx = {}
+    for k = 1, #l.pre do idx[k] = k end
+    table.sort(idx, function(x, y) return l.pre[x] < l.pre[y] end)
+    local pre, w = {}, {}
+    for k, i in ipairs(idx) do pre[k], w[k] = l.pre[i], l.w[i] end
+    lists[#lists + 1] = {post = l.post, pre = pre, w = w}
+  end
+  return record_lists(proj, "from_matrix_market", lists, nil, a.delays)
+end
+
 -- 4.x names
 for _, name in ipairs{"all_to_all", "one_to_one", "fixed_probability", "fixed_number_pre",
                       "fixed_number_post", "gaussian", "dog", "from_matrix", "from_sparse",

@@ -333,3 +333,14 @@ describe("net:reset{reseed_rng}", function()
     assert.equal(9, net.seed)
   end)
 end)
+
+describe("a delay too long for the memory", function()
+  it("is refused at compile, before anything is allocated, with the sizes", function()
+    local net = ann.Network{dt = 1.0}
+    local a, b = net:create(1000, Rate), net:create(10, Rate)
+    -- 1e13 steps of 8 bytes for 1000 neurons: 8e16 bytes, more than any machine has
+    net:connect(a, b, "exc"):all_to_all(1.0, {delays = 1e13})
+    fails_with(function() net:compile() end, 'projection "proj0"', "a delay of 1e+13 ms",
+      'population "pop0" (1000 neurons)', "more than the", "of memory available")
+  end)
+end)

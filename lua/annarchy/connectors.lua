@@ -466,6 +466,24 @@ function M.delay_kind(proj)
   return s > 1 and "uniform" or "none"
 end
 
+--- The largest delay of the connector in steps (at least 1), known before compile.
+function M.max_delay_steps(proj)
+  local c = proj._.connector
+  local dt = proj._.net._.dt
+  if not c then return 1 end
+  local ms = 0
+  if random.is_distribution(c.delays) then
+    ms = c.delays.max or 0
+  elseif type(c.delays) == "number" then
+    ms = c.delays
+  end
+  local out = time.delay_steps(ms, dt)
+  for _, l in ipairs(c.lists or {}) do
+    for k = 1, l.delay and #l.delay or 0 do out = math.max(out, time.delay_steps(l.delay[k], dt)) end
+  end
+  return out
+end
+
 local function value_arg(v)
   if random.is_distribution(v) then return v:descriptor() end
   return v

@@ -225,14 +225,13 @@ function fields.delay(p)
 end
 
 -- The delays in steps: "none"/"uniform" and a number, or "variable" and the largest one;
--- before compile from the connector (nil when only the compiled projection knows them).
+-- before compile from the connector.
 local function delay_steps(p)
   local dt = p._.net._.dt
   local rt = rt_of(p)
   if not rt then
-    local c = p._.connector
-    if not c or type(c.delays) == "number" then return "uniform", time.delay_steps(c and c.delays or 0, dt) end
-    return nil
+    if p._.connector and connectors.delay_kind(p) == "variable" then return "variable", connectors.max_delay_steps(p) end
+    return "uniform", connectors.max_delay_steps(p)
   end
   local kind, v = runtime.proj_delay(rt, p._.id)
   if kind ~= "variable" then return kind, math.max(1, v) end
@@ -246,14 +245,12 @@ end
 --- The largest delay in steps (1 when the projection has no delay).
 function fields.max_delay(p)
   local _, steps = delay_steps(p)
-  if not steps then fail("%s: max_delay of delays given per synapse is known after compile", where(p)) end
   return steps
 end
 
 --- The delay in steps when every synapse has the same (1 without delay), else -1.
 function fields.uniform_delay(p)
   local kind, steps = delay_steps(p)
-  if not kind then fail("%s: uniform_delay of delays given per synapse is known after compile", where(p)) end
   return kind == "variable" and -1 or steps
 end
 

@@ -11,6 +11,33 @@ local random = require("annarchy.random")
 local fail = util.fail
 local M = {}
 
+-- The memory the system can still give (bytes), or nil when it does not say.
+local function memory_available()
+  local f = io.open("/proc/meminfo", "r")
+  if not f then return nil end
+  local text = f:read("a")
+  f:close()
+  local kb = text:match("MemAvailable:%s*(%d+)")
+  return kb and tonumber(kb) * 1024 or nil
+end
+
+local function gigabytes(b) return ("%.3g GB"):format(b / 2 ^ 30) end
+
+-- Refuses delays whose buffers (at least one value of 8 bytes per pre-synaptic neuron and step
+-- of delay) cannot fit in the memory left, before anything is allocated.
+local function check_delay_memory(net, proj)
+  local steps = connectors.max_delay_steps(proj)
+  local pre = proj._.pre
+  local need = steps * pre._.size * 8
+  local have = memory_available()
+  if have and need > have then
+    fail("projection %q: a delay of %g ms is %d steps of %g ms: the delay buffers of population %q "
+      .. "(%d neurons) would need at least %s, more than the %s of memory available",
+      proj._.name, steps * net._.dt, steps, net._.dt, pre._.name, pre._.size, gigabytes(need),
+      gigabytes(have))
+  end
+end
+
 --- The plans of every projection, in id order.
 function M.plan(net, pop_plans, const_index)
   local plans = {}
@@ -29,6 +56,7 @@ function M.plan(net, pop_plans, const_index)
       #((A.pre_spike or {}).other or {}) > 0
     local post_events = A.kind == "spike" and #(A.post_spike or {}) > 0
     local delay_kind = connectors.delay_kind(proj)
+    if delay_kind ~= "none" then check_delay_memory(net, proj) end
     -- pre attributes read through the delay buffers (rate-coded psp and equations)
     local delayed, rate_delays = {}, false
     if A.kind == "rate" and delay_kind ~= "none" then

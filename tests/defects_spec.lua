@@ -344,3 +344,24 @@ describe("a delay too long for the memory", function()
       'population "pop0" (1000 neurons)', "more than the", "of memory available")
   end)
 end)
+
+describe("a model equation of thousands of terms", function()
+  it("is compiled with tcc (with a note) instead of spending minutes in cc", function()
+    local terms = {}
+    for i = 1, 2000 do terms[i] = ("%d.0 * sin(%d.0 * t)"):format(i, i) end
+    local net = ann.Network{dt = 1.0}
+    local pop = net:create(1, ann.Neuron{equations = "r = " .. table.concat(terms, " + ")})
+    local said = {}
+    local stderr = io.stderr
+    rawset(io, "stderr", {write = function(_, ...) for _, s in ipairs({...}) do said[#said + 1] = s end end})
+    local ok, err = pcall(net.compile, net)
+    rawset(io, "stderr", stderr)
+    assert(ok, err)
+    assert.truthy(table.concat(said):find("compiled with tcc", 1, true))
+    net:simulate(3)
+    -- the last step is at t = 2 ms: r = sum of i sin(2 i)
+    local want = 0
+    for i = 1, 2000 do want = want + i * math.sin(2.0 * i) end
+    assert.is_true(math.abs(pop.r[1] - want) <= 1e-9 * math.abs(want) + 1e-9)
+  end)
+end)

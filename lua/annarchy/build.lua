@@ -98,6 +98,23 @@ local function instantiate(net, plans, module, visible, pb, proj_plans)
   return rt
 end
 
+-- The compiler for a source: cc, unless a statement is this long (a model equation of
+-- thousands of terms), which takes cc minutes and gigabytes at any optimisation level and tcc
+-- seconds; both compute the same (no contraction of floating-point operations).
+local LONG_STATEMENT = 20000
+local function compiler_for(net, source, compiler)
+  if compiler == "tcc" then return compiler end
+  local longest = 0
+  for line in source:gmatch("[^\n]+") do
+    if #line > longest then longest = #line end
+  end
+  if longest <= LONG_STATEMENT then return compiler end
+  io.stderr:write(("annlua: note: network %d: the generated code has a statement of %d characters; "
+    .. "compiled with tcc (cc takes minutes and gigabytes on such code; the results are the same)\n")
+    :format(net._.id, longest))
+  return "tcc"
+end
+
 function M.compile(net, a)
   local visible = constants.visible(net)
   local const_index = {}
@@ -115,6 +132,7 @@ function M.compile(net, a)
   if compiler ~= "cc" and compiler ~= "tcc" and compiler ~= "gcc" then
     fail("Network:compile: compiler must be \"cc\" or \"tcc\", got %s", util.show(compiler))
   end
+  if a.compiler == nil and flags == nil then compiler = compiler_for(net, source, compiler) end
   local module, from_cache = runtime.compile(source, {
     compiler = compiler, flags = flags, directory = a.directory,
     label = ("network %d"):format(net._.id), verbose = net._.config.verbose, rebuild = a.clean == true,

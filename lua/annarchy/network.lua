@@ -45,6 +45,7 @@ function M.new(...)
   local self = setmetatable({}, Network)
   local cfg = {}
   for k, v in pairs(config.DEFAULTS) do cfg[k] = v end
+  for k, v in pairs(require("annarchy.flags").current.config) do cfg[k] = v end   -- the script's flags
   rawset(self, "_", {
     id = network_count, dt = dt, seed = a.seed or entropy_seed(), config = cfg,
     pops = {}, pop_by_name = {}, projs = {}, proj_by_name = {}, mons = {}, mon_by_name = {},

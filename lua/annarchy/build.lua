@@ -135,7 +135,8 @@ function M.compile(net, a)
   if a.compiler == nil and flags == nil then compiler = compiler_for(net, source, compiler) end
   local module, from_cache = runtime.compile(source, {
     compiler = compiler, flags = flags, directory = a.directory,
-    label = ("network %d"):format(net._.id), verbose = net._.config.verbose, rebuild = a.clean == true or require("annarchy.flags").current.clean,
+    label = ("network %d"):format(net._.id), verbose = net._.config.verbose,
+    rebuild = a.clean == true or require("annarchy.flags").current.clean,
   })
   local rt = instantiate(net, plans, module, visible, pb, proj_plans)
   -- every stage succeeded: the network becomes compiled

@@ -227,7 +227,6 @@ end
 -- The delays in steps: "none"/"uniform" and a number, or "variable" and the largest one;
 -- before compile from the connector.
 local function delay_steps(p)
-  local dt = p._.net._.dt
   local rt = rt_of(p)
   if not rt then
     if p._.connector and connectors.delay_kind(p) == "variable" then return "variable", connectors.max_delay_steps(p) end

@@ -26,13 +26,8 @@ describe("writes before compile", function()
   end)
 end)
 
-local function fails_with(f, ...)
-  local ok, err = pcall(f)
-  assert.is_false(ok)
-  for _, want in ipairs({...}) do
-    assert.truthy(tostring(err):find(want, 1, true), ("%q not in: %s"):format(want, tostring(err)))
-  end
-end
+local support = dofile("tests/support.lua")
+local fails_with = support.fails_with
 
 local Rate = ann.Neuron{parameters = "tau = 10.0", equations = "tau * dr/dt = -r", name = "Rate"}
 
@@ -351,13 +346,9 @@ describe("a model equation of thousands of terms", function()
     for i = 1, 2000 do terms[i] = ("%d.0 * sin(%d.0 * t)"):format(i, i) end
     local net = ann.Network{dt = 1.0}
     local pop = net:create(1, ann.Neuron{equations = "r = " .. table.concat(terms, " + ")})
-    local said = {}
-    local stderr = io.stderr
-    rawset(io, "stderr", {write = function(_, ...) for _, s in ipairs({...}) do said[#said + 1] = s end end})
-    local ok, err = pcall(net.compile, net)
-    rawset(io, "stderr", stderr)
+    local said, ok, err = support.stderr_of(net.compile, net)
     assert(ok, err)
-    assert.truthy(table.concat(said):find("compiled with tcc", 1, true))
+    assert.truthy(said:find("compiled with tcc", 1, true))
     net:simulate(3)
     -- the last step is at t = 2 ms: r = sum of i sin(2 i)
     local want = 0

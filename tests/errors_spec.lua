@@ -2,13 +2,8 @@
 -- with a message naming the object and the fault (docs/errors.md lists them all).
 local ann = require("annarchy")
 
-local function fails_with(f, ...)
-  local ok, err = pcall(f)
-  assert.is_false(ok)
-  for _, want in ipairs({...}) do
-    assert.truthy(tostring(err):find(want, 1, true), ("%q not in: %s"):format(want, tostring(err)))
-  end
-end
+local support = dofile("tests/support.lua")
+local fails_with = support.fails_with
 
 local R = ann.Neuron{parameters = "tau = 10.0 : population", equations = "tau * dr/dt = -r", name = "R"}
 local function net2()
@@ -82,13 +77,9 @@ describe("creation and connection", function()
   it("a connector called twice before compile warns that the data is overwritten", function()
     local n, a, b = net2()
     local p = n:connect(a, b, "exc"):all_to_all(1.0)
-    local said = {}
-    local stderr = io.stderr
-    rawset(io, "stderr", {write = function(_, ...) for _, s in ipairs({...}) do said[#said + 1] = s end end})
-    local ok, err = pcall(p.one_to_one, p, 1.0)
-    rawset(io, "stderr", stderr)
+    local said, ok, err = support.stderr_of(p.one_to_one, p, 1.0)
     assert(ok, err)
-    assert.truthy(table.concat(said):find("Projection proj0 was already connected: its data will be overwritten.", 1, true))
+    assert.truthy(said:find("Projection proj0 was already connected: its data will be overwritten.", 1, true))
   end)
 end)
 

@@ -125,3 +125,42 @@ describe("values and objects", function()
     end, "the synapse with the pre-synaptic neuron of rank 2 did not exist")
   end)
 end)
+
+describe("the library", function()
+  it("input populations", function()
+    fails_with(function() return ann.PoissonPopulation(3, {rates = 5.0, target = "exc"}) end,
+      "PoissonPopulation: give either rates or target, not both")
+    fails_with(function() return ann.PoissonPopulation(3) end, "PoissonPopulation: either rates or target must be given")
+    fails_with(function() return ann.SpikeSourceArray({1, "2"}) end,
+      "SpikeSourceArray: spike_times: item 2 is a string, not a time or a list of times")
+    fails_with(function() return ann.TimedArray{rates = {{1, 2}, {3, 4}}, schedule = "often"} end,
+      "TimedArray: schedule must be a number of ms or a list of times in ms")
+    fails_with(function() return ann.TimedArray{rates = {{1, 2}, {3, 4}}, schedule = {0, 10, 20}} end,
+      "TimedArray: the schedule has 3 times but the rates only 2 rows")
+    fails_with(function()
+      local p = ann.Network{}:create(ann.TimedArray{rates = {{1, 2}, {3, 4}}})
+      p.r = 3
+    end, "'r' is set by the schedule; use update() to change the rates")
+    fails_with(function() return ann.TimedPoissonPopulation{geometry = 2, rates = {{1, 2}, {3, 4}}, schedule = {0}} end,
+      "TimedPoissonPopulation: rates has 2 entries but the schedule 1 times")
+    fails_with(function()
+      local p = ann.Network{}:create(ann.SpikeSourceArray({{1}, {2}}))
+      p.spike_times = {{1}}
+    end, "spike_times must keep the number of neurons (2), got 1")
+    fails_with(function() return ann.HomogeneousCorrelatedSpikeTrains{geometry = 2, rates = 10, corr = 2, tau = 1} end,
+      "HomogeneousCorrelatedSpikeTrains: corr must be numbers between 0 and 1")
+  end)
+
+  it("functions, reports, saving", function()
+    fails_with(function() return ann.functions("errors_spec_nope") end, "there is no function called 'errors_spec_nope'")
+    fails_with(function() ann.report(ann.Network{}, {filename = "/tmp/x.txt"}) end,
+      "is not supported: use .tex (LaTeX), .md or .qmd (Markdown)")
+    local file = os.tmpname()
+    fails_with(function()
+      local net = ann.Network{}
+      net:create(2, R)
+      net:save(file)
+    end, "Network:save: the network is not compiled yet")
+    os.remove(file)
+  end)
+end)

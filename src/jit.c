@@ -338,6 +338,10 @@ static void append_log(ann_status *st, const char *log_path)
     free(log);
 }
 
+/* install_entry and compile_to: the directory vanished under the compile (another process
+ * cleared the cache); the caller creates it again and retries. */
+#define ANN_JIT_VANISHED 2
+
 static int compile_to(const char *source, const compiler_choice *c, const char *dir,
                       const char *key, const char *label, const char *tmp_so, ann_status *st)
 {
@@ -369,12 +373,29 @@ static int compile_to(const char *source, const compiler_choice *c, const char *
         argv[n] = NULL;
         failed = run_program(argv, log_path) != 0;
     }
+    if (failed && access(src_path, F_OK) != 0) {   /* the directory was removed meanwhile */
+        unlink(log_path);
+        unlink(tmp_so);
+        ann_fail(st, "the cache directory %s was removed while %s compiled", dir, label);
+        return ANN_JIT_VANISHED;
+    }
     if (failed) {
         char kept[PATH_MAX];
         snprintf(kept, sizeof kept, "%s/failed-%s.c", dir, key);
         rename(src_path, kept);
-        ann_fail(st, "compiling %s with %s failed (a bug in the generated code; "
-                 "the source is kept at %s):\n", label, c->name, kept);
+        char *log; size_t len;
+        int memory_full = 0;
+        if (read_file(log_path, &log, &len) == 0) {
+            memory_full = strstr(log, "memory full") != NULL;
+            free(log);
+        }
+        if (memory_full)   /* a limit of tcc on very large code, not a fault of the code */
+            ann_fail(st, "compiling %s with %s failed: the code is larger than tcc can "
+                     "hold (memory full); compile it with cc (compile{compiler = \"cc\"}). The "
+                     "source is kept at %s:\n", label, c->name, kept);
+        else
+            ann_fail(st, "compiling %s with %s failed (a bug in the generated code; "
+                     "the source is kept at %s):\n", label, c->name, kept);
         append_log(st, log_path);
         unlink(log_path);
         unlink(tmp_so);
@@ -383,6 +404,10 @@ static int compile_to(const char *source, const compiler_choice *c, const char *
     unlink(log_path);
     return 0;
 }
+
+static int install_entry(const char *source, const ann_jit_options *opt, const compiler_choice *cc,
+                         const char *dir, const char *key, const char *label, int verbose,
+                         ann_module *m, ann_status *st);
 
 int ann_jit_load(const char *source, const ann_jit_options *opt, ann_module **out,
                  ann_status *st)
@@ -398,8 +423,19 @@ int ann_jit_load(const char *source, const ann_jit_options *opt, ann_module **ou
         snprintf(dir, sizeof dir, "%s", opt->directory);
     else if (ann_cache_dir(dir, sizeof dir) != 0)
         return ann_fail(st, "the cache directory path is too long");
-    if (mkdir_p(dir) != 0)
-        return ann_fail(st, "cannot create the cache directory %s: %s", dir, strerror(errno));
+    if (mkdir_p(dir) != 0 || access(dir, W_OK) != 0) {
+        int err = errno;
+        char fallback[PATH_MAX];
+        snprintf(fallback, sizeof fallback, "/tmp/annlua-cache-%ld", (long)getuid());
+        /* the default cache (not a directory the caller chose) falls back to a private one */
+        if ((opt && opt->directory && *opt->directory) || strcmp(dir, fallback) == 0
+            || mkdir_p(fallback) != 0 || access(fallback, W_OK) != 0)
+            return ann_fail(st, "cannot write in the cache directory %s: %s", dir,
+                            strerror(err));
+        ann_log("note: the cache directory %s cannot be written (%s); using %s", dir,
+                strerror(err), fallback);
+        snprintf(dir, sizeof dir, "%s", fallback);
+    }
 
     char key[65], so_path[PATH_MAX], sum_path[PATH_MAX];
     cache_key(source, &c, key);
@@ -410,6 +446,39 @@ int ann_jit_load(const char *source, const ann_jit_options *opt, ann_module **ou
     if (!m) return ann_fail(st, "out of memory");
     snprintf(m->path, sizeof m->path, "%s", so_path);
 
+    for (int attempt = 0;; attempt++) {
+        int rc = install_entry(source, opt, &c, dir, key, label, verbose, m, st);
+        if (rc == 0) {
+            m->handle = dlopen(so_path, RTLD_NOW | RTLD_LOCAL);
+            if (m->handle) break;
+            ann_fail(st, "cannot load %s: %s", so_path, dlerror());
+        }
+        /* another process removed the cache directory (or the entry) meanwhile: again */
+        int vanished = rc == ANN_JIT_VANISHED || access(dir, F_OK) != 0
+                       || (rc == 0 && access(so_path, F_OK) != 0);
+        if (attempt < 3 && vanished && mkdir_p(dir) == 0) {
+            st->code = 0;
+            st->msg[0] = 0;
+            m->from_cache = 0;
+            continue;
+        }
+        free(m);
+        return st->code;
+    }
+    *out = m;
+    return 0;
+}
+
+/* Finds the entry of the source in the cache directory, or compiles it and renames it into
+ * place (KEY.c, KEY.so, then KEY.sum last). */
+static int install_entry(const char *source, const ann_jit_options *opt, const compiler_choice *cc,
+                         const char *dir, const char *key, const char *label, int verbose,
+                         ann_module *m, ann_status *st)
+{
+    const compiler_choice c = *cc;
+    char so_path[PATH_MAX], sum_path[PATH_MAX];
+    snprintf(so_path, sizeof so_path, "%s/%s.so", dir, key);
+    snprintf(sum_path, sizeof sum_path, "%s/%s.sum", dir, key);
     if (!(opt && opt->rebuild) && entry_valid(so_path, sum_path)) {
         m->from_cache = 1;
         if (verbose) ann_log("cache hit for %s (%s, %s)", label, c.name, so_path);
@@ -422,7 +491,8 @@ int ann_jit_load(const char *source, const ann_jit_options *opt, ann_module **ou
         snprintf(tmp_so, sizeof tmp_so, "%s/tmp-%ld-%ld%09ld-%.16s.so", dir, (long)getpid(),
                  (long)ts.tv_sec, (long)ts.tv_nsec, key);
         double t0 = now_seconds();
-        if (compile_to(source, &c, dir, key, label, tmp_so, st) != 0) { free(m); return st->code; }
+        int rc = compile_to(source, &c, dir, key, label, tmp_so, st);
+        if (rc != 0) return rc;
         char sum[128], tmp_sum[PATH_MAX], tmp_src[PATH_MAX], src_path[PATH_MAX];
         snprintf(tmp_sum, sizeof tmp_sum, "%s.sum", tmp_so);
         snprintf(tmp_src, sizeof tmp_src, "%s.c", tmp_so);
@@ -430,21 +500,15 @@ int ann_jit_load(const char *source, const ann_jit_options *opt, ann_module **ou
         if (file_sum(tmp_so, sum, sizeof sum) != 0 || write_file(tmp_sum, sum, strlen(sum)) != 0
             || rename(tmp_src, src_path) != 0 || rename(tmp_so, so_path) != 0
             || rename(tmp_sum, sum_path) != 0) {
+            int err = errno;
             unlink(tmp_so); unlink(tmp_sum); unlink(tmp_src);
-            free(m);
-            return ann_fail(st, "cannot write the cache entry %s: %s", so_path, strerror(errno));
+            ann_fail(st, "cannot write the cache entry %s: %s", so_path, strerror(err));
+            return err == ENOENT ? ANN_JIT_VANISHED : st->code;
         }
         if (verbose)
             ann_log("compiled %s with %s in %.3f s (%s)", label, c.name,
                     now_seconds() - t0, so_path);
     }
-    m->handle = dlopen(so_path, RTLD_NOW | RTLD_LOCAL);
-    if (!m->handle) {
-        ann_fail(st, "cannot load %s: %s", so_path, dlerror());
-        free(m);
-        return st->code;
-    }
-    *out = m;
     return 0;
 }
 

@@ -50,10 +50,7 @@ local function push_initial(net, pop, names)
     for _, a in ipairs(pop._.A.attributes) do list[#list + 1] = a.name end
   end
   for _, name in ipairs(list) do
-    local v = pop._.init[name]
-    if type(v) == "table" and v.from then v = pop._.init[v.from] end
-    if type(v) == "table" and v.from then v = 0 end
-    runtime.pop_set(rt, pop._.id, L.by_name[name].index, v)
+    runtime.pop_set(rt, pop._.id, L.by_name[name].index, population.initial_value(pop, name))
   end
 end
 
@@ -101,6 +98,23 @@ local function instantiate(net, plans, module, visible, pb, proj_plans)
   return rt
 end
 
+-- The compiler for a source: cc, unless a statement is this long (a model equation of
+-- thousands of terms), which takes cc minutes and gigabytes at any optimisation level and tcc
+-- seconds; both compute the same (no contraction of floating-point operations).
+local LONG_STATEMENT = 20000
+local function compiler_for(net, source, compiler)
+  if compiler == "tcc" then return compiler end
+  local longest = 0
+  for line in source:gmatch("[^\n]+") do
+    if #line > longest then longest = #line end
+  end
+  if longest <= LONG_STATEMENT then return compiler end
+  io.stderr:write(("annlua: note: network %d: the generated code has a statement of %d characters; "
+    .. "compiled with tcc (cc takes minutes and gigabytes on such code; the results are the same)\n")
+    :format(net._.id, longest))
+  return "tcc"
+end
+
 function M.compile(net, a)
   local visible = constants.visible(net)
   local const_index = {}
@@ -118,9 +132,11 @@ function M.compile(net, a)
   if compiler ~= "cc" and compiler ~= "tcc" and compiler ~= "gcc" then
     fail("Network:compile: compiler must be \"cc\" or \"tcc\", got %s", util.show(compiler))
   end
+  if a.compiler == nil and flags == nil then compiler = compiler_for(net, source, compiler) end
   local module, from_cache = runtime.compile(source, {
     compiler = compiler, flags = flags, directory = a.directory,
-    label = ("network %d"):format(net._.id), verbose = net._.config.verbose, rebuild = a.clean == true,
+    label = ("network %d"):format(net._.id), verbose = net._.config.verbose,
+    rebuild = a.clean == true or require("annarchy.flags").current.clean,
   })
   local rt = instantiate(net, plans, module, visible, pb, proj_plans)
   -- every stage succeeded: the network becomes compiled
@@ -128,6 +144,7 @@ function M.compile(net, a)
   net._.module = module
   net._.source = source
   net._.from_cache = from_cache
+  net._.directory = a.directory
   runtime.step_count(rt, net._.step)
   for i, pop in ipairs(net._.pops) do
     pop._.layout = plans[i].L

@@ -47,9 +47,9 @@ local function reserve_stream(net)
 end
 
 local function record(proj, c)
-  if proj._.net._.rt then
-    fail("%s: the network is compiled; connect before compile (or use reset{synapses = true})",
-      where(proj))
+  if proj._.net._.rt then   -- a compiled projection gets new connectivity of the same structure
+    c.stream = reserve_stream(proj._.net)
+    return proj:_reconnect(c)
   end
   if proj._.connector then
     util.warn(proj._.net, "Projection %s was already connected: its data will be overwritten.",
@@ -109,8 +109,9 @@ end
 function methods.fixed_probability(proj, ...)
   local a = args.parse("Projection:fixed_probability", names{"probability", "weights", "delays",
     "allow_self_connections", "force_multiple_weights"}, select("#", ...), ...)
-  if type(a.probability) ~= "number" or a.probability ~= a.probability then
-    fail("%s: fixed_probability: the probability must be a number", where(proj))
+  if type(a.probability) ~= "number" or not (a.probability >= 0 and a.probability <= 1) then
+    fail("%s: fixed_probability: the probability must be a number between 0 and 1, got %s",
+      where(proj), util.show(a.probability))
   end
   if a.weights == nil then fail("%s: fixed_probability needs weights", where(proj)) end
   local c = common(proj, a)
@@ -130,8 +131,8 @@ function methods.fixed_number_pre(proj, ...)
     "allow_self_connections", "force_multiple_weights"}, select("#", ...), ...)
   check_number(proj, a.number, "fixed_number_pre")
   if a.number > proj._.pre_size then
-    fail("%s: fixed_number_pre: the number of pre-synaptic neurons exceeds the size of the "
-      .. "population.", where(proj))
+    fail("%s: fixed_number_pre: the number of pre-synaptic neurons (%d) exceeds the size of the "
+      .. "population (%d).", where(proj), a.number, proj._.pre_size)
   end
   if a.weights == nil then fail("%s: fixed_number_pre needs weights", where(proj)) end
   local c = common(proj, a)
@@ -145,8 +146,8 @@ function methods.fixed_number_post(proj, ...)
     "allow_self_connections", "force_multiple_weights"}, select("#", ...), ...)
   check_number(proj, a.number, "fixed_number_post")
   if a.number > proj._.post_size then
-    fail("%s: fixed_number_post: the number of post-synaptic neurons exceeds the size of the "
-      .. "population.", where(proj))
+    fail("%s: fixed_number_post: the number of post-synaptic neurons (%d) exceeds the size of the "
+      .. "population (%d).", where(proj), a.number, proj._.post_size)
   end
   if a.weights == nil then a.weights = 1.0 end
   local c = common(proj, a)
@@ -397,6 +398,44 @@ function methods.from_file(proj, filename)
   return record_lists(proj, "from_file", lists, nil, delay)
 end
 
+--- from_matrix_market(filename, {delays}): the weights of a Matrix Market file (coordinate
+-- form) of shape (post, pre), as from_matrix; stored entries become synapses.
+function methods.from_matrix_market(proj, ...)
+  local a = args.parse("Projection:from_matrix_market", names{"filename", "delays"}, select("#", ...), ...)
+  if type(a.filename) ~= "string" then fail("%s: from_matrix_market(filename): a file name is needed", where(proj)) end
+  local m = require("annarchy.io.matrix_market").read(a.filename, where(proj) .. ": from_matrix_market")
+  local pre_of, npre = view_ranks(proj, "pre")
+  local post_of, npost = view_ranks(proj, "post")
+  if m.rows ~= npost or m.cols ~= npre then
+    fail("%s: from_matrix_market: the matrix must have the shape (%d, %d) (post, pre), got (%d, %d)",
+      where(proj), npost, npre, m.rows, m.cols)
+  end
+  local by_post, order = {}, {}
+  for k = 1, #m.i do
+    local q = m.i[k]
+    local l = by_post[q]
+    if not l then
+      l = {post = post_of(q), pre = {}, w = {}}
+      by_post[q] = l
+      order[#order + 1] = q
+    end
+    l.pre[#l.pre + 1] = pre_of(m.j[k])
+    l.w[#l.w + 1] = m.v[k]
+  end
+  table.sort(order)
+  local lists = {}
+  for _, q in ipairs(order) do
+    local l = by_post[q]
+    local idx = {}
+    for k = 1, #l.pre do idx[k] = k end
+    table.sort(idx, function(x, y) return l.pre[x] < l.pre[y] end)
+    local pre, w = {}, {}
+    for k, i in ipairs(idx) do pre[k], w[k] = l.pre[i], l.w[i] end
+    lists[#lists + 1] = {post = l.post, pre = pre, w = w}
+  end
+  return record_lists(proj, "from_matrix_market", lists, nil, a.delays)
+end
+
 -- 4.x names
 for _, name in ipairs{"all_to_all", "one_to_one", "fixed_probability", "fixed_number_pre",
                       "fixed_number_post", "gaussian", "dog", "from_matrix", "from_sparse",
@@ -425,6 +464,24 @@ function M.delay_kind(proj)
   if random.is_distribution(c.delays) then return "variable" end
   local s = time.steps_round(c.delays or 0, proj._.net._.dt)
   return s > 1 and "uniform" or "none"
+end
+
+--- The largest delay of the connector in steps (at least 1), known before compile.
+function M.max_delay_steps(proj)
+  local c = proj._.connector
+  local dt = proj._.net._.dt
+  if not c then return 1 end
+  local ms = 0
+  if random.is_distribution(c.delays) then
+    ms = c.delays.max or 0
+  elseif type(c.delays) == "number" then
+    ms = c.delays
+  end
+  local out = time.delay_steps(ms, dt)
+  for _, l in ipairs(c.lists or {}) do
+    for k = 1, l.delay and #l.delay or 0 do out = math.max(out, time.delay_steps(l.delay[k], dt)) end
+  end
+  return out
 end
 
 local function value_arg(v)

@@ -88,6 +88,22 @@ end
 Constant.__tostring = function(c) return ("Constant %s = %s"):format(c._.name, tostring(c._.value)) end
 Constant.__tonumber = function(c) return c._.value end
 
+-- A constant in Lua arithmetic and comparisons stands for its current value.
+local function num(x)
+  if getmetatable(x) == Constant then return x._.value end
+  if type(x) ~= "number" then fail("Constant: arithmetic with %s", util.show(x)) end
+  return x
+end
+Constant.__add = function(a, b) return num(a) + num(b) end
+Constant.__sub = function(a, b) return num(a) - num(b) end
+Constant.__mul = function(a, b) return num(a) * num(b) end
+Constant.__div = function(a, b) return num(a) / num(b) end
+Constant.__mod = function(a, b) return num(a) % num(b) end
+Constant.__pow = function(a, b) return num(a) ^ num(b) end
+Constant.__unm = function(a) return -num(a) end
+Constant.__lt = function(a, b) return num(a) < num(b) end
+Constant.__le = function(a, b) return num(a) <= num(b) end
+
 function M.is_constant(x) return getmetatable(x) == Constant end
 
 return M

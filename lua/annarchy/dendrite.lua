@@ -5,6 +5,7 @@ local util = require("annarchy.util")
 local time = require("annarchy.time")
 local args = require("annarchy.args")
 local random = require("annarchy.random")
+local values = require("annarchy.values")
 
 local fail = util.fail
 local M = {}
@@ -67,6 +68,7 @@ local function write(dd, name, v)
       fail("%s: '%s' needs %d values (one per synapse), got %s", where(dd), name, n, util.show(v))
     end
   end
+  values.check_finite(v, where(dd), name)
   runtime.proj_set(rt_of(dd), id_of(dd), k, v, dd._.index, dd._.index + 1)
 end
 
@@ -229,6 +231,7 @@ IndividualSynapse.__newindex = function(s, k, v)
   end
   if random.is_distribution(v) then v = dd._.proj._.net:_draw(v, 1)[1] end
   if type(v) ~= "number" and type(v) ~= "boolean" then fail("%s: '%s' takes a number", where(dd), k) end
+  values.check_finite(v, where(dd), k)
   runtime.proj_set1(rt_of(dd), id_of(dd), idx, syn_index(s), v)
 end
 

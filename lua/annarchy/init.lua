@@ -16,6 +16,9 @@ ann.__version = runtime.version()
 
 -- Networks ---------------------------------------------------------------------------------
 ann.Network = network.class
+require("annarchy.flags").read(rawget(_G, "arg"))   -- the reference's flags of a script (--clean, -j...)
+ann.float32, ann.float64 = "float32", "float64"   -- the values of config{dtype = ...}
+ann.every = network.every
 
 -- Models -------------------------------------------------------------------------------------
 ann.Neuron = model.Neuron

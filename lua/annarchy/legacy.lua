@@ -2,7 +2,7 @@
 -- network, ann.magic_network(). Each prints a one-time deprecation warning and otherwise
 -- behaves as the reference's module-level function.
 local network = require("annarchy.network")
-local util = require("annarchy.util")
+local config = require("annarchy.config")
 
 local M = {}
 
@@ -32,7 +32,7 @@ function M.install(ann)
 
   function ann.setup(t)
     warn()
-    if type(t) ~= "table" then util.fail("ann.setup takes a table of settings") end
+    config.check("ann.setup", t, {dt = true})
     for k, v in pairs(t) do setup[k] = v end
     if magic and not magic.compiled then
       local cfg = {}

@@ -56,9 +56,9 @@ end
 local function is_plain(t) return type(t) == "table" and getmetatable(t) == nil end
 
 local NEURON_FIELDS = {"parameters", "equations", "spike", "axon_spike", "reset", "axon_reset",
-  "refractory", "functions", "name", "description"}
+  "refractory", "functions", "name", "description", "extra_values"}
 local SYNAPSE_FIELDS = {"parameters", "equations", "psp", "operation", "pre_spike", "post_spike",
-  "pre_axon_spike", "functions", "pruning", "creating", "name", "description"}
+  "pre_axon_spike", "functions", "pruning", "creating", "name", "description", "extra_values"}
 
 local LOCALITIES = {global = "global", ["local"] = "local", semiglobal = "semiglobal",
   population = "global", projection = "global", postsynaptic = "semiglobal"}
@@ -122,6 +122,11 @@ local function check_parameters(object, name, p)
       fail(object, name, "parameter " .. k .. ": the value must be a number, a boolean, " ..
         "ann.Parameter(...) or a distribution (got " .. tv .. ")")
     end
+    local x = getmetatable(v) == ParameterMT and v.value or v
+    if type(x) == "number" and not (x > -math.huge and x < math.huge) then
+      fail(object, name, "parameter " .. k .. ": the value must be a finite number (got " ..
+        (x ~= x and "NaN" or tostring(x)) .. ")")
+    end
   end
 end
 
@@ -132,6 +137,15 @@ local function common_checks(object, t)
     fail(object, name, "description must be a string")
   end
   check_parameters(object, name, t.parameters)
+  if t.extra_values ~= nil then
+    if not is_plain(t.extra_values) then fail(object, name, "extra_values must be a table of names and values") end
+    for k, v in pairs(t.extra_values) do
+      if type(k) ~= "string" or (type(v) ~= "boolean" and not (type(v) == "number" and v > -math.huge
+          and v < math.huge)) then
+        fail(object, name, "extra_values: " .. tostring(k) .. " must map to a finite number or a boolean")
+      end
+    end
+  end
   check_string_or_list(object, name, "equations", t.equations, true)
   if t.functions ~= nil and type(t.functions) ~= "string" then
     check_string_or_list(object, name, "functions", t.functions, false)

@@ -153,6 +153,10 @@ make = function(cls, spec, given)
       end
       args[k] = v
     elseif type(v) == "number" or type(v) == "boolean" then
+      if type(v) == "number" and not (v > -math.huge and v < math.huge) then
+        fail(spec, cls, "parameter " .. k .. ": a finite number is expected (got " ..
+          (v ~= v and "NaN" or tostring(v)) .. ")")
+      end
       if is_arg[k] ~= nil then args[k] = v else defaults[k] = v end
     elseif model.is_distribution(v) then
       if spec.needs_numbers and spec.needs_numbers[k] then

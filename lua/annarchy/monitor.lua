@@ -30,8 +30,20 @@ end
 
 local function steps_of(m, ms, what)
   if ms == nil then return nil end
-  if type(ms) ~= "number" or ms < 0 then fail("Monitor %q: %s must be a duration in ms", m._.name, what) end
+  if type(ms) ~= "number" or not (ms >= 0 and ms < math.huge) then
+    fail("Monitor %q: %s must be a finite duration in ms, got %s", m._.name, what, util.show(ms))
+  end
   return time.steps_floor(ms, m._.net._.dt)
+end
+
+-- A recording period in steps: at least one step (a period shorter than dt is an error).
+local function period_steps(m, ms)
+  local steps = steps_of(m, ms, "period")
+  if steps and steps < 1 then
+    fail("Monitor %q: the period (%g ms) is shorter than the step of the network (dt = %g ms)",
+      m._.name, ms, m._.net._.dt)
+  end
+  return steps
 end
 
 local function add_variable(m, name)
@@ -54,9 +66,9 @@ function M.new(net, a)
     live = false, starts = {}, stops = {}, last_times = {},
   }}, Monitor)
   backend.bind(m, net)
-  local period = steps_of(m, a.period, "period")
+  local period = period_steps(m, a.period)
   local offset = steps_of(m, a.period_offset, "period_offset")
-  m._.period = math.max(1, period or 1)
+  m._.period = period or 1
   m._.period_offset = offset or 0
   if m._.period_offset >= m._.period then
     fail("Monitor %q: value of period_offset must be smaller than period", m._.name)
@@ -118,7 +130,7 @@ function methods.start(m, variables, period)
     end
   end
   if period ~= nil then
-    m._.period = math.max(1, steps_of(m, period, "period"))
+    m._.period = period_steps(m, period)
     m._.period_offset = 0
   end
   if m._.live then m._.backend.set_period(m) end   -- a new phase starts at the current step
@@ -156,14 +168,25 @@ function methods.reset(m)
   if m._.recording then m._.starts[1] = m._.net.current_step end
 end
 
+-- The segments of the data recorded so far, the current one ending now.
+local function segments(m)
+  local starts, stops = util.copy_list(m._.starts), util.copy_list(m._.stops)
+  if m._.recording then stops[#stops + 1] = m._.net.current_step end
+  return {start = starts, stop = stops}
+end
+
 --- Closes the current segment into last_times and starts a new one.
 local function close_segment(m)
-  local step = m._.net.current_step
-  local starts, stops = util.copy_list(m._.starts), util.copy_list(m._.stops)
-  if m._.recording then stops[#stops + 1] = step end
+  local out = segments(m)
   m._.starts, m._.stops = {}, {}
-  if m._.recording then m._.starts[1] = step end
-  return {start = starts, stop = stops}
+  if m._.recording then m._.starts[1] = m._.net.current_step end
+  return out
+end
+
+-- The segments of the data a get returns: closed unless the data is kept.
+local function retrieved_segments(m, keep)
+  if keep then return segments(m) end
+  return close_segment(m)
 end
 
 local function get_one(m, name, keep, reshape)
@@ -197,14 +220,15 @@ function methods.get(m, ...)
     fail("Monitor:get: expected a variable name, a list of names or an options table")
   end
   for k in pairs(opts) do
-    if k ~= "keep" and k ~= "reshape" and k ~= "variables" then
+    if k ~= "keep" and k ~= "reshape" and k ~= "variables" and k ~= "force_dict" then
       fail("Monitor:get: unknown option '%s'", tostring(k))
     end
   end
   local keep, reshape = opts.keep == true, opts.reshape ~= false
+  if type(names) == "string" and opts.force_dict then names = {names} end
   if type(names) == "string" then
     local out = get_one(m, names, keep, reshape)
-    if not keep then m._.last_times = close_segment(m) end
+    m._.last_times = retrieved_segments(m, keep)
     return out
   end
   if names == nil then
@@ -213,7 +237,7 @@ function methods.get(m, ...)
   end
   local out = {}
   for _, name in ipairs(names) do out[name] = get_one(m, name, keep, reshape) end
-  if not keep then m._.last_times = close_segment(m) end
+  m._.last_times = retrieved_segments(m, keep)
   return out
 end
 
@@ -246,16 +270,17 @@ function fields.variables(m)
 end
 function fields.object(m) return m._.obj end
 
-Monitor.__index = util.class_index(fields, methods, function(_, k)
+Monitor.__index = util.class_index(fields, methods, function(m, k)
   local fn = require("annarchy.analysis.spikestats").monitor_methods[k]
   if fn then return fn end
-  fail("Monitor has no field or method '%s'", tostring(k))
+  if m._.var_index[k] then return methods.get(m, k) end   -- m["v"] is m:get("v")
+  fail("Monitor has no field, method or recorded variable '%s'", tostring(k))
 end)
 
 Monitor.__newindex = function(m, k, v)
   if k == "period" or k == "period_offset" then
-    local steps = steps_of(m, v, k)
-    local period = k == "period" and math.max(1, steps) or m._.period
+    local steps = k == "period" and period_steps(m, v) or steps_of(m, v, k)
+    local period = k == "period" and steps or m._.period
     local offset = k == "period_offset" and steps or m._.period_offset
     if offset >= period then fail("Monitor %q: value of period_offset must be smaller than period", m._.name) end
     m._.period, m._.period_offset = period, offset

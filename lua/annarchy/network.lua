@@ -12,6 +12,7 @@ local callbacks = require("annarchy.callbacks")
 local state = require("annarchy.io.state")
 local parameters = require("annarchy.io.parameters")
 local progress = require("annarchy.io.progress")
+local config = require("annarchy.config")
 
 local fail = util.fail
 local M = {}
@@ -21,13 +22,8 @@ M.Network = Network
 
 -- Host-side draws (initial values, connectors) use streams above this, kernels below.
 local HOST_STREAM = 0x40000000
+local ASIDE_STREAM = 0x80000000   -- _draw_aside: the streams above the host range
 
-local CONFIG_KEYS = {
-  method = "string", dtype = "string", seed = "number", structural_plasticity = "boolean",
-  num_threads = "number", verbose = "boolean", suppress_warnings = "boolean",
-}
-local DEFAULT_CONFIG = {method = "explicit", dtype = "float64", structural_plasticity = false,
-                        num_threads = 1}
 
 local network_count = 0          -- net.id: 1 for the first network of the process
 local notes_given = {}           -- one-time notes (threads arrive with the performance work)
@@ -40,16 +36,19 @@ end
 function M.new(...)
   local a = args.parse("ann.Network", {"dt", "seed"}, select("#", ...), ...)
   local dt = a.dt or 1.0
-  if type(dt) ~= "number" or dt <= 0 then fail("ann.Network: dt must be a positive number of ms") end
+  if type(dt) ~= "number" or not (dt > 0 and dt < math.huge) then
+    fail("ann.Network: dt must be a positive, finite number of ms, got %s", util.show(dt))
+  end
   if a.seed ~= nil and not util.is_integer(a.seed) then
     fail("ann.Network: the seed must be an integer")
   end
   network_count = network_count + 1
   local self = setmetatable({}, Network)
-  local config = {}
-  for k, v in pairs(DEFAULT_CONFIG) do config[k] = v end
+  local cfg = {}
+  for k, v in pairs(config.DEFAULTS) do cfg[k] = v end
+  for k, v in pairs(require("annarchy.flags").current.config) do cfg[k] = v end   -- the script's flags
   rawset(self, "_", {
-    id = network_count, dt = dt, seed = a.seed or entropy_seed(), config = config,
+    id = network_count, dt = dt, seed = a.seed or entropy_seed(), config = cfg,
     pops = {}, pop_by_name = {}, projs = {}, proj_by_name = {}, mons = {}, mon_by_name = {},
     constants = {}, constant_list = {}, functions = {}, draws = 0, step = 0,
     callbacks = callbacks.new(), callbacks_enabled = true, rt = nil,
@@ -69,6 +68,42 @@ function fields.current_step(n)
   return n._.step
 end
 function fields.time(n) return time.ms(fields.current_step(n), n._.dt) end
+--- The directory of the compiled kernels: the one given to compile{directory}, else the cache's.
+function fields.directory(n)
+  if n._.directory then return n._.directory end
+  return (runtime.cache_info())
+end
+
+-- A population, projection or monitor of a cleared network: every use is an error.
+local Cleared = {}
+local function cleared(o)
+  local what, id = rawget(o, "_cleared_what"), rawget(o, "_cleared_net")
+  if what == "network " .. id then fail("network %d was cleared (net:clear()): create a new network", id) end
+  fail("%s belongs to network %d, which was cleared (net:clear())", what, id)
+end
+Cleared.__index = function(o, k) if k == "_" then return nil end cleared(o) end
+Cleared.__newindex = cleared
+Cleared.__tostring = function(o) return rawget(o, "_cleared_what") .. " (cleared)" end
+Cleared.__len = cleared
+
+--- Releases everything the network holds (its compiled kernels, the data of its objects and
+-- monitors): the network and its objects are unusable afterwards.
+function methods.clear(n)
+  local function drop(o, what)
+    rawset(o, "_cleared_what", what)
+    rawset(o, "_cleared_net", n._.id)
+    rawset(o, "_", nil)
+    setmetatable(o, Cleared)
+  end
+  for _, m in ipairs(n._.mons) do
+    m:stop()
+    drop(m, ("Monitor %q"):format(m.name))
+  end
+  for _, p in ipairs(n._.projs) do drop(p, ("projection %q"):format(p.name)) end
+  for _, p in ipairs(n._.pops) do drop(p, ("population %q"):format(p.name)) end
+  drop(n, "network " .. n._.id)
+  collectgarbage("collect")   -- the runtime and its kernels are released now
+end
 
 --- Draws n values of a distribution from the network's seed (a fresh stream per draw, in
 -- script order), or from the distribution's own seed when it has one.
@@ -77,29 +112,35 @@ function methods._draw(n, dist, count)
   return random.sample(dist, n._.seed, HOST_STREAM + n._.draws, count, 0)
 end
 
+--- Draws n values of a distribution from a stream of its own (key: a non-negative integer
+-- below 2^30), outside the sequence of _draw: for values a compile needs only in some
+-- networks, so that the draws of every other network stay as they were.
+function methods._draw_aside(n, dist, count, key)
+  return random.sample(dist, n._.seed, ASIDE_STREAM + key, count, 0)
+end
+
 function methods.config(n, t)
-  if type(t) ~= "table" or getmetatable(t) ~= nil then
-    fail("Network:config takes a table of settings")
+  local notes = config.check("Network:config", t)
+  if n._.rt and (t.dtype or t.method) then
+    fail("Network:config: the network is already compiled: 'dtype' and 'method' are given before compile")
   end
   for k, v in pairs(t) do
-    if k == "precision" then fail("Network:config: 'precision' was replaced by 'dtype'") end
-    local want = CONFIG_KEYS[k]
-    if not want then fail("Network:config: unknown key '%s'", tostring(k)) end
-    if type(v) ~= want then fail("Network:config: '%s' must be a %s", k, want) end
+    if k == "seed" then
+      n._.seed = v
+      if n._.rt then runtime.seed(n._.rt, v) end   -- re-seeds the draws of the coming steps
+    else
+      n._.config[k] = v
+    end
   end
-  if n._.rt and (t.seed or t.dtype or t.method) then
-    fail("Network:config: the network is already compiled")
+  if t.num_threads and t.num_threads > 1 then
+    notes[#notes + 1] = "num_threads is accepted; kernels run on one thread until the multi-thread "
+      .. "back end lands"
   end
-  if t.dtype and t.dtype ~= "float64" and t.dtype ~= "float32" then
-    fail("Network:config: dtype must be \"float64\" or \"float32\"")
-  end
-  for k, v in pairs(t) do
-    if k == "seed" then n._.seed = v else n._.config[k] = v end
-  end
-  if t.num_threads and t.num_threads > 1 and not notes_given.threads then
-    notes_given.threads = true
-    io.stderr:write("annlua: note: num_threads is accepted; kernels run on one thread until "
-      .. "the multi-thread back end lands\n")
+  for _, note in ipairs(notes) do
+    if not notes_given[note] then
+      notes_given[note] = true
+      io.stderr:write("annlua: note: ", note, "\n")
+    end
   end
 end
 
@@ -123,11 +164,23 @@ function methods.create(n, ...)
   check_not_compiled(n, "population")
   local first = ...
   if type(first) == "table" and getmetatable(first) and first.__special_population then
+    if select("#", ...) > 1 then
+      fail("Network:create(): a population such as ann.PoissonPopulation{...} is passed alone: "
+        .. "give its name and other options to its constructor")
+    end
     return first:_create(n)
   end
   local a = args.parse("Network:create", {"geometry", "neuron", "name", "stop_condition", "population"},
     select("#", ...), ...)
-  if a.population then return a.population:_create(n) end
+  if a.population then
+    for _, k in ipairs{"geometry", "neuron", "name", "stop_condition"} do
+      if a[k] ~= nil then
+        fail("Network:create(): '%s' cannot be given with 'population': give it to the population's "
+          .. "constructor (ann.PoissonPopulation{..., %s = ...})", k, k)
+      end
+    end
+    return a.population:_create(n)
+  end
   if a.geometry == nil then
     fail("Network:create(): either 'geometry' or 'population' must be provided")
   end
@@ -218,13 +271,24 @@ local function run_steps(n, nsteps, mode, pops)
   return done
 end
 
+-- The number of steps of a duration in ms given to `what`: a finite, non-negative number whose
+-- steps fit in the step counter.
+local function duration_steps(n, what, name, ms)
+  if type(ms) ~= "number" or not (ms >= 0 and ms < math.huge) then
+    fail("%s: the %s must be a finite, non-negative number of ms, got %s", what, name, util.show(ms))
+  end
+  local steps = time.steps_ceil(ms, n._.dt)
+  if steps >= 2 ^ 53 then
+    fail("%s: the %s of %g ms is %.0f steps of %g ms, more than the step counter holds (2^53)",
+      what, name, ms, steps, n._.dt)
+  end
+  return math.tointeger(steps) or steps
+end
+
 function methods.simulate(n, ...)
   local a = args.parse("Network:simulate", {"duration", "measure_time", "progress"}, select("#", ...), ...)
   check_compiled(n, "simulate()")
-  if type(a.duration) ~= "number" or a.duration < 0 then
-    fail("simulate(): the duration must be a non-negative number of ms")
-  end
-  local nsteps = time.steps_ceil(a.duration, n._.dt)
+  local nsteps = duration_steps(n, "simulate()", "duration", a.duration)
   local t0 = runtime.clock()
   monitor.check_memory(n, nsteps)
   local bar = progress.new(nsteps, n._.dt, a.progress)
@@ -263,7 +327,7 @@ function methods.simulate_until(n, ...)
   end
   local op = a.operator or "and"
   if op ~= "and" and op ~= "or" then fail("simulate_until(): operator must be \"and\" or \"or\"") end
-  local nsteps = time.steps_ceil(a.max_duration, n._.dt)
+  local nsteps = duration_steps(n, "simulate_until()", "max_duration", a.max_duration)
   local t0 = runtime.clock()
   monitor.check_memory(n, nsteps)
   local done = run_steps(n, nsteps, op, ids)
@@ -274,8 +338,21 @@ end
 function methods.reset(n, opts)
   opts = opts or {}
   if type(opts) ~= "table" then fail("Network:reset takes a table of options") end
-  local a = args.parse("Network:reset", {"populations", "projections", "synapses", "monitors"}, 1, opts)
+  local a = args.parse("Network:reset", {"populations", "projections", "synapses", "monitors", "reseed_rng"},
+    1, opts)
   build.reset(n, a)
+  if n._.rt then
+    -- random variables of the equations are drawn from (seed, step): from step 0 again they
+    -- repeat the first run's draws (reseed_rng, the default); else they continue with a seed
+    -- of their own for each reset
+    if a.reseed_rng == false then
+      n._.rng_epoch = (n._.rng_epoch or 0) + 1
+      runtime.seed(n._.rt, n._.seed + n._.rng_epoch * 0x9E3779B9)
+    else
+      n._.rng_epoch = 0
+      runtime.seed(n._.rt, n._.seed)
+    end
+  end
 end
 
 function methods._reset_population(n, p, attributes)
@@ -309,6 +386,8 @@ function methods.get_projection(n, name) return lookup(n._.proj_by_name, name, "
 function methods.get_monitor(n, name) return lookup(n._.mon_by_name, name, "monitor") end
 function methods.get_constant(n, name) return lookup(n._.constants, name, "constant") end
 function methods.get_populations(n) return util.copy_list(n._.pops) end
+--- Every constant the network's equations see: its own, then the global ones it does not shadow.
+function methods.get_constants(n) return require("annarchy.constants").visible(n) end
 --- net:get_projections{pre, post, target, suppress_error}: every projection, or those from
 -- `pre`, to `post` (populations or their names) and with `target`; an error when a filter
 -- matches nothing, unless suppress_error.
@@ -349,6 +428,20 @@ function methods.every(n, ...)
   end
   n._.callbacks:add(a.period, a.fn, a.offset or 0, a.wait or 0, n._.dt)
 end
+--- ann.every{network = net, period = ms, offset = 0, wait = 0}: the reference's decorator; the
+-- returned function registers fn (as net:every) and returns it.
+function M.every(...)
+  local a = args.parse("ann.every", {"network", "period", "offset", "wait"}, select("#", ...), ...)
+  local priv = type(a.network) == "table" and rawget(a.network, "_")
+  if type(priv) ~= "table" or priv.callbacks == nil then
+    fail("ann.every: 'network' must be a network (ann.every{network = net, period = ms})")
+  end
+  return function(fn)
+    methods.every(a.network, a.period, fn, {offset = a.offset, wait = a.wait})
+    return fn
+  end
+end
+
 function methods.callbacks_enabled(n) return n._.callbacks_enabled end
 function methods.disable_callbacks(n) n._.callbacks_enabled = false end
 function methods.enable_callbacks(n) n._.callbacks_enabled = true end
@@ -380,7 +473,7 @@ Network.__newindex = function(n, k, v)
     return
   end
   if k == "dt" or k == "seed" or fields[k] then
-    fail("Network.%s is read-only%s", k, k == "seed" and " (use net:config{seed = s} before compile)" or "")
+    fail("Network.%s is read-only%s", k, k == "seed" and " (use net:config{seed = s})" or "")
   end
   if methods[k] then fail("Network.%s is a method", k) end
   rawset(n, k, v)   -- user fields on a network (as on a Python object)

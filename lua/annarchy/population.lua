@@ -23,7 +23,8 @@ for _, k in ipairs{"name", "size", "geometry", "width", "height", "depth", "dime
                    "refractory", "spike", "population", "rank", "get", "set", "reset", "clear",
                    "enable", "disable", "sum", "compute_firing_rate", "neuron", "range", "box",
                    "save", "load", "rank_from_coordinates", "coordinates_from_rank",
-                   "normalized_coordinates_from_rank", "network", "functions", "id"} do
+                   "normalized_coordinates_from_rank", "network", "functions", "id", "max_delay",
+                   "neurons"} do
   RESERVED[k] = true
 end
 M.RESERVED = RESERVED
@@ -178,9 +179,17 @@ end
 -- 0-based ranks, or of every neuron).
 M.HOMES = {initial = initial_home, runtime = runtime_home}
 
+--- The initial value of an attribute, with an init that names another attribute (`v = c`)
+-- replaced by that attribute's value (0 when that one names an attribute in turn).
+function M.initial_value(pop, name)
+  local v = pop._.init[name]
+  if type(v) == "table" and v.from then v = pop._.init[v.from] end
+  if type(v) == "table" and v.from then v = 0 end
+  return v
+end
+
 function initial_home.get(pop, name, a, ranks)
-  local init = pop._.init[name]
-  if type(init) == "table" and init.from then init = pop._.init[init.from] end   -- init = a parameter
+  local init = M.initial_value(pop, name)
   if a.locality == "global" then return values.scalar_of(init) end
   local full = values.broadcast(init, pop._.size)
   if ranks then
@@ -195,7 +204,7 @@ function initial_home.set(pop, name, a, value, ranks)
   if a.locality == "global" or not ranks then
     pop._.init[name] = value
   else
-    local full = values.broadcast(pop._.init[name], pop._.size):copy()
+    local full = values.broadcast(M.initial_value(pop, name), pop._.size):copy()
     local per = runtime.is_array(value)
     for i = 1, #ranks do
       full[ranks[i] + 1] = per and value[i] or value
@@ -242,6 +251,7 @@ function M.write(pop, name, value, ranks, what)
   else
     value = values.per_element(pop._.net, value, n, what, name)
   end
+  values.check_finite(value, what, name)
   pop._.home.set(pop, name, a, value, ranks)
 end
 
@@ -281,6 +291,26 @@ end
 function pop_fields.attributes(p) return names_with(p, function() return true end) end
 function pop_fields.parameters(p) return names_with(p, function(a) return a.role == "parameter" end) end
 function pop_fields.variables(p) return names_with(p, function(a) return a.role ~= "parameter" end) end
+
+function pop_fields.functions(p)
+  return util.sorted_keys(p._.functions or {})
+end
+
+--- The largest delay, in steps, of the projections leaving the population (0 without any).
+function pop_fields.max_delay(p)
+  local out = 0
+  for _, proj in ipairs(p._.net._.projs) do
+    if proj._.pre == p then out = math.max(out, proj.max_delay) end
+  end
+  return out
+end
+
+--- Every neuron, in rank order (IndividualNeurons); `for rank, n in pairs(pop)` also visits them.
+function pop_fields.neurons(p)
+  local out = {}
+  for r = 1, p._.size do out[r] = pop_methods.neuron(p, r) end
+  return out
+end
 
 function pop_fields.spike(p)
   if p._.A.kind ~= "spike" then fail("population %q is rate-coded: it has no spikes", p._.name) end
@@ -513,6 +543,14 @@ Population.__newindex = function(p, k, v)
 end
 
 Population.__len = function(p) return p._.size end
+Population.__pairs = function(p)
+  local r = 0
+  return function()
+    if r >= p._.size then return nil end
+    r = r + 1
+    return r, pop_methods.neuron(p, r)
+  end, p, nil
+end
 Population.__tostring = function(p)
   return ("Population %q (%s neurons of type %q, geometry %s)"):format(p._.name, p._.size,
     p._.A.name or "", table.concat(p._.geometry, "x"))
@@ -533,6 +571,27 @@ function view_fields.ranks(v)
 end
 function view_fields.name(v) return v._.population._.name end
 function view_fields.attributes(v) return pop_fields.attributes(v._.population) end
+function view_fields.parameters(v) return pop_fields.parameters(v._.population) end
+function view_fields.variables(v) return pop_fields.variables(v._.population) end
+function view_fields.targets(v) return pop_fields.targets(v._.population) end
+
+--- The rank of the neuron at `coords`: in the population (a population rank), or with
+-- is_local = true, in the view's own geometry (a position in the view, 1 to size).
+function view_methods.rank_from_coordinates(v, coords, is_local)
+  local pop = v._.population
+  if not is_local then return pop_methods.rank_from_coordinates(pop, coords) end
+  return rank_from_coordinates(view_fields.geometry(v), coords,
+    ("view of population %q"):format(pop._.name))
+end
+
+--- The coordinates of a population rank, or with is_local = true, of a position in the view
+-- (1 to size) in the view's own geometry.
+function view_methods.coordinates_from_rank(v, rank, is_local)
+  local pop = v._.population
+  if not is_local then return pop_methods.coordinates_from_rank(pop, rank) end
+  return coordinates_from_rank(view_fields.geometry(v), #v._.ranks, rank,
+    ("view of population %q"):format(pop._.name))
+end
 function view_fields.spike(v)
   local all = pop_fields.spike(v._.population)
   local member = {}

@@ -30,7 +30,7 @@ for _, k in ipairs{"name", "size", "nb_synapses", "nb_synapses_per_dendrite", "p
                    "start_pruning", "stop_pruning", "attributes", "parameters", "variables",
                    "synapse_type", "network", "id", "post_rank", "proj", "create_synapse",
                    "create_synapses", "prune_synapse", "prune_synapses", "functions",
-                   "axon_transmission"} do
+                   "axon_transmission", "max_delay", "uniform_delay"} do
   RESERVED[k] = "it is a field or method of Projection or Dendrite"
 end
 for k in pairs(connectors.methods) do RESERVED[k] = "it is a connector method of Projection" end
@@ -68,7 +68,21 @@ function M.connect(net, n, ...)
   if n == 1 and type(first) == "table" and getmetatable(first) and rawget(getmetatable(first), "__special_projection") then
     return first:_connect(net)
   end
-  local a = args.parse("Network:connect", {"pre", "post", "target", "synapse", "name"}, n, ...)
+  local a = args.parse("Network:connect", {"pre", "post", "target", "synapse", "name", "projection"}, n, ...)
+  if a.projection ~= nil then
+    local mt = type(a.projection) == "table" and getmetatable(a.projection)
+    if not (mt and rawget(mt, "__special_projection")) then
+      fail("Network:connect(): 'projection' takes a projection such as ann.CurrentInjection(...), got %s",
+        util.show(a.projection))
+    end
+    for _, k in ipairs{"pre", "post", "target", "synapse", "name"} do
+      if a[k] ~= nil then
+        fail("Network:connect(): '%s' cannot be given with 'projection': give it to the projection's "
+          .. "constructor", k)
+      end
+    end
+    return a.projection:_connect(net)
+  end
   local pre, pre_ranks0, pre_obj = side(net, a.pre, "pre")
   local post, post_ranks0, post_obj = side(net, a.post, "post")
   local targets = a.target
@@ -208,6 +222,35 @@ function fields.delay(p)
     for k = 1, #row do row[k] = time.ms(row[k], dt) end
   end
   return v
+end
+
+-- The delays in steps: "none"/"uniform" and a number, or "variable" and the largest one;
+-- before compile from the connector.
+local function delay_steps(p)
+  local rt = rt_of(p)
+  if not rt then
+    if p._.connector and connectors.delay_kind(p) == "variable" then return "variable", connectors.max_delay_steps(p) end
+    return "uniform", connectors.max_delay_steps(p)
+  end
+  local kind, v = runtime.proj_delay(rt, p._.id)
+  if kind ~= "variable" then return kind, math.max(1, v) end
+  local m = 1
+  for _, row in ipairs(v) do
+    for k = 1, #row do m = math.max(m, row[k]) end
+  end
+  return kind, m
+end
+
+--- The largest delay in steps (1 when the projection has no delay).
+function fields.max_delay(p)
+  local _, steps = delay_steps(p)
+  return steps
+end
+
+--- The delay in steps when every synapse has the same (1 without delay), else -1.
+function fields.uniform_delay(p)
+  local kind, steps = delay_steps(p)
+  return kind == "variable" and -1 or steps
 end
 
 local function set_delay(p, v)
@@ -360,6 +403,32 @@ local function refuse(p, name)
   if why then fail("%s %q: %s() %s", sp.kind, p._.name, name, why) end
 end
 
+--- Replaces the connectivity of a compiled projection by the one connector c draws (a
+-- connector method called after compile, as after reset{synapses = true}): the storage chosen
+-- at compile must suit it. Attributes other than the weights take their initial values.
+function methods._reconnect(p, c)
+  local old = p._.connector
+  p._.connector = c
+  if connectors.shared_weight(p) ~= p._.shared_weight then
+    p._.connector = old
+    fail("%s: the network is compiled with %s; the new connectivity needs %s: connect it so "
+      .. "before compile", where(p), p._.shared_weight and "one weight shared by every synapse"
+      or "one weight per synapse", p._.shared_weight and "one weight per synapse" or "one shared weight")
+  end
+  local ok, err = pcall(runtime.proj_set_connectivity, rt_of(p), p._.id, connectors.build(p, p._.net))
+  if not ok then
+    p._.connector = old
+    error(err, 0)
+  end
+  local names = {}
+  for _, at in ipairs(p._.layout.attrs) do
+    if at.name ~= "_last_event" and at.name ~= "w" then names[#names + 1] = at.name end
+  end
+  methods.reset(p, {attributes = names})
+  runtime.proj_init_history(rt_of(p), p._.id)
+  return p
+end
+
 function methods.connectivity_matrix(p, opts)
   refuse(p, "connectivity_matrix")
   opts = opts or {}
@@ -413,11 +482,24 @@ local function structural_check(p, what)
   end
 end
 
-function methods.start_creating(p, period)
+-- The period in steps of start_creating/start_pruning (`what`): `period` or `{period = ms}`,
+-- dt by default, at least one step.
+local function schedule_steps(p, what, ...)
+  local a = args.parse("Projection:" .. what, {"period"}, select("#", ...), ...)
+  local dt = p._.net._.dt
+  local period = a.period or dt
+  if type(period) ~= "number" or not (period > 0 and period < math.huge) then
+    fail("%s: %s: the period must be a positive, finite number of ms, got %s", where(p), what,
+      util.show(period))
+  end
+  return math.max(1, time.steps_floor(period, dt))
+end
+
+function methods.start_creating(p, ...)
   structural_check(p, "creating")
   if not p._.A.creating then fail("%s: the synapse does not define a 'creating' argument.", where(p)) end
   local dt = p._.net._.dt
-  local steps = math.max(1, time.steps_floor(period or dt, dt))
+  local steps = schedule_steps(p, "start_creating", ...)
   local c = p._.A.creating
   local delay = 1
   if c.d then
@@ -430,11 +512,10 @@ function methods.start_creating(p, period)
 end
 function methods.stop_creating(p) if rt_of(p) then runtime.proj_creating(rt_of(p), p._.id, 0) end end
 
-function methods.start_pruning(p, period)
+function methods.start_pruning(p, ...)
   structural_check(p, "pruning")
   if not p._.A.pruning then fail("%s: the synapse does not define a 'pruning' argument.", where(p)) end
-  local dt = p._.net._.dt
-  runtime.proj_pruning(rt_of(p), p._.id, math.max(1, time.steps_floor(period or dt, dt)))
+  runtime.proj_pruning(rt_of(p), p._.id, schedule_steps(p, "start_pruning", ...))
 end
 function methods.stop_pruning(p) if rt_of(p) then runtime.proj_pruning(rt_of(p), p._.id, 0) end end
 

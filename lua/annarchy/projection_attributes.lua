@@ -4,6 +4,7 @@ local runtime = require("annarchy.runtime")
 local util = require("annarchy.util")
 local random = require("annarchy.random")
 local connectors = require("annarchy.connectors")
+local values = require("annarchy.values")
 
 local fail = util.fail
 local M = {}
@@ -104,7 +105,9 @@ function M.write_runtime(proj, name, v)
 end
 
 function M.write(proj, name, v)
-  proj._.home.set(proj, name, attribute(proj, name), v)
+  local a = attribute(proj, name)
+  values.check_finite(v, where(proj), name)
+  proj._.home.set(proj, name, a, v)
 end
 
 -- ---- the home of the values -----------------------------------------------------------------

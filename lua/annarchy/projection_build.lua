@@ -6,9 +6,37 @@ local attributes = require("annarchy.projection_attributes")
 local util = require("annarchy.util")
 local runtime = require("annarchy.runtime")
 local constants = require("annarchy.constants")
+local random = require("annarchy.random")
 
 local fail = util.fail
 local M = {}
+
+-- The memory the system can still give (bytes), or nil when it does not say.
+local function memory_available()
+  local f = io.open("/proc/meminfo", "r")
+  if not f then return nil end
+  local text = f:read("a")
+  f:close()
+  local kb = text:match("MemAvailable:%s*(%d+)")
+  return kb and tonumber(kb) * 1024 or nil
+end
+
+local function gigabytes(b) return ("%.3g GB"):format(b / 2 ^ 30) end
+
+-- Refuses delays whose buffers (at least one value of 8 bytes per pre-synaptic neuron and step
+-- of delay) cannot fit in the memory left, before anything is allocated.
+local function check_delay_memory(net, proj)
+  local steps = connectors.max_delay_steps(proj)
+  local pre = proj._.pre
+  local need = steps * pre._.size * 8
+  local have = memory_available()
+  if have and need > have then
+    fail("projection %q: a delay of %g ms is %d steps of %g ms: the delay buffers of population %q "
+      .. "(%d neurons) would need at least %s, more than the %s of memory available",
+      proj._.name, steps * net._.dt, steps, net._.dt, pre._.name, pre._.size, gigabytes(need),
+      gigabytes(have))
+  end
+end
 
 --- The plans of every projection, in id order.
 function M.plan(net, pop_plans, const_index)
@@ -28,6 +56,7 @@ function M.plan(net, pop_plans, const_index)
       #((A.pre_spike or {}).other or {}) > 0
     local post_events = A.kind == "spike" and #(A.post_spike or {}) > 0
     local delay_kind = connectors.delay_kind(proj)
+    if delay_kind ~= "none" then check_delay_memory(net, proj) end
     -- pre attributes read through the delay buffers (rate-coded psp and equations)
     local delayed, rate_delays = {}, false
     if A.kind == "rate" and delay_kind ~= "none" then
@@ -86,10 +115,26 @@ function M.source(net, pop_plans, plans)
   return table.concat(out)
 end
 
-local function desc_of(P)
+-- Whether synapses may be created after compile (create_synapse, `creating`).
+local function may_create(net, proj)
+  return net._.config.structural_plasticity or proj._.A.creating ~= nil
+end
+
+-- The value a synapse created after compile takes for attribute a: the projection's initial
+-- value (the one set before compile, else the model's); a distribution is sampled once.
+local function creation_value(net, P, i, a)
+  local init = a.init
+  if P.proj._.init_set[a.name] then init = P.proj._.init[a.name] end
+  if random.is_distribution(init) and may_create(net, P.proj) then
+    init = net:_draw_aside(init, 1, P.id * 4096 + i)[1]
+  end
+  return init
+end
+
+local function desc_of(net, P)
   local attrs = {}
   for i, a in ipairs(P.L.attrs) do
-    local init = a.init
+    local init = creation_value(net, P, i, a)
     if type(init) ~= "number" and type(init) ~= "boolean" then init = 0 end
     attrs[i] = {type = a.code, locality = kp.LOCALITY_CODE[a.locality], init = init}
   end
@@ -111,7 +156,7 @@ function M.instantiate(net, rt, pop_plans, plans)
   end
   for _, P in ipairs(plans) do
     local csr = connectors.build(P.proj, net)
-    local id = runtime.add_projection(rt, desc_of(P), csr)
+    local id = runtime.add_projection(rt, desc_of(net, P), csr)
     assert(id == P.id)
   end
 end

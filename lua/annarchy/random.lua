@@ -18,14 +18,14 @@ local OBJECT_STREAM = runtime.RNG_STREAM_OBJECT
 
 -- Per kind: the parameters in positional order, their defaults, and the options.
 local KINDS = {
-    Uniform = { params = { "min", "max" }, options = { seed = true } },
-    DiscreteUniform = { params = { "min", "max" }, options = { seed = true }, integer = true },
-    Normal = { params = { "mu", "sigma" }, options = { min = true, max = true, seed = true } },
-    LogNormal = { params = { "mu", "sigma" }, options = { min = true, max = true, seed = true } },
-    Exponential = { params = { "lambda" }, options = { min = true, max = true, seed = true } },
+    Uniform = { params = { "min", "max" }, options = { seed = true, rng = true } },
+    DiscreteUniform = { params = { "min", "max" }, options = { seed = true, rng = true }, integer = true },
+    Normal = { params = { "mu", "sigma" }, options = { min = true, max = true, seed = true, rng = true } },
+    LogNormal = { params = { "mu", "sigma" }, options = { min = true, max = true, seed = true, rng = true } },
+    Exponential = { params = { "lambda" }, options = { min = true, max = true, seed = true, rng = true } },
     Gamma = { params = { "alpha", "beta" }, defaults = { beta = 1 },
-              options = { min = true, max = true, seed = true } },
-    Binomial = { params = { "n", "p" }, options = { seed = true }, integer = true },
+              options = { min = true, max = true, seed = true, rng = true } },
+    Binomial = { params = { "n", "p" }, options = { seed = true, rng = true }, integer = true },
 }
 
 local Distribution = {}        -- methods
@@ -125,11 +125,21 @@ local function new(kind, ...)
         end
     end
     local seed = check_integer_seed(kind, values.seed, level)
+    -- rng = a network: the values drawn outside a network come from that network's host
+    -- draws (one shared sequence, as the reference's rng = net.default_rng)
+    local rng = values.rng
+    values.rng = nil
+    if rng ~= nil then
+        if type(rng) ~= "table" or type(rng._draw) ~= "function" then
+            error(kind .. ": rng must be a network (rng = net), got " .. tostring(rng), level)
+        end
+        if seed ~= nil then error(kind .. ": give either seed or rng, not both", level) end
+    end
     -- Uniform's min and max are parameters; clipping bounds exist for the others only
     if spec.options.min then
         values.min_clip, values.max_clip = values.min, values.max
     end
-    local s = { kind = kind, values = values, seed = seed }
+    local s = { kind = kind, values = values, seed = seed, rng = rng }
     local ok, msg = runtime.dist_check(descriptor(s))
     if not ok then error(msg, level) end
     s.rng_seed = seed or runtime.seed_from_entropy()
@@ -143,6 +153,7 @@ DistMT.__index = function(d, k)
     local s = state[d]
     if k == "kind" then return s.kind end
     if k == "seed" then return s.seed end
+    if k == "rng" then return s.rng end
     local spec = KINDS[s.kind]
     for _, p in ipairs(spec.params) do
         if p == k then return s.values[k] end
@@ -195,6 +206,7 @@ function Distribution.get_values(d, shape)
     local s = state[d]
     if shape == nil then error(s.kind .. ":get_values(): a shape is needed", 2) end
     local n = shape_size(shape, s.kind .. ":get_values()", 2)
+    if s.rng then return s.rng:_draw(d, shape) end
     local kind, p1, p2, lo, hi = descriptor(s)
     local a = runtime.dist_fill(kind, p1, p2, lo, hi, s.rng_seed, OBJECT_STREAM, s.pos, shape)
     s.pos = s.pos + n
@@ -254,7 +266,7 @@ function Distribution.with_bounds(d, min, max)
     for k, v in pairs(s.values) do values[k] = v end
     if min ~= nil then values.min_clip = min end
     if max ~= nil then values.max_clip = max end
-    local c = { kind = s.kind, values = values, seed = s.seed, rng_seed = s.rng_seed, pos = 0 }
+    local c = { kind = s.kind, values = values, seed = s.seed, rng = s.rng, rng_seed = s.rng_seed, pos = 0 }
     local ok, msg = runtime.dist_check(descriptor(c))
     if not ok then error(msg, 2) end
     local r = setmetatable({}, DistMT)

@@ -15,6 +15,7 @@ end
 --- A human-readable value for messages.
 function M.show(v)
   if type(v) == "string" then return ("%q"):format(v) end
+  if v ~= v then return "NaN" end
   return tostring(v)
 end
 

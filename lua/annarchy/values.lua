@@ -64,6 +64,37 @@ function M.broadcast(v, n)
   return a
 end
 
+local function finite(x) return x == x and x ~= math.huge and x ~= -math.huge end
+
+-- The first value of v (a number, an Array or nested lists of those) that is NaN or infinite.
+local function first_non_finite(v)
+  if type(v) == "number" then
+    if not finite(v) then return v end
+  elseif runtime.is_array(v) then
+    if finite(v:sum()) then return nil end   -- a sum is finite unless a term is not (or it overflows)
+    local f = v:flatten()
+    for i = 1, f.size do
+      if not finite(f[i]) then return f[i] end
+    end
+  elseif type(v) == "table" and getmetatable(v) == nil then
+    for i = 1, #v do
+      local bad = first_non_finite(v[i])
+      if bad then return bad end
+    end
+  end
+  return nil
+end
+
+--- Refuses a value written to attribute `name` of `what` that holds NaN or an infinity
+-- (the kernels would carry it into every value that depends on it).
+function M.check_finite(v, what, name)
+  local bad = first_non_finite(v)
+  if bad then
+    fail("%s: cannot set '%s' to %s: the values of attributes must be finite numbers", what, name,
+      util.show(bad))
+  end
+end
+
 --- Checks and converts a value written to a local attribute of n elements: a number stays a
 -- number (broadcast by the runtime); lists, Arrays and distributions become an Array of n.
 function M.per_element(net, value, n, what, name)

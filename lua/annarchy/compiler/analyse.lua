@@ -205,7 +205,7 @@ local function declare_parameters(A, env, mdl)
   local defaults = mdl._defaults or {}
   if p == nil then return end
   if type(p) == "string" then
-    parameters_from_string(A, env, p, defaults)
+    parameters_from_string(A, env, p, defaults, mdl.extra_values)
   elseif type(p) == "table" and getmetatable(p) == nil then
     parameters_from_table(A, env, p, defaults)
   else
@@ -406,11 +406,12 @@ function M.neuron(mdl, env)
 
   if kind == "spike" then
     local sallow = {gop = true}
-    local tree, _, sctx = single_expression(A, env, spike, "spike condition",
+    local tree = single_expression(A, env, spike, "spike condition",
       {allow = sallow, locality = "local", tag = "spike",
        single_line = "the spike condition must be a single expression"})
-    if tree.ty ~= "bool" then
-      raise(sctx, tree.pos, "the spike condition must be a boolean expression (as in v > v_thresh)")
+    if tree.ty ~= "bool" then   -- a number: non-zero is true (as the reference's C++ `if`)
+      tree = {op = "!=", a = tree, b = {op = "num", value = 0.0, pos = tree.pos, ty = "float"},
+              pos = tree.pos, opos = tree.pos, ty = "bool"}
     end
     A.spike = tree
     A.reset = resolve_events(A, env, raw_reset, "reset", {allow = sallow})

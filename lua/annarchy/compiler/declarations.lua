@@ -250,7 +250,8 @@ end
 
 local PARAM_FLAGS = {locality = true, type = true, init = true, _where = "on a parameter"}
 
-local function parameters_from_string(A, env, text, defaults)
+-- extra: the model's extra_values (a parameter's value may be the quoted name of one).
+local function parameters_from_string(A, env, text, defaults, extra)
   local ctx = {object = A.object, model = A.name, where = "parameter"}
   for _, st in ipairs(statements.split(text, ctx, {single = true})) do
     local sctx = errors.with(ctx, {index = st.index, source = st.source})
@@ -273,6 +274,8 @@ local function parameters_from_string(A, env, text, defaults)
     if eq == "=" then
       if rest == "" then raise(sctx, vpos, "missing value after '='") end
       local v = literal(rest, sctx, vpos)
+      local key = rest:match("^'([%w_]+)'$") or rest:match('^"([%w_]+)"$')
+      if v == nil and key and extra and extra[key] ~= nil then v = extra[key] end
       if v == nil then
         if e.type == "int" then raise(sctx, vpos, "the value of the parameter is not an integer") end
         raise(sctx, vpos, "the value of the parameter is not a float")
@@ -297,6 +300,10 @@ local function parameters_from_string(A, env, text, defaults)
     end
     if e.type == "bool" and type(value) == "number" then value = value ~= 0 end
     if e.type ~= "bool" and type(value) == "boolean" then value = value and 1 or 0 end
+    if type(value) == "number" and not (value > -math.huge and value < math.huge) then
+      raise(sctx, vpos, "the value of the parameter '" .. name .. "' must be a finite number (got " ..
+        (value ~= value and "NaN" or tostring(value)) .. ")")
+    end
     e.init = value
     e.init_pos = nil
     e.method_pos = nil

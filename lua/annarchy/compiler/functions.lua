@@ -66,6 +66,13 @@ function M.add(registry, text)
   end
   local recs = M.parse(text, {object = "function", model = text:match("^%s*([%a_][%w_]*)") or "?"})
   for _, r in ipairs(recs) do
+    local old = registry.by_name[r.name]
+    if old and old.text ~= r.text then
+      error(("annarchy: add_function: a function named '%s' is already registered (as '%s'); "
+        .. "give the new one another name"):format(r.name, old.text), 0)
+    end
+  end
+  for _, r in ipairs(recs) do
     registry.count = registry.count + 1
     r.order = registry.count
     r.global = true

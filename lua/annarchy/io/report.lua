@@ -155,6 +155,7 @@ local CONNECTOR = {
   all_to_all = "All-to-all", one_to_one = "One-to-one",
   from_matrix = "Connectivity matrix", from_sparse = "Sparse connectivity matrix",
   from_function = "User-defined connectivity", from_file = "Connectivity loaded from a file",
+  from_matrix_market = "Matrix Market file",
 }
 
 local function connector_text(proj)

@@ -254,7 +254,7 @@ end)
 describe("Convolution, the projection", function()
   local function make(connect)
     local net = ann.Network()
-    local inp = net:create(ann.InputArray({3, 4}), {name = "img"})
+    local inp = net:create(ann.InputArray({3, 4}, {name = "img"}))
     local out = net:create({3, 4}, Readout, {name = "out"})
     local proj = net:connect(ann.Convolution(inp, out, "exc", {name = "conv"}))
     if connect ~= false then proj:connect_filter(W3) end

@@ -223,7 +223,7 @@ def train_cnn(x, labels, rng, padding, stride, op):
     pooled = pool_forward(np.maximum(conv_forward(x, kernel, padding, stride)[1], 0.0), op)
     dense = rng.normal(0.0, 0.3, size=(pooled[0].size, 4))
     y = np.eye(4)[labels]
-    for _ in range(1500):
+    for _ in range(600):
         p, z, a, pooled, flat, out = cnn_forward(x, kernel, dense, padding, stride, op)
         q = np.exp(out - out.max(axis=1, keepdims=True))
         q /= q.sum(axis=1, keepdims=True)

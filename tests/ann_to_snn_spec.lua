@@ -272,6 +272,8 @@ describe("ann.ANNtoSNNConverter", function()
       refused("conv_groups.h5", "the layer 'conv2d' (Conv2D) has groups = 2: grouped convolutions are not supported")
       refused("conv_channels_first.h5", "the layer 'conv2d' (Conv2D) has data_format 'channels_first': only " ..
         "'channels_last' is supported")
+      refused("conv_flat_input.h5", "the layer 'conv2d' (Conv2D) needs an input of shape (height, width, " ..
+        "channels), not (64)")
       refused("pool_strides.h5", "the layer 'pooling' (MaxPooling2D) has strides (1, 1) different from its " ..
         "pool_size (2, 2)")
       refused("pool_same.h5", "the layer 'pooling_1' (MaxPooling2D) has padding 'same' on an input (3, 3) that " ..

@@ -16,7 +16,7 @@ writes, with a fixed seed:
                         AveragePooling2D(2x2) (output (4, 4, 4) then (2, 2, 4)), trained likewise
   OUTDIR/conv_*.h5      models with one option the converter refuses (configuration only):
                         conv_bias, conv_dilation, conv_groups, conv_channels_first,
-                        pool_strides, pool_same
+                        conv_flat_input, pool_strides, pool_same
   OUTDIR/conv.json      {"samples": [[64 values], ...] (images flattened row-major), "ann": [...],
                         "ann_avg": [...] (the two ANNs' classes), "accuracy", "accuracy_avg",
                         "factors": the normalisation factors of conv.h5 (conv, pooling = 1,
@@ -281,12 +281,15 @@ def convolutional(outdir):
                "conv_groups": ({"groups": 2}, None),
                "conv_channels_first": ({"data_format": "channels_first"}, None),
                "pool_strides": (None, {"strides": (1, 1)}),
-               "pool_same": (None, {"padding": "same"})}
+               "pool_same": (None, {"padding": "same"}),
+               "conv_flat_input": (None, None)}
     for name, (conv_extra, pool_extra) in refused.items():
         # a second pooling with 'same' padding turns (3, 3, 4) into (2, 2, 4) with a padded row
         layers = cnn_layers("valid", 1, "MaxPooling2D", conv_extra, pool_extra)
         if name == "pool_same":
             layers.insert(3, layer("MaxPooling2D", "pooling_1", "pooling", **pool_config(**pool_extra)))
+        if name == "conv_flat_input":   # the input is a vector, not an image
+            layers[0]["config"]["batch_input_shape"] = [None, S * S]
         write_model(os.path.join(outdir, name + ".h5"), layers, weights)
     write_model(os.path.join(outdir, "conv_bias.h5"), cnn_layers("valid", 1, "MaxPooling2D", {"use_bias": True}),
                 {"conv2d": {"kernel": kernel, "bias": np.full(F, 0.1)}, "dense": {"kernel": dense}})

@@ -1,5 +1,7 @@
 --- ann.ANNtoSNNConverter: a trained Keras classifier as a spiking network (weight
 -- normalisation of Diehl et al. 2015; input encodings after Park et al. 2019 and Auge et al. 2021).
+-- Dense layers become ordinary projections; Conv2D layers an ann.Convolution and pooling layers an
+-- ann.Pooling, both reading the pre-synaptic `mask` trace (a firing-rate estimate).
 --   local conv = ann.ANNtoSNNConverter{input_encoding = "CPN", hidden_neuron = "IaF", read_out = "spike_count"}
 --   local net = conv:load_keras_model("model.h5", {show_info = false})
 --   local classes = conv:predict(samples, {duration_per_sample = 200})
@@ -158,10 +160,17 @@ local function transpose(values, shape)
   return W
 end
 
+-- An entry of a layer's configuration; JSON null (Keras writes None so) reads as nil.
+local function setting(cfg, key)
+  local v = cfg[key]
+  if v == json.null then return nil end
+  return v
+end
+
 -- A pair of integers of a layer's configuration (kernel_size, strides, pool_size...), given as
 -- a list of two or as one number.
 local function pair(cfg, key, default, name, kind)
-  local v = cfg[key]
+  local v = setting(cfg, key)
   if v == nil then v = default end
   if type(v) == "number" then v = {v, v} end
   if type(v) ~= "table" or #v ~= 2 or type(v[1]) ~= "number" or type(v[2]) ~= "number" then
@@ -172,9 +181,10 @@ end
 
 -- Conv2D and pooling layers read an image (height, width, channels), channels last.
 local function check_image(cfg, previous, name, kind)
-  if cfg.data_format ~= nil and cfg.data_format ~= "channels_last" then
+  local format = setting(cfg, "data_format")
+  if format ~= nil and format ~= "channels_last" then
     fail("%s: the layer '%s' (%s) has data_format '%s': only 'channels_last' is supported", LOAD, name, kind,
-         tostring(cfg.data_format))
+         tostring(format))
   end
   local g = previous.geometry
   if #g ~= 3 then
@@ -261,11 +271,12 @@ function Converter:_conv2d(net, h5, name, cfg, previous, idx, readout)
     fail("%s: the layer '%s' (Conv2D) has dilation_rate (%d, %d): dilated convolutions are not supported", LOAD,
          name, dil[1], dil[2])
   end
-  if cfg.groups ~= nil and cfg.groups ~= 1 then
+  local groups = setting(cfg, "groups")
+  if groups ~= nil and groups ~= 1 then
     fail("%s: the layer '%s' (Conv2D) has groups = %s: grouped convolutions are not supported", LOAD, name,
-         tostring(cfg.groups))
+         tostring(groups))
   end
-  local padding = cfg.padding or "valid"
+  local padding = setting(cfg, "padding") or "valid"
   if padding ~= "valid" and padding ~= "same" then
     fail("%s: the layer '%s' (Conv2D) has padding '%s' (expected 'valid' or 'same')", LOAD, name, tostring(padding))
   end
@@ -323,12 +334,12 @@ end
 function Converter:_pooling(net, name, kind, cfg, previous, idx, readout)
   local g = check_image(cfg, previous, name, kind)
   local size = pair(cfg, "pool_size", {2, 2}, name, kind)
-  local strides = cfg.strides == nil and size or pair(cfg, "strides", size, name, kind)
+  local strides = pair(cfg, "strides", size, name, kind)
   if strides[1] ~= size[1] or strides[2] ~= size[2] then
     fail("%s: the layer '%s' (%s) has strides (%d, %d) different from its pool_size (%d, %d): only " ..
          "non-overlapping windows are supported", LOAD, name, kind, strides[1], strides[2], size[1], size[2])
   end
-  local padding = cfg.padding or "valid"
+  local padding = setting(cfg, "padding") or "valid"
   if padding == "same" and (g[1] % size[1] ~= 0 or g[2] % size[2] ~= 0) then
     fail("%s: the layer '%s' (%s) has padding 'same' on an input (%d, %d) that the pool_size (%d, %d) does not " ..
          "divide: the padded windows are not supported", LOAD, name, kind, g[1], g[2], size[1], size[2])

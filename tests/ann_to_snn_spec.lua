@@ -214,6 +214,20 @@ describe("ann.ANNtoSNNConverter", function()
       end
     end)
 
+    it("a convolution of 4 channels with an even filter and 'same' padding matches numpy", function()
+      local net = quiet(ann.ANNtoSNNConverter{}, tmp .. "/conv_stack.h5")
+      local pops = net:get_populations()
+      assert.are.same({6, 6, 3}, pops[3].geometry)
+      local ref = cdata.layers.stack
+      pops[1].rates = 0
+      pops[2].mask = ann.array({table.unpack(ref.mask)}):reshape(pops[2].geometry)
+      pops[2].vt, pops[3].vt = 1e9, 1e9
+      net:simulate(1)
+      local v = pops[3].v:flatten()
+      assert.are.equal(#ref.conv, v.size)
+      for i = 1, v.size do assert.is_true(close(v[i], ref.conv[i]), "conv " .. i) end
+    end)
+
     it("Poisson input and spike counts agree with the ANN on >= 95 % of the images", function()
       local conv = ann.ANNtoSNNConverter{input_encoding = "CPN"}
       quiet(conv, tmp .. "/conv.h5")

@@ -24,7 +24,11 @@ writes, with a fixed seed:
                         "layers": {"max": conv.h5, "avg": conv_avg.h5, each {"conv": the output of
                         the Conv2D layer with the normalised kernel for the first sample, "relu":
                         its ReLU before normalisation, "pool": the pooling of "relu"}, flattened
-                        row-major over (height, width, channels)}}
+                        row-major over (height, width, channels), and "stack": {"mask": a mask of
+                        the first convolution of conv_stack.h5, "conv": the output of its second
+                        (normalised) convolution}}
+  OUTDIR/conv_stack.h5  Input (8, 8, 1) -> Conv2D(4, 3x3, 'valid') -> Conv2D(3, 2x2, 'same') ->
+                        Flatten -> Dense(4), random weights
   OUTDIR/data.json      {"samples": [[16 values in [0, 1]], ...], "ann": [class, ...] (0-based,
                         the argmax of the trained ANN's output, computed here with numpy),
                         "accuracy": the ANN's accuracy on the labels, "factors": the weight
@@ -310,6 +314,23 @@ def convolutional(outdir):
         a = np.maximum(z, 0.0)
         layers_of[key] = {"conv": (z * conv_factor(k)).ravel().tolist(), "relu": a.ravel().tolist(),
                           "pool": pool_forward(a, op).ravel().tolist()}
+    # two stacked convolutions (untrained): the second one reads 4 channels with an even 2 x 2
+    # kernel and 'same' padding; its output for a given mask of the first one
+    k2 = rng.normal(0.0, 0.5, size=(2, 2, F, 3))
+    stack = cnn_layers("valid", 1, "MaxPooling2D")[:2]
+    stack.append(layer("Conv2D", "conv2d_1", "conv2d", **conv_config("conv2d_1", "same", 1, filters=3,
+                                                                    kernel_size=[2, 2])))
+    stack.append(layer("Flatten", "flatten", "conv2d_1", trainable=True, dtype="float32",
+                       data_format="channels_last"))
+    stack.append(layer("Dense", "dense", "flatten", **dense_config("dense", 4, "softmax", False)))
+    write_model(os.path.join(outdir, "conv_stack.h5"), stack,
+                {"conv2d": {"kernel": kernel}, "conv2d_1": {"kernel": k2}, "dense": {"kernel": rng.normal(0.0, 0.5, size=((S - 2) ** 2 * 3, 4))}})
+    k2 = k2.astype(np.float32).astype(np.float64)
+    mask = rng.uniform(0.0, 0.2, size=(1, S - 2, S - 2, F))
+    bank2 = np.moveaxis(k2, -1, 0).reshape(3, -1)
+    layers_of["stack"] = {"mask": mask.ravel().tolist(),
+                          "conv": (conv_forward(mask, k2, "same", 1)[1] * 3 / np.maximum(bank2, 0).sum(axis=1).max())
+                          .ravel().tolist()}
     with open(os.path.join(outdir, "conv.json"), "w") as f:
         json.dump({"samples": x.reshape(NC, -1).tolist(), "ann": pred.tolist(), "ann_avg": pred_a.tolist(),
                    "accuracy": float(np.mean(pred == labels)), "accuracy_avg": float(np.mean(pred_a == labels)),

@@ -14,7 +14,7 @@ writes, with a fixed seed:
                         softmax, no bias), trained here with numpy on 8 x 8 images of bars
   OUTDIR/conv_avg.h5    the same layers with Conv2D(4, 3x3, 'same', strides 2) and
                         AveragePooling2D(2x2) (output (4, 4, 4) then (2, 2, 4)), trained likewise
-  OUTDIR/conv_*.h5      models with one option the converter refuses (configuration only):
+  OUTDIR/<name>.h5      models with one option the converter refuses (configuration only):
                         conv_bias, conv_dilation, conv_groups, conv_channels_first,
                         conv_flat_input, pool_strides, pool_same
   OUTDIR/conv.json      {"samples": [[64 values], ...] (images flattened row-major), "ann": [...],

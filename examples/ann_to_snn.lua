@@ -3,8 +3,10 @@
 -- perceptron). Without arguments it converts the small classifier that
 -- tests/reference/ann_to_snn_keras.py trains with numpy and writes in Keras's HDF5 layout
 -- (16 inputs as a 4 x 4 image, 24 hidden ReLU units, 4 classes, no biases) and classifies its 200
--- samples, 200 ms each, with intrinsically bursting input neurons as in the notebook.
--- Run: annlua examples/ann_to_snn.lua [--model file.h5 --data data.json] [--encoding IB]
+-- samples, 200 ms each, with intrinsically bursting input neurons as in the notebook. With
+-- --conv it converts the script's convolutional classifier instead (after ANN2SNN2.ipynb: 8 x 8
+-- images of bars, Conv2D 4 filters 3 x 3 with ReLU, 2 x 2 max-pooling, Flatten, Dense 4).
+-- Run: annlua examples/ann_to_snn.lua [--conv | --model file.h5 --data data.json] [--encoding IB]
 --        [--read-out spike_count] [--duration ms]
 -- data.json: {"samples": [[...], ...], "ann": [class, ...]} with 0-based classes (the ANN's own
 -- predictions, to measure the agreement).
@@ -13,13 +15,14 @@ local json = require("annarchy.io.json")
 
 local M = {}
 
---- Writes the reference classifier and its data into a new temporary directory.
-function M.reference_model()
+--- Writes the reference classifiers and their data into a new temporary directory; returns
+-- {dir = the directory, dense = {model, data}, conv = {model, data}}.
+function M.reference_models()
   local dir = os.tmpname()
   os.remove(dir)
   assert(os.execute("/usr/bin/python3 tests/reference/ann_to_snn_keras.py " .. dir),
          "cannot run tests/reference/ann_to_snn_keras.py (needs python3-numpy and python3-h5py)")
-  return dir .. "/dense.h5", dir .. "/data.json", dir
+  return {dir = dir, dense = {dir .. "/dense.h5", dir .. "/data.json"}, conv = {dir .. "/conv.h5", dir .. "/conv.json"}}
 end
 
 --- Converts `model` and classifies the samples of `data_file`; returns the predictions
@@ -45,7 +48,13 @@ if not pcall(debug.getlocal, 4, 1) then   -- run as a script, not required
     return default
   end
   local model, data, tmp = option("--model"), option("--data"), nil
-  if not model then model, data, tmp = M.reference_model() end
+  if not model then
+    local ref = M.reference_models()
+    local conv = false
+    for i = 1, #arg do conv = conv or arg[i] == "--conv" end
+    model, data = table.unpack(conv and ref.conv or ref.dense)
+    tmp = ref.dir
+  end
   local pred, agreement, seconds = M.run(model, data, {encoding = option("--encoding"),
     read_out = option("--read-out"), duration = tonumber(option("--duration", 200)), show_info = true})
   print(("%d samples in %.2f s: the spiking network agrees with the ANN on %.1f %%"):format(

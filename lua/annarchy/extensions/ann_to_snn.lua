@@ -1,5 +1,7 @@
 --- ann.ANNtoSNNConverter: a trained Keras classifier as a spiking network (weight
 -- normalisation of Diehl et al. 2015; input encodings after Park et al. 2019 and Auge et al. 2021).
+-- Dense layers become ordinary projections; Conv2D layers an ann.Convolution and pooling layers an
+-- ann.Pooling, both reading the pre-synaptic `mask` trace (a firing-rate estimate).
 --   local conv = ann.ANNtoSNNConverter{input_encoding = "CPN", hidden_neuron = "IaF", read_out = "spike_count"}
 --   local net = conv:load_keras_model("model.h5", {show_info = false})
 --   local classes = conv:predict(samples, {duration_per_sample = 200})
@@ -11,6 +13,8 @@ local json = require("annarchy.io.json")
 local network = require("annarchy.network")
 local model = require("annarchy.model")
 local models = require("annarchy.extensions.ann_to_snn_models")
+local ann_convolution = require("annarchy.extensions.convolution").Convolution
+local ann_pooling = require("annarchy.extensions.pooling").Pooling
 
 local fail = require("annarchy.extensions.errors").raiser(debug.getinfo(1, "S").source)
 
@@ -132,6 +136,18 @@ local function read_model(filename)
   return h5, config.config.layers
 end
 
+local LOAD = "ANNtoSNNConverter:load_keras_model"
+
+-- A layer with a bias must have a zero one: the spiking neurons have no bias current.
+local function check_no_bias(h5, bpath, name)
+  if not bpath then return end
+  for _, v in ipairs((runtime.hdf5_dataset(h5, bpath))) do
+    if v ~= 0 then
+      fail("%s: the layer '%s' has a bias; the conversion needs layers without bias (use_bias=False)", LOAD, name)
+    end
+  end
+end
+
 -- W (post x pre) from a Keras kernel (pre x post, row-major).
 local function transpose(values, shape)
   local npre, npost = shape[1], shape[2]
@@ -144,9 +160,206 @@ local function transpose(values, shape)
   return W
 end
 
--- Diehl et al. (2015): factor_l = scale_l / max over post neurons of the sum of positive weights.
-local function normalisation_factors(weights, scale_factor)
-  local L = #weights
+-- An entry of a layer's configuration; JSON null (Keras writes None so) reads as nil.
+local function setting(cfg, key)
+  local v = cfg[key]
+  if v == json.null then return nil end
+  return v
+end
+
+-- A pair of integers of a layer's configuration (kernel_size, strides, pool_size...), given as
+-- a list of two or as one number.
+local function pair(cfg, key, default, name, kind)
+  local v = setting(cfg, key)
+  if v == nil then v = default end
+  if type(v) == "number" then v = {v, v} end
+  if type(v) ~= "table" or #v ~= 2 or type(v[1]) ~= "number" or type(v[2]) ~= "number" then
+    fail("%s: the layer '%s' (%s) has an invalid %s", LOAD, name, kind, key)
+  end
+  return {v[1], v[2]}
+end
+
+-- Conv2D and pooling layers read an image (height, width, channels), channels last.
+local function check_image(cfg, previous, name, kind)
+  local format = setting(cfg, "data_format")
+  if format ~= nil and format ~= "channels_last" then
+    fail("%s: the layer '%s' (%s) has data_format '%s': only 'channels_last' is supported", LOAD, name, kind,
+         tostring(format))
+  end
+  local g = previous.geometry
+  if #g ~= 3 then
+    fail("%s: the layer '%s' (%s) needs an input of shape (height, width, channels), not (%s)", LOAD, name, kind,
+         table.concat(g, ", "))
+  end
+  return g
+end
+
+-- Keras's output size along one axis and the first input index of each output's window (the
+-- window's top-left corner, which may be negative with 'same' padding): 'valid' keeps the
+-- windows inside the input; 'same' gives ceil(n / stride) outputs, padding the input with
+-- floor(total / 2) zeros before it.
+local function windows(n, k, stride, padding)
+  local out, before
+  if padding == "same" then
+    out = math.ceil(n / stride)
+    before = math.floor(math.max((out - 1) * stride + k - n, 0) / 2)
+  else
+    out, before = math.floor((n - k) / stride) + 1, 0
+  end
+  local starts = {}
+  for i = 0, out - 1 do starts[#starts + 1] = i * stride - before end
+  return out, starts
+end
+
+local function contains(list, x)
+  for _, y in ipairs(list) do if y == x then return true end end
+  return false
+end
+
+-- A user's hidden neuron needs the threshold vt (lowered with the depth) and the mask trace.
+local function check_hidden(pop)
+  if not contains(pop.parameters, "vt") or not contains(pop.variables, "mask") then
+    fail("ANNtoSNNConverter: the hidden neuron '%s' must have a parameter 'vt' and a variable 'mask'",
+         tostring(pop.neuron_type.name))
+  end
+end
+
+-- The spiking neurons of a layer: the hidden neuron (threshold lowered by 0.05 per layer), or
+-- the read-out's neuron for the last layer.
+function Converter:_layer_population(net, geometry, name, idx, readout)
+  local neuron, stop = self._hidden, nil
+  if readout then
+    if self._read_out == "membrane_potential" then
+      neuron = models.IaF_Acc
+    elseif self._read_out == "time_to_first_spike" then
+      neuron, stop = models.IaF, "spiked: any"
+    elseif self._read_out == "time_to_k_spikes" then
+      neuron, stop = models.IaF_TTKS, "sc >= k: any"
+    end
+  end
+  local pop = net:create(geometry, neuron, {name = name, stop_condition = stop})
+  if neuron == self._hidden and self._hidden ~= models.IaF then check_hidden(pop) end
+  if not readout then pop.vt = pop.vt - 0.05 * idx end
+  return pop
+end
+
+-- Dense: one neuron per unit, a projection with the default spiking synapse. Returns the
+-- population, the rows (post x pre) to normalise and the function connecting the normalised rows.
+function Converter:_dense(net, h5, name, previous, idx, readout)
+  local kpath, bpath = layer_weights(h5, name)
+  local values, shape = runtime.hdf5_dataset(h5, kpath)
+  if #shape ~= 2 or shape[1] ~= previous.size then
+    fail("%s: the kernel of '%s' has the shape (%s), expected (%d, units)", LOAD, name, table.concat(shape, ", "),
+         previous.size)
+  end
+  check_no_bias(h5, bpath, name)
+  local W = transpose(values, shape)
+  local pop = self:_layer_population(net, #W, name, idx, readout)
+  local proj = net:connect(previous, pop, "exc", {name = "dense_proj_" .. #net:get_populations()})
+  local info = ("* Dense layer: %s, %d\n    weights: (%d, %d)"):format(name, #W, #W, previous.size)
+  return pop, W, function(rows) proj:from_matrix(rows) end, info
+end
+
+-- Conv2D: a population of the layer's output geometry (height, width, filters), fed by a
+-- Convolution reading the pre-synaptic mask with the bank of filters (filters first). Each
+-- output's centre is given explicitly, so that 'valid' and 'same' padding and the strides map
+-- exactly.
+function Converter:_conv2d(net, h5, name, cfg, previous, idx, readout)
+  local g = check_image(cfg, previous, name, "Conv2D")
+  local dil = pair(cfg, "dilation_rate", {1, 1}, name, "Conv2D")
+  if dil[1] ~= 1 or dil[2] ~= 1 then
+    fail("%s: the layer '%s' (Conv2D) has dilation_rate (%d, %d): dilated convolutions are not supported", LOAD,
+         name, dil[1], dil[2])
+  end
+  local groups = setting(cfg, "groups")
+  if groups ~= nil and groups ~= 1 then
+    fail("%s: the layer '%s' (Conv2D) has groups = %s: grouped convolutions are not supported", LOAD, name,
+         tostring(groups))
+  end
+  local padding = setting(cfg, "padding") or "valid"
+  if padding ~= "valid" and padding ~= "same" then
+    fail("%s: the layer '%s' (Conv2D) has padding '%s' (expected 'valid' or 'same')", LOAD, name, tostring(padding))
+  end
+  local strides = pair(cfg, "strides", {1, 1}, name, "Conv2D")
+  local kpath, bpath = layer_weights(h5, name)
+  local values, shape = runtime.hdf5_dataset(h5, kpath)
+  if #shape ~= 4 or shape[3] ~= g[3] then
+    fail("%s: the kernel of '%s' has the shape (%s), expected (height, width, %d, filters)", LOAD, name,
+         table.concat(shape, ", "), g[3])
+  end
+  check_no_bias(h5, bpath, name)
+  local kh, kw, cin, cout = shape[1], shape[2], shape[3], shape[4]
+  -- the bank (cout, kh, kw, cin) as one row per filter, row-major over (kh, kw, cin)
+  local rows = {}
+  for f = 1, cout do
+    local row = {}
+    for e = 0, kh * kw * cin - 1 do row[e + 1] = values[e * cout + f] end
+    rows[f] = row
+  end
+  local ho, ys = windows(g[1], kh, strides[1], padding)
+  local wo, xs = windows(g[2], kw, strides[2], padding)
+  local pop = self:_layer_population(net, {ho, wo, cout}, name, idx, readout)
+  -- the filter's centre (kd // 2 or kd/2 - 1) from the window's corner, 1-based
+  local cy, cx, cc = math.floor((kh - 1) / 2), math.floor((kw - 1) / 2), math.floor((cin - 1) / 2)
+  local centres = {}
+  for _, y in ipairs(ys) do
+    for _, x in ipairs(xs) do centres[#centres + 1] = {y + cy + 1, x + cx + 1, cc + 1} end
+  end
+  local proj = net:connect(ann_convolution(previous, pop, "exc",
+    {psp = "pre.mask * w", name = "conv_proj_" .. #net:get_populations()}))
+  local function connect(scaled)
+    local bank = {}
+    for f, row in ipairs(scaled) do
+      local filter = {}
+      for a = 1, kh do
+        local plane = {}
+        for b = 1, kw do
+          local depth = {}
+          for c = 1, cin do depth[c] = row[((a - 1) * kw + b - 1) * cin + c] end
+          plane[b] = depth
+        end
+        filter[a] = plane
+      end
+      bank[f] = filter
+    end
+    proj:connect_filters(bank, {subsampling = centres})
+  end
+  local info = ("* Conv2D layer: %s, (%d, %d, %d), padding '%s', strides (%d, %d)\n    weights: (%d, %d, %d, %d)")
+    :format(name, ho, wo, cout, padding, strides[1], strides[2], cout, kh, kw, cin)
+  return pop, rows, connect, info
+end
+
+-- MaxPooling2D / AveragePooling2D: a population of the output geometry fed by a Pooling of the
+-- pre-synaptic mask (its maximum or mean over each window, channel by channel).
+function Converter:_pooling(net, name, kind, cfg, previous, idx, readout)
+  local g = check_image(cfg, previous, name, kind)
+  local size = pair(cfg, "pool_size", {2, 2}, name, kind)
+  local strides = pair(cfg, "strides", size, name, kind)
+  if strides[1] ~= size[1] or strides[2] ~= size[2] then
+    fail("%s: the layer '%s' (%s) has strides (%d, %d) different from its pool_size (%d, %d): only " ..
+         "non-overlapping windows are supported", LOAD, name, kind, strides[1], strides[2], size[1], size[2])
+  end
+  local padding = setting(cfg, "padding") or "valid"
+  if padding == "same" and (g[1] % size[1] ~= 0 or g[2] % size[2] ~= 0) then
+    fail("%s: the layer '%s' (%s) has padding 'same' on an input (%d, %d) that the pool_size (%d, %d) does not " ..
+         "divide: the padded windows are not supported", LOAD, name, kind, g[1], g[2], size[1], size[2])
+  elseif padding ~= "valid" and padding ~= "same" then
+    fail("%s: the layer '%s' (%s) has padding '%s' (expected 'valid' or 'same')", LOAD, name, kind, tostring(padding))
+  end
+  local geometry = {math.floor(g[1] / size[1]), math.floor(g[2] / size[2]), g[3]}
+  local pop = self:_layer_population(net, geometry, name, idx, readout)
+  local operation = kind == "MaxPooling2D" and "max" or "mean"
+  local proj = net:connect(ann_pooling(previous, pop, "exc",
+    {operation = operation, psp = "pre.mask", name = "pool_proj_" .. #net:get_populations()}))
+  proj:pooling{extent = {size[1], size[2], 1}}
+  local info = ("* %s layer: %s, (%s), %s over %dx%d"):format(kind, name, table.concat(geometry, ", "), operation,
+                                                            size[1], size[2])
+  return pop, nil, nil, info
+end
+
+-- Diehl et al. (2015): factor_l = scale_l / max over post neurons (or filters) of the sum of
+-- their positive weights; a pooling layer (no weights) takes a scale and has the factor 1.
+local function normalisation_factors(weights, L, scale_factor)
   local scale = {}
   if scale_factor == nil then
     for l = 1, L do scale[l] = l + 1 end
@@ -154,27 +367,32 @@ local function normalisation_factors(weights, scale_factor)
     for l = 1, L do scale[l] = scale_factor end
   elseif type(scale_factor) == "table" then
     if #scale_factor ~= L then
-      fail("ANNtoSNNConverter:load_keras_model: scale_factor has %d values for %d weighted layers", #scale_factor, L)
+      fail("%s: scale_factor has %d values for %d layers with projections", LOAD, #scale_factor, L)
     end
     for l = 1, L do
-      if type(scale_factor[l]) ~= "number" then fail("ANNtoSNNConverter:load_keras_model: scale_factor must hold numbers") end
+      if type(scale_factor[l]) ~= "number" then fail("%s: scale_factor must hold numbers", LOAD) end
       scale[l] = scale_factor[l]
     end
   else
-    fail("ANNtoSNNConverter:load_keras_model: scale_factor must be a number or a list, not %s", type(scale_factor))
+    fail("%s: scale_factor must be a number or a list, not %s", LOAD, type(scale_factor))
   end
   local factors = {}
-  for l, W in ipairs(weights) do
-    local max_in = -math.huge
-    for _, row in ipairs(W) do
-      local s = 0
-      for _, w in ipairs(row) do if w > 0 then s = s + w end end
-      if s > max_in then max_in = s end
+  for l = 1, L do
+    local W = weights[l]
+    if W then
+      local max_in = -math.huge
+      for _, row in ipairs(W) do
+        local s = 0
+        for _, w in ipairs(row) do if w > 0 then s = s + w end end
+        if s > max_in then max_in = s end
+      end
+      if max_in <= 0 then
+        fail("%s: the layer %d with weights has no positive weight: it cannot be normalised", LOAD, l)
+      end
+      factors[l] = scale[l] / max_in
+    else
+      factors[l] = 1
     end
-    if max_in <= 0 then
-      fail("ANNtoSNNConverter:load_keras_model: weighted layer %d has no positive weight: it cannot be normalised", l)
-    end
-    factors[l] = scale[l] / max_in
   end
   return factors
 end
@@ -191,33 +409,19 @@ local function stats(W)
   return mean, math.sqrt(math.max(0, sum2 / n - mean * mean)), lo, hi
 end
 
-local function contains(list, x)
-  for _, y in ipairs(list) do if y == x then return true end end
-  return false
-end
-
--- A user's hidden neuron needs the threshold vt (lowered with the depth) and the mask trace.
-local function check_hidden(pop)
-  if not contains(pop.parameters, "vt") or not contains(pop.variables, "mask") then
-    fail("ANNtoSNNConverter: the hidden neuron '%s' must have a parameter 'vt' and a variable 'mask'",
-         tostring(pop.neuron_type.name))
-  end
-end
-
 --- Builds the spiking network of a Keras model file (HDF5 layout) and returns it.
 -- @param filename the .h5 file
 -- @param directory where the network's kernels are compiled (default: the kernel cache)
--- @param scale_factor the normalisation target per weighted layer: nil (2, 3, 4...), a number
---   for every layer or a list with one number per layer
+-- @param scale_factor the normalisation target per layer with a projection (Dense, Conv2D and
+--   pooling layers): nil (2, 3, 4...), a number for every layer or a list with one number each
 -- @param show_info print the layers and their weights' statistics
 function Converter:load_keras_model(...)
-  local a = args.parse("ANNtoSNNConverter:load_keras_model", {"filename", "directory", "scale_factor", "show_info"},
-                       select("#", ...), ...)
+  local a = args.parse(LOAD, {"filename", "directory", "scale_factor", "show_info"}, select("#", ...), ...)
   local h5, layers = read_model(a.filename)
   local ok, err = pcall(function()
     local first = layers[1]
     if not first or first.class_name ~= "InputLayer" then
-      fail("ANNtoSNNConverter:load_keras_model: the first layer of the network must be an Input layer")
+      fail("%s: the first layer of the network must be an Input layer", LOAD)
     end
     local net = network.class{}
     local lines = {}
@@ -225,68 +429,47 @@ function Converter:load_keras_model(...)
     local ishape = shape_of(first.config, iname)
     local input = net:create(ishape, self._input_model, {name = iname})
     lines[#lines + 1] = ("* Input layer: %s, (%s)"):format(iname, table.concat(ishape, ", "))
-    local previous, last = input, input
-    local projs, weights = {}, {}
-    for idx0 = 1, #layers - 1 do
-      local layer = layers[idx0 + 1]
+    local previous = input
+    local weights, connects, weighted = {}, {}, false
+    for idx = 1, #layers - 1 do
+      local layer = layers[idx + 1]
       local kind, cfg = layer.class_name, layer.config or {}
-      local name = cfg.name or layer.name or ("layer" .. idx0)
+      local name = cfg.name or layer.name or ("layer" .. idx)
+      local readout = idx == #layers - 1
+      local pop, W, connect, info
       if kind == "Dense" then
-        local kpath, bpath = layer_weights(h5, name)
-        local values, shape = runtime.hdf5_dataset(h5, kpath)
-        if #shape ~= 2 or shape[1] ~= previous.size then
-          fail("ANNtoSNNConverter:load_keras_model: the kernel of '%s' has the shape (%s), expected (%d, units)",
-               name, table.concat(shape, ", "), previous.size)
-        end
-        if bpath then
-          local b = runtime.hdf5_dataset(h5, bpath)
-          for _, v in ipairs(b) do
-            if v ~= 0 then
-              fail("ANNtoSNNConverter:load_keras_model: the layer '%s' has a bias; the conversion needs layers " ..
-                   "without bias (use_bias=False)", name)
-            end
-          end
-        end
-        local W = transpose(values, shape)
-        local neuron, stop = self._hidden, nil
-        local readout = idx0 == #layers - 1
-        if readout then
-          if self._read_out == "membrane_potential" then
-            neuron = models.IaF_Acc
-          elseif self._read_out == "time_to_first_spike" then
-            neuron, stop = models.IaF, "spiked: any"
-          elseif self._read_out == "time_to_k_spikes" then
-            neuron, stop = models.IaF_TTKS, "sc >= k: any"
-          end
-        end
-        local pop = net:create(#W, neuron, {name = name, stop_condition = stop})
-        if neuron == self._hidden and self._hidden ~= models.IaF then check_hidden(pop) end
-        if not readout then pop.vt = pop.vt - 0.05 * idx0 end
-        local proj = net:connect(previous, pop, "exc", {name = "dense_proj_" .. (#projs + 2)})
-        projs[#projs + 1] = proj
-        weights[#weights + 1] = W
-        local mean, std, lo, hi = stats(W)
-        lines[#lines + 1] = ("* Dense layer: %s, %d\n    weights: (%d, %d)\n    mean %g, std %g\n    min %g, max %g")
-          :format(name, #W, #W, previous.size, mean, std, lo, hi)
-        previous, last = pop, pop
-      elseif kind == "Conv2D" or kind == "MaxPooling2D" or kind == "AveragePooling2D" then
-        fail("ANNtoSNNConverter:load_keras_model: the layer '%s' (%s) is not supported: this version converts " ..
-             "Dense layers only (convolution and pooling layers need ann.Convolution and ann.Pooling)", name, kind)
+        pop, W, connect, info = self:_dense(net, h5, name, previous, idx, readout)
+      elseif kind == "Conv2D" then
+        pop, W, connect, info = self:_conv2d(net, h5, name, cfg, previous, idx, readout)
+      elseif kind == "MaxPooling2D" or kind == "AveragePooling2D" then
+        pop, W, connect, info = self:_pooling(net, name, kind, cfg, previous, idx, readout)
       elseif SKIPPED[kind] then
         lines[#lines + 1] = ("* %s skipped."):format(kind)
       else
-        fail("ANNtoSNNConverter:load_keras_model: the layer '%s' (%s) cannot be converted", name, tostring(kind))
+        fail("%s: the layer '%s' (%s) cannot be converted", LOAD, name, tostring(kind))
+      end
+      if pop then
+        local l = #connects + 1
+        weights[l], connects[l] = W, connect or false
+        weighted = weighted or W ~= nil
+        if W then
+          info = info .. ("\n    mean %g, std %g\n    min %g, max %g"):format(stats(W))
+        end
+        lines[#lines + 1] = info
+        previous = pop
       end
     end
-    if last == input then fail("ANNtoSNNConverter:load_keras_model: the model has no Dense layer") end
-    local factors = normalisation_factors(weights, a.scale_factor)
-    for l, proj in ipairs(projs) do
-      local W = weights[l]
-      for _, row in ipairs(W) do
-        for p = 1, #row do row[p] = row[p] * factors[l] end
+    if not weighted then fail("%s: the model has no Dense or Conv2D layer", LOAD) end
+    local factors = normalisation_factors(weights, #connects, a.scale_factor)
+    for l, connect in ipairs(connects) do
+      if connect then
+        for _, row in ipairs(weights[l]) do
+          for p = 1, #row do row[p] = row[p] * factors[l] end
+        end
+        connect(weights[l])
       end
-      proj:from_matrix(W)
     end
+    local last = previous
     if last.neuron_type == models.IaF_TTKS then last.k = self._k end
     self._monitor = net:monitor(last, {"v", "spike"})
     net:compile{directory = a.directory, silent = true}

@@ -79,7 +79,7 @@ local function plan_object(net, section, kind, obj, rec, r)
   local slots = kind == "population" and input_slots(obj) or {}
   local in_file, writes = {}, {}
   local function fault(fmt, ...)
-    r:fault("%s %q: " .. fmt .. " (the network's structure differs from the saved one)", kind, obj._.name, ...)
+    r:fault("%s %q: the network's structure differs from the saved one: " .. fmt, kind, obj._.name, ...)
   end
   for _, name in ipairs(rec.state) do
     if type(name) ~= "string" then r:fault("the state list of %s %q is damaged", kind, obj._.name) end
@@ -104,6 +104,19 @@ local function plan_object(net, section, kind, obj, rec, r)
   return writes
 end
 
+-- Whether a projection's record holds spikes in flight (events in its ring).
+local function in_flight(r, rec)
+  for _, name in ipairs(rec.state) do
+    local vals = r:get(key("projections", rec.name, name))
+    local o = 1
+    while o <= #vals do
+      if vals[o] > 0 then return true end
+      o = o + 1 + 2 * vals[o]
+    end
+  end
+  return false
+end
+
 local function valid_settings(s)
   return type(s) == "table" and util.is_integer(s.period) and s.period >= 1
     and util.is_integer(s.period_offset) and s.period_offset >= 0 and s.period_offset < s.period
@@ -126,8 +139,10 @@ function M.plan(net, r, with_pops, with_projs, same)
       if rec and rec.state ~= nil then
         if type(rec.state) ~= "table" then r:fault("the state list of %s %q is damaged", kind, obj._.name) end
         if kind == "projection" and not same(obj, rec) then
-          util.warn(net, "projection %q: its connectivity is loaded anew from %q: its spikes in flight are "
-            .. "dropped", obj._.name, r.filename)
+          if in_flight(r, rec) then
+            util.warn(net, "projection %q: its connectivity is loaded anew from %q: its spikes in flight are "
+              .. "dropped", obj._.name, r.filename)
+          end
         else
           for _, fn in ipairs(plan_object(net, sec, kind, obj, rec, r)) do writes[#writes + 1] = fn end
         end

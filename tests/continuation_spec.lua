@@ -94,7 +94,7 @@ describe("exact continuation in a fresh process", function()
     local full, cont, file = both("rate", 37, 90)
     local s = state.read(file)
     assert.equal(32, #s.get("populations/ta/_state/delayed_values"))   -- 4 steps of 8 values
-    assert.same({period = 2, period_offset = 0, phase_step = 0, recording = true}, s.meta.monitors.b_r)
+    assert.same({period = 2, period_offset = 0, phase_step = 15, recording = true}, s.meta.monitors.b_r)
     os.remove(file)
     assert_same(full, cont)
   end)

@@ -323,7 +323,9 @@ describe("Network:save and Network:load", function()
     assert.is_true(last:max() > 0)          -- the traces' last events are kept
     -- into another network of the same script with another seed: connectivity from the file
     local net2, out2, p2 = build(8)
-    net2:load(file)
+    local warned = capture_warnings(function() net2:load(file) end)
+    assert.matches('projection "stdp": its connectivity is loaded anew from ', warned, 1, true)
+    assert.matches("its spikes in flight are dropped", warned, 1, true)
     same_snapshot(before, snapshot(net2))
     same(refr, out2.refractory, "refractory")
     same(p.delay, p2.delay, "delays")

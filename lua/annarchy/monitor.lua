@@ -76,25 +76,6 @@ function M.instantiate(m)
   if m._.recording then m._.starts[#m._.starts + 1] = m._.net.current_step end
 end
 
---- A live monitor's settings, as net:save keeps them: {period, period_offset (steps),
--- phase_step (the step its phase counts from), recording}; nil for a monitor that is not live.
-function M.settings(m)
-  if not m._.live then return nil end
-  return {period = m._.period, period_offset = m._.period_offset, phase_step = m._.phase_step,
-          recording = m._.recording}
-end
-
---- Gives a live monitor the settings M.settings returned (net:load): it records at the same
--- steps as the saved one, and pauses or resumes as it was.
-function M.restore(m, s)
-  if not m._.live then return end
-  m._.period, m._.period_offset = s.period, s.period_offset
-  local now = m._.net.current_step
-  m._.backend.set_period(m, (s.period_offset + s.phase_step - now) % s.period)
-  m._.phase_step = s.phase_step
-  if s.recording then m:resume() else m:pause() end
-end
-
 --- Bytes a monitor holds now.
 function M.bytes(m)
   return m._.live and m._.backend.bytes(m) or 0
@@ -172,6 +153,25 @@ function methods.stop(m)
   if m._.live then m._.backend.free(m) end
   m._.live = false
   m._.stopped = true
+end
+
+--- A live monitor's settings, as net:save keeps them (io/dynamic_state.lua): {period, period_offset (steps),
+-- phase_step (the step its phase counts from), recording}; nil for a monitor that is not live.
+function methods._settings(m)
+  if not m._.live then return nil end
+  return {period = m._.period, period_offset = m._.period_offset, phase_step = m._.phase_step,
+          recording = m._.recording}
+end
+
+--- Gives a live monitor the settings _settings returned (net:load): it records at the same
+-- steps as the saved one, and pauses or resumes as it was.
+function methods._restore(m, s)
+  if not m._.live then return end
+  m._.period, m._.period_offset = s.period, s.period_offset
+  local now = m._.net.current_step
+  m._.backend.set_period(m, (s.period_offset + s.phase_step - now) % s.period)
+  m._.phase_step = s.phase_step
+  if s.recording then methods.resume(m) else methods.pause(m) end
 end
 
 function methods.reset(m)

@@ -10,7 +10,6 @@ local runtime = require("annarchy.runtime")
 local util = require("annarchy.util")
 local json = require("annarchy.io.json")
 local inputs = require("annarchy.codegen.inputs")
-local monitor = require("annarchy.monitor")
 
 local M = {}
 
@@ -64,7 +63,7 @@ function M.save(net, desc, w)
   end
   local mons = {}
   for _, m in ipairs(net._.mons) do
-    local s = monitor.settings(m)
+    local s = m:_settings()
     if s then mons[m._.name] = s end
   end
   desc.monitors = mons
@@ -156,7 +155,7 @@ function M.plan(net, r, with_pops, with_projs, same)
     local s = mons[m._.name]
     if s ~= nil then
       if not valid_settings(s) then r:fault("the settings of monitor %q are damaged", m._.name) end
-      writes[#writes + 1] = function() monitor.restore(m, s) end
+      writes[#writes + 1] = function() m:_restore(s) end
     end
   end
   return function()

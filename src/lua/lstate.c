@@ -83,12 +83,5 @@ void annl_open_state(lua_State *L)
         {"pop_state", l_pop_state},   {"pop_state_set", l_pop_state_set},
         {"proj_state", l_proj_state}, {"proj_state_set", l_proj_state_set},
         {NULL, NULL}};
-    /* methods on the runtime: added to the Network metatable's __index table */
-    luaL_getmetatable(L, ANNL_NETWORK_MT);
-    if (lua_istable(L, -1)) {
-        lua_getfield(L, -1, "__index");
-        if (lua_istable(L, -1)) luaL_setfuncs(L, rt_methods, 0);
-        lua_pop(L, 1);
-    }
-    lua_pop(L, 1);
+    annl_add_runtime_methods(L, rt_methods);
 }

@@ -122,8 +122,8 @@ local function valid_settings(s)
     and util.is_integer(s.phase_step) and type(s.recording) == "boolean"
 end
 
---- Checks the dynamic state of a network file against the network and returns the function
--- that restores it, to be called after the attributes and connectivity are loaded. A file
+--- Checks the dynamic state of a network file against the network and returns the list of
+-- functions that restore it, to be called after the attributes and connectivity are loaded. A file
 -- written before version 2 has none: the buffers start empty, as they did then. same(proj,
 -- rec) tells whether the file's connectivity of a projection is the projection's (otherwise
 -- its spikes in flight, which name synapses, are dropped with a warning).
@@ -158,9 +158,7 @@ function M.plan(net, r, with_pops, with_projs, same)
       writes[#writes + 1] = function() m:_restore(s) end
     end
   end
-  return function()
-    for _, fn in ipairs(writes) do fn() end
-  end
+  return writes
 end
 
 return M

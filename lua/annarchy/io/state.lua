@@ -527,10 +527,10 @@ function M.load_network(net, filename, opts)
   local restore = dynamic.plan(net, r, with_pops, with_projs, function(proj, rec)
     return same_connectivity(proj, read_connectivity(rec, r, rec.pre_size, rec.post_size))
   end)
+  for _, fn in ipairs(restore) do actions[#actions + 1] = fn end   -- after values and connectivity
   -- every check passed: now the network changes
   runtime.step_count(rt, step)
   for _, act in ipairs(actions) do act() end
-  restore()
 end
 
 -- ---- public: one population or projection --------------------------------------------------------

@@ -156,12 +156,15 @@ void ann_population_state_get(const ann_network *net, int pop, int k, double *ou
     }
 }
 
+/* Steps are held exactly by doubles up to 2^53. */
+#define STEP_MAX 9007199254740992.0
+
 static int is_int_in(double v, double lo, double hi)
 {
     return v >= lo && v <= hi && v == (double)(int64_t)v;
 }
 
-/* A list of ranks of 0..size-1, each once at most (the spikes of one step). */
+/* The spikes of one step: at most size ranks of 0..size-1. */
 static int check_ranks(const double *in, int64_t n, int32_t size, ann_status *st, const char *what)
 {
     if (n > size) return ann_fail(st, "%s: %lld spikes in a population of %d neurons", what,
@@ -209,10 +212,11 @@ static int pop_check(const ann_network *net, int pop, int b, const double *in, i
                         name, (long long)n, (long long)want);
     for (int64_t i = 0; i < n; i++) {
         int ok = 1;
-        if (b == PS_LAST_SPIKE) ok = is_int_in(in[i], -9007199254740992.0, 9007199254740992.0);
+        if (b == PS_LAST_SPIKE) ok = is_int_in(in[i], -STEP_MAX, STEP_MAX);
         else if (b == PS_REFR_LEFT) ok = is_int_in(in[i], 0, INT32_MAX);
-        else if (b == PS_RATE_WINDOW && i % (p->rate_window + 1) == 0)
-            ok = is_int_in(in[i], 0, p->rate_window);
+        else if (b == PS_RATE_WINDOW)
+            ok = i % (p->rate_window + 1) == 0 ? is_int_in(in[i], 0, p->rate_window)
+                                                : is_int_in(in[i], -STEP_MAX, STEP_MAX);
         if (!ok) return ann_fail(st, "%s: value %lld (%g) is not valid", name, (long long)i, in[i]);
     }
     return 0;
@@ -328,7 +332,7 @@ static int ring_check(const annk_proj *r, const double *in, int64_t n, ann_statu
 {
     int64_t o = 0;
     for (int32_t s = 0; s < r->max_delay; s++) {
-        if (o >= n || !is_int_in(in[o], 0, 9007199254740992.0) || o + 1 + 2 * (int64_t)in[o] > n)
+        if (o >= n || !is_int_in(in[o], 0, STEP_MAX) || o + 1 + 2 * (int64_t)in[o] > n)
             return ann_fail(st, "%s: not %d steps of events (the delays differ)", RING_NAME,
                             (int)r->max_delay);
         int64_t cnt = (int64_t)in[o++];

@@ -16,11 +16,13 @@ elseif kind == "rate" then net, mons = networks.rate()
 else error("model.lua: unknown kind " .. tostring(kind)) end
 net:compile{silent = true}
 
--- From step 0: at step 15 the values monitor starts a new phase (the loading script does not
--- do this: net:load gives the monitor the saved phase).
+-- From step 0: at step 15 the values monitor starts a new phase, and the learning flags and
+-- schedules and the enabled populations change (networks.step15). The loading script does not
+-- do this: net:load restores them.
 local function run_from_start(steps)
   net:simulate(15 * net.dt)
   mons.values.period = mons.values.period
+  networks.step15(net)
   net:simulate((steps - 15) * net.dt)
 end
 

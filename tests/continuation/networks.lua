@@ -74,6 +74,17 @@ function M.rate()
   return net, mons
 end
 
+--- What the script of the saved network changes at step 15: learning and an enabled flag.
+function M.step15(net)
+  if net._.pop_by_name.exc then
+    net:get_projection("inp_exc"):disable_learning()
+    net:get_projection("exc_exc"):enable_learning{period = 1.0, offset = 0.5}
+  else
+    net:get_projection("a_b"):enable_learning{period = 3.0, offset = 1.0}
+    net:get_population("ta"):disable()
+  end
+end
+
 --- x in hexadecimal floating point (exact).
 function M.hex(x)
   if type(x) == "boolean" then return tostring(x) end

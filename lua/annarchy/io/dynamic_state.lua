@@ -3,7 +3,8 @@
 -- Populations: the spikes of the last step, last spike times, refractory countdowns, rate
 -- windows, the last results of global operations, the delay buffers of rate-coded values and
 -- of spikes, and the positions of input populations (the buffers their kernels advance).
--- Projections: the spikes in flight of per-synapse delays. The network: monitors' settings.
+-- Whether each population is enabled. Projections: the spikes in flight of per-synapse delays,
+-- the learning flags and schedule. The network: monitors' settings.
 -- The core names and checks the buffers (runtime.pop_state, src/network_state.c); this module
 -- maps them to the arrays "<section>/<object>/_state/<buffer>" and the record's list `state`.
 local runtime = require("annarchy.runtime")
@@ -48,6 +49,7 @@ local function save_object(net, section, kind, obj, rec, w)
     names[#names + 1] = name
   end
   rec.state = names
+  if kind == "population" then rec.enabled = obj.enabled else rec.learning = obj:_learning() end
 end
 
 --- Adds the dynamic state of the saved objects (those with a record in desc) and the
@@ -116,6 +118,27 @@ local function in_flight(r, rec)
   return false
 end
 
+local function valid_learning(t)
+  return type(t) == "table" and type(t.transmission) == "boolean" and type(t.update) == "boolean"
+    and type(t.plasticity) == "boolean" and util.is_integer(t.period) and t.period >= 1
+    and util.is_integer(t.offset)
+end
+
+-- The population's enabled flag or the projection's learning flags and schedule: the function
+-- that restores them, or nil when the record has none.
+local function plan_flags(kind, obj, rec, r)
+  if kind == "population" and rec.enabled ~= nil then
+    if type(rec.enabled) ~= "boolean" then r:fault("the record of population %q is damaged (enabled)", obj._.name) end
+    return function() if rec.enabled then obj:enable() else obj:disable() end end
+  elseif kind == "projection" and rec.learning ~= nil then
+    if not valid_learning(rec.learning) then
+      r:fault("the record of projection %q is damaged (learning)", obj._.name)
+    end
+    return function() obj:_restore_learning(rec.learning) end
+  end
+  return nil
+end
+
 local function valid_settings(s)
   return type(s) == "table" and util.is_integer(s.period) and s.period >= 1
     and util.is_integer(s.period_offset) and s.period_offset >= 0 and s.period_offset < s.period
@@ -135,6 +158,8 @@ function M.plan(net, r, with_pops, with_projs, same)
     if not enabled or type(recs) ~= "table" then return end
     for _, obj in ipairs(list) do
       local rec = recs[obj._.name]
+      local flags = rec and plan_flags(kind, obj, rec, r)
+      if flags then writes[#writes + 1] = flags end
       if rec and rec.state ~= nil then
         if type(rec.state) ~= "table" then r:fault("the state list of %s %q is damaged", kind, obj._.name) end
         if kind == "projection" and not same(obj, rec) then

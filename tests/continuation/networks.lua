@@ -102,18 +102,13 @@ end
 --- Every attribute of every population and projection, one line each ("obj.attr values").
 function M.attribute_lines(net)
   local lines = {("step %d"):format(net.current_step)}
-  for _, pop in ipairs(net:get_populations()) do
-    for _, name in ipairs(pop.attributes) do
-      local vals = {}
-      for _, x in ipairs(flat(pop[name])) do vals[#vals + 1] = M.hex(x) end
-      lines[#lines + 1] = pop.name .. "." .. name .. " " .. table.concat(vals, " ")
-    end
-  end
-  for _, proj in ipairs(net:get_projections()) do
-    for _, name in ipairs(proj.attributes) do
-      local vals = {}
-      for _, x in ipairs(flat(proj[name])) do vals[#vals + 1] = M.hex(x) end
-      lines[#lines + 1] = proj.name .. "." .. name .. " " .. table.concat(vals, " ")
+  for _, objects in ipairs{net:get_populations(), net:get_projections()} do
+    for _, obj in ipairs(objects) do
+      for _, name in ipairs(obj.attributes) do
+        local vals = {}
+        for _, x in ipairs(flat(obj[name])) do vals[#vals + 1] = M.hex(x) end
+        lines[#lines + 1] = obj.name .. "." .. name .. " " .. table.concat(vals, " ")
+      end
     end
   end
   return lines

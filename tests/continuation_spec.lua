@@ -95,6 +95,13 @@ describe("exact continuation in a fresh process", function()
     local s = state.read(file)
     assert.equal(32, #s.get("populations/ta/_state/delayed_values"))   -- 4 steps of 8 values
     assert.same({period = 2, period_offset = 0, phase_step = 15, recording = true}, s.meta.monitors.b_r)
+    -- the monitor's recording segment starts at the loaded step
+    local net, mons = networks.rate()
+    net:compile{silent = true}
+    net:load(file)
+    net:simulate(10)
+    assert.equal(5, mons.values:get("r").shape[1])   -- steps 37, 39, ..., 45: the phase counts from step 15
+    assert.same({start = {37}, stop = {47}}, mons.values:times().r)
     os.remove(file)
     assert_same(full, cont)
   end)

@@ -163,12 +163,21 @@ function methods._settings(m)
           recording = m._.recording}
 end
 
---- Gives a live monitor the settings _settings returned (net:load): it records at the same
--- steps as the saved one, and pauses or resumes as it was.
-function methods._restore(m, s)
+--- Gives a live monitor the settings _settings returned (net:load, which moved the time from
+-- step `before`): it records at the same steps as the saved one, and pauses or resumes as it
+-- was. Its recording segments jump with the time.
+function methods._restore(m, s, before)
   if not m._.live then return end
   m._.period, m._.period_offset = s.period, s.period_offset
   local now = m._.net.current_step
+  local starts = m._.starts
+  if m._.recording and now ~= before then
+    if starts[#starts] == before then starts[#starts] = now   -- nothing recorded since it started
+    else
+      m._.stops[#m._.stops + 1] = before
+      starts[#starts + 1] = now
+    end
+  end
   m._.backend.set_period(m, (s.period_offset + s.phase_step - now) % s.period)
   m._.phase_step = s.phase_step
   if s.recording then methods.resume(m) else methods.pause(m) end

@@ -153,6 +153,7 @@ end
 function M.plan(net, r, with_pops, with_projs, same)
   local meta = r.meta
   local writes = {}
+  local before = net.current_step
   local function section(list, sec, kind, enabled)
     local recs = meta[sec]
     if not enabled or type(recs) ~= "table" then return end
@@ -180,7 +181,7 @@ function M.plan(net, r, with_pops, with_projs, same)
     local s = mons[m._.name]
     if s ~= nil then
       if not valid_settings(s) then r:fault("the settings of monitor %q are damaged", m._.name) end
-      writes[#writes + 1] = function() m:_restore(s) end
+      writes[#writes + 1] = function() m:_restore(s, before) end
     end
   end
   return writes

@@ -697,6 +697,32 @@ void ann_projection_set_pruning(ann_network *net, int id, int32_t period);
  * spike rings: after initial values are transferred, and at reset. pop < 0: all. */
 void ann_projections_init_history(ann_network *net, int pop);
 
+/* ---- the dynamic state (network_state.c) ----
+ * What determines a network's future besides attributes and connectivity, so that a saved
+ * network continues exactly: named buffers of doubles (steps, ranks and counts held exactly).
+ * A population has, where they apply: "spiked" (the ranks that spiked in the last step),
+ * "last_spike" (steps), "refractory_left" (steps), "rate_window" (per neuron: the count, then
+ * the window's spike steps, oldest first), "global_operations" (their last results),
+ * "delayed_values" (per delayed attribute, per age from the newest, the values) and
+ * "delayed_spikes" (per age: the count, then the ranks). A projection with per-synapse
+ * spike delays has "spikes_in_flight" (per age from the next delivered: the count, then
+ * (synapse storage index, pre rank) pairs). Buffer k of an object: its name (NULL when
+ * k is out of range), its length (-1 when out of range), its values (out holds length
+ * values). Setting checks the buffer against the object's structure first (check_only:
+ * nothing more); non-zero with the fault in st, and nothing changed. */
+int32_t     ann_population_state_count(const ann_network *net, int pop);
+const char *ann_population_state_name(const ann_network *net, int pop, int k);
+int64_t     ann_population_state_length(const ann_network *net, int pop, int k);
+void        ann_population_state_get(const ann_network *net, int pop, int k, double *out);
+int         ann_population_state_set(ann_network *net, int pop, int k, const double *in,
+                                     int64_t n, int32_t check_only, ann_status *st);
+int32_t     ann_projection_state_count(const ann_network *net, int id);
+const char *ann_projection_state_name(const ann_network *net, int id, int k);
+int64_t     ann_projection_state_length(const ann_network *net, int id, int k);
+void        ann_projection_state_get(const ann_network *net, int id, int k, double *out);
+int         ann_projection_state_set(ann_network *net, int id, int k, const double *in,
+                                     int64_t n, int32_t check_only, ann_status *st);
+
 /* ---- recording synaptic attributes (at the end of the step's projection phases) ---------- */
 
 typedef struct ann_proj_recorder ann_proj_recorder;

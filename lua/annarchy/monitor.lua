@@ -7,7 +7,8 @@
 --   accepts(obj); name(obj) -> default name suffix; bind(m, net); check(m) (optional, after
 --   the variables are resolved);
 --   resolve(m, name) -> variable record; instantiate(m); add(m, v) (after instantiate);
---   set_recording(m, on); set_period(m); data(m, v, reshape); clear(m, v) (v nil: all);
+--   set_recording(m, on); set_period(m, offset) (offset nil: the period_offset);
+--   data(m, v, reshape); clear(m, v) (v nil: all);
 --   free(m); bytes(m, nsteps) (nsteps nil: bytes held now).
 local util = require("annarchy.util")
 local time = require("annarchy.time")
@@ -83,6 +84,7 @@ end
 function M.instantiate(m)
   m._.backend.instantiate(m)
   m._.live = true
+  m._.phase_step = m._.net.current_step
   if m._.recording then m._.starts[#m._.starts + 1] = m._.net.current_step end
 end
 
@@ -133,7 +135,10 @@ function methods.start(m, variables, period)
     m._.period = period_steps(m, period)
     m._.period_offset = 0
   end
-  if m._.live then m._.backend.set_period(m) end   -- a new phase starts at the current step
+  if m._.live then   -- a new phase starts at the current step
+    m._.backend.set_period(m)
+    m._.phase_step = m._.net.current_step
+  end
   methods.resume(m)
 end
 
@@ -160,6 +165,34 @@ function methods.stop(m)
   if m._.live then m._.backend.free(m) end
   m._.live = false
   m._.stopped = true
+end
+
+--- A live monitor's settings, as net:save keeps them (io/dynamic_state.lua): {period, period_offset (steps),
+-- phase_step (the step its phase counts from), recording}; nil for a monitor that is not live.
+function methods._settings(m)
+  if not m._.live then return nil end
+  return {period = m._.period, period_offset = m._.period_offset, phase_step = m._.phase_step,
+          recording = m._.recording}
+end
+
+--- Gives a live monitor the settings _settings returned (net:load, which moved the time from
+-- step `before`): it records at the same steps as the saved one, and pauses or resumes as it
+-- was. Its recording segments jump with the time.
+function methods._restore(m, s, before)
+  if not m._.live then return end
+  m._.period, m._.period_offset = s.period, s.period_offset
+  local now = m._.net.current_step
+  local starts = m._.starts
+  if m._.recording and now ~= before then
+    if starts[#starts] == before then starts[#starts] = now   -- nothing recorded since it started
+    else
+      m._.stops[#m._.stops + 1] = before
+      starts[#starts + 1] = now
+    end
+  end
+  m._.backend.set_period(m, (s.period_offset + s.phase_step - now) % s.period)
+  m._.phase_step = s.phase_step
+  if s.recording then methods.resume(m) else methods.pause(m) end
 end
 
 function methods.reset(m)
@@ -284,7 +317,10 @@ Monitor.__newindex = function(m, k, v)
     local offset = k == "period_offset" and steps or m._.period_offset
     if offset >= period then fail("Monitor %q: value of period_offset must be smaller than period", m._.name) end
     m._.period, m._.period_offset = period, offset
-    if m._.live then m._.backend.set_period(m) end
+    if m._.live then
+      m._.backend.set_period(m)
+      m._.phase_step = m._.net.current_step
+    end
     return
   end
   fail("Monitor.%s is read-only", tostring(k))

@@ -77,7 +77,10 @@ function M.instantiate(m)
 end
 
 function M.set_recording(m, on) runtime.monitor_set_recording(m._.handle, on) end
-function M.set_period(m) runtime.monitor_set_period(m._.handle, m._.period, m._.period_offset) end
+--- The phase counts from the current step; offset (steps) defaults to the monitor's period_offset.
+function M.set_period(m, offset)
+  runtime.monitor_set_period(m._.handle, m._.period, offset or m._.period_offset)
+end
 function M.clear(m, v) runtime.monitor_clear(m._.handle, v and v.index or -1) end
 
 function M.free(m)

@@ -60,8 +60,9 @@ function M.set_recording(m, on)
   for _, v in ipairs(m._.vars) do runtime.recorder_set_recording(v.rec, on) end
 end
 
-function M.set_period(m)
-  for _, v in ipairs(m._.vars) do runtime.recorder_set_period(v.rec, m._.period, m._.period_offset) end
+--- The phase counts from the current step; offset (steps) defaults to the monitor's period_offset.
+function M.set_period(m, offset)
+  for _, v in ipairs(m._.vars) do runtime.recorder_set_period(v.rec, m._.period, offset or m._.period_offset) end
 end
 
 function M.clear(m, v)

@@ -366,6 +366,21 @@ function methods.enable_learning(p, opts)
   push_flags(p)
 end
 
+--- The learning flags and schedule (period in steps, offset an absolute step), as net:save keeps
+-- them (io/dynamic_state.lua).
+function methods._learning(p)
+  local f, s = p._.flags, p._.schedule
+  return {transmission = f.transmission, update = f.update, plasticity = f.plasticity,
+          period = s.period, offset = s.offset}
+end
+
+--- Gives the projection the flags and schedule _learning returned (net:load).
+function methods._restore_learning(p, t)
+  p._.flags.transmission, p._.flags.update, p._.flags.plasticity = t.transmission, t.update, t.plasticity
+  p._.schedule.period, p._.schedule.offset = t.period, t.offset
+  push_flags(p)
+end
+
 function methods.disable_learning(p)
   if p._.A.kind == "rate" then p._.flags.update = false else p._.flags.plasticity = false end
   push_flags(p)

@@ -23,6 +23,7 @@ int luaopen_annarchy_core(lua_State *L)
     annl_open_network(L);
     annl_open_connect(L);
     annl_open_projection(L);
+    annl_open_state(L);
     annl_open_image(L);
     annl_open_zip(L);
     annl_open_extensions(L);

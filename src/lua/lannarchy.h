@@ -18,6 +18,7 @@ void annl_open_jit(lua_State *L);      /* ljit.c: compile, cache */
 void annl_open_network(lua_State *L);  /* lnetwork.c: the runtime */
 void annl_open_connect(lua_State *L);  /* lconnect.c: connectors */
 void annl_open_projection(lua_State *L); /* lprojection.c: projections, recorders (after network) */
+void annl_open_state(lua_State *L);    /* lstate.c: dynamic state of populations, projections */
 void annl_open_image(lua_State *L);    /* limage.c: image decoding, video sources */
 void annl_open_zip(lua_State *L);      /* lzip.c: zip archives (libzip), for .npz files */
 void annl_open_extensions(lua_State *L); /* lextensions.c: Logger and ANN-to-SNN (lextensions.h) */

@@ -129,3 +129,14 @@ void annl_push_value(lua_State *L, double v, int32_t type)
     else if (type == ANN_TYPE_I32) lua_pushinteger(L, (lua_Integer)v);
     else lua_pushnumber(L, v);
 }
+
+void annl_add_runtime_methods(lua_State *L, const luaL_Reg *methods)
+{
+    luaL_getmetatable(L, ANNL_NETWORK_MT);
+    if (lua_istable(L, -1)) {
+        lua_getfield(L, -1, "__index");
+        if (lua_istable(L, -1)) luaL_setfuncs(L, methods, 0);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}

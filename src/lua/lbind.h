@@ -54,6 +54,10 @@ double *annl_field_f64_list(lua_State *L, int t, const char *k, int64_t *n);
  * NULL), __gc gc. Leaves the metatable on the stack for further fields. */
 void annl_new_class(lua_State *L, const char *mt, const luaL_Reg *methods, lua_CFunction gc);
 
+/* Adds methods to the network runtime (the __index table of ANNL_NETWORK_MT, created by
+ * annl_open_network first). */
+void annl_add_runtime_methods(lua_State *L, const luaL_Reg *methods);
+
 /* Pushes an attribute value as its type reads in Lua: a boolean, an integer or a number. */
 void annl_push_value(lua_State *L, double v, int32_t type);
 

@@ -574,14 +574,7 @@ void annl_open_projection(lua_State *L)
         {"data", l_rec_data},                   {"clear", l_rec_clear},
         {"bytes", l_rec_bytes},                 {"free", l_rec_free},
         {NULL, NULL}};
-    /* methods on the runtime: added to the Network metatable's __index table */
-    luaL_getmetatable(L, ANNL_NETWORK_MT);
-    if (lua_istable(L, -1)) {
-        lua_getfield(L, -1, "__index");
-        if (lua_istable(L, -1)) luaL_setfuncs(L, rt_methods, 0);
-        lua_pop(L, 1);
-    }
-    lua_pop(L, 1);
+    annl_add_runtime_methods(L, rt_methods);
     annl_new_class(L, RECORDER_MT, rec_methods, l_rec_free);
     lua_pop(L, 1);
 }

@@ -22,6 +22,10 @@ M.slots = {
 }
 local S, F = M.slots.schedule, M.slots.spike_source
 
+--- The buffers the kernels advance, by kind: saved with a network's state (io/dynamic_state.lua);
+-- the others hold what the script gave.
+M.state_slots = {schedule = {"state"}, spike_source = {"cursor", "clock"}}
+
 -- One step of the reference's schedule state machine: returns the row that applies at this
 -- step, or -1.
 local SCHED_C = ([[

@@ -13,7 +13,7 @@ local fail = util.fail
 local M = {}
 
 M.FORMAT = "annlua-state"
-M.VERSION = 1
+M.VERSION = 2     -- 2: the dynamic state of a network (io/dynamic_state.lua)
 local MAX_HEADER = 100000000          -- bytes; the safetensors limit
 
 local SIZES = codec.SIZES
@@ -143,7 +143,10 @@ local function open(filename, what)
       list[#list + 1] = entry
     end
   end
-  table.sort(list, function(a, b) return a.b < b.b end)
+  table.sort(list, function(a, b)   -- empty arrays first where several start at one offset
+    if a.b ~= b.b then return a.b < b.b end
+    return a.e < b.e
+  end)
   local expect = 0
   for _, e in ipairs(list) do
     if e.b ~= expect then bad("the arrays do not follow each other (array %q)", e.name) end

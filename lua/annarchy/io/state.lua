@@ -10,6 +10,7 @@ local util = require("annarchy.util")
 local time = require("annarchy.time")
 local json = require("annarchy.io.json")
 local container = require("annarchy.io.container")
+local dynamic = require("annarchy.io.dynamic_state")
 
 local fail = util.fail
 local M = {}
@@ -489,6 +490,7 @@ function M.save_network(net, filename, opts)
       if saveable(proj) then save_projection(proj, desc, w) end
     end
   end
+  dynamic.save(net, desc, w)
   w:write(filename, desc, what)
 end
 
@@ -530,6 +532,10 @@ function M.load_network(net, filename, opts)
   if matched == 0 and (#net._.pops > 0 or #net._.projs > 0) then
     r:fault("it holds no population or projection of this network")
   end
+  local restore = dynamic.plan(net, r, with_pops, with_projs, function(proj, rec)
+    return same_connectivity(proj, read_connectivity(rec, r, rec.pre_size, rec.post_size))
+  end)
+  for _, fn in ipairs(restore) do actions[#actions + 1] = fn end   -- after values and connectivity
   -- every check passed: now the network changes
   runtime.step_count(rt, step)
   for _, act in ipairs(actions) do act() end

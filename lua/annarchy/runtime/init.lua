@@ -36,6 +36,7 @@ local INTERFACE = {
       "proj_set1", "proj_delay", "proj_set_delay", "proj_flags", "proj_schedule", "proj_create",
       "proj_prune", "proj_creating", "proj_pruning", "proj_init_history", "proj_bytes", "proj_matrix",
       "proj_recorder", "proj_set_ext", "proj_link", "monitor_new",
+      "pop_state", "pop_state_set", "proj_state", "proj_state_set",
     }},
     {prefix = "monitor_", names = {"add_variable", "set_recording", "set_period", "data", "spikes", "clear",
       "bytes", "free"}},

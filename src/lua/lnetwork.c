@@ -84,6 +84,7 @@ static int l_add_population(lua_State *L)
     ann_status st = {0, ""};
     int id = ann_network_add_population(net, (int32_t)size, (int32_t)nattr, specs, spiking, &st);
     if (id < 0) return annl_raise_core(L, &st);
+    annl_set_names(L, net, 0, id, 5, 3);
     lua_pushinteger(L, id);
     return 1;
 }

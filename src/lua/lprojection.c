@@ -70,6 +70,8 @@ static int l_add_projection(lua_State *L)
     ann_status st = {0, ""};
     int id = ann_network_add_projection(net, &d, c, &st);
     if (id < 0) return annl_raise_core(L, &st);
+    lua_getfield(L, 2, "name");
+    annl_set_names(L, net, 1, id, -1, at);
     lua_pushinteger(L, id);
     return 1;
 }

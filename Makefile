@@ -28,6 +28,7 @@ CFLAGS_ALL := $(CSTD) $(OPT) $(WARN) -Iinclude -Isrc -Ibuild/gen -DANN_VERSION='
 CORE_SRC := $(wildcard src/*.c)
 BIND_SRC := $(wildcard src/lua/*.c)
 HOST_SRC := $(wildcard src/host/*.c)
+EMBED_SRC := $(wildcard src/embed/*.c)
 KERNEL_H := $(wildcard src/kernel/*.h)
 CTEST_SRC := $(wildcard tests/c/*_test.c)
 
@@ -37,6 +38,10 @@ CORE_PIC := $(CORE_SRC:src/%.c=build/pic/%.o) build/pic/kernel_header.o
 BIND_OBJ := $(BIND_SRC:src/lua/%.c=build/obj/lua/%.o)
 BIND_PIC := $(BIND_SRC:src/lua/%.c=build/pic/lua/%.o)
 HOST_OBJ := $(HOST_SRC:src/host/%.c=build/obj/host/%.o)
+# libannlua: the embedding library (src/embed), the front-end search of src/host, the binding
+# and the core, all position-independent (the same objects go into the .a and the .so).
+EMBED_PIC := $(EMBED_SRC:src/embed/%.c=build/pic/embed/%.o) build/pic/host/frontend.o \
+             $(BIND_PIC) $(CORE_PIC)
 
 SYSLIBS  := -lm -ldl -lpthread -lpng -ljpeg
 BINDLIBS := -lzip
@@ -45,7 +50,8 @@ BINDLIBS := -lzip
 # default-visibility pragma when ANN_BUILDING_LIBRARY is defined); everything else is hidden.
 CORE_VIS := -DANN_BUILDING_LIBRARY -fvisibility=hidden
 
-all: annlua build/libannarchy.a build/libannarchy.so build/lua/annarchy/core.so
+all: annlua build/libannarchy.a build/libannarchy.so build/lua/annarchy/core.so \
+     build/libannlua.a build/libannlua.so
 
 # Extensions: TensorBoard event files (protobuf-c; the messages are generated from
 # src/proto/tensorboard.proto into build/gen) and Keras HDF5 files (libhdf5).
@@ -90,12 +96,25 @@ build/obj/host/%.o: src/host/%.c $(wildcard src/host/*.h) $(wildcard src/*.h) $(
 	@mkdir -p $(dir $@)
 	@echo "CC $<"; $(CC) $(CFLAGS_ALL) $(LUA_CFLAGS) -c $< -o $@
 
+build/pic/embed/%.o: src/embed/%.c $(wildcard src/host/*.h) $(wildcard src/lua/*.h) $(wildcard include/*.h)
+	@mkdir -p $(dir $@)
+	@echo "CC $< (PIC)"; $(CC) $(CFLAGS_ALL) $(CORE_VIS) $(LUA_CFLAGS) -fPIC -c $< -o $@
+build/pic/host/%.o: src/host/%.c $(wildcard src/host/*.h) $(wildcard include/*.h)
+	@mkdir -p $(dir $@)
+	@echo "CC $< (PIC)"; $(CC) $(CFLAGS_ALL) $(LUA_CFLAGS) -fvisibility=hidden -fPIC -c $< -o $@
+
 build/libannarchy.a: $(CORE_OBJ)
 	@mkdir -p $(dir $@)
 	@echo "AR $@"; rm -f $@ && ar rcs $@ $^
 
 build/libannarchy.so: $(CORE_PIC)
 	@echo "LD $@"; $(CC) -shared -o $@ $^ $(SYSLIBS)
+
+# The embedding library: exports what annarchy.h and annlua.h declare (and luaopen_annarchy_core).
+build/libannlua.a: $(EMBED_PIC)
+	@echo "AR $@"; rm -f $@ && ar rcs $@ $^
+build/libannlua.so: $(EMBED_PIC)
+	@echo "LD $@"; $(CC) -shared -o $@ $^ $(LUA_LIBS) $(BINDLIBS) $(SYSLIBS)
 
 # The module for plain lua5.4: the binding and the core, compiling kernels with the tcc
 # command or cc (Debian's libtcc.a is not position-independent).

@@ -30,6 +30,7 @@ local DEFAULT_CONFIG = {method = "explicit", dtype = "float64", structural_plast
                         num_threads = 1}
 
 local network_count = 0          -- net.id: 1 for the first network of the process
+local newest = setmetatable({}, {__mode = "v"})   -- [1]: the network created last, weakly
 local notes_given = {}           -- one-time notes (threads arrive with the performance work)
 
 local function entropy_seed()
@@ -54,8 +55,12 @@ function M.new(...)
     constants = {}, constant_list = {}, functions = {}, draws = 0, step = 0,
     callbacks = callbacks.new(), callbacks_enabled = true, rt = nil,
   })
+  newest[1] = self
   return self
 end
+
+--- The network created last in this Lua state, while it is alive (nil otherwise).
+function M.last_created() return newest[1] end
 
 local fields = {}
 local methods = {}

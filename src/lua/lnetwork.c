@@ -352,16 +352,24 @@ static int l_run(lua_State *L)
     }
     int64_t done = 0;
     ann_status st = {0, ""};
+    /* Inside an embedding host the program owns signals: no handler then. */
+    lua_getfield(L, LUA_REGISTRYINDEX, ANNL_EMBEDDED_KEY);
+    int embedded = lua_toboolean(L, -1);
+    lua_pop(L, 1);
     struct sigaction sa, old;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_sigint;
     sigemptyset(&sa.sa_mask);
     ann_network *outer = running;
-    running = net;
-    sigaction(SIGINT, &sa, &old);
+    if (!embedded) {
+        running = net;
+        sigaction(SIGINT, &sa, &old);
+    }
     int rc = ann_network_run(net, n, mode, pops, npops, &done, &st);
-    sigaction(SIGINT, &old, NULL);
-    running = outer;
+    if (!embedded) {
+        sigaction(SIGINT, &old, NULL);
+        running = outer;
+    }
     if (rc) {
         lua_pushinteger(L, done);
         lua_pushstring(L, st.msg);

@@ -153,7 +153,34 @@ build/asan/libannarchy.a: $(ASAN_OBJ)
 build/asan/%: tests/c/%.c build/asan/libannarchy.a $(wildcard tests/c/*.h)
 	@echo "CC $@ (sanitizers)"; $(CC) $(ASAN_CFLAGS) -Itests/c $< -o $@ build/asan/libannarchy.a $(SYSLIBS)
 
-ctests: $(CTEST_BIN) $(CTEST_ASAN)
+# The embedding library's test links libannlua (Lua, the binding and the core), also under
+# the sanitizers.
+ASAN_EMBED_OBJ := $(EMBED_SRC:src/embed/%.c=build/asan/embed/%.o) build/asan/host/frontend.o \
+                  $(BIND_SRC:src/lua/%.c=build/asan/lua/%.o)
+build/asan/embed/%.o: src/embed/%.c $(wildcard src/host/*.h) $(wildcard src/lua/*.h) $(wildcard include/*.h)
+	@mkdir -p $(dir $@)
+	@echo "CC $< (sanitizers)"; $(CC) $(ASAN_CFLAGS) $(LUA_CFLAGS) -c $< -o $@
+build/asan/host/%.o: src/host/%.c $(wildcard src/host/*.h) $(wildcard include/*.h)
+	@mkdir -p $(dir $@)
+	@echo "CC $< (sanitizers)"; $(CC) $(ASAN_CFLAGS) $(LUA_CFLAGS) -c $< -o $@
+build/asan/lua/%.o: src/lua/%.c $(wildcard src/lua/*.h) $(wildcard include/*.h)
+	@mkdir -p $(dir $@)
+	@echo "CC $< (sanitizers)"; $(CC) $(ASAN_CFLAGS) $(LUA_CFLAGS) -c $< -o $@
+build/asan/libannlua.a: $(ASAN_EMBED_OBJ) $(ASAN_OBJ)
+	@echo "AR $@"; rm -f $@ && ar rcs $@ $^
+EMBED_LIBS := $(LUA_LIBS) $(BINDLIBS) $(SYSLIBS)
+build/tests/annlua_test: tests/c/annlua_test.c build/libannlua.a tests/c/check.h
+	@mkdir -p $(dir $@)
+	@echo "CC $@"; $(CC) $(CFLAGS_ALL) -Itests/c $< -o $@ build/libannlua.a $(EMBED_LIBS)
+build/asan/annlua_test: tests/c/annlua_test.c build/asan/libannlua.a tests/c/check.h
+	@echo "CC $@ (sanitizers)"; $(CC) $(ASAN_CFLAGS) -Itests/c $< -o $@ build/asan/libannlua.a $(EMBED_LIBS)
+
+# The embedding example, against the shared library of the build tree.
+build/examples/robot: examples/embed/robot.c build/libannlua.so include/annlua.h include/annarchy.h
+	@mkdir -p $(dir $@)
+	@echo "CC $@"; $(CC) $(CSTD) $(OPT) $(WARN) -Iinclude $< -o $@ -Lbuild -lannlua -lm -Wl,-rpath,$(abspath build)
+
+ctests: $(CTEST_BIN) $(CTEST_ASAN) build/examples/robot
 
 deps:
 	@sh tools/setup-deps

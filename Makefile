@@ -5,7 +5,7 @@
 #   make demo       install missing Debian packages, build, run examples/quickstart.lua
 #   make bench      benchmarks against the peers (bench/)
 #   make fuzz       the long run of the model-text fuzzer
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR=  (annlua, libannarchy, libannlua, headers, .pc files)
 #
 # New C files are picked up by the wildcards below: src/*.c is the core (no Lua), src/lua/*.c
 # the Lua binding, src/host/*.c the annlua executable, tests/c/*_test.c one C test program each.
@@ -213,16 +213,23 @@ install: all
 	install -m 644 build/libannarchy.a $(DESTDIR)$(LIBDIR)/libannarchy.a
 	install -m 755 build/libannarchy.so $(DESTDIR)$(LIBDIR)/libannarchy.so
 	install -m 644 include/annarchy.h $(DESTDIR)$(PREFIX)/include/annarchy.h
+	install -m 644 build/libannlua.a $(DESTDIR)$(LIBDIR)/libannlua.a
+	install -m 755 build/libannlua.so $(DESTDIR)$(LIBDIR)/libannlua.so
+	install -m 644 include/annlua.h $(DESTDIR)$(PREFIX)/include/annlua.h
 	install -m 755 build/lua/annarchy/core.so $(DESTDIR)$(LUA_CLIB)/annarchy/core.so
 	cp -R lua/annarchy/. $(DESTDIR)$(LUA_SHARE)/annarchy/
 	cp -R models/. $(DESTDIR)$(LUA_SHARE)/annarchy/models/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' tools/annarchy.pc.in \
 	  > $(DESTDIR)$(LIBDIR)/pkgconfig/annarchy.pc
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' -e 's|@HDF5_LIBS@|$(HDF5_LIBS)|' \
+	  tools/annlua.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/annlua.pc
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/annlua $(DESTDIR)$(LIBDIR)/libannarchy.a \
 	  $(DESTDIR)$(LIBDIR)/libannarchy.so $(DESTDIR)$(PREFIX)/include/annarchy.h \
-	  $(DESTDIR)$(LIBDIR)/pkgconfig/annarchy.pc
+	  $(DESTDIR)$(LIBDIR)/pkgconfig/annarchy.pc $(DESTDIR)$(LIBDIR)/libannlua.a \
+	  $(DESTDIR)$(LIBDIR)/libannlua.so $(DESTDIR)$(PREFIX)/include/annlua.h \
+	  $(DESTDIR)$(LIBDIR)/pkgconfig/annlua.pc
 	rm -rf $(DESTDIR)$(LUA_SHARE)/annarchy $(DESTDIR)$(LUA_CLIB)/annarchy
 
 clean:

@@ -22,8 +22,8 @@
  * annarchy.h. Never call ann_network_free on a network the host gave out.
  *
  * Errors. Every function that can fail takes an ann_status * last (NULL accepted) and returns
- * non-zero or NULL on failure; the message is also kept on the host (annlua_error) and in the
- * thread's ann_last_error(). Errors of a model script carry the Lua traceback.
+ * non-zero or NULL on failure; the message is also kept on the host (annlua_error). Errors of
+ * a model script carry the Lua traceback.
  *
  * Nothing aborts the program, and the library prints nothing and installs no signal handler
  * (Lua code that prints, such as the model script, prints as under annlua; the core's log
@@ -32,6 +32,11 @@
  * Threads. A host is one Lua state: use it from one thread at a time. Several hosts may live
  * in one process, each on its own thread; a network taken from a host may be stepped on
  * another thread as long as the host runs no Lua code on that network meanwhile.
+ *
+ * Linking. The library carries the core, the Lua binding and the front end's search, and is
+ * linked with the system's liblua5.4: `cc prog.c $(pkg-config --cflags --libs annlua)`.
+ * It cannot be loaded into a LuaJIT process (both define Lua's C API under the same names): a
+ * LuaJIT program uses require("annarchy") over the FFI runtime instead.
  *
  * Valid input for LuaJIT's ffi.cdef after annarchy.h once the preprocessor lines are removed. */
 #ifndef ANNLUA_H

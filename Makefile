@@ -180,6 +180,11 @@ build/examples/robot: examples/embed/robot.c build/libannlua.so include/annlua.h
 	@mkdir -p $(dir $@)
 	@echo "CC $@"; $(CC) $(CSTD) $(OPT) $(WARN) -Iinclude $< -o $@ -Lbuild -lannlua -lm -Wl,-rpath,$(abspath build)
 
+# The embedding benchmark's C side (bench/embed.lua runs it).
+build/bench/embed_overhead: bench/embed/overhead.c build/libannlua.so include/annlua.h include/annarchy.h
+	@mkdir -p $(dir $@)
+	@echo "CC $@"; $(CC) $(CSTD) -O2 $(WARN) -Iinclude $< -o $@ -Lbuild -lannlua -Wl,-rpath,$(abspath build)
+
 ctests: $(CTEST_BIN) $(CTEST_ASAN) build/examples/robot
 
 deps:
@@ -194,7 +199,7 @@ demo: deps
 	./annlua examples/quickstart.lua
 
 bench: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all build/bench/embed_overhead
 	@fail=0; for b in bench/*.lua; do echo "== $$b"; ./annlua $$b || fail=1; done; exit $$fail
 
 fuzz: deps

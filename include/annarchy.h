@@ -409,8 +409,8 @@ int64_t ann_monitor_bytes(const ann_monitor *m);
  * Pointers. ann_population_data returns the storage the kernels themselves read and write:
  * writing an input population's attribute before a step is seen by that step, reading a motor
  * population's attribute after it sees its result, without a copy. The pointer stays valid
- * until the next structural change of the network (adding a population or a projection, a
- * new compile of the network by the front end, which builds a new runtime) or its free. */
+ * until the next structural change of the network (adding a population or a projection to it)
+ * or its free. (The front end changes no structure after compiling.) */
 
 /* 0 when net is a live network, else non-zero with the message above. */
 int ann_network_check(const ann_network *net, ann_status *st);

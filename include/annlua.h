@@ -15,8 +15,7 @@
  *
  * Ownership. A network belongs to the Lua side (the front end's Network object and its
  * runtime). annlua_network pins the runtime in the host, so that the ann_network stays alive
- * and valid even when the script drops the network or compiles it again (a new compile makes
- * a new runtime: the pinned one is then the old network); annlua_release unpins it, after
+ * and valid even when the script drops the network; annlua_release unpins it, after
  * which Lua may free it at any time, and annlua_close frees every network of the host. A
  * handle used after that is refused ("not a live network") by the checked functions of
  * annarchy.h. Never call ann_network_free on a network the host gave out.

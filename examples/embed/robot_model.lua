@@ -3,13 +3,14 @@
 -- written by the host every frame); a side sensor excites the motor population of its own side
 -- and inhibits the other side's, so that a wall on the left speeds the left wheel up and slows
 -- the right one down: the vehicle turns away. The front sensor acts as a left one, so that a
--- wall straight ahead or a corner makes the vehicle turn right rather than stop. Motor neurons fire at a steady rate without input (their `drive`), which moves
--- the vehicle forward; the host reads their windowed firing rate `r` as wheel speeds.
+-- wall straight ahead or a corner makes the vehicle turn right rather than stop. Motor neurons
+-- fire at a steady rate without input (their `drive`), which moves the vehicle forward; the
+-- host reads their windowed firing rate `r` as wheel speeds.
 -- The host runs it with the seed as its one argument: annlua_run_file(h, path, 1, {"7"}, &st),
 -- then takes the network from the table it returns: annlua_network(h, "net", &st).
 local ann = require("annarchy")
 
-local seed = math.tointeger(tonumber((...) or "1")) or 1
+local seed = math.floor(tonumber((...) or "1") or 1)
 
 local Motor = ann.Neuron{
   parameters = [[

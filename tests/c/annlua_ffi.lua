@@ -7,27 +7,10 @@
 --          build/libannarchy.so build/libannlua.so
 local ffi = require("ffi")
 
-local function cdef_file(path)
-  local f = assert(io.open(path, "r"))
-  local lines, skip, names = {}, false, {}
-  for line in f:lines() do
-    if line:match("^#ifdef __cplusplus") then
-      skip = true
-    elseif line:match("^#") then
-      if skip and line:match("^#endif") then skip = false end
-    elseif not skip then
-      lines[#lines + 1] = line
-      local name = line:match("^%a[%w_ %*]-[%s%*](annlua_[%w_]+)%(")
-      if name then names[#names + 1] = name end
-    end
-  end
-  f:close()
-  ffi.cdef(table.concat(lines, "\n"))
-  return names
-end
+local cdef_file = dofile(arg[0]:gsub("[^/]*$", "") .. "cdef.lua")
 
 cdef_file(arg[1])
-local host_functions = cdef_file(arg[2])
+local host_functions = cdef_file(arg[2], "annlua_")
 local C = ffi.load(arg[3])
 
 local st = ffi.new("ann_status")

@@ -47,6 +47,12 @@ describe("embedding", function()
     assert.is_truthy(first:match("touched a wall: no"))
     local lines = select(2, first:gsub("\n", "\n"))
     assert.are.equal(1 + 60 + 1 + 1, lines)   -- header, frames 0, 50, ..., 2950, 2999, verdict
+    local xmin, xmax, ymin, ymax = math.huge, -math.huge, math.huge, -math.huge
+    for x, y in first:gmatch("\n%s*%d+%s+%S+%s+(%S+)%s+(%S+)") do
+      xmin, xmax = math.min(xmin, tonumber(x)), math.max(xmax, tonumber(x))
+      ymin, ymax = math.min(ymin, tonumber(y)), math.max(ymax, tonumber(y))
+    end
+    assert.is_true(xmax - xmin > 0.5 and ymax - ymin > 0.5)   -- it roams the 2 m arena
     assert.are_not.equal(first, (read(ROBOT .. " --frames 3000 --every 50 --seed 6")))
   end)
 

@@ -116,7 +116,7 @@ int main(int argc, char **argv)
         return 1;
     }
 
-    vehicle v = {0.5, 0.7, 0.3};
+    vehicle v = {1.0, 0.8, 0.3};
     double min_clearance = clearance(&v), dt = FRAME_MS / 1000.0;
     long touches = 0;
     printf("# frame  time_ms      x      y  heading  left_hz right_hz\n");

@@ -43,11 +43,14 @@ for _, side in ipairs({"left", "right"}) do
 end
 -- each sensor excites one motor and inhibits the other: the vehicle turns away from the side
 -- sensor that sees a wall, and to the right when the front sensor does
-local wiring = {left = {"left", "right"}, right = {"right", "left"}, front = {"left", "right"}}
-for side, m in pairs(wiring) do
-  net:connect(sensors[side], motors[m[1]], "exc", {name = side .. "_excites_" .. m[1]})
+-- (a list, not a table walked by pairs: connectors draw in the order they are made, and the
+-- order of pairs changes from run to run)
+local wiring = {{"left", "left", "right"}, {"front", "left", "right"}, {"right", "right", "left"}}
+for _, w in ipairs(wiring) do
+  local side, excited, inhibited = w[1], w[2], w[3]
+  net:connect(sensors[side], motors[excited], "exc", {name = side .. "_excites_" .. excited})
     :fixed_probability(0.5, 0.3)
-  net:connect(sensors[side], motors[m[2]], "inh", {name = side .. "_inhibits_" .. m[2]})
+  net:connect(sensors[side], motors[inhibited], "inh", {name = side .. "_inhibits_" .. inhibited})
     :fixed_probability(0.5, 0.6)
 end
 net:compile()

@@ -3,6 +3,7 @@
  * only ever uses ids and indices. */
 #include "annarchy.h"
 #include "embed_internal.h"
+#include "live.h"
 #include "network_internal.h"
 #include "status.h"
 
@@ -124,7 +125,7 @@ int ann_population_find_attr(ann_network *net, int pop, const char *name, ann_st
 
 const char *ann_population_name(const ann_network *net, int pop)
 {
-    if (ann_network_check(net, NULL)) return NULL;
+    if (!ann_live_has(net)) return NULL;
     const struct ann_embed *e = net->embed;
     return pop >= 0 && pop < e->npops && pop < net->npops ? e->pops[pop].name : NULL;
 }

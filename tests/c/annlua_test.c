@@ -111,7 +111,7 @@ static void test_refused(const char *dir)
     /* a model script with an error: at run time, in its syntax, a file that is missing */
     CHECK_TRUE(annlua_run_string(h, "local ann = require('annarchy')\nann.Network{dt = -1}",
                                  "=bad model", &st) != 0);
-    CHECK(contains(st.msg, "dt must be a positive number") && contains(st.msg, "bad model:2"),
+    CHECK(contains(st.msg, "ann.Network: dt must be a positive") && contains(st.msg, "bad model:2"),
           "%s", st.msg);
     char path[256];
     snprintf(path, sizeof path, "%s/broken.lua", dir);

@@ -12,12 +12,14 @@
 
 #include "check.h"
 
-/* r follows dr/dt = I (explicit Euler, dt = 0.5 ms): r grows by 0.5 * I per step. */
+/* r follows dr/dt = I + sum(exc) (explicit Euler, dt = 0.5 ms) with a weight of 0 on the
+ * projection 'loop': r grows by 0.5 * I per step. */
 static const char *MODEL =
     "local ann = require('annarchy')\n"
-    "local Grow = ann.Neuron{parameters = 'I = 2.0', equations = 'dr/dt = I'}\n"
+    "local Grow = ann.Neuron{parameters = 'I = 2.0', equations = 'dr/dt = I + sum(exc)'}\n"
     "net = ann.Network{dt = 0.5, seed = 1}\n"
-    "net:create(3, Grow, {name = 'grow'})\n"
+    "local grow = net:create(3, Grow, {name = 'grow'})\n"
+    "net:connect(grow, grow, 'exc', {name = 'loop'}):all_to_all(0.0)\n"
     "net:compile{compiler = 'tcc'}\n"
     "raw = ann.Network{dt = 1.0}\n"
     "raw:create(1, Grow, {name = 'idle'})\n"
@@ -99,6 +101,10 @@ static void test_refused(const char *dir)
     CHECK_TRUE(annlua_network(h, NULL, &st) == NULL);
     CHECK(contains(st.msg, "the model script created no network"), "%s", st.msg);
     CHECK_TRUE(annlua_run_string(h, MODEL, "=model", &st) == 0);
+    ann_network *net = annlua_network(h, "net", &st);
+    CHECK_TRUE(ann_network_find_population(net, "loop", &st) == -1);   /* named by the front end */
+    CHECK(contains(st.msg, "'loop' is a projection, not a population"), "%s", st.msg);
+    CHECK_TRUE(ann_population_find_attr(net, 0, "_sum_exc", &st) == 2);   /* I, r, then the sum */
     CHECK_TRUE(annlua_network(h, "nope", &st) == NULL);
     CHECK(contains(st.msg, "no network named 'nope'"), "%s", st.msg);
     CHECK_TRUE(strcmp(annlua_error(h), st.msg) == 0);

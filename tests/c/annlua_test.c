@@ -1,10 +1,11 @@
 /* The embedding library (annlua.h) with the core's embedding functions: a host runs model
  * scripts, hands out networks by name, keeps them alive while it holds them, and turns every
  * fault (scripts with errors, unknown or uncompiled networks, NULL or closed hosts) into a
- * status with a message; no signal handler is left behind. Expected values are worked out by
- * hand in the comments. Runs under the sanitizers too. */
+ * status with a message; no signal handler is left behind; two hosts run on two threads.
+ * Expected values are worked out by hand in the comments. Runs under the sanitizers too. */
 #include "annlua.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,6 +141,32 @@ static void test_refused(const char *dir)
     annlua_close(NULL);
 }
 
+/* One host per thread, each running the model and stepping its network: after 10 ms (20
+ * steps) r = 20 * 0.5 * 2 = 20 in both. */
+static void *host_thread(void *arg)
+{
+    double *r_out = arg;
+    ann_status st;
+    *r_out = -1.0;
+    annlua_host *h = annlua_open(NULL, &st);
+    ann_network *net = h && annlua_run_string(h, MODEL, "=model", &st) == 0
+                           ? annlua_network(h, "net", &st) : NULL;
+    int k = net ? ann_population_find_attr(net, 0, "r", &st) : -1;
+    double *r = k >= 0 ? ann_population_data(net, 0, k, NULL, NULL, &st) : NULL;
+    if (r && ann_network_simulate(net, 10.0, &st) == 0) *r_out = r[1];
+    annlua_close(h);
+    return NULL;
+}
+
+static void test_threads(void)
+{
+    pthread_t th[2];
+    double r[2];
+    for (int i = 0; i < 2; i++) pthread_create(&th[i], NULL, host_thread, &r[i]);
+    for (int i = 0; i < 2; i++) pthread_join(th[i], NULL);
+    CHECK(r[0] == 20.0 && r[1] == 20.0, "r = %g, %g", r[0], r[1]);
+}
+
 int main(void)
 {
     char dir[] = "/tmp/annlua-host-test-XXXXXX";
@@ -147,6 +174,7 @@ int main(void)
     setenv("ANNLUA_CACHE", dir, 1);
     test_host();
     test_refused(dir);
+    test_threads();
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);

@@ -5,7 +5,7 @@
 #   make demo       install missing Debian packages, build, run examples/quickstart.lua
 #   make bench      benchmarks against the peers (bench/)
 #   make fuzz       the long run of the model-text fuzzer
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR=  (annlua, libannarchy, libannlua, headers, .pc files)
 #
 # New C files are picked up by the wildcards below: src/*.c is the core (no Lua), src/lua/*.c
 # the Lua binding, src/host/*.c the annlua executable, tests/c/*_test.c one C test program each.
@@ -28,6 +28,7 @@ CFLAGS_ALL := $(CSTD) $(OPT) $(WARN) -Iinclude -Isrc -Ibuild/gen -DANN_VERSION='
 CORE_SRC := $(wildcard src/*.c)
 BIND_SRC := $(wildcard src/lua/*.c)
 HOST_SRC := $(wildcard src/host/*.c)
+EMBED_SRC := $(wildcard src/embed/*.c)
 KERNEL_H := $(wildcard src/kernel/*.h)
 CTEST_SRC := $(wildcard tests/c/*_test.c)
 
@@ -37,6 +38,10 @@ CORE_PIC := $(CORE_SRC:src/%.c=build/pic/%.o) build/pic/kernel_header.o
 BIND_OBJ := $(BIND_SRC:src/lua/%.c=build/obj/lua/%.o)
 BIND_PIC := $(BIND_SRC:src/lua/%.c=build/pic/lua/%.o)
 HOST_OBJ := $(HOST_SRC:src/host/%.c=build/obj/host/%.o)
+# libannlua: the embedding library (src/embed), the front-end search of src/host, the binding
+# and the core, all position-independent (the same objects go into the .a and the .so).
+EMBED_PIC := $(EMBED_SRC:src/embed/%.c=build/pic/embed/%.o) build/pic/host/frontend.o \
+             $(BIND_PIC) $(CORE_PIC)
 
 SYSLIBS  := -lm -ldl -lpthread -lpng -ljpeg
 BINDLIBS := -lzip
@@ -45,7 +50,8 @@ BINDLIBS := -lzip
 # default-visibility pragma when ANN_BUILDING_LIBRARY is defined); everything else is hidden.
 CORE_VIS := -DANN_BUILDING_LIBRARY -fvisibility=hidden
 
-all: annlua build/libannarchy.a build/libannarchy.so build/lua/annarchy/core.so
+all: annlua build/libannarchy.a build/libannarchy.so build/lua/annarchy/core.so \
+     build/libannlua.a build/libannlua.so
 
 # Extensions: TensorBoard event files (protobuf-c; the messages are generated from
 # src/proto/tensorboard.proto into build/gen) and Keras HDF5 files (libhdf5).
@@ -90,12 +96,25 @@ build/obj/host/%.o: src/host/%.c $(wildcard src/host/*.h) $(wildcard src/*.h) $(
 	@mkdir -p $(dir $@)
 	@echo "CC $<"; $(CC) $(CFLAGS_ALL) $(LUA_CFLAGS) -c $< -o $@
 
+build/pic/embed/%.o: src/embed/%.c $(wildcard src/host/*.h) $(wildcard src/lua/*.h) $(wildcard include/*.h)
+	@mkdir -p $(dir $@)
+	@echo "CC $< (PIC)"; $(CC) $(CFLAGS_ALL) $(CORE_VIS) $(LUA_CFLAGS) -fPIC -c $< -o $@
+build/pic/host/%.o: src/host/%.c $(wildcard src/host/*.h) $(wildcard include/*.h)
+	@mkdir -p $(dir $@)
+	@echo "CC $< (PIC)"; $(CC) $(CFLAGS_ALL) $(LUA_CFLAGS) -fvisibility=hidden -fPIC -c $< -o $@
+
 build/libannarchy.a: $(CORE_OBJ)
 	@mkdir -p $(dir $@)
 	@echo "AR $@"; rm -f $@ && ar rcs $@ $^
 
 build/libannarchy.so: $(CORE_PIC)
 	@echo "LD $@"; $(CC) -shared -o $@ $^ $(SYSLIBS)
+
+# The embedding library: exports what annarchy.h and annlua.h declare (and luaopen_annarchy_core).
+build/libannlua.a: $(EMBED_PIC)
+	@echo "AR $@"; rm -f $@ && ar rcs $@ $^
+build/libannlua.so: $(EMBED_PIC)
+	@echo "LD $@"; $(CC) -shared -o $@ $^ $(LUA_LIBS) $(BINDLIBS) $(SYSLIBS)
 
 # The module for plain lua5.4: the binding and the core, compiling kernels with the tcc
 # command or cc (Debian's libtcc.a is not position-independent).
@@ -134,7 +153,39 @@ build/asan/libannarchy.a: $(ASAN_OBJ)
 build/asan/%: tests/c/%.c build/asan/libannarchy.a $(wildcard tests/c/*.h)
 	@echo "CC $@ (sanitizers)"; $(CC) $(ASAN_CFLAGS) -Itests/c $< -o $@ build/asan/libannarchy.a $(SYSLIBS)
 
-ctests: $(CTEST_BIN) $(CTEST_ASAN)
+# The embedding library's test links libannlua (Lua, the binding and the core), also under
+# the sanitizers.
+ASAN_EMBED_OBJ := $(EMBED_SRC:src/embed/%.c=build/asan/embed/%.o) build/asan/host/frontend.o \
+                  $(BIND_SRC:src/lua/%.c=build/asan/lua/%.o)
+build/asan/embed/%.o: src/embed/%.c $(wildcard src/host/*.h) $(wildcard src/lua/*.h) $(wildcard include/*.h)
+	@mkdir -p $(dir $@)
+	@echo "CC $< (sanitizers)"; $(CC) $(ASAN_CFLAGS) $(LUA_CFLAGS) -c $< -o $@
+build/asan/host/%.o: src/host/%.c $(wildcard src/host/*.h) $(wildcard include/*.h)
+	@mkdir -p $(dir $@)
+	@echo "CC $< (sanitizers)"; $(CC) $(ASAN_CFLAGS) $(LUA_CFLAGS) -c $< -o $@
+build/asan/lua/%.o: src/lua/%.c $(wildcard src/lua/*.h) $(wildcard include/*.h)
+	@mkdir -p $(dir $@)
+	@echo "CC $< (sanitizers)"; $(CC) $(ASAN_CFLAGS) $(LUA_CFLAGS) -c $< -o $@
+build/asan/libannlua.a: $(ASAN_EMBED_OBJ) $(ASAN_OBJ)
+	@echo "AR $@"; rm -f $@ && ar rcs $@ $^
+EMBED_LIBS := $(LUA_LIBS) $(BINDLIBS) $(SYSLIBS)
+build/tests/annlua_test: tests/c/annlua_test.c build/libannlua.a tests/c/check.h
+	@mkdir -p $(dir $@)
+	@echo "CC $@"; $(CC) $(CFLAGS_ALL) -Itests/c $< -o $@ build/libannlua.a $(EMBED_LIBS)
+build/asan/annlua_test: tests/c/annlua_test.c build/asan/libannlua.a tests/c/check.h
+	@echo "CC $@ (sanitizers)"; $(CC) $(ASAN_CFLAGS) -Itests/c $< -o $@ build/asan/libannlua.a $(EMBED_LIBS)
+
+# The embedding example, against the shared library of the build tree.
+build/examples/robot: examples/embed/robot.c build/libannlua.so include/annlua.h include/annarchy.h
+	@mkdir -p $(dir $@)
+	@echo "CC $@"; $(CC) $(CSTD) $(OPT) $(WARN) -Iinclude $< -o $@ -Lbuild -lannlua -lm -Wl,-rpath,$(abspath build)
+
+# The embedding benchmark's C side (bench/embed.lua runs it).
+build/bench/embed_overhead: bench/embed/overhead.c build/libannlua.so include/annlua.h include/annarchy.h
+	@mkdir -p $(dir $@)
+	@echo "CC $@"; $(CC) $(CSTD) -O2 $(WARN) -Iinclude $< -o $@ -Lbuild -lannlua -Wl,-rpath,$(abspath build)
+
+ctests: $(CTEST_BIN) $(CTEST_ASAN) build/examples/robot
 
 deps:
 	@sh tools/setup-deps
@@ -148,7 +199,7 @@ demo: deps
 	./annlua examples/quickstart.lua
 
 bench: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all build/bench/embed_overhead
 	@fail=0; for b in bench/*.lua; do echo "== $$b"; ./annlua $$b || fail=1; done; exit $$fail
 
 fuzz: deps
@@ -167,16 +218,23 @@ install: all
 	install -m 644 build/libannarchy.a $(DESTDIR)$(LIBDIR)/libannarchy.a
 	install -m 755 build/libannarchy.so $(DESTDIR)$(LIBDIR)/libannarchy.so
 	install -m 644 include/annarchy.h $(DESTDIR)$(PREFIX)/include/annarchy.h
+	install -m 644 build/libannlua.a $(DESTDIR)$(LIBDIR)/libannlua.a
+	install -m 755 build/libannlua.so $(DESTDIR)$(LIBDIR)/libannlua.so
+	install -m 644 include/annlua.h $(DESTDIR)$(PREFIX)/include/annlua.h
 	install -m 755 build/lua/annarchy/core.so $(DESTDIR)$(LUA_CLIB)/annarchy/core.so
 	cp -R lua/annarchy/. $(DESTDIR)$(LUA_SHARE)/annarchy/
 	cp -R models/. $(DESTDIR)$(LUA_SHARE)/annarchy/models/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' tools/annarchy.pc.in \
 	  > $(DESTDIR)$(LIBDIR)/pkgconfig/annarchy.pc
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' -e 's|@HDF5_LIBS@|$(HDF5_LIBS)|' \
+	  tools/annlua.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/annlua.pc
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/annlua $(DESTDIR)$(LIBDIR)/libannarchy.a \
 	  $(DESTDIR)$(LIBDIR)/libannarchy.so $(DESTDIR)$(PREFIX)/include/annarchy.h \
-	  $(DESTDIR)$(LIBDIR)/pkgconfig/annarchy.pc
+	  $(DESTDIR)$(LIBDIR)/pkgconfig/annarchy.pc $(DESTDIR)$(LIBDIR)/libannlua.a \
+	  $(DESTDIR)$(LIBDIR)/libannlua.so $(DESTDIR)$(PREFIX)/include/annlua.h \
+	  $(DESTDIR)$(LIBDIR)/pkgconfig/annlua.pc
 	rm -rf $(DESTDIR)$(LUA_SHARE)/annarchy $(DESTDIR)$(LUA_CLIB)/annarchy
 
 clean:

@@ -379,6 +379,82 @@ void  ann_monitor_clear(ann_monitor *m, int v);
 int64_t ann_monitor_bytes_needed(const ann_monitor *m, int64_t nsteps);
 int64_t ann_monitor_bytes(const ann_monitor *m);
 
+/* ==== embedding: checked handles, names and per-frame access ==== */
+
+/* What a host program (a game, a robot controller) calls every frame: step the network, find
+ * a population and an attribute by name, reach its values in place, read the spikes of the
+ * last step and the time.
+ *
+ * Checked handles. Every function of this section first checks that `net` is a live network
+ * (created by ann_network_new and not yet freed) without touching its memory: a NULL pointer,
+ * a pointer that never was a network or a freed network is refused with the message
+ * "not a live network (NULL, freed, or never created)". (A freed network's address that a
+ * newer network reuses names that newer network.) The functions of the other sections trust
+ * their handle.
+ *
+ * Errors. A failure returns non-zero (-1 for an id, NULL for a pointer, NaN for a time), fills
+ * st (NULL accepted) and the calling thread's ann_last_error(), and, when net is live, the
+ * network's own message: ann_network_error(net).
+ *
+ * Names. The Lua front end names every population, projection and attribute of a network it
+ * compiles; a C program that builds a network itself may name them with the set_names
+ * functions (unnamed objects are simply not found by name).
+ *
+ * Threads. Networks are independent: each may be used from its own thread, concurrently with
+ * the others (the only shared state these functions read is the set of live networks, which
+ * only ann_network_new and ann_network_free write, without locks). One network must be used by
+ * one thread at a time. Process-wide settings are not per network: the log callback
+ * (ann_set_log) and the in-process compiler (ann_jit_set_inproc_tcc).
+ *
+ * Pointers. ann_population_data returns the storage the kernels themselves read and write:
+ * writing an input population's attribute before a step is seen by that step, reading a motor
+ * population's attribute after it sees its result, without a copy. The pointer stays valid
+ * until the next structural change of the network (adding a population or a projection to it)
+ * or its free. (The front end changes no structure after compiling.) */
+
+/* 0 when net is a live network, else non-zero with the message above. */
+int ann_network_check(const ann_network *net, ann_status *st);
+
+/* The message of the last failed call of this section on net ("" if none; for a handle that
+ * is not a live network, the message above). Valid until the next call on net. */
+const char *ann_network_error(const ann_network *net);
+
+/* Runs n >= 0 steps (n = 0 does nothing). Refused before the network is compiled (no kernels
+ * bound). */
+int ann_network_step(ann_network *net, int64_t n, ann_status *st);
+/* Runs ceil(ms / dt) steps (to 1e-9 of a step, as the front end's simulate(ms)); ms finite and
+ * >= 0. */
+int ann_network_simulate(ann_network *net, double ms, ann_status *st);
+/* The current time in ms (steps done times dt), NaN for a handle that is not live. */
+double ann_network_time(const ann_network *net, ann_status *st);
+
+/* Names: the population's (or projection's) name and its attributes' names, nattr of them
+ * (attr_names NULL: only the name; else nattr must be its attribute count). Copied. */
+int ann_population_set_names(ann_network *net, int pop, const char *name,
+                             const char *const *attr_names, int32_t nattr, ann_status *st);
+int ann_projection_set_names(ann_network *net, int id, const char *name,
+                             const char *const *attr_names, int32_t nattr, ann_status *st);
+/* The id of the population named `name`, or -1 (no such population; a projection of that
+ * name is named as such). */
+int ann_network_find_population(ann_network *net, const char *name, ann_status *st);
+/* The index of attribute `name` of population pop, or -1. */
+int ann_population_find_attr(ann_network *net, int pop, const char *name, ann_status *st);
+/* The population's name, or NULL when it has none (or pop is not one of net's). */
+const char *ann_population_name(const ann_network *net, int pop);
+
+/* The values of local attribute attr of population pop, 0-based by rank: *n elements of
+ * *type (ANN_TYPE_F64 double, ANN_TYPE_F32 float under float32, ANN_TYPE_I32 int32_t,
+ * ANN_TYPE_BOOL a byte 0/1); type and n may be NULL. Valid as said above. A global attribute
+ * (one value per population) is refused: ann_population_get / ann_population_set reach it. */
+void *ann_population_data(ann_network *net, int pop, int attr, int32_t *type, int32_t *n,
+                          ann_status *st);
+
+/* The ranks (ascending) of population pop that spiked in the last step: *ranks gets *n of
+ * them, owned by the network and valid until the next step. Refused for a rate-coded
+ * population. */
+int ann_population_spikes(ann_network *net, int pop, const int32_t **ranks, int32_t *n,
+                          ann_status *st);
+
 /* ==== connectivity ==== */
 
 /* Connectivity builders: the connector methods of a projection, producing

@@ -8,6 +8,7 @@
  * geometrically. */
 #include "elem.h"
 #include "annarchy.h"
+#include "embed_internal.h"
 #include "network_internal.h"
 #include "status.h"
 
@@ -29,6 +30,10 @@ ann_network *ann_network_new(double dt, uint64_t seed)
     }
     net->dt = dt;
     net->seed = seed;
+    if (ann_embed_attach(net) != 0) {
+        free(net);
+        return NULL;
+    }
     return net;
 }
 
@@ -55,6 +60,7 @@ static void pop_free(ann_pop *p)
 void ann_network_free(ann_network *net)
 {
     if (!net) return;
+    ann_embed_detach(net);
     for (int i = 0; i < net->npops; i++) pop_free(&net->pops[i]);
     free(net->pops);
     for (int i = 0; i < net->nmons; i++) ann_monitor_free(NULL, net->mons[i]);

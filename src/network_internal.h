@@ -29,6 +29,7 @@ typedef struct ann_pop {
 } ann_pop;
 
 struct ann_projections;   /* projection.c */
+struct ann_embed;         /* embed_internal.h: names and the network's last message */
 
 struct ann_network {
     double    dt;
@@ -41,6 +42,7 @@ struct ann_network {
     ann_monitor **mons;
     int32_t   nmons;
     struct ann_projections *projs;
+    struct ann_embed *embed;
     int32_t   bound;
     volatile sig_atomic_t interrupt;   /* set by ann_network_interrupt, polled by the run */
 };

@@ -86,8 +86,8 @@ local function instantiate(net, plans, module, visible, pb, proj_plans)
   for i, pop in ipairs(net._.pops) do
     local plan = plans[i]
     local specs = {}
-    for j, a in ipairs(plan.L.attrs) do specs[j] = {type = a.code, ["local"] = a.is_local} end
-    local id = runtime.add_population(rt, pop._.size, specs, pop._.A.kind == "spike")
+    for j, a in ipairs(plan.L.attrs) do specs[j] = {type = a.code, ["local"] = a.is_local, name = a.name} end
+    local id = runtime.add_population(rt, pop._.size, specs, pop._.A.kind == "spike", pop._.name)
     assert(id == pop._.id)
     for _, a in ipairs(plan.L.sum_list) do runtime.pop_mark_sum(rt, id, a.index) end
     for _, g in ipairs(pop._.A.gops or {}) do runtime.pop_add_gop(rt, id, g.op, plan.L.by_name[g.var].index) end

@@ -26,6 +26,7 @@ local ASIDE_STREAM = 0x80000000   -- _draw_aside: the streams above the host ran
 
 
 local network_count = 0          -- net.id: 1 for the first network of the process
+local newest = setmetatable({}, {__mode = "v"})   -- [1]: the network created last, weakly
 local notes_given = {}           -- one-time notes (threads arrive with the performance work)
 
 local function entropy_seed()
@@ -53,8 +54,12 @@ function M.new(...)
     constants = {}, constant_list = {}, functions = {}, draws = 0, step = 0,
     callbacks = callbacks.new(), callbacks_enabled = true, rt = nil,
   })
+  newest[1] = self
   return self
 end
+
+--- The network created last in this Lua state, while it is alive (nil otherwise).
+function M.last_created() return newest[1] end
 
 local fields = {}
 local methods = {}
@@ -259,15 +264,17 @@ local function check_compiled(n, what)
 end
 
 --- Runs nsteps in C (the caller warns first when monitors would need too much memory).
+local function run_failed(n, err)
+  if err == "interrupted" then
+    fail("simulation interrupted at t = %g ms (step %d); the network is valid",
+      fields.time(n), fields.current_step(n))
+  end
+  fail("%s", err)
+end
+
 local function run_steps(n, nsteps, mode, pops)
   local done, err = runtime.run(n._.rt, nsteps, mode, pops)
-  if err then
-    if err == "interrupted" then
-      fail("simulation interrupted at t = %g ms (step %d); the network is valid",
-        fields.time(n), fields.current_step(n))
-    end
-    fail("%s", err)
-  end
+  if err then run_failed(n, err) end
   return done
 end
 
@@ -303,9 +310,12 @@ function methods.simulate(n, ...)
 end
 
 function methods.step(n)
-  check_compiled(n, "step()")
-  monitor.check_memory(n, 1)
-  run_steps(n, 1, "none")
+  -- the per-frame call of a host: only what one step needs
+  local rt = n._.rt
+  if not rt then check_compiled(n, "step()") end
+  if n._.mons[1] then monitor.check_memory(n, 1) end
+  local _, err = runtime.run(rt, 1, "none")
+  if err then run_failed(n, err) end
 end
 
 function methods.simulate_until(n, ...)

@@ -136,14 +136,14 @@ local function desc_of(net, P)
   for i, a in ipairs(P.L.attrs) do
     local init = creation_value(net, P, i, a)
     if type(init) ~= "number" and type(init) ~= "boolean" then init = 0 end
-    attrs[i] = {type = a.code, locality = kp.LOCALITY_CODE[a.locality], init = init}
+    attrs[i] = {type = a.code, locality = kp.LOCALITY_CODE[a.locality], init = init, name = a.name}
   end
   local w = P.L.by_name.w
   local le = P.L.by_name._last_event
   return {
     pre = P.proj._.pre._.id, post = P.proj._.post._.id, pre_major = P.pre_major,
     post_index = P.post_index, delay_kind = P.delay_kind, spike_events = P.spike_events,
-    attrs = attrs, w_attr = w and w.index or -1, last_event_attr = le and le.index or -1,
+    name = P.proj._.name, attrs = attrs, w_attr = w and w.index or -1, last_event_attr = le and le.index or -1,
     delayed = P.delayed,
   }
 end

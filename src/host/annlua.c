@@ -6,11 +6,13 @@
  * process, and a few long options look after the kernel cache. */
 #include "annarchy.h"
 #include "frontend.h"
+#include "lua/lannarchy.h"
 #include "repl.h"
 #include "run.h"
 #include "tcc_inproc.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <lauxlib.h>
 #include <lua.h>
 #include <lualib.h>
@@ -247,7 +249,9 @@ static int protected_main(lua_State *L)
         lua_setfield(L, LUA_REGISTRYINDEX, "LUA_NOENV");
     }
     luaL_openlibs(L);
-    annh_open_frontend(L);
+    char dir[PATH_MAX];
+    annh_open_frontend(L, annh_frontend_dir(dir, sizeof dir) == 0 ? dir : NULL,
+                       luaopen_annarchy_core);
     create_arg_table(L, c);
     lua_gc(L, LUA_GCRESTART);
     lua_gc(L, LUA_GCGEN, 0, 0);

@@ -1,75 +1,77 @@
-/* Where the front end is found.
+/* Where the front end is found: shared by the annlua executable and the embedding library.
  *
- * The Lua front end must be the one that matches the core linked into this executable, so its
- * directory goes in front of package.path (a LUA_PATH naming another copy does not win), while
- * Debian's default entries stay for busted, lpeg and the rest. The directory is found from the
- * executable itself, so that the source tree and an installation both work from any directory;
- * the source tree known at compile time is the last resort. */
+ * The Lua front end must be the one that matches the core linked with it, so its directory
+ * goes in front of package.path (a LUA_PATH naming another copy does not win), while Debian's
+ * default entries stay for busted, lpeg and the rest. The directory is found from the binary
+ * that holds this code (the annlua executable, or libannlua.so wherever it was installed),
+ * so that the source tree and an installation both work from any directory; the source tree
+ * known at compile time is the last resort. */
 #include "frontend.h"
 
-#include "lua/lannarchy.h"
-
+#include <dlfcn.h>
 #include <lauxlib.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-/* Directory of the running executable, without a trailing slash. */
-static int executable_dir(char *buf, size_t size)
+/* Directory of the binary holding this code, without a trailing slash: the shared library
+ * when it is one, else the running executable. */
+static const char anchor;   /* an address inside this binary */
+
+static int binary_dir(char *buf, size_t size)
 {
-    ssize_t n = readlink("/proc/self/exe", buf, size - 1);
-    if (n <= 0 || (size_t)n >= size - 1)
-        return -1;
-    buf[n] = '\0';
+    Dl_info info;
+    const char *lib = NULL;
+    if (dladdr(&anchor, &info) && info.dli_fname && strchr(info.dli_fname, '/')
+        && strstr(info.dli_fname, ".so"))
+        lib = info.dli_fname;
+    if (lib) {
+        if (realpath(lib, buf) == NULL) return -1;
+    } else {
+        ssize_t n = readlink("/proc/self/exe", buf, size - 1);
+        if (n <= 0 || (size_t)n >= size - 1) return -1;
+        buf[n] = '\0';
+    }
     char *slash = strrchr(buf, '/');
-    if (slash == NULL)
-        return -1;
+    if (slash == NULL) return -1;
     *slash = '\0';
     return 0;
 }
 
-static int has_frontend(lua_State *L, const char *luadir)
+static int has_frontend(const char *luadir)
 {
-    const char *init = lua_pushfstring(L, "%s/annarchy/init.lua", luadir);
-    int found = access(init, R_OK) == 0;
-    lua_pop(L, 1);
-    return found;
+    char init[PATH_MAX + 32];
+    snprintf(init, sizeof init, "%s/annarchy/init.lua", luadir);
+    return access(init, R_OK) == 0;
 }
 
-/* Pushes the directory holding annarchy/init.lua, or nil when none is known. */
-static void push_frontend_dir(lua_State *L)
+int annh_frontend_dir(char *dir, size_t size)
 {
-    char exedir[PATH_MAX];
-    if (executable_dir(exedir, sizeof exedir) == 0) {
-        const char *tree = lua_pushfstring(L, "%s/lua", exedir);
-        if (has_frontend(L, tree))
-            return;
-        lua_pop(L, 1);
-
-        const char *share = lua_pushfstring(L, "%s/../share/lua/5.4", exedir);
-        if (has_frontend(L, share)) {
-            char canonical[PATH_MAX];
-            if (realpath(share, canonical) != NULL) {
-                lua_pop(L, 1);
-                lua_pushstring(L, canonical);
+    static const char *const below[] = {"lua", "../lua", "../share/lua/5.4"};
+    char bindir[PATH_MAX], cand[PATH_MAX + 32];
+    if (binary_dir(bindir, sizeof bindir) == 0) {
+        for (size_t i = 0; i < sizeof below / sizeof below[0]; i++) {
+            snprintf(cand, sizeof cand, "%s/%s", bindir, below[i]);
+            if (has_frontend(cand) && realpath(cand, bindir) != NULL) {
+                snprintf(dir, size, "%s", bindir);
+                return 0;
             }
-            return;
         }
-        lua_pop(L, 1);
     }
 #ifdef ANN_LUA_DIR
-    lua_pushstring(L, ANN_LUA_DIR);
-#else
-    lua_pushnil(L);
+    if (has_frontend(ANN_LUA_DIR)) {
+        snprintf(dir, size, "%s", ANN_LUA_DIR);
+        return 0;
+    }
 #endif
+    return -1;
 }
 
-void annh_open_frontend(lua_State *L)
+void annh_open_frontend(lua_State *L, const char *dir, lua_CFunction open_core)
 {
-    push_frontend_dir(L);
-    if (!lua_isnil(L, -1)) {
-        const char *dir = lua_tostring(L, -1);
+    if (dir != NULL) {
         lua_getglobal(L, "package");
         lua_getfield(L, -1, "path");
         const char *old = lua_tostring(L, -1);
@@ -77,10 +79,8 @@ void annh_open_frontend(lua_State *L)
         lua_setfield(L, -3, "path");
         lua_pop(L, 2);
     }
-    lua_pop(L, 1);
-
     luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
-    lua_pushcfunction(L, luaopen_annarchy_core);
+    lua_pushcfunction(L, open_core);
     lua_setfield(L, -2, "annarchy.core");
     lua_pop(L, 1);
 }

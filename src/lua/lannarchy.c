@@ -16,6 +16,11 @@ static void log_stderr(void *user, const char *msg)
 int luaopen_annarchy_core(lua_State *L)
 {
     ann_set_log(log_stderr, NULL);
+    return annl_open_core(L);
+}
+
+int annl_open_core(lua_State *L)
+{
     lua_newtable(L);
     annl_open_array(L);
     annl_open_random(L);

@@ -11,6 +11,14 @@ __attribute__((visibility("default")))
 #endif
 int luaopen_annarchy_core(lua_State *L);
 
+/* The same table without setting the core's log callback, for an embedding host whose
+ * program owns the log. */
+int annl_open_core(lua_State *L);
+
+/* The registry field an embedding host sets to true: the binding then installs no signal
+ * handler (a run is not turned into Ctrl-C's target). */
+#define ANNL_EMBEDDED_KEY "annarchy.embedded"
+
 /* Each adds its functions and metatables to the table on top of the stack. */
 void annl_open_array(lua_State *L);    /* larray.c: ann.Array userdata */
 void annl_open_random(lua_State *L);   /* lrandom.c: host-side distributions */

@@ -24,6 +24,28 @@ ann_network *annl_net_check(lua_State *L, int idx)
     return n->net;
 }
 
+void annl_set_names(lua_State *L, ann_network *net, int proj, int id, int name_idx, int attrs_idx)
+{
+    name_idx = lua_absindex(L, name_idx);
+    attrs_idx = lua_absindex(L, attrs_idx);
+    if (lua_isnoneornil(L, name_idx)) return;
+    const char *name = luaL_checkstring(L, name_idx);
+    lua_Integer n = luaL_len(L, attrs_idx);
+    const char **names = lua_newuserdatauv(L, (size_t)(n + 1) * sizeof *names, 0);
+    for (lua_Integer k = 0; k < n; k++) {
+        lua_geti(L, attrs_idx, k + 1);
+        lua_getfield(L, -1, "name");
+        names[k] = lua_tostring(L, -1);
+        lua_pop(L, 2);   /* the strings stay alive in the attribute tables */
+        if (!names[k]) luaL_error(L, "annarchy: attribute %d has no name", (int)k + 1);
+    }
+    ann_status st = {0, ""};
+    int rc = proj ? ann_projection_set_names(net, id, name, names, (int32_t)n, &st)
+                  : ann_population_set_names(net, id, name, names, (int32_t)n, &st);
+    lua_pop(L, 1);
+    if (rc) annl_raise_core(L, &st);
+}
+
 annl_owned *annl_owned_push(lua_State *L, int net_idx, const char *mt)
 {
     annl_net *n = luaL_checkudata(L, net_idx, ANNL_NETWORK_MT);

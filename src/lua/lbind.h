@@ -61,6 +61,11 @@ void annl_add_runtime_methods(lua_State *L, const luaL_Reg *methods);
 /* Pushes an attribute value as its type reads in Lua: a boolean, an integer or a number. */
 void annl_push_value(lua_State *L, double v, int32_t type);
 
+/* Gives the core the names of population (proj 0) or projection (proj 1) id: the string at
+ * name_idx and the "name" fields of the attribute tables listed at attrs_idx. Nothing when the
+ * value at name_idx is nil (a runtime built without names). */
+void annl_set_names(lua_State *L, ann_network *net, int proj, int id, int name_idx, int attrs_idx);
+
 /* The Connectivity userdata at idx (lconnect.c). */
 ann_csr *annl_csr_check(lua_State *L, int idx);
 

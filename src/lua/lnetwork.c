@@ -63,10 +63,12 @@ static int l_set_constant(lua_State *L)
     return 0;
 }
 
-/* add_population(size, specs, spiking): specs = list of {type = 0..3, local = bool} */
+/* add_population(size, specs, spiking[, name]): specs = list of {type = 0..3, local = bool,
+ * name = attribute name}; with a name, the core learns the names (for embedding hosts) */
 static int l_add_population(lua_State *L)
 {
     ann_network *net = annl_net_check(L, 1);
+    lua_settop(L, 5);   /* the optional name (5) keeps its slot */
     lua_Integer size = luaL_checkinteger(L, 2);
     luaL_checktype(L, 3, LUA_TTABLE);
     int spiking = lua_toboolean(L, 4);
@@ -84,6 +86,7 @@ static int l_add_population(lua_State *L)
     ann_status st = {0, ""};
     int id = ann_network_add_population(net, (int32_t)size, (int32_t)nattr, specs, spiking, &st);
     if (id < 0) return annl_raise_core(L, &st);
+    annl_set_names(L, net, 0, id, 5, 3);
     lua_pushinteger(L, id);
     return 1;
 }
@@ -351,16 +354,30 @@ static int l_run(lua_State *L)
     }
     int64_t done = 0;
     ann_status st = {0, ""};
+    /* Ctrl-C stops a run of several steps between two of them. Not around a single step:
+     * there is no boundary to stop at, and the two sigaction calls would cost more than a
+     * small network's step (the host's own handler then sees Ctrl-C). Inside an embedding
+     * host the program owns signals: no handler at all. */
+    int handler = n > 1;
+    if (handler) {
+        lua_getfield(L, LUA_REGISTRYINDEX, ANNL_EMBEDDED_KEY);
+        handler = !lua_toboolean(L, -1);
+        lua_pop(L, 1);
+    }
     struct sigaction sa, old;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_sigint;
     sigemptyset(&sa.sa_mask);
     ann_network *outer = running;
-    running = net;
-    sigaction(SIGINT, &sa, &old);
+    if (handler) {
+        running = net;
+        sigaction(SIGINT, &sa, &old);
+    }
     int rc = ann_network_run(net, n, mode, pops, npops, &done, &st);
-    sigaction(SIGINT, &old, NULL);
-    running = outer;
+    if (handler) {
+        sigaction(SIGINT, &old, NULL);
+        running = outer;
+    }
     if (rc) {
         lua_pushinteger(L, done);
         lua_pushstring(L, st.msg);

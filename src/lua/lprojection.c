@@ -31,8 +31,9 @@ static int check_attr(lua_State *L, ann_network *net, int id, int idx)
 /* ---- the runtime --------------------------------------------------------------------------- */
 
 /* rt:add_projection(desc, csr) -> id. desc: pre, post, pre_major, post_index, delay_kind
- * ("none"|"uniform"|"variable"), spike_events, attrs = {{type, locality = 0|1|2, init}},
- * w_attr, last_event_attr (-1 if none), delayed = {pre attribute indices}. */
+ * ("none"|"uniform"|"variable"), spike_events, attrs = {{type, locality = 0|1|2, init, name}},
+ * w_attr, last_event_attr (-1 if none), delayed = {pre attribute indices}, name (optional:
+ * the core then learns the names, for embedding hosts). */
 static int l_add_projection(lua_State *L)
 {
     static const char *const dk[] = {"none", "uniform", "variable", NULL};
@@ -70,6 +71,8 @@ static int l_add_projection(lua_State *L)
     ann_status st = {0, ""};
     int id = ann_network_add_projection(net, &d, c, &st);
     if (id < 0) return annl_raise_core(L, &st);
+    lua_getfield(L, 2, "name");
+    annl_set_names(L, net, 1, id, -1, at);
     lua_pushinteger(L, id);
     return 1;
 }

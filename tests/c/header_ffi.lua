@@ -4,19 +4,7 @@
 local ffi = require("ffi")
 
 local header_path, lib_path = arg[1], arg[2]
-local f = assert(io.open(header_path, "r"))
-local lines, skip = {}, false
-for line in f:lines() do
-  if line:match("^#ifdef __cplusplus") then
-    skip = true
-  elseif line:match("^#") then
-    if skip and line:match("^#endif") then skip = false end
-  elseif not skip then
-    lines[#lines + 1] = line
-  end
-end
-f:close()
-ffi.cdef(table.concat(lines, "\n"))
+dofile(arg[0]:gsub("[^/]*$", "") .. "cdef.lua")(header_path)
 
 local C = ffi.load(lib_path)
 assert(ffi.string(C.ann_version()):match("^%d+%.%d+%.%d+$"), "ann_version")

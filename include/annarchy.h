@@ -409,7 +409,7 @@ typedef struct ann_csr {
     int64_t  nsyn;
     int32_t *post_rank;     /* [ndend], ascending */
     int64_t *row;           /* [ndend + 1]: dendrite d holds synapses row[d] .. row[d+1]-1 */
-    int32_t *pre_rank;      /* [nsyn], ascending inside each dendrite */
+    int32_t *pre_rank;      /* [nsyn], ascending inside each dendrite (non-decreasing with multapses) */
     double  *w;             /* [nsyn], or NULL when the weight is one shared constant */
     int32_t *delay;         /* [nsyn] steps, or NULL when delays are uniform */
     double   shared_w;      /* the weight of every synapse when w is NULL (else 0) */
@@ -514,6 +514,26 @@ int ann_connect_fixed_number_post(ann_csr *out,
                                   int32_t post_pop_size,
                                   int32_t same_population, int32_t number, int32_t allow_self,
                                   const ann_syn_values *v, ann_rng *rng, ann_status *st);
+
+/* annlua extension (PyNN's FixedTotalNumberConnector, NEST's fixed_total_number): exactly
+ * `number` synapses among the candidate pairs (without the self pairs when forbidden).
+ * allow_multapses: each synapse is an independent uniform draw of a pair, so a pair may hold
+ * several synapses (stored as separate synapses, adjacent in their dendrite); otherwise the
+ * synapses are a uniform set of `number` distinct pairs (an error when number exceeds the
+ * candidate pairs). Errors: number < 0; number > 0 without any candidate pair.
+ * Draws, with multapses: one ann_rng_binomial per post candidate in ascending rank (the
+ * multinomial split of the total: Binomial(left, m_j / rest), m_j the candidates of post j,
+ * rest those of j and the posts after it), then for each post in ascending rank its count of
+ * ann_rng_below(m_j) (the candidate index, ascending pre rank order, own rank skipped);
+ * without: Floyd's sampling of the pair indices (post-major numbering), `number` draws
+ * ann_rng_below(j + 1) for j = total - number .. total - 1. No draw when number == 0. */
+int ann_connect_fixed_total_number(ann_csr *out,
+                                   const int32_t *pre_ranks, int32_t npre, int32_t pre_pop_size,
+                                   const int32_t *post_ranks, int32_t npost,
+                                   int32_t post_pop_size,
+                                   int32_t same_population, int64_t number, int32_t allow_self,
+                                   int32_t allow_multapses,
+                                   const ann_syn_values *v, ann_rng *rng, ann_status *st);
 
 /* Whole populations with geometries (row-major ranks: rank = x*B + y for (A, B)); both must
  * have the same number of dimensions. Normalised coordinate c / (dim - 1) per dimension (0

@@ -106,7 +106,8 @@ end
 -- synaptic current I(t) (propagators P22, P21, P20), then I(t + dt) = I(t) P11 + the inputs
 -- that arrived during the step. The inputs land on the instantaneous targets exc and inh
 -- (reset to 0 after each step); the current itself is g_I, which keeps integrating during the
--- refractory period while v stays at V_reset. With dc, no background draws.
+-- refractory period while v stays at V_reset. Like every g_ variable, a monitor records g_I
+-- right after transmission, before the step's update (docs/monitors.md). With dc, no background draws.
 function M.neuron(dc)
   local h, tm, ts, c = M.DT, M.TAU_M, M.TAU_SYN, M.C_M
   local p22, p11 = math.exp(-h / tm), math.exp(-h / ts)

@@ -293,9 +293,72 @@ double ann_dist_sample(const ann_dist *d, ann_rng *r)
     return x;
 }
 
+/* The 64-bit words (annk_word, sub-draw 0) of elements e0 .. e0 + n - 1: one Philox block
+ * for the two elements that share it (e and e + 4 in a group of eight), where annk_word
+ * computes it for each. */
+static void fill_words(const uint32_t pre[4], uint32_t e0, int32_t n, uint64_t *w)
+{
+    uint32_t b[4];
+    for (int32_t k = 0; k < n; k++) {
+        uint32_t e = e0 + (uint32_t)k;
+        int high = (e >> 2) & 1u;
+        if (high && k >= 4)
+            continue;   /* given by element e - 4 */
+        annk_rng_block(pre, ((e >> 3) << 2) | (e & 3u), 0, b);
+        w[k] = high ? ((uint64_t)b[2] << 32) | b[3] : ((uint64_t)b[0] << 32) | b[1];
+        if (!high && k + 4 < n)
+            w[k + 4] = ((uint64_t)b[2] << 32) | b[3];
+    }
+}
+
+/* Does the distribution read one word per element (annk_word, sub-draw 0) first? */
+static int reads_word(const ann_dist *d)
+{
+    return d->kind == ANN_DIST_UNIFORM || d->kind == ANN_DIST_DISCRETE_UNIFORM
+           || d->kind == ANN_DIST_EXPONENTIAL || d->kind == ANN_DIST_NORMAL
+           || d->kind == ANN_DIST_LOGNORMAL;
+}
+
+/* The draw of element e of such a distribution from its word w: draw()'s value. */
+static double from_word(const ann_dist *d, const uint32_t pre[4], uint32_t e, uint64_t w)
+{
+    switch (d->kind) {
+    case ANN_DIST_UNIFORM:
+        return annk_uniform_ab_of(d->p1, d->p2, annk_w53(w));
+    case ANN_DIST_DISCRETE_UNIFORM:
+        return annk_discrete_uniform_of(d->p1, d->p2, annk_w53(w));
+    case ANN_DIST_EXPONENTIAL:
+        return annk_exponential_of(d->p1, annk_w53(w));
+    case ANN_DIST_NORMAL:
+        return annk_normal_of(d->p1, d->p2, annk_zig(pre, e, w));
+    default:
+        return annk_lognormal_of(d->p1, d->p2, annk_zig(pre, e, w));
+    }
+}
+
+/* The same values as n calls of ann_dist_sample; for the distributions reading one word per
+ * element, a chunk at a time with the shared blocks computed once. */
 void ann_dist_fill(const ann_dist *d, ann_rng *r, double *out, int64_t n)
 {
-    int64_t i;
-    for (i = 0; i < n; i++)
+    enum { CHUNK = 256 };
+    uint64_t w[CHUNK];
+    int64_t i = 0;
+    if (reads_word(d)) {
+        while (i < n) {
+            uint32_t e0 = (uint32_t)r->pos;
+            uint64_t room = ((uint64_t)1 << 32) - e0;   /* elements left in this prefix */
+            int32_t m = n - i < CHUNK ? (int32_t)(n - i) : CHUNK;
+            if ((uint64_t)m > room)
+                m = (int32_t)room;
+            const uint32_t *pre = rng_prefix(r);
+            fill_words(pre, e0, m, w);
+            for (int32_t k = 0; k < m; k++)
+                out[i + k] = clip(d, from_word(d, pre, e0 + (uint32_t)k, w[k]));
+            r->pos += (uint64_t)m;
+            i += m;
+        }
+        return;
+    }
+    for (; i < n; i++)
         out[i] = ann_dist_sample(d, r);
 }

@@ -678,6 +678,37 @@ static void test_host_streams(void)
     CHECK(memcmp(a + 30, b, 34 * sizeof(double)) == 0, "seek differs");
     CHECK(s.pos == 64, "position after seek + fill: %llu", (unsigned long long)s.pos);
 
+    /* a fill is ann_dist_sample repeated (the fill computes each shared block once): every
+     * kind, clipped or not, from odd positions and across the 2^32 boundary of the prefix */
+    {
+        static const char *const kinds[] = {"Uniform", "DiscreteUniform", "Normal",
+                                            "LogNormal", "Exponential", "Gamma", "Binomial"};
+        static const uint64_t starts[] = {0, 3, 13, (1ull << 32) - 301};
+        double f[700], g[700];
+        int ok = 1;
+        for (int k = 0; k < 7; k++)
+            for (int c = 0; c < 2; c++)
+                for (int q = 0; q < 4; q++) {
+                    ann_dist e;
+                    memset(&e, 0, sizeof e);
+                    e.kind = ann_dist_kind_from_name(kinds[k]);
+                    e.p1 = k == 6 ? 20 : 1.0;
+                    e.p2 = k == 6 ? 0.3 : 2.0;
+                    e.has_min = e.has_max = c;
+                    e.min = 0.5;
+                    e.max = 1.5;
+                    ann_rng_init(&r, 9, 2);
+                    ann_rng_seek(&r, starts[q]);
+                    ann_dist_fill(&e, &r, f, 601);
+                    ann_rng_init(&s, 9, 2);
+                    ann_rng_seek(&s, starts[q]);
+                    for (int j = 0; j < 601; j++)
+                        g[j] = ann_dist_sample(&e, &s);
+                    ok = ok && memcmp(f, g, 601 * sizeof *f) == 0 && r.pos == s.pos;
+                }
+        CHECK(ok, "ann_dist_fill differs from ann_dist_sample");
+    }
+
     /* other seeds and streams differ */
     ann_rng_init(&s, 6, 6);
     ann_dist_fill(&d, &s, b, 64);

@@ -210,6 +210,11 @@ double ann_rng_lognormal(ann_rng *r, double mu, double sigma);
 double ann_rng_exponential(ann_rng *r, double lambda);        /* rate: mean 1/lambda */
 double ann_rng_gamma(ann_rng *r, double alpha, double beta);  /* shape, scale */
 double ann_rng_binomial(ann_rng *r, double n, double p);
+/* count integers in [0, n), n > 0, at consecutive positions (one each): position p takes its
+ * 64-bit word w (the word of a uniform draw) and gives floor(w n / 2^64), drawing the next
+ * words of the position while the low 64 bits of w n are below 2^64 mod n (Lemire's
+ * multiply-shift with rejection: exactly uniform). Computes the block two positions share once. */
+void ann_rng_fill_below(ann_rng *r, int32_t n, int32_t *out, int64_t count);
 
 /* A seed from the operating system's entropy (getrandom, /dev/urandom, else clock and pid). */
 uint64_t ann_seed_from_entropy(void);
@@ -524,7 +529,8 @@ int ann_connect_fixed_number_post(ann_csr *out,
  * Draws, with multapses: one ann_rng_binomial per post candidate in ascending rank (the
  * multinomial split of the total: Binomial(left, m_j / rest), m_j the candidates of post j,
  * rest those of j and the posts after it), then for each post in ascending rank its count of
- * ann_rng_below(m_j) (the candidate index, ascending pre rank order, own rank skipped);
+ * values of ann_rng_fill_below(m_j) (the candidate index, ascending pre rank order, own rank
+ * skipped);
  * without: Floyd's sampling of the pair indices (post-major numbering), `number` draws
  * ann_rng_below(j + 1) for j = total - number .. total - 1. No draw when number == 0. */
 int ann_connect_fixed_total_number(ann_csr *out,

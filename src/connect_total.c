@@ -83,8 +83,7 @@ static int draw_multapses(ann_csr *out, const candidates *c, int64_t number, ann
         if (n == 0)
             continue;
         int32_t *a = out->pre_rank + s;
-        for (int64_t i = 0; i < n; i++)
-            a[i] = (int32_t)ann_rng_below(rng, (uint64_t)m);
+        ann_rng_fill_below(rng, m, a, n);
         sort_indices(a, tmp, n, m);
         for (int64_t i = 0; i < n; i++)
             a[i] = cand_rank(c, j, a[i]);

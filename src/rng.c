@@ -311,6 +311,51 @@ static void fill_words(const uint32_t pre[4], uint32_t e0, int32_t n, uint64_t *
     }
 }
 
+enum { WORDS_CHUNK = 256 };
+
+/* The words of the next positions of r, at most `left` and WORDS_CHUNK, all on one prefix
+ * (*pre); returns their number. The caller advances r->pos by it. */
+static int32_t next_words(ann_rng *r, int64_t left, uint64_t *w, const uint32_t **pre)
+{
+    uint32_t e0 = (uint32_t)r->pos;
+    uint64_t room = ((uint64_t)1 << 32) - e0;   /* positions left on this prefix */
+    int32_t m = left < WORDS_CHUNK ? (int32_t)left : WORDS_CHUNK;
+    if ((uint64_t)m > room)
+        m = (int32_t)room;
+    *pre = rng_prefix(r);
+    fill_words(*pre, e0, m, w);
+    return m;
+}
+
+/* The high 64 bits of w * n (n < 2^32), the low ones in *lo. */
+static uint64_t mul_n(uint64_t w, uint64_t n, uint64_t *lo)
+{
+    uint64_t a = (w & 0xffffffffu) * n, b = (w >> 32) * n;
+    uint64_t t = b << 32;
+    *lo = t + a;
+    return (b >> 32) + (*lo < t);
+}
+
+void ann_rng_fill_below(ann_rng *r, int32_t n, int32_t *out, int64_t count)
+{
+    uint64_t w[WORDS_CHUNK];
+    const uint64_t un = (uint64_t)n, reject = (0 - un) % un;   /* 2^64 mod n */
+    int64_t i = 0;
+    while (i < count) {
+        const uint32_t *pre;
+        uint32_t e0 = (uint32_t)r->pos;
+        int32_t m = next_words(r, count - i, w, &pre);
+        for (int32_t k = 0; k < m; k++) {
+            uint64_t lo, hi = mul_n(w[k], un, &lo);
+            for (uint32_t sub = 1; lo < reject; sub++)
+                hi = mul_n(annk_word(pre, e0 + (uint32_t)k, sub), un, &lo);
+            out[i + k] = (int32_t)hi;
+        }
+        r->pos += (uint64_t)m;
+        i += m;
+    }
+}
+
 /* Does the distribution read one word per element (annk_word, sub-draw 0) first? */
 static int reads_word(const ann_dist *d)
 {
@@ -340,18 +385,13 @@ static double from_word(const ann_dist *d, const uint32_t pre[4], uint32_t e, ui
  * element, a chunk at a time with the shared blocks computed once. */
 void ann_dist_fill(const ann_dist *d, ann_rng *r, double *out, int64_t n)
 {
-    enum { CHUNK = 256 };
-    uint64_t w[CHUNK];
+    uint64_t w[WORDS_CHUNK];
     int64_t i = 0;
     if (reads_word(d)) {
         while (i < n) {
+            const uint32_t *pre;
             uint32_t e0 = (uint32_t)r->pos;
-            uint64_t room = ((uint64_t)1 << 32) - e0;   /* elements left in this prefix */
-            int32_t m = n - i < CHUNK ? (int32_t)(n - i) : CHUNK;
-            if ((uint64_t)m > room)
-                m = (int32_t)room;
-            const uint32_t *pre = rng_prefix(r);
-            fill_words(pre, e0, m, w);
+            int32_t m = next_words(r, n - i, w, &pre);
             for (int32_t k = 0; k < m; k++)
                 out[i + k] = clip(d, from_word(d, pre, e0 + (uint32_t)k, w[k]));
             r->pos += (uint64_t)m;

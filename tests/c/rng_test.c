@@ -717,6 +717,44 @@ static void test_host_streams(void)
     ann_dist_fill(&d, &s, b, 64);
     CHECK(memcmp(a, b, sizeof a) != 0, "stream ignored by host streams");
 
+    /* ann_rng_fill_below: floor(w n / 2^64) of each position's word (the uniform's word),
+     * across the 2^32 boundary, in pieces or in one go; uniform over [0, 7) */
+    {
+        static const int32_t ns[] = {1, 7, 1000, 2147483647};
+        int32_t v[600], u[600];
+        int ok = 1, range = 1, count[7] = {0};
+        double chi = 0;
+        for (int q = 0; q < 4; q++) {
+            uint64_t start = (1ull << 32) - 250;
+            ann_rng_init(&r, 3, 4);
+            ann_rng_seek(&r, start);
+            ann_rng_fill_below(&r, ns[q], v, 600);
+            ann_rng_init(&s, 3, 4);
+            ann_rng_seek(&s, start);
+            ann_rng_fill_below(&s, ns[q], u, 13);
+            ann_rng_fill_below(&s, ns[q], u + 13, 587);
+            ok = ok && r.pos == start + 600 && s.pos == r.pos && memcmp(u, v, sizeof u) == 0;
+            for (int j = 0; j < 600; j++) {
+                uint64_t p = start + (uint64_t)j;
+                uint32_t pre[4];
+                annk_rng_prefix(3, 4, p >> 32, ANNK_K_HOST, pre);
+                __extension__ unsigned __int128 x = annk_word(pre, (uint32_t)p, 0);
+                ok = ok && v[j] == (int32_t)((x * (uint64_t)ns[q]) >> 64);
+                range = range && v[j] >= 0 && v[j] < ns[q];
+            }
+        }
+        CHECK(ok && range, "ann_rng_fill_below: the documented mapping");
+        ann_rng_init(&r, 1, 3);
+        for (i = 0; i < 140; i++) {
+            ann_rng_fill_below(&r, 7, v, 500);
+            for (int j = 0; j < 500; j++)
+                count[v[j]]++;
+        }
+        for (i = 0; i < 7; i++)
+            chi += (count[i] - 10000.0) * (count[i] - 10000.0) / 10000.0;
+        CHECK(chi < 30, "ann_rng_fill_below: chi2 %.1f for 6 dof", chi);   /* p < 1e-4 */
+    }
+
     /* ann_rng_below: range and uniformity */
     {
         int count[7] = {0}, ok = 1;

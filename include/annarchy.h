@@ -670,7 +670,7 @@ int64_t    ann_projection_synapse_count(const ann_network *net, int id);
 const int64_t *ann_projection_row(ann_network *net, int id);
 const int32_t *ann_projection_pre_ranks(ann_network *net, int id);
 /* Dendrite of a post rank, -1 when none; post-major index of synapse (dendrite, pre rank),
- * -1 when none. */
+ * the first of them for a multapse, -1 when none. */
 int32_t ann_projection_dendrite_of(ann_network *net, int id, int32_t post_rank);
 int64_t ann_projection_synapse_index(ann_network *net, int id, int32_t dend, int32_t pre_rank);
 

@@ -123,3 +123,29 @@ describe("fixed_total_number", function()
     err(function() net:connect(one, one, "exc"):fixed_total_number(1, 1.0) end, "no candidate pair")
   end)
 end)
+
+describe("fixed_total_number in other projections", function()
+  it("sums every synapse of a pair in a rate-coded projection", function()
+    local net = ann.Network{seed = 1}
+    local a = net:create(1, ann.Neuron{equations = "r = 1.0"})
+    local b = net:create(1, ann.Neuron{equations = "r = sum(exc)"})
+    net:connect(a, b, "exc"):fixed_total_number(5, 0.5)
+    net:compile{silent = true}
+    net:simulate(3)
+    assert.equal(2.5, b.r[1])
+  end)
+
+  it("applies post_spike to every synapse of a pair", function()
+    local Post1 = ann.Neuron{equations = "g_exc = 0", spike = "t == 2", name = "TotalPost1"}
+    local Learn = ann.Synapse{post_spike = "w += 1.0", name = "TotalLearn"}
+    local net = ann.Network{seed = 2}
+    local a = net:create(1, Pre)
+    local b = net:create(1, Post1)
+    local p = net:connect(a, b, "exc", Learn):fixed_total_number(3, ann.Uniform(0, 1))
+    net:compile{silent = true}
+    local before = p:dendrite(1).w
+    net:simulate(4)
+    local after = p:dendrite(1).w
+    for k = 1, 3 do assert.is_true(math.abs(after[k] - before[k] - 1) < 1e-12) end
+  end)
+end)

@@ -5,7 +5,7 @@
 -- distributed weights and delays, Poisson background input, dt = 0.1 ms.
 --
 -- Run: annlua examples/microcircuit.lua [--scale 0.1] [--duration ms] [--transient ms]
---      [--seed s] [--dc] [--multapses] [--threads n] [--raster prefix]
+--      [--seed s] [--dc] [--no-multapses] [--threads n] [--raster prefix]
 -- --raster prefix writes prefix_spikes.dat (time in ms, row from the top, population: the
 -- last 100 ms) and prefix_rates.dat (population, rate in Hz) for docs/microcircuit.gp.
 -- As a module: local mc = dofile("examples/microcircuit.lua"); mc.build{scale = 0.1} returns
@@ -106,7 +106,8 @@ end
 -- synaptic current I(t) (propagators P22, P21, P20), then I(t + dt) = I(t) P11 + the inputs
 -- that arrived during the step. The inputs land on the instantaneous targets exc and inh
 -- (reset to 0 after each step); the current itself is g_I, which keeps integrating during the
--- refractory period while v stays at V_reset. With dc, no background draws.
+-- refractory period while v stays at V_reset. Like every g_ variable, a monitor records g_I
+-- right after transmission, before the step's update (docs/monitors.md). With dc, no background draws.
 function M.neuron(dc)
   local h, tm, ts, c = M.DT, M.TAU_M, M.TAU_SYN, M.C_M
   local p22, p11 = math.exp(-h / tm), math.exp(-h / ts)
@@ -138,44 +139,12 @@ function M.neuron(dc)
   }
 end
 
---- Connects k synapses from pre to post, each pair (pre, post) drawn uniformly with
--- replacement; the n-th synapse of a pair goes into the n-th projection (a projection holds
--- one synapse per pair). weights(seed) and delays(seed) return distributions. Returns the
--- list of projections.
-function M.total_number(net, pre, post, target, k, weights, delays, stream)
-  local pre_r = ann.DiscreteUniform(1, pre.size, {seed = stream * 4}):get_values(k)
-  local post_r = ann.DiscreteUniform(1, post.size, {seed = stream * 4 + 1}):get_values(k)
-  local w = weights(stream * 4 + 2):get_values(k)
-  local d = delays(stream * 4 + 3):get_values(k)
-  local seen, layers = {}, {}
-  for i = 1, k do
-    local p, q = pre_r[i], post_r[i]
-    local key = (p - 1) * post.size + q
-    local m = (seen[key] or 0) + 1
-    seen[key] = m
-    local L = layers[m]
-    if not L then
-      L = {pre = {}, post = {}, w = {}, d = {}}
-      layers[m] = L
-    end
-    local j = #L.pre + 1
-    L.pre[j], L.post[j], L.w[j] = p, q, w[i]
-    L.d[j] = math.floor(d[i] / M.DT + 0.5) * M.DT
-  end
-  local projs = {}
-  for m, L in ipairs(layers) do
-    projs[m] = net:connect(pre, post, target):from_sparse{pre_ranks = L.pre, post_ranks = L.post,
-      weights = L.w, delays = L.d}
-  end
-  return projs
-end
-
 -- ---- the network ------------------------------------------------------------------------------
 
 --- Builds the microcircuit. opts: scale (1), seed (42), dc (false: Poisson background),
--- multapses (false: see below), threads (accepted, one thread). Returns net, pops (by name
--- and in order), monitors (spike monitors, same keys), projs (projs[a][b]: the list of
--- projections from population b to a, nil where no synapse) and the derived parameters.
+-- multapses (true: see below), threads (accepted, one thread). Returns net, pops (by name
+-- and in order), monitors (spike monitors, same keys), projs (projs[a][b]: the projection
+-- from population b to a, nil where no synapse) and the derived parameters.
 function M.build(opts)
   opts = opts or {}
   local scale = opts.scale or 1.0
@@ -198,12 +167,11 @@ function M.build(opts)
     mons[name] = mons[a]
   end
   -- Recurrent synapses, weights normal with the sign kept, delays normal clipped below at dt
-  -- (rounded to steps by the projection). With opts.multapses, the reference's rule exactly:
-  -- k pairs (pre, post) drawn uniformly with replacement (multapses and autapses allowed),
-  -- built in Lua from coordinate lists (small scales only: about 5 s of CPU and 180 MB per
-  -- 10^6 synapses).
-  -- Otherwise each pair is connected once with probability k / (n_pre n_post) by the C
-  -- connector: the same expected number of synapses and in-degrees, but no multapses.
+  -- (rounded to steps by the projection). By default the reference's rule: k pairs
+  -- (pre, post) drawn uniformly with replacement, multapses and autapses allowed
+  -- (fixed_total_number). With multapses = false, each pair is connected at most once with
+  -- probability k / (n_pre n_post) (fixed_probability): the same expected number of
+  -- synapses and in-degrees, but no multapses.
   local projs = {}
   for a = 1, 8 do
     projs[a] = {}
@@ -212,23 +180,17 @@ function M.build(opts)
       if k > 0 then
         local w, exc = P.w[a][b], b % 2 == 1
         local d = exc and M.D_EXC or M.D_INH
-        -- the distributions, with an own seed or (nil) the network's streams
-        local function weights(seed)
-          return ann.Normal(w, math.abs(M.W_REL_SD * w), {min = exc and 0 or nil,
-            max = (not exc) and 0 or nil, seed = seed})
-        end
-        local function delays(seed)
-          return ann.Normal(d, M.D_REL_SD * d, {min = M.DT, max = d + 20 * M.D_REL_SD * d, seed = seed})
-        end
-        local target = exc and "exc" or "inh"
-        if opts.multapses then
-          local stream = (opts.seed or 42) * 1000 + (a - 1) * 8 + b
-          projs[a][b] = M.total_number(net, pops[b], pops[a], target, k, weights, delays, stream)
+        local weights = ann.Normal(w, math.abs(M.W_REL_SD * w), {min = exc and 0 or nil,
+          max = (not exc) and 0 or nil})
+        local delays = ann.Normal(d, M.D_REL_SD * d, {min = M.DT, max = d + 20 * M.D_REL_SD * d})
+        local proj = net:connect(pops[b], pops[a], exc and "exc" or "inh")
+        if opts.multapses == false then
+          proj:fixed_probability(k / (P.n[a] * P.n[b]), weights,
+            {delays = delays, allow_self_connections = true})
         else
-          projs[a][b] = {net:connect(pops[b], pops[a], target)
-            :fixed_probability(k / (P.n[a] * P.n[b]), weights(),
-              {delays = delays(), allow_self_connections = true})}
+          proj:fixed_total_number(k, weights, {delays = delays, allow_self_connections = true})
         end
+        projs[a][b] = proj
       end
     end
   end
@@ -305,7 +267,7 @@ function M.run(opts)
   for a = 1, 8 do
     R.neurons = R.neurons + P.n[a]
     for b = 1, 8 do
-      for _, proj in ipairs(projs[a][b] or {}) do R.synapses = R.synapses + proj.nb_synapses end
+      if projs[a][b] then R.synapses = R.synapses + projs[a][b].nb_synapses end
     end
   end
   t0, c0 = ann_clock(), os.clock()
@@ -329,6 +291,8 @@ if not pcall(debug.getlocal, 4, 1) then   -- run as a script, not required
     local a = arg[i]
     if a == "--dc" or a == "--multapses" then
       opts[a:sub(3)] = true
+    elseif a == "--no-multapses" then
+      opts.multapses = false
     elseif a == "--raster" then
       opts.raster = arg[i + 1]
       i = i + 1
@@ -340,7 +304,7 @@ if not pcall(debug.getlocal, 4, 1) then   -- run as a script, not required
       i = i + 1
     else
       error(("microcircuit: unknown option %q (options: --scale, --duration, --transient, " ..
-        "--seed, --threads, --dc, --multapses, --raster prefix)"):format(a), 0)
+        "--seed, --threads, --dc, --no-multapses, --raster prefix)"):format(a), 0)
     end
     i = i + 1
   end

@@ -210,6 +210,11 @@ double ann_rng_lognormal(ann_rng *r, double mu, double sigma);
 double ann_rng_exponential(ann_rng *r, double lambda);        /* rate: mean 1/lambda */
 double ann_rng_gamma(ann_rng *r, double alpha, double beta);  /* shape, scale */
 double ann_rng_binomial(ann_rng *r, double n, double p);
+/* count integers in [0, n), n > 0, at consecutive positions (one each): position p takes its
+ * 64-bit word w (the word of a uniform draw) and gives floor(w n / 2^64), drawing the next
+ * words of the position while the low 64 bits of w n are below 2^64 mod n (Lemire's
+ * multiply-shift with rejection: exactly uniform). Computes the block two positions share once. */
+void ann_rng_fill_below(ann_rng *r, int32_t n, int32_t *out, int64_t count);
 
 /* A seed from the operating system's entropy (getrandom, /dev/urandom, else clock and pid). */
 uint64_t ann_seed_from_entropy(void);
@@ -485,7 +490,7 @@ typedef struct ann_csr {
     int64_t  nsyn;
     int32_t *post_rank;     /* [ndend], ascending */
     int64_t *row;           /* [ndend + 1]: dendrite d holds synapses row[d] .. row[d+1]-1 */
-    int32_t *pre_rank;      /* [nsyn], ascending inside each dendrite */
+    int32_t *pre_rank;      /* [nsyn], ascending inside each dendrite (non-decreasing with multapses) */
     double  *w;             /* [nsyn], or NULL when the weight is one shared constant */
     int32_t *delay;         /* [nsyn] steps, or NULL when delays are uniform */
     double   shared_w;      /* the weight of every synapse when w is NULL (else 0) */
@@ -590,6 +595,27 @@ int ann_connect_fixed_number_post(ann_csr *out,
                                   int32_t post_pop_size,
                                   int32_t same_population, int32_t number, int32_t allow_self,
                                   const ann_syn_values *v, ann_rng *rng, ann_status *st);
+
+/* annlua extension (PyNN's FixedTotalNumberConnector, NEST's fixed_total_number): exactly
+ * `number` synapses among the candidate pairs (without the self pairs when forbidden).
+ * allow_multapses: each synapse is an independent uniform draw of a pair, so a pair may hold
+ * several synapses (stored as separate synapses, adjacent in their dendrite); otherwise the
+ * synapses are a uniform set of `number` distinct pairs (an error when number exceeds the
+ * candidate pairs). Errors: number < 0; number > 0 without any candidate pair.
+ * Draws, with multapses: one ann_rng_binomial per post candidate in ascending rank (the
+ * multinomial split of the total: Binomial(left, m_j / rest), m_j the candidates of post j,
+ * rest those of j and the posts after it), then for each post in ascending rank its count of
+ * values of ann_rng_fill_below(m_j) (the candidate index, ascending pre rank order, own rank
+ * skipped);
+ * without: Floyd's sampling of the pair indices (post-major numbering), `number` draws
+ * ann_rng_below(j + 1) for j = total - number .. total - 1. No draw when number == 0. */
+int ann_connect_fixed_total_number(ann_csr *out,
+                                   const int32_t *pre_ranks, int32_t npre, int32_t pre_pop_size,
+                                   const int32_t *post_ranks, int32_t npost,
+                                   int32_t post_pop_size,
+                                   int32_t same_population, int64_t number, int32_t allow_self,
+                                   int32_t allow_multapses,
+                                   const ann_syn_values *v, ann_rng *rng, ann_status *st);
 
 /* Whole populations with geometries (row-major ranks: rank = x*B + y for (A, B)); both must
  * have the same number of dimensions. Normalised coordinate c / (dim - 1) per dimension (0
@@ -720,7 +746,7 @@ int64_t    ann_projection_synapse_count(const ann_network *net, int id);
 const int64_t *ann_projection_row(ann_network *net, int id);
 const int32_t *ann_projection_pre_ranks(ann_network *net, int id);
 /* Dendrite of a post rank, -1 when none; post-major index of synapse (dendrite, pre rank),
- * -1 when none. */
+ * the first of them for a multapse, -1 when none. */
 int32_t ann_projection_dendrite_of(ann_network *net, int id, int32_t post_rank);
 int64_t ann_projection_synapse_index(ann_network *net, int id, int32_t dend, int32_t pre_rank);
 

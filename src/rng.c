@@ -293,9 +293,112 @@ double ann_dist_sample(const ann_dist *d, ann_rng *r)
     return x;
 }
 
+/* The 64-bit words (annk_word, sub-draw 0) of elements e0 .. e0 + n - 1: one Philox block
+ * for the two elements that share it (e and e + 4 in a group of eight), where annk_word
+ * computes it for each. */
+static void fill_words(const uint32_t pre[4], uint32_t e0, int32_t n, uint64_t *w)
+{
+    uint32_t b[4];
+    for (int32_t k = 0; k < n; k++) {
+        uint32_t e = e0 + (uint32_t)k;
+        int high = (e >> 2) & 1u;
+        if (high && k >= 4)
+            continue;   /* given by element e - 4 */
+        annk_rng_block(pre, ((e >> 3) << 2) | (e & 3u), 0, b);
+        w[k] = high ? ((uint64_t)b[2] << 32) | b[3] : ((uint64_t)b[0] << 32) | b[1];
+        if (!high && k + 4 < n)
+            w[k + 4] = ((uint64_t)b[2] << 32) | b[3];
+    }
+}
+
+enum { WORDS_CHUNK = 256 };
+
+/* The words of the next positions of r, at most `left` and WORDS_CHUNK, all on one prefix
+ * (*pre); returns their number. The caller advances r->pos by it. */
+static int32_t next_words(ann_rng *r, int64_t left, uint64_t *w, const uint32_t **pre)
+{
+    uint32_t e0 = (uint32_t)r->pos;
+    uint64_t room = ((uint64_t)1 << 32) - e0;   /* positions left on this prefix */
+    int32_t m = left < WORDS_CHUNK ? (int32_t)left : WORDS_CHUNK;
+    if ((uint64_t)m > room)
+        m = (int32_t)room;
+    *pre = rng_prefix(r);
+    fill_words(*pre, e0, m, w);
+    return m;
+}
+
+/* The high 64 bits of w * n (n < 2^32), the low ones in *lo. */
+static uint64_t mul_n(uint64_t w, uint64_t n, uint64_t *lo)
+{
+    uint64_t a = (w & 0xffffffffu) * n, b = (w >> 32) * n;
+    uint64_t t = b << 32;
+    *lo = t + a;
+    return (b >> 32) + (*lo < t);
+}
+
+void ann_rng_fill_below(ann_rng *r, int32_t n, int32_t *out, int64_t count)
+{
+    uint64_t w[WORDS_CHUNK];
+    const uint64_t un = (uint64_t)n, reject = (0 - un) % un;   /* 2^64 mod n */
+    int64_t i = 0;
+    while (i < count) {
+        const uint32_t *pre;
+        uint32_t e0 = (uint32_t)r->pos;
+        int32_t m = next_words(r, count - i, w, &pre);
+        for (int32_t k = 0; k < m; k++) {
+            uint64_t lo, hi = mul_n(w[k], un, &lo);
+            for (uint32_t sub = 1; lo < reject; sub++)
+                hi = mul_n(annk_word(pre, e0 + (uint32_t)k, sub), un, &lo);
+            out[i + k] = (int32_t)hi;
+        }
+        r->pos += (uint64_t)m;
+        i += m;
+    }
+}
+
+/* Does the distribution read one word per element (annk_word, sub-draw 0) first? */
+static int reads_word(const ann_dist *d)
+{
+    return d->kind == ANN_DIST_UNIFORM || d->kind == ANN_DIST_DISCRETE_UNIFORM
+           || d->kind == ANN_DIST_EXPONENTIAL || d->kind == ANN_DIST_NORMAL
+           || d->kind == ANN_DIST_LOGNORMAL;
+}
+
+/* The draw of element e of such a distribution from its word w: draw()'s value. */
+static double from_word(const ann_dist *d, const uint32_t pre[4], uint32_t e, uint64_t w)
+{
+    switch (d->kind) {
+    case ANN_DIST_UNIFORM:
+        return annk_uniform_ab_of(d->p1, d->p2, annk_w53(w));
+    case ANN_DIST_DISCRETE_UNIFORM:
+        return annk_discrete_uniform_of(d->p1, d->p2, annk_w53(w));
+    case ANN_DIST_EXPONENTIAL:
+        return annk_exponential_of(d->p1, annk_w53(w));
+    case ANN_DIST_NORMAL:
+        return annk_normal_of(d->p1, d->p2, annk_zig(pre, e, w));
+    default:
+        return annk_lognormal_of(d->p1, d->p2, annk_zig(pre, e, w));
+    }
+}
+
+/* The same values as n calls of ann_dist_sample; for the distributions reading one word per
+ * element, a chunk at a time with the shared blocks computed once. */
 void ann_dist_fill(const ann_dist *d, ann_rng *r, double *out, int64_t n)
 {
-    int64_t i;
-    for (i = 0; i < n; i++)
+    uint64_t w[WORDS_CHUNK];
+    int64_t i = 0;
+    if (reads_word(d)) {
+        while (i < n) {
+            const uint32_t *pre;
+            uint32_t e0 = (uint32_t)r->pos;
+            int32_t m = next_words(r, n - i, w, &pre);
+            for (int32_t k = 0; k < m; k++)
+                out[i + k] = clip(d, from_word(d, pre, e0 + (uint32_t)k, w[k]));
+            r->pos += (uint64_t)m;
+            i += m;
+        }
+        return;
+    }
+    for (; i < n; i++)
         out[i] = ann_dist_sample(d, r);
 }

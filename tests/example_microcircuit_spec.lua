@@ -3,11 +3,12 @@
 -- tests/reference/microcircuit_brian2.json), at scale 0.1: 7717 neurons, 3.0 * 10^6 synapses,
 -- 1200 ms of which the first 200 ms are discarded.
 --
--- The example connects with annlua's fixed_probability (each pair at most once with
--- probability k / (n_pre n_post)); the reference draws k pairs with replacement (multapses).
--- Brian2 ran both rules; the two differ measurably (L6E about 20 %, L5I about 7 % higher with
--- multapses), so the rates and CVs here are compared with Brian2's run of the same rule
--- ("bernoulli"). Random draws differ between the simulators, so the check is statistical:
+-- The example connects as the reference does, k pairs drawn with replacement (multapses,
+-- annlua's fixed_total_number); --no-multapses connects each pair at most once with
+-- probability k / (n_pre n_post). Brian2 ran both rules; the two differ measurably (L6E about
+-- 20 %, L5I about 7 % higher with multapses), so the rates and CVs here are compared with
+-- Brian2's run of the same rule ("fixed_total_number"). Random draws differ between the
+-- simulators, so the check is statistical:
 -- the mean over annlua's seeds must be within 10 % of Brian2's mean over its seeds, or within
 -- three standard errors of the difference when the spread between seeds is larger:
 --     |m_annlua - m_brian2| < max(0.1 m_brian2, 3 s sqrt(1/n_a + 1/n_b))
@@ -52,21 +53,25 @@ describe("microcircuit example (examples/microcircuit.lua)", function()
     assert.are.equal(0, mc.full_synapses(1, 6))    -- L5I -> L23E: p = 0
   end)
 
-  it("with multapses, connects exactly k synapses per pair of populations", function()
-    local net, _, _, projs, P = mc.build{scale = 0.01, multapses = true, seed = 3}
+  it("connects exactly k synapses per pair of populations, multapses included", function()
+    local net, _, _, projs, P = mc.build{scale = 0.01, seed = 3}
     net:compile{silent = true}
-    local layered = false
+    local multapses = 0
     for a = 1, 8 do
       for b = 1, 8 do
-        local total = 0
-        for m, proj in ipairs(projs[a][b] or {}) do
-          total = total + proj.nb_synapses
-          if m > 1 then layered = true end
+        local proj = projs[a][b]
+        if P.k[a][b] == 0 then
+          assert.is_nil(proj)
+        else
+          assert.are.equal(P.k[a][b], proj.nb_synapses, mc.POPS[b] .. " -> " .. mc.POPS[a])
+          for d in proj:dendrites() do
+            local r = d.pre_ranks
+            for i = 2, #r do if r[i] == r[i - 1] then multapses = multapses + 1 end end
+          end
         end
-        assert.are.equal(P.k[a][b], total, mc.POPS[b] .. " -> " .. mc.POPS[a])
       end
     end
-    assert.is_true(layered, "no pair drew a multapse")
+    assert.is_true(multapses > 0, "no pair drew a multapse")
   end)
 
   local runs = {}
@@ -80,17 +85,18 @@ describe("microcircuit example (examples/microcircuit.lua)", function()
     return runs
   end
 
-  it("connects each pair of populations with the expected number of synapses", function()
-    local R = run_all()[1]
+  it("without multapses, connects each pair of populations with the expected number", function()
+    local net, _, _, projs, P = mc.build{scale = 0.1, seed = 3, multapses = false}
+    net:compile{silent = true}
     for a = 1, 8 do
       for b = 1, 8 do
-        local k, list = R.P.k[a][b], R.projs[a][b]
+        local k, proj = P.k[a][b], projs[a][b]
         if k == 0 then
-          assert.is_nil(list)
+          assert.is_nil(proj)
         else
-          local lambda = k / (R.P.n[a] * R.P.n[b])
+          local lambda = k / (P.n[a] * P.n[b])
           local sd = math.sqrt(k * (1 - lambda))      -- binomial over n_pre n_post pairs
-          local n = list[1].nb_synapses
+          local n = proj.nb_synapses
           assert.is_true(math.abs(n - k) < 5 * sd + 1, ("%s -> %s: %d synapses, expected %d +- %.1f")
             :format(mc.POPS[b], mc.POPS[a], n, k, sd))
         end
@@ -101,7 +107,7 @@ describe("microcircuit example (examples/microcircuit.lua)", function()
   for a, name in ipairs(mc.POPS) do
     it(("%s: rate and CV as Brian2's"):format(name), function()
       local R = run_all()
-      local r = ref.bernoulli[name]
+      local r = ref.fixed_total_number[name]
       local n_b = #ref.seeds
       local rates, cvs = {}, {}
       for i = 1, #R do rates[i], cvs[i] = R[i].rates[a], R[i].cvs[a] end

@@ -250,3 +250,47 @@ describe("the spike kernel", function()
     assert.equal(200, pop.count)
   end)
 end)
+
+describe("a binomial draw (n and p global: the same for every neuron)", function()
+  -- annk_binomial_setup (the probability of 0, or the rejection constants) runs once before
+  -- the loop, annk_binomial_draw per neuron: the kernel's draws must be those of
+  -- annk_binomial(n, p, seed, stream, elem, step, k), bit for bit, in each regime of the
+  -- generator (inversion, rejection, p > 1/2, no draw at all).
+  local core = require("annarchy.core")
+  local function run(n, p, compiler)
+    local N = ann.Neuron{
+      parameters = ("n = %d : population, int\n q = %.17g : population"):format(n, p),
+      equations = "r = Binomial(n, q)",
+    }
+    local net = ann.Network{seed = 7}
+    local pop = net:create(300, N)
+    local m = net:monitor(pop, "r")
+    net:compile{silent = true, compiler = compiler}
+    net:simulate(5)
+    return m:get("r"):totable(), fn(net._.source, "annk_pop0_update")
+  end
+
+  for _, case in ipairs{{40, 0.03}, {1000, 0.3}, {50, 0.8}, {0, 0.5}, {10, 1.0}, {10, 0.0}} do
+    it(("Binomial(%d, %g): the keyed draws, the setup once per step"):format(case[1], case[2]), function()
+      local r, upd = run(case[1], case[2])
+      assert.equal(1, count(upd, "annk_binomial_setup%("))
+      assert.is_falsy(upd:find("annk_binomial(", 1, true))
+      local same, sum = true, 0
+      for step = 0, 4 do
+        for i = 1, 300 do
+          local x = r[step + 1][i]
+          same = same and x == core.rng_draw("Binomial", case[1], case[2], 7, 1, i - 1, step, 1)
+          sum = sum + x
+        end
+      end
+      assert.is_true(same)
+      -- the mean of the 1500 draws within 6 standard errors of n p
+      local mean, se = case[1] * case[2], math.sqrt(case[1] * case[2] * (1 - case[2]) / 1500)
+      assert.is_true(math.abs(sum / 1500 - mean) <= 6 * se, ("mean %g, expected %g"):format(sum / 1500, mean))
+    end)
+  end
+
+  it("draws the same with tcc", function()
+    assert.same(run(1000, 0.3, "cc"), run(1000, 0.3, "tcc"))
+  end)
+end)

@@ -170,6 +170,21 @@ describe("Monitor recording (E7)", function()
     assert.same({0, 0, 2, 2, 2}, m:get("g_ampa"):flatten():totable())
   end)
 
+  it("records a g_ variable with its own equation before the step's update, as a conductance", function()
+    -- every g_<name> of a spiking neuron's equations declares a target and is recorded right
+    -- after transmission (reference step order): g_I lags v by one step; a copy assigned
+    -- after its equation is recorded at the end of the step
+    local net = ann.Network{dt = 1.0}
+    local pop = net:create(1, ann.Neuron{equations = "v = v + 1\n g_I = g_I + 1\n I = g_I",
+      spike = "v > 100"})
+    local m = net:monitor(pop, {"v", "g_I", "I"})
+    net:compile{silent = true}
+    net:simulate(3)
+    assert.same({1, 2, 3}, m:get("v"):flatten():totable())
+    assert.same({0, 1, 2}, m:get("g_I"):flatten():totable())
+    assert.same({1, 2, 3}, m:get("I"):flatten():totable())
+  end)
+
   it("rejects bad input", function()
     local net = ann.Network{}
     local pop = net:create(2, RT)

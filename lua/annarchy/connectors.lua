@@ -156,6 +156,34 @@ function methods.fixed_number_post(proj, ...)
   return record(proj, c)
 end
 
+--- fixed_total_number(number, weights, delays, {allow_self_connections, allow_multapses}): an
+-- annlua extension (PyNN's FixedTotalNumberConnector, NEST's fixed_total_number): exactly
+-- `number` synapses, each a uniform draw of a (pre, post) pair; with allow_multapses (the
+-- default) a pair may be drawn several times and then holds several synapses, without it the
+-- pairs are distinct.
+function methods.fixed_total_number(proj, ...)
+  local a = args.parse("Projection:fixed_total_number", names{"number", "weights", "delays",
+    "allow_self_connections", "allow_multapses", "force_multiple_weights"}, select("#", ...), ...)
+  check_number(proj, a.number, "fixed_total_number")
+  if a.weights == nil then fail("%s: fixed_total_number needs weights", where(proj)) end
+  local c = common(proj, a)
+  c.kind = "fixed_total_number"
+  c.number = a.number
+  c.allow_multapses = a.allow_multapses ~= false
+  local p = proj._
+  local pairs_n = p.pre_size * p.post_size
+  if not c.allow_self and M.same_objects(p) then pairs_n = pairs_n - p.pre_size end
+  if a.number > 0 and pairs_n == 0 then
+    fail("%s: fixed_total_number: %d synapses requested, but there is no candidate pair",
+      where(proj), a.number)
+  end
+  if not c.allow_multapses and a.number > pairs_n then
+    fail("%s: fixed_total_number: %d synapses requested without multapses, but there are only "
+      .. "%d candidate pairs", where(proj), a.number, pairs_n)
+  end
+  return record(proj, c)
+end
+
 local function field_connector(proj, kind, a, label)
   if proj._.pre_ranks0 or proj._.post_ranks0 then
     fail("%s: %s connector is only possible on whole populations, not PopulationViews.",
@@ -484,6 +512,13 @@ function M.max_delay_steps(proj)
   return out
 end
 
+--- Do pre and post count as the same population for the self-connection rule (the objects
+-- passed, or the same whole population)? p is the projection's private table.
+function M.same_objects(p)
+  return rawequal(p.pre_obj, p.post_obj)
+    or (p.pre == p.post and p.pre_ranks0 == nil and p.post_ranks0 == nil)
+end
+
 local function value_arg(v)
   if random.is_distribution(v) then return v:descriptor() end
   return v
@@ -538,9 +573,9 @@ function M.build(proj, net)
   if c.kind == "all_to_all" then
     t.same = p.pre == p.post
   else
-    t.same = rawequal(p.pre_obj, p.post_obj) or (p.pre == p.post and p.pre_ranks0 == nil and p.post_ranks0 == nil)
+    t.same = M.same_objects(p)
   end
-  t.p, t.number = c.p, c.number
+  t.p, t.number, t.allow_multapses = c.p, c.number, c.allow_multapses
   return runtime.connect(c.kind, t)
 end
 

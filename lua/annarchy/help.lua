@@ -128,13 +128,16 @@ T["Population:save"] = "pop:save(file): writes every attribute; pop:load(file) r
 -- ---- Projection ---------------------------------------------------------------------------------
 T["Projection"] = [[A Projection: synapses from pre to post for one target. Create it with net:connect, then
 choose a connector: all_to_all, one_to_one, fixed_probability, fixed_number_pre,
-fixed_number_post, gaussian, dog, from_matrix, from_sparse, from_function, from_file.]]
+fixed_number_post, fixed_total_number, gaussian, dog, from_matrix, from_sparse, from_function,
+from_file.]]
 T["Projection:all_to_all"] = "proj:all_to_all(weights, {delays, allow_self_connections}): every pre to every post."
 T["Projection:one_to_one"] = "proj:one_to_one(weights, {delays}): the k-th pre to the k-th post."
 T["Projection:fixed_probability"] = "proj:fixed_probability(p, weights, {delays, allow_self_connections}):" ..
   " each pair with probability p."
 T["Projection:fixed_number_pre"] = "proj:fixed_number_pre(n, weights, {delays}): n random pre neurons per post neuron."
 T["Projection:fixed_number_post"] = "proj:fixed_number_post(n, weights, {delays}): n random post neurons per pre neuron."
+T["Projection:fixed_total_number"] = "proj:fixed_total_number(n, weights, {delays, allow_self_connections," ..
+  " allow_multapses}): exactly n synapses, each a random pair; a pair may hold several (annlua extension)."
 T["Projection:gaussian"] = "proj:gaussian(amp, sigma, {delays, limit}): weights from a Gaussian of the normalised distance."
 T["Projection:dog"] = "proj:dog(amp_pos, sigma_pos, amp_neg, sigma_neg, {...}): a difference of Gaussians."
 T["Projection:from_matrix"] = "proj:from_matrix(matrix, {delays, pre_post}): a (post x pre) matrix; false or NaN: no synapse."

@@ -687,74 +687,116 @@ static inline double annk_log_factorial(double k)
            + iz * (1.0 / 12.0 - iz2 * (1.0 / 360.0 - iz2 * (1.0 / 1260.0 - iz2 / 1680.0)));
 }
 
-/* Number of successes in n trials of probability p. */
-static inline double annk_draw_binomial(double n, double p, const uint32_t pre[4],
-                                        uint32_t elem)
+/* A binomial draw in two parts: annk_binomial_setup computes what depends only on (n, p)
+ * (the probability of 0 for inversion, the constants of BTRS), annk_binomial_draw draws one
+ * value from it. A kernel whose n and p are the same for every element of a loop calls the
+ * setup once before the loop; annk_draw_binomial is the two in sequence, so both ways give
+ * the same bits. */
+typedef struct annk_binom {
+    int kind;       /* 0: the value is `value` (no draw), 1: inversion, 2: BTRS */
+    int flip;       /* p was > 0.5: the draw is for 1 - p, the result n - k */
+    double value, n, p;
+    double s, a, p0, lim;                            /* inversion */
+    double bb, c, vr, alpha, lpq, m, h;              /* BTRS (a shared) */
+} annk_binom;
+
+static inline void annk_binomial_setup(double n, double p, annk_binom *B)
 {
-    double q, r, k;
-    uint32_t b[4], j;
-    int flip;
-    if (!(n >= 0.0) || !(p >= 0.0 && p <= 1.0) || n > 9007199254740992.0)
-        return NAN;
+    double q;
+    B->kind = 0;
+    B->flip = 0;
+    if (!(n >= 0.0) || !(p >= 0.0 && p <= 1.0) || n > 9007199254740992.0) {
+        B->value = NAN;
+        return;
+    }
     n = floor(n);
-    if (n == 0.0 || p == 0.0)
-        return 0.0;
-    if (p == 1.0)
-        return n;
-    flip = p > 0.5;
-    if (flip)
+    if (n == 0.0 || p == 0.0) {
+        B->value = 0.0;
+        return;
+    }
+    if (p == 1.0) {
+        B->value = n;
+        return;
+    }
+    B->flip = p > 0.5;
+    if (B->flip)
         p = 1.0 - p;
     q = 1.0 - p;
-    k = 0.0;
+    B->n = n;
+    B->p = p;
     if (n * p < 10.0) {
         /* Inversion: walk the probabilities P(0), P(1), ... with P(x) = P(x-1)(a/x - s).
          * The mean is below 10, so a walk past 110 only happens through rounding: retry. */
-        double s = p / q, a = (n + 1.0) * s, p0 = exp(n * log1p(-p));
-        double lim = n < 110.0 ? n : 110.0;
-        for (j = 0; j < 1000u; j++) {
-            double u;
-            annk_rng_block(pre, elem, j, b);
-            u = annk_u53(b[0], b[1]);
-            r = p0;
-            for (k = 0.0; k <= lim; k += 1.0) {
-                if (u < r)
-                    return flip ? n - k : k;
-                u -= r;
-                r *= a / (k + 1.0) - s;
-            }
-        }
-        return NAN; /* not reached */
+        B->kind = 1;
+        B->s = p / q;
+        B->a = (n + 1.0) * B->s;
+        B->p0 = exp(n * log1p(-p));
+        B->lim = n < 110.0 ? n : 110.0;
     } else {
         /* BTRS: transformed rejection with squeeze (W. Hormann, "The generation of binomial
          * random variates", J. Statist. Comput. Simul. 46, 1993). */
         double spq = sqrt(n * p * q);
-        double bb = 1.15 + 2.53 * spq;
-        double a = -0.0873 + 0.0248 * bb + 0.01 * p;
-        double c = n * p + 0.5;
-        double vr = 0.92 - 4.2 / bb;
-        double alpha = (2.83 + 5.1 / bb) * spq;
-        double lpq = log(p / q);
-        double m = floor((n + 1.0) * p);
-        double h = annk_log_factorial(m) + annk_log_factorial(n - m);
-        for (j = 0; j < 100000u; j++) {
-            double u, v, us;
+        B->kind = 2;
+        B->bb = 1.15 + 2.53 * spq;
+        B->a = -0.0873 + 0.0248 * B->bb + 0.01 * p;
+        B->c = n * p + 0.5;
+        B->vr = 0.92 - 4.2 / B->bb;
+        B->alpha = (2.83 + 5.1 / B->bb) * spq;
+        B->lpq = log(p / q);
+        B->m = floor((n + 1.0) * p);
+        B->h = annk_log_factorial(B->m) + annk_log_factorial(n - B->m);
+    }
+}
+
+static inline double annk_binomial_draw(const annk_binom *B, const uint32_t pre[4],
+                                        uint32_t elem)
+{
+    double r, k, n = B->n;
+    uint32_t b[4], j;
+    if (B->kind == 0)
+        return B->value;
+    if (B->kind == 1) {
+        for (j = 0; j < 1000u; j++) {
+            double u;
             annk_rng_block(pre, elem, j, b);
-            u = annk_u53(b[0], b[1]) - 0.5;
-            v = annk_u53(b[2], b[3]);
-            us = 0.5 - fabs(u);
-            if (us <= 0.0)
-                continue;
-            k = floor((2.0 * a / us + bb) * u + c);
-            if (k < 0.0 || k > n)
-                continue;
-            if (us >= 0.07 && v <= vr)
-                return flip ? n - k : k;
-            v = log(v * alpha / (a / (us * us) + bb));
-            if (v <= h - annk_log_factorial(k) - annk_log_factorial(n - k) + (k - m) * lpq)
-                return flip ? n - k : k;
+            u = annk_u53(b[0], b[1]);
+            r = B->p0;
+            for (k = 0.0; k <= B->lim; k += 1.0) {
+                if (u < r)
+                    return B->flip ? n - k : k;
+                u -= r;
+                r *= B->a / (k + 1.0) - B->s;
+            }
         }
         return NAN; /* not reached */
     }
+    for (j = 0; j < 100000u; j++) {
+        double u, v, us;
+        annk_rng_block(pre, elem, j, b);
+        u = annk_u53(b[0], b[1]) - 0.5;
+        v = annk_u53(b[2], b[3]);
+        us = 0.5 - fabs(u);
+        if (us <= 0.0)
+            continue;
+        k = floor((2.0 * B->a / us + B->bb) * u + B->c);
+        if (k < 0.0 || k > n)
+            continue;
+        if (us >= 0.07 && v <= B->vr)
+            return B->flip ? n - k : k;
+        v = log(v * B->alpha / (B->a / (us * us) + B->bb));
+        if (v <= B->h - annk_log_factorial(k) - annk_log_factorial(n - k) + (k - B->m) * B->lpq)
+            return B->flip ? n - k : k;
+    }
+    return NAN; /* not reached */
+}
+
+/* Number of successes in n trials of probability p. */
+static inline double annk_draw_binomial(double n, double p, const uint32_t pre[4],
+                                        uint32_t elem)
+{
+    annk_binom B;
+    annk_binomial_setup(n, p, &B);
+    return annk_binomial_draw(&B, pre, elem);
 }
 
 /* ---- the kernel interface: one call per draw ------------------------------------------------ */

@@ -53,12 +53,14 @@ static ann_value field_value(lua_State *L, int t, const char *k, double def)
 
 /* core.connect(kind, args) -> Connectivity. args: pre_ranks, post_ranks (0-based lists),
  * pre_size, post_size, same, allow_self, weights, delays (numbers or descriptors), dt,
- * shared, seed, stream, and per kind: p, number, amp, sigma, amp_neg, sigma_neg, limit,
+ * shared, seed, stream, and per kind: p, number, allow_multapses, amp, sigma, amp_neg,
+ * sigma_neg, limit,
  * pre_geom, post_geom, list_post, list_row, pre, w, delay_ms. */
 static int l_connect(lua_State *L)
 {
     static const char *const kinds[] = {"all_to_all", "one_to_one", "fixed_probability",
-        "fixed_number_pre", "fixed_number_post", "gaussian", "dog", "from_lists", NULL};
+        "fixed_number_pre", "fixed_number_post", "gaussian", "dog", "from_lists",
+        "fixed_total_number", NULL};
     int kind = luaL_checkoption(L, 1, NULL, kinds);
     luaL_checktype(L, 2, LUA_TTABLE);
     int top = lua_gettop(L);
@@ -102,6 +104,12 @@ static int l_connect(lua_State *L)
     case 4:
         rc = ann_connect_fixed_number_post(c, pre, npre, pre_size, post, npost, post_size, same,
                                            (int32_t)annl_field_num(L, 2, "number", 0), allow, &v, &rng, &st);
+        break;
+    case 8:
+        rc = ann_connect_fixed_total_number(c, pre, npre, pre_size, post, npost, post_size, same,
+                                            (int64_t)annl_field_num(L, 2, "number", 0), allow,
+                                            annl_field_bool(L, 2, "allow_multapses"), &v, &rng,
+                                            &st);
         break;
     case 5:
     case 6: {

@@ -678,6 +678,37 @@ static void test_host_streams(void)
     CHECK(memcmp(a + 30, b, 34 * sizeof(double)) == 0, "seek differs");
     CHECK(s.pos == 64, "position after seek + fill: %llu", (unsigned long long)s.pos);
 
+    /* a fill is ann_dist_sample repeated (the fill computes each shared block once): every
+     * kind, clipped or not, from odd positions and across the 2^32 boundary of the prefix */
+    {
+        static const char *const kinds[] = {"Uniform", "DiscreteUniform", "Normal",
+                                            "LogNormal", "Exponential", "Gamma", "Binomial"};
+        static const uint64_t starts[] = {0, 3, 13, (1ull << 32) - 301};
+        double f[700], g[700];
+        int ok = 1;
+        for (int k = 0; k < 7; k++)
+            for (int c = 0; c < 2; c++)
+                for (int q = 0; q < 4; q++) {
+                    ann_dist e;
+                    memset(&e, 0, sizeof e);
+                    e.kind = ann_dist_kind_from_name(kinds[k]);
+                    e.p1 = k == 6 ? 20 : 1.0;
+                    e.p2 = k == 6 ? 0.3 : 2.0;
+                    e.has_min = e.has_max = c;
+                    e.min = 0.5;
+                    e.max = 1.5;
+                    ann_rng_init(&r, 9, 2);
+                    ann_rng_seek(&r, starts[q]);
+                    ann_dist_fill(&e, &r, f, 601);
+                    ann_rng_init(&s, 9, 2);
+                    ann_rng_seek(&s, starts[q]);
+                    for (int j = 0; j < 601; j++)
+                        g[j] = ann_dist_sample(&e, &s);
+                    ok = ok && memcmp(f, g, 601 * sizeof *f) == 0 && r.pos == s.pos;
+                }
+        CHECK(ok, "ann_dist_fill differs from ann_dist_sample");
+    }
+
     /* other seeds and streams differ */
     ann_rng_init(&s, 6, 6);
     ann_dist_fill(&d, &s, b, 64);
@@ -685,6 +716,44 @@ static void test_host_streams(void)
     ann_rng_init(&s, 5, 7);
     ann_dist_fill(&d, &s, b, 64);
     CHECK(memcmp(a, b, sizeof a) != 0, "stream ignored by host streams");
+
+    /* ann_rng_fill_below: floor(w n / 2^64) of each position's word (the uniform's word),
+     * across the 2^32 boundary, in pieces or in one go; uniform over [0, 7) */
+    {
+        static const int32_t ns[] = {1, 7, 1000, 2147483647};
+        int32_t v[600], u[600];
+        int ok = 1, range = 1, count[7] = {0};
+        double chi = 0;
+        for (int q = 0; q < 4; q++) {
+            uint64_t start = (1ull << 32) - 250;
+            ann_rng_init(&r, 3, 4);
+            ann_rng_seek(&r, start);
+            ann_rng_fill_below(&r, ns[q], v, 600);
+            ann_rng_init(&s, 3, 4);
+            ann_rng_seek(&s, start);
+            ann_rng_fill_below(&s, ns[q], u, 13);
+            ann_rng_fill_below(&s, ns[q], u + 13, 587);
+            ok = ok && r.pos == start + 600 && s.pos == r.pos && memcmp(u, v, sizeof u) == 0;
+            for (int j = 0; j < 600; j++) {
+                uint64_t p = start + (uint64_t)j;
+                uint32_t pre[4];
+                annk_rng_prefix(3, 4, p >> 32, ANNK_K_HOST, pre);
+                __extension__ unsigned __int128 x = annk_word(pre, (uint32_t)p, 0);
+                ok = ok && v[j] == (int32_t)((x * (uint64_t)ns[q]) >> 64);
+                range = range && v[j] >= 0 && v[j] < ns[q];
+            }
+        }
+        CHECK(ok && range, "ann_rng_fill_below: the documented mapping");
+        ann_rng_init(&r, 1, 3);
+        for (i = 0; i < 140; i++) {
+            ann_rng_fill_below(&r, 7, v, 500);
+            for (int j = 0; j < 500; j++)
+                count[v[j]]++;
+        }
+        for (i = 0; i < 7; i++)
+            chi += (count[i] - 10000.0) * (count[i] - 10000.0) / 10000.0;
+        CHECK(chi < 30, "ann_rng_fill_below: chi2 %.1f for 6 dof", chi);   /* p < 1e-4 */
+    }
 
     /* ann_rng_below: range and uniformity */
     {

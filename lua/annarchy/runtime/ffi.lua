@@ -1,0 +1,171 @@
+--- The runtime backend for LuaJIT: the interface of annarchy.runtime implemented over
+-- libannarchy.so through the FFI (include/annarchy.h declared with ffi.cdef), so that the
+-- same front end runs the same kernels with the same numbers as under the Lua 5.4 C module.
+-- The parts are ffi_core (header and library), ffi_array (ann.Array as cdata), ffi_network
+-- (runtime, populations, monitors) and ffi_projection (projections, recorders, connectors).
+--
+-- Not available through this backend (the C module binds libzip, a video device and the
+-- HDF5 and TensorBoard writers): zip_*, video_open, tfwriter_open and hdf5_open raise an
+-- error that says so.
+local core = require("annarchy.runtime.ffi_core")
+local array = require("annarchy.runtime.ffi_array")
+local network = require("annarchy.runtime.ffi_network")
+local projection = require("annarchy.runtime.ffi_projection")
+
+local ffi, C = core.ffi, core.C
+
+local M = {}
+
+-- The core's log (the compiler it falls back to, cache decisions when verbose) goes to stderr
+-- as the C module's does. Only kernel compilation logs: `compile` runs interpreted (jit.off),
+-- since a callback may not be entered from compiled code.
+local log_cb = ffi.cast("ann_log_fn", function(_, msg)
+  io.stderr:write("annlua: ", ffi.string(msg), "\n")
+end)
+C.ann_set_log(log_cb, nil)
+
+local fns = {}
+
+function fns.version() return ffi.string(C.ann_version()) end
+
+local ts = ffi.new("struct ann_lj_timespec")
+function fns.clock()
+  core.libc.clock_gettime(1, ts)   -- CLOCK_MONOTONIC
+  return tonumber(ts.tv_sec) + 1e-9 * tonumber(ts.tv_nsec)
+end
+
+function fns.isatty(fd)
+  if type(fd) ~= "number" or fd < 0 or fd > 1024 then error("bad argument #1 to 'isatty' (a file descriptor)", 0) end
+  return core.libc.isatty(fd) == 1
+end
+
+function fns.kernel_header() return ffi.string(C.ann_kernel_header) end
+
+--- compile(source, {compiler, flags, directory, label, verbose, rebuild}) -> module, from_cache, path
+function fns.compile(source, opts)
+  if type(source) ~= "string" then error("bad argument #1 to 'compile' (string expected)", 0) end
+  opts = type(opts) == "table" and opts or {}
+  local function str(k) return type(opts[k]) == "string" and opts[k] or nil end
+  local o = ffi.new("ann_jit_options")
+  o.compiler, o.flags, o.directory, o.label = str("compiler"), str("flags"), str("directory"), str("label")
+  o.verbose, o.rebuild = opts.verbose and 1 or 0, opts.rebuild and 1 or 0
+  local out = ffi.new("ann_module *[1]")
+  local st = core.status()
+  if C.ann_jit_load(source, o, out, st) ~= 0 then core.raise(st) end
+  local module = {ptr = ffi.gc(out[0], C.ann_module_release)}
+  return module, C.ann_module_from_cache(out[0]) ~= 0, ffi.string(C.ann_module_path(out[0]))
+end
+require("jit").off(fns.compile)
+
+-- ---- random distributions (src/lua/lrandom.c) ------------------------------------------------
+
+local function dist(kind, p1, p2, lo, hi)
+  local k = C.ann_dist_kind_from_name(tostring(kind))
+  if k < 0 then error(("bad argument #1 (unknown distribution '%s')"):format(tostring(kind)), 0) end
+  if type(p1) ~= "number" then error("bad argument #2 (number expected)", 0) end
+  local d = ffi.new("ann_dist")
+  d.kind, d.p1, d.p2 = k, p1, p2 or 0
+  d.has_min, d.min = lo ~= nil and 1 or 0, lo or 0
+  d.has_max, d.max = hi ~= nil and 1 or 0, hi or 0
+  return d
+end
+
+--- dist_check(kind, p1, p2, min, max) -> true | false, message
+function fns.dist_check(kind, p1, p2, lo, hi)
+  local st = core.status()
+  if C.ann_dist_check(dist(kind, p1, p2, lo, hi), st) ~= 0 then return false, ffi.string(st.msg) end
+  return true
+end
+
+local function whole(v, what, lo)
+  if type(v) ~= "number" or v ~= math.floor(v) or (lo and v < lo) then
+    error(("bad argument (%s should be an integer%s)"):format(what, lo and " in [0, 2^32)" or ""), 0)
+  end
+  return v
+end
+
+--- dist_fill(kind, p1, p2, min, max, seed, stream, first, shape) -> Array: value i is
+-- position first + i of the stream (seed, stream)
+function fns.dist_fill(kind, p1, p2, lo, hi, seed, stream, first, shape)
+  local d = dist(kind, p1, p2, lo, hi)
+  whole(seed, "the seed")
+  whole(stream, "the stream", 0)
+  if type(first) ~= "number" or first < 0 or first ~= math.floor(first) then
+    error("bad argument #8 (the first position should be a non-negative integer)", 0)
+  end
+  local st = core.status()
+  if C.ann_dist_check(d, st) ~= 0 then core.raise_plain(st) end
+  local a = array.zeros(shape)
+  local r = ffi.new("ann_rng")
+  C.ann_rng_init(r, seed, stream)
+  C.ann_rng_seek(r, first)
+  C.ann_dist_fill(d, r, a.d_, a.a_.size)
+  return a
+end
+
+function fns.seed_from_entropy() return tonumber(C.ann_seed_from_entropy() % 0x20000000000000ULL) end
+
+-- ---- images ----------------------------------------------------------------------------------
+
+local function geometry(g, what)
+  if type(g) ~= "table" then error("bad argument (table expected)", 0) end
+  local ll = ffi.new("long long[4]")
+  for i = 1, math.min(#g, 4) do
+    if type(g[i]) ~= "number" or g[i] ~= math.floor(g[i]) then
+      error(what .. ": the geometry must be a list of integers", 0)
+    end
+    ll[i - 1] = g[i]
+  end
+  local h, w, c = ffi.new("int[1]"), ffi.new("int[1]"), ffi.new("int[1]")
+  local st = core.status()
+  if C.ann_image_geometry(#g, ll, h, w, c, what, st) ~= 0 then core.raise_plain(st) end
+  return h[0], w[0], c[0]
+end
+
+--- image_geometry(geometry[, what]) -> height, width, channels
+function fns.image_geometry(g, what) return geometry(g, what or "image") end
+
+--- image_load(path, geometry) -> Array of height*width*channels values in [0, 1], resized,
+-- source width, source height
+function fns.image_load(path, g)
+  local h, w, c = geometry(g, "image_load")
+  local a = array.new({h * w * c})
+  local resized, sw, sh = ffi.new("int[1]"), ffi.new("int[1]"), ffi.new("int[1]")
+  local st = core.status()
+  if C.ann_image_for_population(path, h, w, c, a.d_, resized, sw, sh, st) ~= 0 then core.raise_plain(st) end
+  return a, resized[0] ~= 0, sw[0], sh[0]
+end
+
+local function unavailable(what)
+  return function()
+    error(("annarchy: %s is not available under LuaJIT (the FFI backend); use annlua or Lua 5.4"):format(what), 0)
+  end
+end
+fns.video_open = unavailable("video input")
+fns.zip_create, fns.zip_open = unavailable(".npz files (zip archives)"), unavailable(".npz files (zip archives)")
+fns.tfwriter_open = unavailable("the TensorBoard logger")
+fns.hdf5_open = unavailable("reading HDF5 files")
+
+--- The runtime table of an interface (see annarchy.runtime).
+function M.implement(interface)
+  local parts = {fns, array, network, projection}
+  local function find(name)
+    for _, part in ipairs(parts) do
+      if part[name] ~= nil then return part[name] end
+    end
+    return nil
+  end
+  local runtime = {}
+  for _, name in ipairs(interface.functions) do runtime[name] = find(name) end
+  runtime.RNG_STREAM_OBJECT = tonumber(C.ANN_RNG_STREAM_OBJECT)
+  runtime.array_methods = array.methods
+  for _, h in ipairs(interface.handles) do
+    for _, name in ipairs(h.names) do
+      runtime[h.prefix .. name] = find(h.prefix .. name) or
+        (h.prefix ~= "" and unavailable(h.prefix:sub(1, -2) .. " objects")) or nil
+    end
+  end
+  return runtime
+end
+
+return M

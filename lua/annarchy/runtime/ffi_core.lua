@@ -1,0 +1,78 @@
+--- LuaJIT only: the C core through the FFI. Declares include/annarchy.h with ffi.cdef (its text
+-- read at load time, without the preprocessor lines) and loads libannarchy.so.
+--
+-- Where they are found: the header at $ANNARCHY_HEADER, else next to the front end
+-- (<root>/include/annarchy.h when lua/annarchy/ is <root>/lua/annarchy/, as in a checkout),
+-- else in <prefix>/include for the prefixes /usr/local and /usr; the library at
+-- $ANNARCHY_LIB, else <root>/build/libannarchy.so next to the front end, else by the
+-- system's search (ffi.load("annarchy"): LD_LIBRARY_PATH, /usr/local/lib after ldconfig...).
+local ffi = require("ffi")
+
+local M = {ffi = ffi}
+
+local function exists(path)
+  local f = path and io.open(path, "r")
+  if f then f:close() end
+  return f ~= nil
+end
+
+-- The directory that holds lua/ (a checkout's root), or nil when installed elsewhere.
+local function checkout_root()
+  local init = package.searchpath("annarchy", package.path)
+  return init and init:match("^(.-)/?lua/annarchy/init%.lua$")
+end
+
+local function first_existing(...)
+  for i = 1, select("#", ...) do
+    local p = select(i, ...)
+    if exists(p) then return p end
+  end
+  return nil
+end
+
+--- The header text without its preprocessor lines and the C++ `extern "C"` block markers.
+function M.header_text(path)
+  local f = assert(io.open(path, "r"))
+  local lines, cplusplus = {}, false
+  for line in f:lines() do
+    if line:match("^#ifdef __cplusplus") then
+      cplusplus = true
+    elseif line:match("^#") then
+      if cplusplus and line:match("^#endif") then cplusplus = false end
+    elseif not cplusplus then
+      lines[#lines + 1] = line
+    end
+  end
+  f:close()
+  return table.concat(lines, "\n")
+end
+
+local root = checkout_root()
+local prefix = root and (root == "" and "" or root .. "/") or nil
+local header = first_existing(os.getenv("ANNARCHY_HEADER"), prefix and prefix .. "include/annarchy.h",
+  "/usr/local/include/annarchy.h", "/usr/include/annarchy.h")
+if not header then
+  error("annarchy: annarchy.h not found (set ANNARCHY_HEADER, or run `make install`)", 0)
+end
+ffi.cdef(M.header_text(header))
+ffi.cdef([[
+typedef long ann_lj_time_t;
+struct ann_lj_timespec { ann_lj_time_t tv_sec; long tv_nsec; };
+int clock_gettime(int clk, struct ann_lj_timespec *ts);
+int isatty(int fd);
+]])
+
+local lib = first_existing(os.getenv("ANNARCHY_LIB"), prefix and prefix .. "build/libannarchy.so")
+M.C = ffi.load(lib or "annarchy")
+M.libc = ffi.C
+
+--- A new status, to pass as the last argument of a core call.
+function M.status() return ffi.new("ann_status") end
+
+--- Raises the status's message as the binding does for core failures ("annarchy: ...").
+function M.raise(st) error("annarchy: " .. ffi.string(st.msg), 0) end
+
+--- Raises the status's message as it is.
+function M.raise_plain(st) error(ffi.string(st.msg), 0) end
+
+return M

@@ -333,7 +333,7 @@ const double *ann_population_ext(const ann_network *net, int pop, int k, int64_t
 
 /* Element access with conversion: element i of attribute k (i = 0 for globals). */
 /* The storage of local attribute `attr` of a population: ann_population_size() elements of
- * its type (ann_population_attr_type: double, float, int32_t or int32_t as a boolean), rank
+ * its type (ann_population_attr_type: double, float, int32_t, or uint8_t 0/1 for bool), rank
  * r at index r. Reads and writes go straight to the values the kernels use. The pointer stays
  * valid until the next structural change of the network (a population added, ann_network_free).
  * NULL with a message for a null network, an unknown population or attribute, or a global

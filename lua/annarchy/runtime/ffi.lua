@@ -16,14 +16,6 @@ local ffi, C = core.ffi, core.C
 
 local M = {}
 
--- The core's log (the compiler it falls back to, cache decisions when verbose) goes to stderr
--- as the C module's does. Only kernel compilation logs: `compile` runs interpreted (jit.off),
--- since a callback may not be entered from compiled code.
-local log_cb = ffi.cast("ann_log_fn", function(_, msg)
-  io.stderr:write("annlua: ", ffi.string(msg), "\n")
-end)
-C.ann_set_log(log_cb, nil)
-
 local fns = {}
 
 function fns.version() return ffi.string(C.ann_version()) end
@@ -55,7 +47,7 @@ function fns.compile(source, opts)
   local module = {ptr = ffi.gc(out[0], C.ann_module_release)}
   return module, C.ann_module_from_cache(out[0]) ~= 0, ffi.string(C.ann_module_path(out[0]))
 end
-require("jit").off(fns.compile)
+require("jit").off(fns.compile)   -- the core's log callback may run inside (ffi_core)
 
 -- ---- random distributions (src/lua/lrandom.c) ------------------------------------------------
 
@@ -158,6 +150,9 @@ function M.implement(interface)
   local runtime = {}
   for _, name in ipairs(interface.functions) do runtime[name] = find(name) end
   runtime.RNG_STREAM_OBJECT = tonumber(C.ANN_RNG_STREAM_OBJECT)
+  -- beyond the interface, for annarchy.ffi: zero-copy views and the core itself
+  runtime.attr_pointer, runtime.network_pointer = network.attr_pointer, network.network_pointer
+  runtime.core_library = C
   runtime.array_methods = array.methods
   for _, h in ipairs(interface.handles) do
     for _, name in ipairs(h.names) do

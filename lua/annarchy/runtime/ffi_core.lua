@@ -8,6 +8,13 @@
 -- system's search (ffi.load("annarchy"): LD_LIBRARY_PATH, /usr/local/lib after ldconfig...).
 local ffi = require("ffi")
 
+-- Declarations and the metatype of Arrays are made once per process (ffi.cdef refuses to
+-- redefine a type): a module loaded again (a test runner that clears package.loaded) gets the
+-- first instance from the registry.
+local REGISTRY_KEY = "annarchy.runtime.ffi_core"
+local registry = debug.getregistry()
+if registry[REGISTRY_KEY] then return registry[REGISTRY_KEY] end
+
 local M = {ffi = ffi}
 
 local function exists(path)
@@ -74,5 +81,22 @@ function M.raise(st) error("annarchy: " .. ffi.string(st.msg), 0) end
 
 --- Raises the status's message as it is.
 function M.raise_plain(st) error(ffi.string(st.msg), 0) end
+
+-- The core's log (the compiler it falls back to, cache decisions when verbose) goes to stderr
+-- as the C module's does. Only kernel compilation logs, and the backend calls it from
+-- interpreted code (jit.off), since a callback may not be entered from compiled code.
+M.log_callback = ffi.cast("ann_log_fn", function(_, msg)
+  io.stderr:write("annlua: ", ffi.string(msg), "\n")
+end)
+M.C.ann_set_log(M.log_callback, nil)
+
+--- The instance of a module with process-wide effects (declarations, metatypes) made by
+-- `make` on the first load and returned again afterwards.
+function M.once(key, make)
+  if not registry[key] then registry[key] = make() end
+  return registry[key]
+end
+
+registry[REGISTRY_KEY] = M
 
 return M

@@ -296,6 +296,22 @@ function M.step_count(rt, step)
   return tonumber(C.ann_network_step_count(net))
 end
 
+-- ---- zero-copy access (annarchy.ffi) --------------------------------------------------------
+
+local pointer_types = {[0] = "double *", "float *", "int32_t *", "uint8_t *"}   -- ANN_TYPE_*
+
+--- attr_pointer(id, k) -> a typed pointer on local attribute k of population id (0-based).
+function M.attr_pointer(rt, pop, k)
+  local net = net_of(rt)
+  local st = core.status()
+  local p = C.ann_population_attr_data(net, pop, k, st)
+  if p == nil then core.raise(st) end
+  return ffi.cast(pointer_types[C.ann_population_attr_type(net, pop, k)], p)
+end
+
+--- network_pointer() -> the runtime's ann_network *.
+function M.network_pointer(rt) return net_of(rt) end
+
 -- ---- monitors --------------------------------------------------------------------------------
 
 --- An owned object's handle {obj, rt}: checks that the object and its network are alive.

@@ -1,5 +1,5 @@
 -- ann.Array: constructors, indexing and views, fields, methods, arithmetic, allclose.
-local core = require("annarchy.core")
+local core = require("annarchy.runtime")
 
 local array, zeros, ones, linspace = core.array, core.zeros, core.ones, core.linspace
 

@@ -2,7 +2,7 @@
 -- spike tables with values computed by hand, argument errors, and the Monitor methods on a
 -- tiny simulated network.
 -- Run from the repository root: busted --lua=./annlua tests/spikestats_spec.lua
-local core = require("annarchy.core")
+local core = require("annarchy.runtime")
 local st = require("annarchy.analysis.spikestats")
 
 -- Compares an Array with a (nested) table of numbers: same shape, values within 1e-9.

@@ -2,15 +2,16 @@
 -- libannarchy.so through the FFI (include/annarchy.h declared with ffi.cdef), so that the
 -- same front end runs the same kernels with the same numbers as under the Lua 5.4 C module.
 -- The parts are ffi_core (header and library), ffi_array (ann.Array as cdata), ffi_network
--- (runtime, populations, monitors) and ffi_projection (projections, recorders, connectors).
+-- (runtime, populations, monitors), ffi_projection (projections, recorders, connectors) and
+-- ffi_files (zip archives, HDF5 files).
 --
--- Not available through this backend (the C module binds libzip, a video device and the
--- HDF5 and TensorBoard writers): zip_*, video_open, tfwriter_open and hdf5_open raise an
--- error that says so.
+-- Not available through this backend: video input (video_open) and the TensorBoard writer
+-- (tfwriter_open) raise an error that says so.
 local core = require("annarchy.runtime.ffi_core")
 local array = require("annarchy.runtime.ffi_array")
 local network = require("annarchy.runtime.ffi_network")
 local projection = require("annarchy.runtime.ffi_projection")
+local files = require("annarchy.runtime.ffi_files")
 
 local ffi, C = core.ffi, core.C
 
@@ -134,13 +135,11 @@ local function unavailable(what)
   end
 end
 fns.video_open = unavailable("video input")
-fns.zip_create, fns.zip_open = unavailable(".npz files (zip archives)"), unavailable(".npz files (zip archives)")
 fns.tfwriter_open = unavailable("the TensorBoard logger")
-fns.hdf5_open = unavailable("reading HDF5 files")
 
 --- The runtime table of an interface (see annarchy.runtime).
 function M.implement(interface)
-  local parts = {fns, array, network, projection}
+  local parts = {fns, array, network, projection, files}
   local function find(name)
     for _, part in ipairs(parts) do
       if part[name] ~= nil then return part[name] end
@@ -156,8 +155,9 @@ function M.implement(interface)
   runtime.array_methods = array.methods
   for _, h in ipairs(interface.handles) do
     for _, name in ipairs(h.names) do
+      -- a function of its own, or the handle's method (zip archives, HDF5 files)
       runtime[h.prefix .. name] = find(h.prefix .. name) or
-        (h.prefix ~= "" and unavailable(h.prefix:sub(1, -2) .. " objects")) or nil
+        (h.prefix ~= "" and function(handle, ...) return handle[name](handle, ...) end) or nil
     end
   end
   return runtime

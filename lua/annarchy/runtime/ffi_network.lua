@@ -266,6 +266,8 @@ function M.bind(rt, module)
 end
 
 local modes = {none = 0, ["and"] = 1, ["or"] = 2}
+-- run's output buffers, reused: a status is 2 KB that ffi.new would clear at every call
+local run_done, run_status = ffi.new("int64_t[1]"), ffi.new("ann_status")
 
 --- run(nsteps[, mode, pops]) -> steps done (and the message when it stopped early). Ctrl-C is
 -- the host's business under LuaJIT: this backend installs no signal handler.
@@ -282,12 +284,10 @@ function M.run(rt, n, mode, pops)
     for i, p in ipairs(pops) do ids[i - 1] = check_pop(net, p, 4, "run") end
     npops = #pops
   end
-  local done = ffi.new("int64_t[1]")
-  local st = core.status()
-  if C.ann_network_run(net, n, m, ids, npops, done, st) ~= 0 then
-    return tonumber(done[0]), ffi.string(st.msg)
+  if C.ann_network_run(net, n, m, ids, npops, run_done, run_status) ~= 0 then
+    return tonumber(run_done[0]), ffi.string(run_status.msg)
   end
-  return tonumber(done[0])
+  return tonumber(run_done[0])
 end
 
 function M.step_count(rt, step)

@@ -235,7 +235,7 @@ describe("ann.Array fields", function()
     fails_with(function() return a[true] end, {}, "cannot index")
   end)
 
-  it("has the metatable name ann.Array", function()
+  it("has the metatable name ann.Array #annlua", function()
     assert.are.equal("ann.Array", getmetatable(zeros(1)).__name)
   end)
 end)

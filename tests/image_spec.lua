@@ -347,7 +347,7 @@ describe("VideoPopulation", function()
     big:release()
   end)
 
-  it("errors", function()
+  it("errors #annlua", function()
     local net = ann.Network{}
     local pop = net:create(img.VideoPopulation({H, W}, {name = "cam"}))
     assert.has_error(function() pop:grab_image() end,

@@ -7,7 +7,7 @@ M.RADIUS = 0.03         -- the vehicle's radius
 M.AXLE = 0.05           -- distance between the wheels
 M.RANGE = 0.35          -- how far the sensors see
 M.SENSOR_ANGLE = math.rad(35)
-M.SPEED = 0.04          -- wheel speed per unit of motor command (arena widths per second)
+M.SPEED = 0.1           -- wheel speed per unit of motor command (arena widths per second)
 
 --- A vehicle at (x, y) heading theta (radians, counter-clockwise from +x).
 function M.vehicle(x, y, theta)

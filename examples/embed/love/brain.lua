@@ -42,7 +42,8 @@ M.LIF = ann.Neuron{
   name = "BraitenbergLIF",
 }
 
---- Builds and compiles the brain: {net, sensors, motors, input (double *), trace (double *)}.
+--- Builds and compiles the brain: {net, sensors, motors, input (double *), trace (double *),
+-- and with opts.record the spike monitors of both populations, monitors = {sensors, motors}}.
 -- opts: seed, drive (the motor neurons' constant current, mV), gain (mV of sensor current at
 -- contact), bias (extra drive of the left motors), excitation and inhibition (the weights of
 -- sensor -> motor synapses).
@@ -59,9 +60,10 @@ function M.new(opts)
     net:connect(side(sensors, k), side(motors, k), "exc"):all_to_all(opts.excitation or 0.6)
     net:connect(side(sensors, k), side(motors, 1 - k), "inh"):all_to_all(opts.inhibition or 1.2)
   end
+  local monitors = opts.record and {net:monitor(sensors, "spike"), net:monitor(motors, "spike")} or nil
   net:compile()
   return {
-    net = net, sensors = sensors, motors = motors, gain = opts.gain or 40.0,
+    net = net, sensors = sensors, motors = motors, gain = opts.gain or 40.0, monitors = monitors,
     input = annffi.view(sensors, "I"), trace = annffi.view(motors, "trace"),
   }
 end

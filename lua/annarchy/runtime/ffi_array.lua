@@ -281,14 +281,17 @@ return core.once("annarchy.runtime.ffi_array", function()
 
   -- ---- methods ---------------------------------------------------------------------------------
 
+  -- A function that reads an Array's data while it allocates reads it through the Array, never
+  -- through a pointer kept in a local: compiled code may let the collector free an Array that
+  -- no live variable holds.
   function methods.totable(a)
     local ndim = a.a_.ndim
     local shape = shape_of(a)
-    local data, pos = a.a_.data, 0
+    local pos = 0
     local function nest(depth)
       local t = {}
       if depth == ndim then
-        for i = 1, shape[depth] do t[i] = data[pos]; pos = pos + 1 end
+        for i = 1, shape[depth] do t[i] = a.a_.data[pos]; pos = pos + 1 end
       else
         for i = 1, shape[depth] do t[i] = nest(depth + 1) end
       end
@@ -334,13 +337,19 @@ return core.once("annarchy.runtime.ffi_array", function()
       local tmp = ffi.new("ann_array")
       C.ann_array_wrap(tmp, nil, #shape, shape_buf)
       C.ann_array_format_shape(tmp, text, 256)
+      local wanted = ffi.string(text)
       fail("ann.Array: cannot reshape an array of size %d (shape %s) into shape (%s) of size %d", size,
-        shape_str(a), ffi.string(text), n)
+        shape_str(a), wanted, n)
     end
     return view(a, a.a_.data, #shape, shape_buf)
   end
 
-  function methods.flatten(a) return M.from_pointer(a.a_.data, tonumber(a.a_.size)) end
+  function methods.flatten(a)
+    local n = tonumber(a.a_.size)
+    local x = new({n})
+    if n > 0 then ffi.copy(x.d_, a.a_.data, n * 8) end
+    return x
+  end
   function methods.sum(a) return C.ann_array_sum(a.a_) end
   function methods.mean(a) return C.ann_array_mean(a.a_) end
   function methods.std(a) return C.ann_array_std(a.a_) end
@@ -412,12 +421,17 @@ return core.once("annarchy.runtime.ffi_array", function()
     local bad = tonumber(C.ann_array_allclose(a.a_.data, b.a_.data, sb and 0 or 1, a.a_.size, rtol, atol,
       equal_nan and 1 or 0, first))
     if bad == 0 then return true end
+    -- numbers as Lua 5.4's lua_pushfstring prints them: %.14g, with ".0" on integral values
+    local function num(z)
+      local t = ("%.14g"):format(z)
+      return t:match("^%-?%d+$") and t .. ".0" or t
+    end
     local f = tonumber(first[0])
     local vx, vy = a.a_.data[f], b.a_.data[sb and 0 or f]
     C.ann_array_format_index(a.a_, f, text, 256)
-    return false, ("not equal to tolerance rtol=%.14g, atol=%.14g: %d of %d elements differ; first at %s: %.14g vs %.14g "
-      .. "(|diff| = %.14g, allowed %.14g)"):format(rtol, atol, bad, tonumber(a.a_.size), ffi.string(text), vx, vy,
-      math.abs(vx - vy), atol + rtol * math.abs(vy))
+    return false, ("not equal to tolerance rtol=%s, atol=%s: %d of %d elements differ; first at %s: %s vs %s "
+      .. "(|diff| = %s, allowed %s)"):format(num(rtol), num(atol), bad, tonumber(a.a_.size), ffi.string(text), num(vx),
+      num(vy), num(math.abs(vx - vy)), num(atol + rtol * math.abs(vy)))
   end
 
   return M

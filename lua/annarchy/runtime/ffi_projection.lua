@@ -141,6 +141,9 @@ function M.add_projection(rt, desc, csr)
   if id < 0 then core.raise(st) end
   return id
 end
+-- d holds the only references to attrs and delayed (pointers): interpreted, the function keeps
+-- its locals alive until it returns; compiled code may let the collector free them earlier.
+require("jit").off(M.add_projection)
 
 function M.proj_set_connectivity(rt, id, csr)
   local net = net_of(rt)

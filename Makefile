@@ -159,6 +159,9 @@ fuzz: deps
 LUA_SHARE := $(PREFIX)/share/lua/5.4
 LUA_CLIB  := $(PREFIX)/lib/lua/5.4
 LIBDIR    := $(PREFIX)/lib
+# LuaJIT (5.1) finds the same front end here; its FFI backend reads the header installed next to
+# it and loads libannarchy.so from the loader's path (ldconfig; docs/luajit.md).
+LUAJIT_SHARE := $(PREFIX)/share/lua/5.1
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(PREFIX)/include \
@@ -170,6 +173,11 @@ install: all
 	install -m 755 build/lua/annarchy/core.so $(DESTDIR)$(LUA_CLIB)/annarchy/core.so
 	cp -R lua/annarchy/. $(DESTDIR)$(LUA_SHARE)/annarchy/
 	cp -R models/. $(DESTDIR)$(LUA_SHARE)/annarchy/models/
+	install -d $(DESTDIR)$(LUAJIT_SHARE)/annarchy/models
+	cp -R lua/annarchy/. $(DESTDIR)$(LUAJIT_SHARE)/annarchy/
+	cp -R models/. $(DESTDIR)$(LUAJIT_SHARE)/annarchy/models/
+	install -m 644 include/annarchy.h $(DESTDIR)$(LUAJIT_SHARE)/annarchy/runtime/annarchy.h
+	if [ -z "$(DESTDIR)" ]; then ldconfig 2>/dev/null || true; fi
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' tools/annarchy.pc.in \
 	  > $(DESTDIR)$(LIBDIR)/pkgconfig/annarchy.pc
 
@@ -177,7 +185,7 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/annlua $(DESTDIR)$(LIBDIR)/libannarchy.a \
 	  $(DESTDIR)$(LIBDIR)/libannarchy.so $(DESTDIR)$(PREFIX)/include/annarchy.h \
 	  $(DESTDIR)$(LIBDIR)/pkgconfig/annarchy.pc
-	rm -rf $(DESTDIR)$(LUA_SHARE)/annarchy $(DESTDIR)$(LUA_CLIB)/annarchy
+	rm -rf $(DESTDIR)$(LUA_SHARE)/annarchy $(DESTDIR)$(LUA_CLIB)/annarchy $(DESTDIR)$(LUAJIT_SHARE)/annarchy
 
 clean:
 	rm -rf build annlua

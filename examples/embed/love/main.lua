@@ -113,8 +113,8 @@ local function draw_raster(x0, y0, w, h)
   local n = 4 * brain.N
   love.graphics.setColor(0.2, 0.2, 0.2)
   love.graphics.rectangle("line", x0, y0, w, h)
-  love.graphics.setColor(0.9, 0.9, 0.88)
-  love.graphics.rectangle("fill", x0 + 1, y0 + h / 2, w - 2, 1)
+  love.graphics.setColor(0.8, 0.8, 0.78)
+  for k = 1, 3 do love.graphics.rectangle("fill", x0 + 1, y0 + k * h / 4, w - 2, 1) end
   local dx, dy = w / HISTORY, h / n
   for i, spikes in ipairs(state.raster) do
     for rank in pairs(spikes) do
@@ -123,16 +123,17 @@ local function draw_raster(x0, y0, w, h)
     end
   end
   love.graphics.setColor(0.1, 0.1, 0.1)
-  love.graphics.print("motors (left | right)", x0 + 6, y0 + 4)
-  love.graphics.print("sensors (left | right)", x0 + 6, y0 + h / 2 + 4)
-  love.graphics.print(("last 2 s, %d neurons"):format(n), x0 + w - 140, y0 + h + 6)
+  for k, label in ipairs({"sensors L", "sensors R", "motors L", "motors R"}) do   -- bands, bottom up
+    love.graphics.print(label, x0 + w + 8, y0 + h - (k - 0.5) * h / 4 - 7)
+  end
+  love.graphics.print(("spikes of the last 2 s, %d neurons"):format(n), x0, y0 + h + 6)
 end
 
 function love.draw()
   local W, H = love.graphics.getDimensions()
   local size = math.min(W / 2, H) - 60
   draw_arena(30, 30, size)
-  draw_raster(size + 90, 30, W - size - 120, size)
+  draw_raster(size + 90, 30, W - size - 190, size)
   love.graphics.setColor(0.1, 0.1, 0.1)
   local w = state.wheels or {0, 0}
   love.graphics.print(("t = %.2f s   wheels %.2f  %.2f   wall touched: %s"):format(

@@ -1,11 +1,11 @@
 --- LuaJIT only: the C core through the FFI. Declares include/annarchy.h with ffi.cdef (its text
 -- read at load time, without the preprocessor lines) and loads libannarchy.so.
 --
--- Where they are found: the header at $ANNARCHY_HEADER, else next to the front end
--- (<root>/include/annarchy.h when lua/annarchy/ is <root>/lua/annarchy/, as in a checkout),
--- else in <prefix>/include for the prefixes /usr/local and /usr; the library at
--- $ANNARCHY_LIB, else <root>/build/libannarchy.so next to the front end, else by the
--- system's search (ffi.load("annarchy"): LD_LIBRARY_PATH, /usr/local/lib after ldconfig...).
+-- Where they are found: the header at $ANNARCHY_HEADER, else in a checkout
+-- (<root>/include/annarchy.h when the front end is <root>/lua/annarchy/), else next to this
+-- file (where `make install` puts a copy), else /usr/local/include or /usr/include; the
+-- library at $ANNARCHY_LIB, else <root>/build/libannarchy.so in a checkout, else by the
+-- system's search (ffi.load("annarchy"): LD_LIBRARY_PATH, the ldconfig cache).
 local ffi = require("ffi")
 
 -- Declarations and the metatype of Arrays are made once per process (ffi.cdef refuses to
@@ -56,8 +56,9 @@ end
 
 local root = checkout_root()
 local prefix = root and (root == "" and "" or root .. "/") or nil
+local here = (package.searchpath("annarchy.runtime.ffi_core", package.path) or ""):match("^(.*)/[^/]*$")
 local header = first_existing(os.getenv("ANNARCHY_HEADER"), prefix and prefix .. "include/annarchy.h",
-  "/usr/local/include/annarchy.h", "/usr/include/annarchy.h")
+  here and here .. "/annarchy.h", "/usr/local/include/annarchy.h", "/usr/include/annarchy.h")
 if not header then
   error("annarchy: annarchy.h not found (set ANNARCHY_HEADER, or run `make install`)", 0)
 end

@@ -347,11 +347,15 @@ function M.monitor_new(rt, pop, ranks, period, offset)
   return {obj = m, rt = rt}
 end
 
-function M.monitor_free(h)
-  local m = h.obj
+--- Detaches an owned object from its handle and frees it with free(net, obj) while the
+-- network lives (the network frees it otherwise).
+function M.release(h, free)
+  local obj = h.obj
   h.obj = nil
-  if m ~= nil and h.rt.net ~= nil then C.ann_monitor_free(h.rt.net, m) end
+  if obj ~= nil and h.rt.net ~= nil then free(h.rt.net, obj) end
 end
+
+function M.monitor_free(h) M.release(h, C.ann_monitor_free) end
 
 function M.monitor_add_variable(h, k, spike, phase_b)
   local st = core.status()

@@ -418,11 +418,7 @@ function M.proj_recorder(rt, id, attr, dends, period, offset)
   return {obj = r, rt = rt}
 end
 
-function M.recorder_free(h)
-  local r = h.obj
-  h.obj = nil
-  if r ~= nil and h.rt.net ~= nil then C.ann_proj_recorder_free(h.rt.net, r) end
-end
+function M.recorder_free(h) network.release(h, C.ann_proj_recorder_free) end
 
 function M.recorder_set_recording(h, on) C.ann_proj_recorder_set_recording(rec(h), on and 1 or 0) end
 function M.recorder_set_period(h, period, offset) C.ann_proj_recorder_set_period(rec(h), period, offset) end

@@ -80,9 +80,11 @@ describe("the closed-loop examples #luajit", function()
   end)
 
   it("the LÖVE game runs headless for 300 frames and saves a screenshot", function()
-    if not os.getenv("DISPLAY") and run("command -v xvfb-run") == "" then
-      pending("xvfb-run is not installed")
-      return
+    for _, program in ipairs({"love", "xvfb-run"}) do
+      if run("command -v " .. program) == "" then
+        pending(program .. " is not installed (debian-packages.txt)")
+        return
+      end
     end
     local png = os.tmpname() .. ".png"
     run("xvfb-run -a love examples/embed/love --frames 300 --screenshot " .. png)

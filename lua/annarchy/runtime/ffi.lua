@@ -3,10 +3,9 @@
 -- same front end runs the same kernels with the same numbers as under the Lua 5.4 C module.
 -- The parts are ffi_core (header and library), ffi_array (ann.Array as cdata), ffi_network
 -- (runtime, populations, monitors), ffi_projection (projections, recorders, connectors) and
--- ffi_files (zip archives, HDF5 files).
+-- ffi_files (zip archives, HDF5 and TensorBoard files).
 --
--- Not available through this backend: video input (video_open) and the TensorBoard writer
--- (tfwriter_open) raise an error that says so.
+-- Not available through this backend: video input (video_open) raises an error that says so.
 local core = require("annarchy.runtime.ffi_core")
 local array = require("annarchy.runtime.ffi_array")
 local network = require("annarchy.runtime.ffi_network")
@@ -135,7 +134,6 @@ local function unavailable(what)
   end
 end
 fns.video_open = unavailable("video input")
-fns.tfwriter_open = unavailable("the TensorBoard logger")
 
 --- The runtime table of an interface (see annarchy.runtime).
 function M.implement(interface)

@@ -1,6 +1,7 @@
 --- LuaJIT only: the file formats the C module binds, through the FFI, with its behaviour:
--- zip archives for numpy's .npz files over libzip (src/lua/lzip.c) and the read-only HDF5
--- files of the ANN-to-SNN converter over the core (src/lua/lhdf5.c).
+-- zip archives for numpy's .npz files over libzip (src/lua/lzip.c), the read-only HDF5 files
+-- of the ANN-to-SNN converter (src/lua/lhdf5.c) and the Logger's TensorBoard event files
+-- (src/lua/ltensorboard.c) over the core.
 local core = require("annarchy.runtime.ffi_core")
 
 local ffi, C = core.ffi, core.C
@@ -193,6 +194,99 @@ return core.once("annarchy.runtime.ffi_files", function()
       C.ann_h5_close(f)
     end
   end
+
+  -- ---- TensorBoard event files (the core's writer) -------------------------------------------
+
+  local Writer = {}
+  Writer.__index = Writer
+
+  local function close_writer(w) C.ann_tfwriter_close(w, nil) end
+
+  --- tfwriter_open(directory) -> a writer: scalar, histogram, image, image_file, hparams,
+  -- flush, close, path, closed
+  function M.tfwriter_open(dir)
+    if type(dir) ~= "string" then error("bad argument #1 (string expected)", 0) end
+    local out, st = ffi.new("ann_tfwriter *[1]"), core.status()
+    if C.ann_tfwriter_open(dir, out, st) ~= 0 then core.raise_plain(st) end
+    return setmetatable({w = ffi.gc(out[0], close_writer)}, Writer)
+  end
+
+  local function writer(h)
+    if h.w == nil then error("Logger: the logger is closed", 0) end
+    return h.w
+  end
+
+  local function check(rc, st) if rc ~= 0 then core.raise_plain(st) end end
+
+  function Writer.scalar(h, tag, value, step)
+    local st = core.status()
+    check(C.ann_tfwriter_scalar(writer(h), tag, value, step or 0, st), st)
+  end
+
+  --- w:histogram(tag, list_of_numbers, step)
+  function Writer.histogram(h, tag, values, step)
+    local w = writer(h)
+    local n = #values
+    local buf = ffi.new("double[?]", n > 0 and n or 1)
+    for i = 1, n do
+      if type(values[i]) ~= "number" then
+        error(("Logger.add_histogram('%s'): value %d is not a number"):format(tag, i), 0)
+      end
+      buf[i - 1] = values[i]
+    end
+    local st = core.status()
+    check(C.ann_tfwriter_histogram(w, tag, buf, n, step or 0, st), st)
+  end
+
+  --- w:image(tag, height, width, rgb_bytes, step)
+  function Writer.image(h, tag, height, width, rgb, step)
+    local w = writer(h)
+    if height < 1 or width < 1 or height > 65535 or width > 65535 or height * width * 3 ~= #rgb then
+      error(("Logger.add_image('%s'): %d bytes for a %d x %d RGB image"):format(tag, #rgb, height, width), 0)
+    end
+    local st = core.status()
+    check(C.ann_tfwriter_image(w, tag, height, width, rgb, step or 0, st), st)
+  end
+
+  function Writer.image_file(h, tag, path, step)
+    local st = core.status()
+    check(C.ann_tfwriter_image_file(writer(h), tag, path, step or 0, st), st)
+  end
+
+  --- w:hparams({{name, kind, number, string}, ...}, {metric_tag, ...}); kind 0 number, 1
+  -- string, 2 boolean. The structures point at the argument tables' strings.
+  function Writer.hparams(h, params, metrics)
+    local w = writer(h)
+    local p = ffi.new("ann_hparam[?]", #params + 1)
+    for i, e in ipairs(params) do
+      p[i - 1].name, p[i - 1].kind, p[i - 1].number, p[i - 1].string = e[1], e[2] or 0, e[3] or 0, e[4]
+    end
+    local m = ffi.new("const char *[?]", #metrics + 1)
+    for i, tag in ipairs(metrics) do m[i - 1] = tag end
+    local st = core.status()
+    check(C.ann_tfwriter_hparams(w, p, #params, m, #metrics, st), st)
+  end
+  -- the structures hold the only pointers to the strings: interpreted, the tables and the
+  -- locals stay alive until the function returns
+  require("jit").off(Writer.hparams)
+
+  function Writer.flush(h)
+    local st = core.status()
+    check(C.ann_tfwriter_flush(writer(h), st), st)
+  end
+
+  function Writer.close(h)
+    local w = h.w
+    h.w = nil
+    if w ~= nil then
+      ffi.gc(w, nil)
+      local st = core.status()
+      check(C.ann_tfwriter_close(w, st), st)
+    end
+  end
+
+  function Writer.path(h) return ffi.string(C.ann_tfwriter_path(writer(h))) end
+  function Writer.closed(h) return h.w == nil end
 
   return M
 end)

@@ -4,8 +4,6 @@
 -- The parts are ffi_core (header and library), ffi_array (ann.Array as cdata), ffi_network
 -- (runtime, populations, monitors), ffi_projection (projections, recorders, connectors) and
 -- ffi_files (zip archives, HDF5 and TensorBoard files).
---
--- Not available through this backend: video input (video_open) raises an error that says so.
 local core = require("annarchy.runtime.ffi_core")
 local array = require("annarchy.runtime.ffi_array")
 local network = require("annarchy.runtime.ffi_network")
@@ -128,12 +126,58 @@ function fns.image_load(path, g)
   return a, resized[0] ~= 0, sw[0], sh[0]
 end
 
-local function unavailable(what)
-  return function()
-    error(("annarchy: %s is not available under LuaJIT (the FFI backend); use annlua or Lua 5.4"):format(what), 0)
+-- ---- video (src/lua/limage.c) ----------------------------------------------------------------
+
+local Video = {}
+Video.__index = Video
+
+--- video_open(url, is_device, geometry) -> a video source: grab, frames, size, close, is_open
+function fns.video_open(url, device, g)
+  if type(url) ~= "string" then error("bad argument #1 (string expected)", 0) end
+  local h, w, c = geometry(g, "video_open")
+  local out, st = ffi.new("ann_video *[1]"), core.status()
+  if C.ann_video_open(url, device and 1 or 0, w, h, out, st) ~= 0 then core.raise_plain(st) end
+  return setmetatable({v = ffi.gc(out[0], C.ann_video_close), height = h, width = w, channels = c}, Video)
+end
+
+local function source(h)
+  if h.v == nil then error("the video source is closed", 0) end
+  return h.v
+end
+
+--- v:grab() -> Array of the next frame (height*width*channels values in [0, 1]), or nil at the
+-- end of the stream
+function Video.grab(h)
+  local v = source(h)
+  local a = array.new({h.height * h.width * h.channels})
+  local got, st = ffi.new("int[1]"), core.status()
+  if C.ann_video_grab(v, h.height, h.width, h.channels, a.d_, got, st) ~= 0 then core.raise_plain(st) end
+  if got[0] == 0 then return nil end
+  return a
+end
+
+function Video.frames(h) return tonumber(C.ann_video_frames(source(h))) end
+
+function Video.size(h)
+  local w, ht = ffi.new("int[1]"), ffi.new("int[1]")
+  C.ann_video_size(source(h), w, ht)
+  return w[0], ht[0]
+end
+
+function Video.close(h)
+  local v = h.v
+  h.v = nil
+  if v ~= nil then
+    ffi.gc(v, nil)
+    C.ann_video_close(v)
   end
 end
-fns.video_open = unavailable("video input")
+
+function Video.is_open(h) return h.v ~= nil end
+
+function Video.__tostring(h)
+  return ("ann.Video (%s, %dx%dx%d)"):format(h.v ~= nil and "open" or "closed", h.height, h.width, h.channels)
+end
 
 --- The runtime table of an interface (see annarchy.runtime).
 function M.implement(interface)
@@ -153,7 +197,7 @@ function M.implement(interface)
   runtime.array_methods = array.methods
   for _, h in ipairs(interface.handles) do
     for _, name in ipairs(h.names) do
-      -- a function of its own, or the handle's method (zip archives, HDF5 files)
+      -- a function of its own, or the handle's method (videos, zip archives, HDF5 files...)
       runtime[h.prefix .. name] = find(h.prefix .. name) or
         (h.prefix ~= "" and function(handle, ...) return handle[name](handle, ...) end) or nil
     end

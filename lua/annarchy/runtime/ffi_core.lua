@@ -54,10 +54,17 @@ function M.header_text(path)
   return table.concat(lines, "\n")
 end
 
+-- A file named by an environment variable must exist: say so rather than look elsewhere.
+local function from_env(name)
+  local path = os.getenv(name)
+  if path and not exists(path) then error(("annarchy: %s=%s: no such file"):format(name, path), 0) end
+  return path
+end
+
 local root = checkout_root()
 local prefix = root and (root == "" and "" or root .. "/") or nil
 local here = (package.searchpath("annarchy.runtime.ffi_core", package.path) or ""):match("^(.*)/[^/]*$")
-local header = first_existing(os.getenv("ANNARCHY_HEADER"), prefix and prefix .. "include/annarchy.h",
+local header = first_existing(from_env("ANNARCHY_HEADER"), prefix and prefix .. "include/annarchy.h",
   here and here .. "/annarchy.h", "/usr/local/include/annarchy.h", "/usr/include/annarchy.h")
 if not header then
   error("annarchy: annarchy.h not found (set ANNARCHY_HEADER, or run `make install`)", 0)
@@ -70,8 +77,13 @@ int clock_gettime(int clk, struct ann_lj_timespec *ts);
 int isatty(int fd);
 ]])
 
-local lib = first_existing(os.getenv("ANNARCHY_LIB"), prefix and prefix .. "build/libannarchy.so")
-M.C = ffi.load(lib or "annarchy")
+local lib = first_existing(from_env("ANNARCHY_LIB"), prefix and prefix .. "build/libannarchy.so")
+local ok, C = pcall(ffi.load, lib or "annarchy")
+if not ok then
+  error(("annarchy: cannot load the core library %s (%s); set ANNARCHY_LIB or LD_LIBRARY_PATH, or run "
+    .. "`make install`"):format(lib or "libannarchy.so", tostring(C)), 0)
+end
+M.C = C
 M.libc = ffi.C
 
 --- A new status, to pass as the last argument of a core call.

@@ -269,7 +269,7 @@ return core.once("annarchy.runtime.ffi_array", function()
     return r
   end
 
-  -- __pairs (honoured when LuaJIT is built with Lua 5.2 compatibility)
+  -- __pairs (Debian's LuaJIT 2.1 honours it)
   function mt.__pairs(a)
     return function(_, i)
       if i >= tonumber(a.a_.shape[0]) then return nil end

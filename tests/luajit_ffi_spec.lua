@@ -39,6 +39,25 @@ describe("annarchy.ffi #luajit", function()
     assert.are.equal(2, net.current_step)
   end)
 
+  it("lists the ranks that spiked in the last step without copying", function()
+    local net = ann.Network{dt = 1.0, seed = 1}
+    local pop = net:create(4, ann.Neuron{
+      parameters = "I = 0.0", equations = "dv/dt = I : init = 0.0", spike = "v >= 1.0", reset = "v = 0.0",
+    })
+    net:compile()
+    local input = annffi.view(pop, "I")
+    input[1], input[3] = 1.0, 0.5         -- neuron 1 reaches 1 in one step, neuron 3 in two
+    annffi.step(net, 1)
+    local ranks, n = annffi.spiked(pop)
+    assert.are.same({1, {1}}, {n, {ranks[0]}})
+    assert.are.same({2}, pop.spike)       -- the same, 1-based, copied by the front end
+    annffi.step(net, 1)
+    ranks, n = annffi.spiked(pop)
+    assert.are.same({2, 1, 3}, {n, ranks[0], ranks[1]})
+    local _, rate = leaky(2)
+    assert.has_error(function() annffi.spiked(rate) end, "annarchy: annarchy.ffi.spiked: population \"pop0\" is rate-coded")
+  end)
+
   it("gives the core's network pointer and library", function()
     local net = leaky(2)
     net:compile()

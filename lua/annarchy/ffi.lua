@@ -5,6 +5,7 @@
 --   local annffi = require("annarchy.ffi")
 --   local v = annffi.view(pop, "v")    -- double * (float * under float32), v[0] .. v[pop.size - 1]
 --   annffi.step(net, 100)              -- 100 steps in C
+--   local ranks, n = annffi.spiked(pop) -- ranks[0] .. ranks[n - 1] fired in the last step
 --
 -- A view is valid while the network lives and until its next structure change (compiling
 -- it again); reads see the values of the last step, writes are seen by the next.
@@ -40,6 +41,16 @@ function M.view(pop, name)
   end
   local rt = compiled_rt(pop._.net, ("annarchy.ffi.view(%q)"):format(pop._.name))
   return runtime.attr_pointer(rt, pop._.id, pop._.layout.by_name[name].index)
+end
+
+--- The ranks (0-based) of the neurons of a spiking population that spiked in the last step,
+-- without copying: a const int32_t pointer and the count, valid until the next step.
+function M.spiked(pop)
+  backend()
+  if not population.is_population(pop) then fail("annarchy.ffi.spiked: a Population expected, got %s", type(pop)) end
+  if pop._.A.kind ~= "spike" then fail("annarchy.ffi.spiked: population %q is rate-coded", pop._.name) end
+  local rt = compiled_rt(pop._.net, ("annarchy.ffi.spiked(%q)"):format(pop._.name))
+  return runtime.pop_spiked_pointer(rt, pop._.id)
 end
 
 --- The core's ann_network pointer of a compiled network, for direct calls through the core

@@ -193,6 +193,7 @@ function M.implement(interface)
   runtime.RNG_STREAM_OBJECT = tonumber(C.ANN_RNG_STREAM_OBJECT)
   -- beyond the interface, for annarchy.ffi: zero-copy views and the core itself
   runtime.attr_pointer, runtime.network_pointer = network.attr_pointer, network.network_pointer
+  runtime.pop_spiked_pointer = network.pop_spiked_pointer
   runtime.core_library = C
   runtime.array_methods = array.methods
   for _, h in ipairs(interface.handles) do

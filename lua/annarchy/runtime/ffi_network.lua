@@ -309,6 +309,14 @@ function M.attr_pointer(rt, pop, k)
   return ffi.cast(pointer_types[C.ann_population_attr_type(net, pop, k)], p)
 end
 
+--- pop_spiked_pointer(id) -> const int32_t * on the ranks that spiked in the last step, count
+function M.pop_spiked_pointer(rt, pop)
+  local net = net_of(rt)
+  local n = ffi.new("int32_t[1]")
+  local p = C.ann_population_spiked(net, check_pop(net, pop, 2, "pop_spiked_pointer"), n)
+  return p, n[0]
+end
+
 --- network_pointer() -> the runtime's ann_network *.
 function M.network_pointer(rt) return net_of(rt) end
 

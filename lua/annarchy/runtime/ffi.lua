@@ -3,12 +3,13 @@
 -- same front end runs the same kernels with the same numbers as under the Lua 5.4 C module.
 -- The parts are ffi_core (header and library), ffi_array (ann.Array as cdata), ffi_network
 -- (runtime, populations, monitors), ffi_projection (projections, recorders, connectors) and
--- ffi_files (zip archives, HDF5 and TensorBoard files).
+-- ffi_files (zip archives, HDF5 and TensorBoard files), ffi_state (the dynamic state).
 local core = require("annarchy.runtime.ffi_core")
 local array = require("annarchy.runtime.ffi_array")
 local network = require("annarchy.runtime.ffi_network")
 local projection = require("annarchy.runtime.ffi_projection")
 local files = require("annarchy.runtime.ffi_files")
+local state = require("annarchy.runtime.ffi_state")
 
 local ffi, C = core.ffi, core.C
 
@@ -46,6 +47,13 @@ function fns.compile(source, opts)
   return module, C.ann_module_from_cache(out[0]) ~= 0, ffi.string(C.ann_module_path(out[0]))
 end
 require("jit").off(fns.compile)   -- the core's log callback may run inside (ffi_core)
+
+--- cache_info() -> the kernel cache's directory, number of entries, bytes
+function fns.cache_info()
+  local dir, entries, bytes = ffi.new("char[4096]"), ffi.new("long[1]"), ffi.new("long long[1]")
+  if C.ann_cache_info(dir, 4096, entries, bytes) ~= 0 then error("annarchy: cannot read the kernel cache", 0) end
+  return ffi.string(dir), tonumber(entries[0]), tonumber(bytes[0])
+end
 
 -- ---- random distributions (src/lua/lrandom.c) ------------------------------------------------
 
@@ -181,7 +189,7 @@ end
 
 --- The runtime table of an interface (see annarchy.runtime).
 function M.implement(interface)
-  local parts = {fns, array, network, projection, files}
+  local parts = {fns, array, network, projection, files, state}
   local function find(name)
     for _, part in ipairs(parts) do
       if part[name] ~= nil then return part[name] end

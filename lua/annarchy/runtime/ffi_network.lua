@@ -320,6 +320,13 @@ end
 --- network_pointer() -> the runtime's ann_network *.
 function M.network_pointer(rt) return net_of(rt) end
 
+--- seed([seed]) -> the network's seed, set first when given
+function M.seed(rt, seed)
+  local net = net_of(rt)
+  if seed ~= nil then C.ann_network_set_seed(net, int(seed, 2, "seed")) end
+  return tonumber(C.ann_network_seed(net))
+end
+
 -- ---- monitors --------------------------------------------------------------------------------
 
 --- An owned object's handle {obj, rt}: checks that the object and its network are alive.

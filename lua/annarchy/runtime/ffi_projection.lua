@@ -374,6 +374,25 @@ function M.proj_pruning(rt, id, period)
   C.ann_projection_set_pruning(net, check_proj(net, id, "proj_pruning"), period)
 end
 
+--- proj_set_ext(id, k, array): extension buffer k of a shared-weight projection
+function M.proj_set_ext(rt, id, k, values)
+  local net = net_of(rt)
+  check_proj(net, id, "proj_set_ext")
+  if not is_array(values) then argerror(4, "proj_set_ext", "ann.Array expected") end
+  local st = core.status()
+  if C.ann_projection_set_ext(net, id, int(k, 3, "proj_set_ext"), values.a_.data, values.a_.size, st) ~= 0 then
+    core.raise(st)
+  end
+end
+
+--- proj_link(id, other): the projection a Copy or a Transpose reads (nil or -1: none)
+function M.proj_link(rt, id, other)
+  local net = net_of(rt)
+  check_proj(net, id, "proj_link")
+  if other == nil or other < 0 then other = -1 else check_proj(net, other, "proj_link") end
+  C.ann_projection_link(net, id, other)
+end
+
 function M.proj_init_history(rt, pop) C.ann_projections_init_history(net_of(rt), pop or -1) end
 
 function M.proj_bytes(rt, id)

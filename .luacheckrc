@@ -5,3 +5,6 @@ codes = true
 files["tests"] = { std = "+busted" }
 files["tests/fuzz"] = { std = "lua54" }
 exclude_files = { "build" }
+-- the LÖVE example: LÖVE's global `love` (callbacks are set on it); LuaJIT-only scripts: `jit`
+files["examples/embed/love"] = { globals = { "love" } }
+files["bench/embed_luajit.lua"] = { read_globals = { "jit" } }

@@ -210,6 +210,9 @@ fuzz: deps
 LUA_SHARE := $(PREFIX)/share/lua/5.4
 LUA_CLIB  := $(PREFIX)/lib/lua/5.4
 LIBDIR    := $(PREFIX)/lib
+# LuaJIT (5.1) finds the same front end here; its FFI backend reads the header installed next to
+# it and loads libannarchy.so from the loader's path (ldconfig; docs/luajit.md).
+LUAJIT_SHARE := $(PREFIX)/share/lua/5.1
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(PREFIX)/include \
@@ -224,6 +227,11 @@ install: all
 	install -m 755 build/lua/annarchy/core.so $(DESTDIR)$(LUA_CLIB)/annarchy/core.so
 	cp -R lua/annarchy/. $(DESTDIR)$(LUA_SHARE)/annarchy/
 	cp -R models/. $(DESTDIR)$(LUA_SHARE)/annarchy/models/
+	install -d $(DESTDIR)$(LUAJIT_SHARE)/annarchy/models
+	cp -R lua/annarchy/. $(DESTDIR)$(LUAJIT_SHARE)/annarchy/
+	cp -R models/. $(DESTDIR)$(LUAJIT_SHARE)/annarchy/models/
+	install -m 644 include/annarchy.h $(DESTDIR)$(LUAJIT_SHARE)/annarchy/runtime/annarchy.h
+	if [ -z "$(DESTDIR)" ]; then ldconfig 2>/dev/null || true; fi
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' tools/annarchy.pc.in \
 	  > $(DESTDIR)$(LIBDIR)/pkgconfig/annarchy.pc
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' -e 's|@HDF5_LIBS@|$(HDF5_LIBS)|' \
@@ -235,7 +243,7 @@ uninstall:
 	  $(DESTDIR)$(LIBDIR)/pkgconfig/annarchy.pc $(DESTDIR)$(LIBDIR)/libannlua.a \
 	  $(DESTDIR)$(LIBDIR)/libannlua.so $(DESTDIR)$(PREFIX)/include/annlua.h \
 	  $(DESTDIR)$(LIBDIR)/pkgconfig/annlua.pc
-	rm -rf $(DESTDIR)$(LUA_SHARE)/annarchy $(DESTDIR)$(LUA_CLIB)/annarchy
+	rm -rf $(DESTDIR)$(LUA_SHARE)/annarchy $(DESTDIR)$(LUA_CLIB)/annarchy $(DESTDIR)$(LUAJIT_SHARE)/annarchy
 
 clean:
 	rm -rf build annlua

@@ -19,7 +19,7 @@ describe("Population and PopulationView", function()
     assert.equal(0, b.max_delay)
   end)
 
-  it("iterates over the neurons in rank order", function()
+  it("iterates over the neurons in rank order #lua54", function()
     local pop = ann.Network{}:create({2, 3}, N)
     local ranks = {}
     for rank, n in pairs(pop) do
@@ -104,7 +104,7 @@ describe("Network", function()
     assert.is_true(found)
   end)
 
-  it("a Constant stands for its value in Lua arithmetic and comparisons", function()
+  it("a Constant stands for its value in Lua arithmetic and comparisons #lua54", function()
     local c = ann.Constant("api_rows_k", 2.0)
     assert.equal(7.0, c * 3 + 1)
     assert.equal(0.5, 1 / c)

@@ -1,5 +1,5 @@
 -- ann.Array: constructors, indexing and views, fields, methods, arithmetic, allclose.
-local core = require("annarchy.core")
+local core = require("annarchy.runtime")
 
 local array, zeros, ones, linspace = core.array, core.zeros, core.ones, core.linspace
 
@@ -235,7 +235,7 @@ describe("ann.Array fields", function()
     fails_with(function() return a[true] end, {}, "cannot index")
   end)
 
-  it("has the metatable name ann.Array", function()
+  it("has the metatable name ann.Array #annlua", function()
     assert.are.equal("ann.Array", getmetatable(zeros(1)).__name)
   end)
 end)

@@ -19,7 +19,7 @@ local function script(tag)
     .. "net:simulate(2); print(p.r[1])'"):format(tag)
 end
 
-describe("the kernel cache", function()
+describe("the kernel cache #annlua", function()
   it("falls back to a private directory when the default one cannot be written", function()
     local tag = ("%d.25"):format(os.time() % 100000)
     local out, err, code = run("ANNLUA_CACHE=/dev/null/cache " .. script(tag))

@@ -69,7 +69,7 @@ local function count_events(ring)
   return n
 end
 
-describe("exact continuation in a fresh process", function()
+describe("exact continuation in a fresh process #annlua", function()
   it("a spiking plastic network with delays, refractoriness and Poisson inputs", function()
     local full, cont, file = both("spiking", 130, 200)
     -- the saved step is one where everything is in motion
@@ -123,7 +123,7 @@ local function snapshot(net)
   return table.concat(lines, "\n")
 end
 
-describe("loading the dynamic state", function()
+describe("loading the dynamic state #annlua", function()
   it("into a network of another structure is an error naming the fault, and changes nothing", function()
     local file = tmp(".ann")
     must("spiking", "save", 130, file)

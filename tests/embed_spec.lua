@@ -56,7 +56,7 @@ describe("embedding", function()
     assert.are_not.equal(first, (read(ROBOT .. " --frames 3000 --every 50 --seed 6")))
   end)
 
-  it("refuses a model that fails, with its message", function()
+  it("refuses a model that fails, with its message #lua54", function()
     local tmp = os.tmpname()
     local f = assert(io.open(tmp, "w"))
     f:write("error('no vehicle today')\n")

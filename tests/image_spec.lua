@@ -237,8 +237,11 @@ end)
 
 -- ---- video ---------------------------------------------------------------------------------
 
+-- os.execute succeeded: true under Lua 5.4, 0 under LuaJIT
+local function succeeded(ok) return ok == true or ok == 0 end
+
 local function have_ffmpeg()
-  return os.execute("ffmpeg -version > /dev/null 2>&1") == true
+  return succeeded(os.execute("ffmpeg -version > /dev/null 2>&1"))
 end
 
 describe("VideoPopulation", function()
@@ -250,8 +253,8 @@ describe("VideoPopulation", function()
     video = os.tmpname()
     os.remove(video)
     video = video .. ".avi"
-    assert(os.execute(("ffmpeg -v error -y -f lavfi -i testsrc=duration=1:size=%dx%d:rate=10 "
-      .. "-c:v mpeg4 -q:v 3 -pix_fmt yuv420p %s"):format(W, H, video)) == true)
+    assert(succeeded(os.execute(("ffmpeg -v error -y -f lavfi -i testsrc=duration=1:size=%dx%d:rate=10 "
+      .. "-c:v mpeg4 -q:v 3 -pix_fmt yuv420p %s"):format(W, H, video))))
     -- the same frames decoded independently, by the ffmpeg command, as raw 8-bit RGB
     local p = assert(io.popen(("ffmpeg -v error -i %s -f rawvideo -pix_fmt rgb24 -"):format(video)))
     raw = p:read("*a")

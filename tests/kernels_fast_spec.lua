@@ -108,7 +108,6 @@ describe("divisions by loop-invariant values", function()
 end)
 
 describe("random draws in the loop over neurons", function()
-  local core = require("annarchy.core")
   local Noisy = ann.Neuron{
     parameters = "mu = 0.5 : population\n sigma = 2.0 : population",
     equations = [[
@@ -142,7 +141,8 @@ describe("random draws in the loop over neurons", function()
     assert.equal(1, count(upd, "annk_gamma%("))
   end)
 
-  it("are the keyed draws of (seed, stream, element, step, k)", function()
+  it("are the keyed draws of (seed, stream, element, step, k) #annlua", function()
+    local core = require("annarchy.core")   -- the kernels' generator, bound by the C module only
     local _, _, out = run(nil, 3)
     for _, i in ipairs({1, 2, 8, 9, 255, 256, 257, 600, 999, 1000}) do
       for step = 0, 2 do
@@ -251,7 +251,7 @@ describe("the spike kernel", function()
   end)
 end)
 
-describe("a binomial draw (n and p global: the same for every neuron)", function()
+describe("a binomial draw (n and p global: the same for every neuron) #annlua", function()
   -- annk_binomial_setup (the probability of 0, or the rejection constants) runs once before
   -- the loop, annk_binomial_draw per neuron: the kernel's draws must be those of
   -- annk_binomial(n, p, seed, stream, elem, step, k), bit for bit, in each regime of the

@@ -198,7 +198,7 @@ describe("unknown names", function()
 end)
 
 describe("finding the model files", function()
-  it("loads them as modules annarchy.models.<file> when installed", function()
+  it("loads them as modules annarchy.models.<file> when installed #lua54", function()
     local dir = os.tmpname()
     os.remove(dir)
     assert.is_true(os.execute("mkdir -p '" .. dir .. "/annarchy/models'"))

@@ -118,7 +118,7 @@ describe(".npy files", function()
     os.remove(file)
   end)
 
-  it("gives the same bytes with the arithmetic codec (LuaJIT has no string.pack)", function()
+  it("gives the same bytes with the arithmetic codec (LuaJIT has no string.pack) #lua54", function()
     local native = codecs._codecs.native
     package.loaded["annarchy.io.npy"] = nil
     codecs._codecs.native = nil
@@ -135,7 +135,7 @@ describe(".npy files", function()
     end
   end)
 
-  it("reads files written by numpy, in C and Fortran order", function()
+  it("reads files written by numpy, in C and Fortran order #lua54", function()
     local file = tmp(".npy")
     local script = ("import numpy as np; np.save('%s', np.arange(6.0).reshape(2, 3).T)"):format(file)
     assert.is_true(os.execute("/usr/bin/python3 -c \"" .. script .. "\""))
@@ -423,7 +423,7 @@ describe("net:save / load with .npz", function()
     os.remove(file)
   end)
 
-  it("errors: unwritable path, truncated or foreign archives, sizes; nothing changes", function()
+  it("errors: unwritable path, truncated or foreign archives, sizes; nothing changes #lua54", function()
     local net, a = rate_net(6)
     net:simulate(3)
     expect_error(function() net:save(UNWRITABLE .. ".npz") end,

@@ -9,10 +9,13 @@ local N = ann.Neuron{
 }
 
 describe("Population geometry", function()
+  it("#pop is the size #lua54", function()
+    assert.equal(10, #ann.Network{}:create(10, N))
+  end)
+
   it("1-D", function()
     local pop = ann.Network{}:create(10, N)
     assert.equal(10, pop.size)
-    assert.equal(10, #pop)
     assert.same({10}, pop.geometry)
     assert.equal(10, pop.width)
     assert.equal(1, pop.height)

@@ -352,11 +352,14 @@ describe("E12 dendrites", function()
     return p
   end
 
+  it("#dendrite is its size #lua54", function()
+    assert.equal(5, #build():dendrite(6))
+  end)
+
   it("dendrite access, get and set, IndividualSynapse", function()
     local p = build()
     assert.same({1, 2, 3, 4, 5}, p:dendrite(6).pre_ranks)
     assert.equal(5, p:dendrite(6).size)
-    assert.equal(5, #p:dendrite(6))
     close({1, 1, 1, 1, 1}, p:dendrite(8).w)
     p:dendrite(7).w = 2.0
     close({2, 2, 2, 2, 2}, p:dendrite(7).w)

@@ -104,7 +104,7 @@ local function same_snapshot(s1, s2)
 end
 
 describe("state files: the container", function()
-  it("is a safetensors file: length, JSON header with __metadata__, contiguous arrays", function()
+  it("is a safetensors file: length, JSON header with __metadata__, contiguous arrays #lua54", function()
     local net = rate_net(1)
     net:simulate(5)
     local file = tmp()
@@ -148,7 +148,7 @@ describe("state files: the container", function()
     os.remove(file)
   end)
 
-  it("both codecs write the same bytes and read back every double exactly", function()
+  it("both codecs write the same bytes and read back every double exactly #lua54", function()
     local values = {0.0, -0.0, 1.0, -1.5, 0.1, 1 / 3, 2 ^ -1074, 2 ^ -1022, 2 ^ -1022 * 1.5,
       1.7976931348623157e308, -1.7976931348623157e308, math.huge, -math.huge, 123456789.123, 5e-324,
       2 ^ 52 + 1, -2 ^ 53, 4.9406564584124654e-324 * 3}
@@ -404,7 +404,7 @@ describe("loading errors leave the network unchanged", function()
     return err
   end
 
-  it("a missing file, a truncated file, a foreign file, a newer version", function()
+  it("a missing file, a truncated file, a foreign file, a newer version #lua54", function()
     local net, _, b, p = rate_net(11)
     net:simulate(5)
     local file = tmp()

@@ -302,7 +302,7 @@ describe("report", function()
     assert.truthy(text:match("| excitatory | LIF_model   | tau  | %[5%.%d+, 5%.%d+%]"), text)
   end)
 
-  it("LaTeX: a complete article with the tables and \\frac{dv}{dt}; compiles with pdflatex if present", function()
+  it("LaTeX: a complete article with the tables and \\frac{dv}{dt}; compiles with pdflatex if present #lua54", function()
     local dir = tmpdir()
     local file = dir .. "/report.tex"
     local net = small_network()

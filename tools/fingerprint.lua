@@ -29,7 +29,7 @@ end
 local function feed_value(H, v)
   if type(v) == "number" or type(v) == "boolean" then
     H.num(type(v) == "boolean" and (v and 1 or 0) or v)
-  elseif type(v) == "table" or type(v) == "userdata" then
+  elseif type(v) == "table" or type(v) == "userdata" or type(v) == "cdata" then   -- cdata: an Array under LuaJIT
     local list = v.totable and v:totable() or v
     for _, x in ipairs(list) do feed_value(H, x) end
   end

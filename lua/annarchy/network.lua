@@ -289,7 +289,7 @@ local function duration_steps(n, what, name, ms)
     fail("%s: the %s of %g ms is %.0f steps of %g ms, more than the step counter holds (2^53)",
       what, name, ms, steps, n._.dt)
   end
-  return math.tointeger(steps) or steps
+  return (math.tointeger and math.tointeger(steps)) or steps
 end
 
 function methods.simulate(n, ...)

@@ -45,7 +45,7 @@ local function rank(g, c)
   return r
 end
 
-local function off(k) if k % 2 == 1 then return (k - 1) // 2 end return k // 2 - 1 end
+local function off(k) if k % 2 == 1 then return math.floor((k - 1) / 2) end return math.floor(k / 2) - 1 end
 
 --- Convolution of `pre` (nested table, its shape is the geometry) with `w` (one filter, or a
 -- bank when opts.bank) into a post population of geometry `post_g`. opts: keep_last,
@@ -71,8 +71,8 @@ function M.convolution(pre, w, post_g, opts)
     for d = 1, dp do
       local l = {}
       if d <= sdq then
-        local s = pg[d] // post_g[d]
-        for i = 0, post_g[d] - 1 do l[#l + 1] = (s - 1) // 2 + s * i end
+        local s = math.floor(pg[d] / post_g[d])
+        for i = 0, post_g[d] - 1 do l[#l + 1] = math.floor((s - 1) / 2) + s * i end
       elseif opts.keep_last then
         for i = 0, pg[d] - 1 do l[#l + 1] = i end
       else

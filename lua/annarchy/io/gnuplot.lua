@@ -93,7 +93,8 @@ function M.run(fname, script)
   if e then e:close() end
   os.remove(sfile)
   os.remove(efile)
-  if not ok then fail("%s: gnuplot failed: %s", fname, (msg:gsub("%s+$", ""))) end
+  -- os.execute: true (Lua 5.4) or 0 (LuaJIT) when the command succeeded
+  if ok ~= true and ok ~= 0 then fail("%s: gnuplot failed: %s", fname, (msg:gsub("%s+$", ""))) end
 end
 
 return M

@@ -1,7 +1,7 @@
 --- The one seam between the front end and the C core: every call the objects make on the
 -- core goes through the table this module returns, so that another implementation of the
--- same interface (a LuaJIT FFI binding of include/annarchy.h) can replace the Lua 5.4 C
--- module without touching the objects.
+-- same interface replaces the Lua 5.4 C module without touching the objects: under LuaJIT,
+-- runtime/ffi.lua, a binding of include/annarchy.h through the FFI.
 --
 -- The interface: the functions below, and calls on opaque handles, which are passed back as
 -- the first argument: runtime[prefix .. name](handle, ...). A network runtime (network_new)
@@ -51,7 +51,10 @@ local INTERFACE = {
   },
 }
 
-local runtime = require("annarchy.runtime.cmodule").implement(INTERFACE)
+-- The backend: under LuaJIT the FFI binding of include/annarchy.h over libannarchy.so, under
+-- Lua 5.4 (annlua, lua5.4) the C module.
+local backend = rawget(_G, "jit") and "annarchy.runtime.ffi" or "annarchy.runtime.cmodule"
+local runtime = require(backend).implement(INTERFACE)
 
 -- A backend that lacks part of the interface is a bug of that backend: say which part.
 local function check(name, want)

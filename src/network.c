@@ -1,4 +1,4 @@
-/* The network runtime: state of populations and monitors, and the time loop.
+/* The network runtime: state of populations and monitors, the thread pool and the time loop.
  *
  * One step follows reference §6.1: transmission (sums zeroed, projections), recording of
  * sums and conductances, neuron updates with spike gathering, delay buffers, global
@@ -29,6 +29,7 @@ ann_network *ann_network_new(double dt, uint64_t seed)
     }
     net->dt = dt;
     net->seed = seed;
+    net->threads = 1;
     return net;
 }
 
@@ -50,6 +51,7 @@ static void pop_free(ann_pop *p)
     free(p->k.ext);
     free(p->k.ext_len);
     free(p->k.scratch);
+    free(p->nfired);
 }
 
 void ann_network_free(ann_network *net)
@@ -60,6 +62,7 @@ void ann_network_free(ann_network *net)
     for (int i = 0; i < net->nmons; i++) ann_monitor_free(NULL, net->mons[i]);
     free(net->mons);
     ann_projections_free(net);
+    ann_pool_free(net->pool);
     free(net->cst);
     free(net);
 }
@@ -107,6 +110,10 @@ int ann_network_add_population(ann_network *net, int32_t size, int32_t nattr,
         p->specs[k] = attrs[k];
         p->k.attr[k] = calloc(attrs[k].local ? (size_t)size : 1, ann_type_size(attrs[k].type));
         ok = p->k.attr[k] != NULL;
+    }
+    if (ok) {
+        p->nfired = calloc((size_t)net->threads, sizeof *p->nfired);
+        ok = p->nfired != NULL;
     }
     if (ok && spiking) {
         p->k.scratch = calloc((size_t)size + 8, 1);
@@ -293,6 +300,8 @@ int ann_network_bind(ann_network *net, const ann_module *m, ann_status *st)
     char name[64];
     for (int i = 0; i < net->npops; i++) {
         ann_pop *p = &net->pops[i];
+        snprintf(name, sizeof name, "annk_pop%d_global", i);
+        *(void **)&p->global = ann_module_symbol(m, name);
         snprintf(name, sizeof name, "annk_pop%d_update", i);
         *(void **)&p->update = ann_module_symbol(m, name);
         snprintf(name, sizeof name, "annk_pop%d_spike", i);
@@ -305,6 +314,49 @@ int ann_network_bind(ann_network *net, const ann_module *m, ann_status *st)
     if (ann_projections_bind(net, m, st) != 0) return st->code;
     net->bound = 1;
     return 0;
+}
+
+/* ---- threads ---------------------------------------------------------------------------- */
+
+int32_t ann_cpu_count(void) { return ann_pool_cpu_count(); }
+
+int32_t ann_network_threads(const ann_network *net) { return net->threads; }
+
+int ann_network_set_threads(ann_network *net, int32_t n, ann_status *st)
+{
+    if (n < 1 || n > 1024)
+        return ann_fail(st, "the number of threads must be between 1 and 1024, not %d", (int)n);
+    if (n == net->threads) return 0;
+    int32_t **nfired = calloc((size_t)net->npops + 1, sizeof *nfired);
+    int ok = nfired != NULL;
+    for (int i = 0; ok && i < net->npops; i++) {
+        nfired[i] = calloc((size_t)n, sizeof **nfired);
+        ok = nfired[i] != NULL;
+    }
+    ann_pool *pool = NULL;
+    if (ok && n > 1) {
+        pool = ann_pool_new(n);
+        ok = pool != NULL;
+    }
+    if (!ok) {
+        for (int i = 0; nfired && i < net->npops; i++) free(nfired[i]);
+        free(nfired);
+        return ann_fail(st, "cannot start %d threads", (int)n);
+    }
+    ann_pool_free(net->pool);
+    net->pool = pool;
+    net->threads = n;
+    for (int i = 0; i < net->npops; i++) {
+        free(net->pops[i].nfired);
+        net->pops[i].nfired = nfired[i];
+    }
+    free(nfired);
+    return 0;
+}
+
+void ann_partition(int32_t size, int32_t t, int32_t nthreads, int32_t *begin, int32_t *end)
+{
+    ann_block(size, t, nthreads, begin, end);
 }
 
 int ann_network_is_bound(const ann_network *net) { return net->bound; }
@@ -369,11 +421,12 @@ static void update_rate_window(ann_pop *p, const annk_ctx *ctx)
     }
 }
 
-static void zero_sums(ann_pop *p)
+static void zero_sums(ann_pop *p, int32_t b, int32_t e)
 {
     for (int s = 0; s < p->nsums; s++) {
         int k = p->sums[s];
-        memset(p->k.attr[k], 0, (size_t)p->k.size * ann_type_size(p->specs[k].type));
+        size_t sz = ann_type_size(p->specs[k].type);
+        memset((char *)p->k.attr[k] + (size_t)b * sz, 0, (size_t)(e - b) * sz);
     }
 }
 
@@ -409,36 +462,159 @@ static int stop_conditions_hold(ann_network *net, int until, const int32_t *pops
     return until == ANN_UNTIL_OR ? any : all;
 }
 
-void ann_network_single_step(ann_network *net)
-{
-    annk_ctx ctx = {net->step, net->dt, (double)net->step * net->dt, net->seed, net->cst};
+/* One run on the pool: every thread runs the steps, each on its blocks of neurons
+ * (ann_block), with a barrier wherever a phase reads what another thread wrote; thread 0 alone
+ * runs the phases that are not split (between barriers). */
+typedef struct run_state {
+    ann_network *net;
+    int64_t nsteps, n;
+    int until;
+    const int32_t *pops;
+    int32_t npops;
+    int go;                 /* thread 0's decision before each step */
+    int interrupted;
+    int serial_transmit, serial_learn, queue, globals, learn;
+} run_state;
 
-    /* A: transmission */
-    for (int i = 0; i < net->npops; i++)
-        if (net->pops[i].k.enabled) zero_sums(&net->pops[i]);
-    ann_projections_transmit(net, &ctx);
-    /* B: record sums and conductances */
-    for (int m = 0; m < net->nmons; m++) ann_monitor_record(net->mons[m], net, &ctx, 1);
-    /* C+D: random draws happen inside the kernels, keyed by (seed, object, element, step) */
+static void barrier(const ann_network *net)
+{
+    if (net->pool) ann_pool_barrier(net->pool);
+}
+
+/* Thread 0, between steps: whether to run another one (and its per-synapse delay queues). */
+static void decide(run_state *r)
+{
+    ann_network *net = r->net;
+    r->go = r->n < r->nsteps && !net->interrupt;
+    if (r->n < r->nsteps && net->interrupt) r->interrupted = 1;
+    if (r->go && r->queue) ann_projections_queue(net);
+}
+
+/* The spikes of thread blocks, written at p->spiked + block start, moved together in rank
+ * order. */
+static void gather_spikes(ann_pop *p, int T)
+{
+    int32_t ns = 0;
+    for (int t = 0; t < T; t++) {
+        int32_t b, e;
+        ann_block(p->k.size, t, T, &b, &e);
+        if (p->nfired[t] > 0 && b != ns)
+            memmove(p->k.spiked + ns, p->k.spiked + b, (size_t)p->nfired[t] * sizeof *p->k.spiked);
+        ns += p->nfired[t];
+    }
+    p->k.nspiked = ns;
+}
+
+static void step(run_state *r, int t, int T, const annk_ctx *ctx)
+{
+    ann_network *net = r->net;
+    /* A: transmission (each thread into its own blocks: zeroing and sums need no barrier) */
+    for (int i = 0; i < net->npops; i++) {
+        ann_pop *p = &net->pops[i];
+        if (!p->k.enabled || !p->nsums) continue;
+        int32_t b, e;
+        ann_block(p->k.size, t, T, &b, &e);
+        zero_sums(p, b, e);
+    }
+    if (r->serial_transmit) {
+        barrier(net);
+        if (t == 0) ann_projections_transmit(net, ctx, 0, 1);
+    } else {
+        ann_projections_transmit(net, ctx, t, T);
+    }
+    barrier(net);
+    /* B: record sums and conductances; the rings move on; global equations */
+    if (t == 0) {
+        if (r->queue) ann_projections_advance(net);
+        for (int m = 0; m < net->nmons; m++) ann_monitor_record(net->mons[m], net, ctx, 1);
+        for (int i = 0; i < net->npops; i++) {
+            ann_pop *p = &net->pops[i];
+            if (p->k.enabled && p->global) p->global(&p->k, ctx);
+        }
+    }
+    if (net->nmons || r->globals) barrier(net);
+    /* C+D: neuron updates and spikes, block by block; random draws are keyed by (seed,
+     * object, element, step) inside the kernels */
     for (int i = 0; i < net->npops; i++) {
         ann_pop *p = &net->pops[i];
         if (!p->k.enabled) continue;
-        p->update(&p->k, &ctx);
-        if (p->spike) {
-            p->spike(&p->k, &ctx);
-            if (p->rate_window) update_rate_window(p, &ctx);
-        }
+        int32_t b, e;
+        ann_block(p->k.size, t, T, &b, &e);
+        if (b >= e) { p->nfired[t] = 0; continue; }
+        p->update(&p->k, ctx, b, e);
+        if (p->spike) p->nfired[t] = p->spike(&p->k, ctx, b, e);
     }
-    /* E: delay buffers */
-    ann_projections_push_delays(net, &ctx);
-    /* F: global operations, read by the next step */
-    for (int i = 0; i < net->npops; i++)
-        if (net->pops[i].k.enabled && net->pops[i].ngops) compute_gops(&net->pops[i]);
-    /* G, H, I: synaptic updates, post-synaptic events, structural plasticity */
-    ann_projections_learn(net, &ctx);
-    /* J: recording */
-    for (int m = 0; m < net->nmons; m++) ann_monitor_record(net->mons[m], net, &ctx, 0);
-    net->step++;
+    barrier(net);
+    if (t == 0) {
+        for (int i = 0; i < net->npops; i++) {
+            ann_pop *p = &net->pops[i];
+            if (!p->k.enabled || !p->spike) continue;
+            gather_spikes(p, T);
+            if (p->rate_window) update_rate_window(p, ctx);
+        }
+        /* E: delay buffers */
+        ann_projections_push_delays(net, ctx);
+        /* F: global operations, read by the next step */
+        for (int i = 0; i < net->npops; i++)
+            if (net->pops[i].k.enabled && net->pops[i].ngops) compute_gops(&net->pops[i]);
+        ann_projections_learn_global(net, ctx);
+    }
+    /* G, H: synaptic updates and post-synaptic events */
+    if (r->learn) {
+        barrier(net);
+        if (!r->serial_learn) ann_projections_learn(net, ctx, t, T);
+        else if (t == 0) ann_projections_learn(net, ctx, 0, 1);
+        barrier(net);
+    }
+    /* I: structural plasticity, recorders; J: recording */
+    if (t == 0) {
+        ann_projections_finish(net, ctx);
+        for (int m = 0; m < net->nmons; m++) ann_monitor_record(net->mons[m], net, ctx, 0);
+        net->step++;
+    }
+}
+
+static void run_steps(void *arg, int t)
+{
+    run_state *r = arg;
+    ann_network *net = r->net;
+    int T = net->threads;
+    fp_mode mode = fp_fast_begin();
+    if (t == 0) decide(r);
+    barrier(net);
+    while (r->go) {
+        annk_ctx ctx = {net->step, net->dt, (double)net->step * net->dt, net->seed, net->cst};
+        step(r, t, T, &ctx);
+        if (t == 0) {
+            r->n++;
+            if (r->until != ANN_UNTIL_NONE && stop_conditions_hold(net, r->until, r->pops, r->npops, &ctx))
+                r->nsteps = r->n;
+            decide(r);
+        }
+        barrier(net);
+    }
+    fp_fast_end(mode);
+}
+
+static void run_state_init(run_state *r, ann_network *net, int64_t nsteps)
+{
+    memset(r, 0, sizeof *r);
+    r->net = net;
+    r->nsteps = nsteps;
+    r->until = ANN_UNTIL_NONE;
+    int parallel = net->threads > 1;
+    r->serial_transmit = parallel && ann_projections_needs(net, ANNP_SERIAL_TRANSMIT);
+    r->serial_learn = parallel && ann_projections_needs(net, ANNP_SERIAL_LEARN);
+    r->queue = ann_projections_needs(net, ANNP_QUEUE);
+    r->learn = ann_projections_needs(net, ANNP_LEARN);
+    for (int i = 0; i < net->npops; i++) r->globals |= net->pops[i].global != NULL;
+}
+
+static void run(run_state *r)
+{
+    ann_network *net = r->net;
+    if (net->pool) ann_pool_run(net->pool, run_steps, r);
+    else run_steps(r, 0);
 }
 
 int ann_network_run(ann_network *net, int64_t nsteps, int until, const int32_t *pops,
@@ -446,25 +622,14 @@ int ann_network_run(ann_network *net, int64_t nsteps, int until, const int32_t *
 {
     if (!net->bound) return ann_fail(st, "the network is not compiled yet");
     net->interrupt = 0;
-    int64_t n = 0;
-    int rc = 0;
-    fp_mode mode = fp_fast_begin();
-    while (n < nsteps) {
-        if (net->interrupt) {
-            rc = ann_fail(st, "interrupted");
-            break;
-        }
-        ann_network_single_step(net);
-        n++;
-        if (until != ANN_UNTIL_NONE) {
-            annk_ctx ctx = {net->step - 1, net->dt, (double)(net->step - 1) * net->dt, net->seed,
-                            net->cst};
-            if (stop_conditions_hold(net, until, pops, npops, &ctx)) break;
-        }
-    }
-    fp_fast_end(mode);
-    if (done) *done = n;
-    return rc;
+    run_state r;
+    run_state_init(&r, net, nsteps);
+    r.until = until;
+    r.pops = pops;
+    r.npops = npops;
+    run(&r);
+    if (done) *done = r.n;
+    return r.interrupted ? ann_fail(st, "interrupted") : 0;
 }
 
 void ann_network_interrupt(ann_network *net)

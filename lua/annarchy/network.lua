@@ -26,11 +26,9 @@ local CONFIG_KEYS = {
   method = "string", dtype = "string", seed = "number", structural_plasticity = "boolean",
   num_threads = "number", verbose = "boolean", suppress_warnings = "boolean",
 }
-local DEFAULT_CONFIG = {method = "explicit", dtype = "float64", structural_plasticity = false,
-                        num_threads = 1}
+local DEFAULT_CONFIG = {method = "explicit", dtype = "float64", structural_plasticity = false}
 
 local network_count = 0          -- net.id: 1 for the first network of the process
-local notes_given = {}           -- one-time notes (threads arrive with the performance work)
 
 local function entropy_seed()
   return runtime.seed_from_entropy()
@@ -93,14 +91,28 @@ function methods.config(n, t)
   if t.dtype and t.dtype ~= "float64" and t.dtype ~= "float32" then
     fail("Network:config: dtype must be \"float64\" or \"float32\"")
   end
+  if t.num_threads and (not util.is_integer(t.num_threads) or t.num_threads < 1 or t.num_threads > 1024) then
+    fail("Network:config: num_threads must be an integer from 1 to 1024")
+  end
   for k, v in pairs(t) do
     if k == "seed" then n._.seed = v else n._.config[k] = v end
   end
-  if t.num_threads and t.num_threads > 1 and not notes_given.threads then
-    notes_given.threads = true
-    io.stderr:write("annlua: note: num_threads is accepted; kernels run on one thread until "
-      .. "the multi-thread back end lands\n")
+  if t.num_threads and n._.rt then runtime.threads(n._.rt, t.num_threads) end
+end
+
+--- The number of threads a network runs on: num_threads of its config, else the environment
+-- variable ANNLUA_NUM_THREADS, else the machine's processors.
+function methods._threads(n)
+  if n._.config.num_threads then return n._.config.num_threads end
+  local env = os.getenv("ANNLUA_NUM_THREADS")
+  if env and env ~= "" then
+    local v = tonumber(env)
+    if not v or not util.is_integer(v) or v < 1 or v > 1024 then
+      fail("ANNLUA_NUM_THREADS must be an integer from 1 to 1024, not '%s'", env)
+    end
+    return v
   end
+  return runtime.cpu_count()
 end
 
 --- The analysis environment for models used in this network.

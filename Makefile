@@ -134,7 +134,13 @@ build/asan/libannarchy.a: $(ASAN_OBJ)
 build/asan/%: tests/c/%.c build/asan/libannarchy.a $(wildcard tests/c/*.h)
 	@echo "CC $@ (sanitizers)"; $(CC) $(ASAN_CFLAGS) -Itests/c $< -o $@ build/asan/libannarchy.a $(SYSLIBS)
 
-ctests: $(CTEST_BIN) $(CTEST_ASAN)
+# The thread pool under ThreadSanitizer as well (it cannot share a binary with ASan).
+build/tsan/pool_test: tests/c/pool_test.c src/pool.c src/pool.h tests/c/check.h
+	@mkdir -p $(dir $@)
+	@echo "CC $@ (thread sanitizer)"; $(CC) $(CSTD) -O1 -g $(WARN) -Isrc -Itests/c -fsanitize=thread \
+	  tests/c/pool_test.c src/pool.c -o $@ -lpthread
+
+ctests: $(CTEST_BIN) $(CTEST_ASAN) build/tsan/pool_test
 
 deps:
 	@sh tools/setup-deps

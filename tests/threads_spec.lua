@@ -127,6 +127,27 @@ for _, compiler in ipairs({"cc", "tcc"}) do
 end
 
 describe("num_threads", function()
+  it("is what the network runs on, and may change after compile", function()
+    local net = ann.Network{}
+    net:create(10, ann.Neuron{equations = "dr/dt = -r"})
+    net:config{num_threads = 3}
+    assert.equal(3, net.num_threads)
+    net:compile{silent = true}
+    assert.equal(3, net.num_threads)
+    net:config{num_threads = 2}
+    assert.equal(2, net.num_threads)
+    net:simulate(5)
+  end)
+
+  it("defaults to one thread for a small network", function()
+    local saved = os.getenv("ANNLUA_NUM_THREADS")
+    if saved then return end   -- the environment decides
+    local net = ann.Network{}
+    net:create(100, ann.Neuron{equations = "dr/dt = -r"})
+    net:compile{silent = true}
+    assert.equal(1, net.num_threads)
+  end)
+
   it("is refused when it is not a whole number from 1 to 1024", function()
     local net = ann.Network{}
     assert.has_error(function() net:config{num_threads = 0} end,

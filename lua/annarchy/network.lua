@@ -62,6 +62,12 @@ function fields.dt(n) return n._.dt end
 function fields.seed(n) return n._.seed end
 function fields.id(n) return n._.id end
 function fields.compiled(n) return n._.rt ~= nil end
+--- The number of threads the compiled network runs on (before compile: num_threads of its
+-- config, or nil).
+function fields.num_threads(n)
+  if n._.rt then return runtime.threads(n._.rt) end
+  return n._.config.num_threads
+end
 function fields.current_step(n)
   if n._.rt then return runtime.step_count(n._.rt) end
   return n._.step
@@ -100,9 +106,15 @@ function methods.config(n, t)
   if t.num_threads and n._.rt then runtime.threads(n._.rt, t.num_threads) end
 end
 
---- The number of threads a network runs on: num_threads of its config, else the environment
--- variable ANNLUA_NUM_THREADS, else the machine's processors.
-function methods._threads(n)
+-- Below this much work per thread (neurons / NEURONS_PER_THREAD + synapses /
+-- SYNAPSES_PER_THREAD), the meeting of the threads at each step costs more than it saves: by
+-- default a small network runs on fewer threads (the results are the same).
+local NEURONS_PER_THREAD, SYNAPSES_PER_THREAD = 4096, 262144
+
+--- The number of threads a compiled network runs on: num_threads of its config, else the
+-- environment variable ANNLUA_NUM_THREADS, else the machine's processors, as many as the
+-- network has work for. rt: the network's runtime, its connectivity built.
+function methods._threads(n, rt)
   if n._.config.num_threads then return n._.config.num_threads end
   local env = os.getenv("ANNLUA_NUM_THREADS")
   if env and env ~= "" then
@@ -112,7 +124,14 @@ function methods._threads(n)
     end
     return v
   end
-  return runtime.cpu_count()
+  local neurons, synapses = 0, 0
+  for _, pop in ipairs(n._.pops) do neurons = neurons + pop._.size end
+  for _, proj in ipairs(n._.projs) do
+    local _, count = runtime.proj_size(rt, proj._.id)
+    synapses = synapses + count
+  end
+  local work = math.floor(neurons / NEURONS_PER_THREAD) + math.floor(synapses / SYNAPSES_PER_THREAD)
+  return math.max(1, math.min(runtime.cpu_count(), work))
 end
 
 --- The analysis environment for models used in this network.

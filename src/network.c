@@ -40,6 +40,7 @@ static void pop_free(ann_pop *p)
     free(p->specs);
     free(p->k.gop);
     free(p->gops);
+    free(p->gop_part);
     free(p->sums);
     free(p->k.spiked);
     free(p->k.last_spike);
@@ -195,6 +196,14 @@ int ann_population_mark_sum(ann_network *net, int pop, int attr, ann_status *st)
     return 0;
 }
 
+/* Global operations are reduced in fixed chunks of GOP_CHUNK neurons (a block of a thread is
+ * made of whole chunks): each chunk's min, max or sum is computed by the thread owning it,
+ * right after its neurons' update, and thread 0 combines the chunks in rank order. The result
+ * is thus the same for every number of threads. */
+#define GOP_CHUNK 256
+
+static int32_t gop_chunks(const ann_pop *p) { return (p->k.size + GOP_CHUNK - 1) / GOP_CHUNK; }
+
 int ann_population_add_gop(ann_network *net, int pop, int op, int attr, ann_status *st)
 {
     ann_pop *p = &net->pops[pop];
@@ -204,6 +213,9 @@ int ann_population_add_gop(ann_network *net, int pop, int op, int attr, ann_stat
     double *v = realloc(p->k.gop, (size_t)(p->ngops + 1) * sizeof *v);
     if (!v) return -ann_fail(st, "out of memory");
     p->k.gop = v;
+    double *part = realloc(p->gop_part, (size_t)(p->ngops + 1) * (size_t)gop_chunks(p) * sizeof *part);
+    if (!part) return -ann_fail(st, "out of memory");
+    p->gop_part = part;
     p->gops[p->ngops].op = op;
     p->gops[p->ngops].attr = attr;
     p->k.gop[p->ngops] = 0.0;
@@ -363,37 +375,60 @@ int ann_network_is_bound(const ann_network *net) { return net->bound; }
 
 /* ---- the step --------------------------------------------------------------------------- */
 
-static void compute_gops(ann_pop *p)
+/* The partial results of the chunks of neurons [b, e) (b a multiple of GOP_CHUNK). */
+static void gop_partials(ann_pop *p, int32_t b, int32_t e)
 {
+    int32_t nc = gop_chunks(p);
     for (int g = 0; g < p->ngops; g++) {
         const void *a = p->k.attr[p->gops[g].attr];
         int32_t type = p->specs[p->gops[g].attr].type;
-        int32_t n = p->k.size;
-        double acc;
-        switch (p->gops[g].op) {
-        case ANN_GOP_MIN:
-            acc = ann_load_elem(a, type, 0);
-            for (int32_t i = 1; i < n; i++) { double x = ann_load_elem(a, type, i); if (x < acc) acc = x; }
-            break;
-        case ANN_GOP_MAX:
-            acc = ann_load_elem(a, type, 0);
-            for (int32_t i = 1; i < n; i++) { double x = ann_load_elem(a, type, i); if (x > acc) acc = x; }
-            break;
-        case ANN_GOP_MEAN:
-            acc = 0;
-            for (int32_t i = 0; i < n; i++) acc += ann_load_elem(a, type, i);
-            acc /= n;
-            break;
-        case ANN_GOP_NORM1:
-            acc = 0;
-            for (int32_t i = 0; i < n; i++) acc += fabs(ann_load_elem(a, type, i));
-            break;
-        default:
-            acc = 0;
-            for (int32_t i = 0; i < n; i++) { double x = ann_load_elem(a, type, i); acc += x * x; }
-            acc = sqrt(acc);
-            break;
+        double *part = p->gop_part + (size_t)g * (size_t)nc;
+        for (int32_t c0 = b; c0 < e; c0 += GOP_CHUNK) {
+            int32_t c1 = e - c0 < GOP_CHUNK ? e : c0 + GOP_CHUNK;
+            double acc;
+            switch (p->gops[g].op) {
+            case ANN_GOP_MIN:
+                acc = ann_load_elem(a, type, c0);
+                for (int32_t i = c0 + 1; i < c1; i++) { double x = ann_load_elem(a, type, i); if (x < acc) acc = x; }
+                break;
+            case ANN_GOP_MAX:
+                acc = ann_load_elem(a, type, c0);
+                for (int32_t i = c0 + 1; i < c1; i++) { double x = ann_load_elem(a, type, i); if (x > acc) acc = x; }
+                break;
+            case ANN_GOP_MEAN:
+                acc = 0;
+                for (int32_t i = c0; i < c1; i++) acc += ann_load_elem(a, type, i);
+                break;
+            case ANN_GOP_NORM1:
+                acc = 0;
+                for (int32_t i = c0; i < c1; i++) acc += fabs(ann_load_elem(a, type, i));
+                break;
+            default:
+                acc = 0;
+                for (int32_t i = c0; i < c1; i++) { double x = ann_load_elem(a, type, i); acc += x * x; }
+                break;
+            }
+            part[c0 / GOP_CHUNK] = acc;
         }
+    }
+}
+
+/* Combines the chunks in rank order (min and max as a scan from the first chunk, sums from
+ * zero). */
+static void gop_combine(ann_pop *p)
+{
+    int32_t nc = gop_chunks(p);
+    for (int g = 0; g < p->ngops; g++) {
+        const double *part = p->gop_part + (size_t)g * (size_t)nc;
+        int op = p->gops[g].op;
+        double acc = op == ANN_GOP_MIN || op == ANN_GOP_MAX ? part[0] : 0.0;
+        for (int32_t c = op == ANN_GOP_MIN || op == ANN_GOP_MAX ? 1 : 0; c < nc; c++) {
+            if (op == ANN_GOP_MIN) { if (part[c] < acc) acc = part[c]; }
+            else if (op == ANN_GOP_MAX) { if (part[c] > acc) acc = part[c]; }
+            else acc += part[c];
+        }
+        if (op == ANN_GOP_MEAN) acc /= p->k.size;
+        else if (op == ANN_GOP_NORM2) acc = sqrt(acc);
         p->k.gop[g] = acc;
     }
 }
@@ -543,6 +578,8 @@ static void step(run_state *r, int t, int T, const annk_ctx *ctx)
         if (b >= e) { p->nfired[t] = 0; continue; }
         p->update(&p->k, ctx, b, e);
         if (p->spike) p->nfired[t] = p->spike(&p->k, ctx, b, e);
+        /* F (part): global operations of the block; a firing-rate window changes r later */
+        if (p->ngops && !p->rate_window) gop_partials(p, b, e);
     }
     barrier(net);
     if (t == 0) {
@@ -555,8 +592,12 @@ static void step(run_state *r, int t, int T, const annk_ctx *ctx)
         /* E: delay buffers */
         ann_projections_push_delays(net, ctx);
         /* F: global operations, read by the next step */
-        for (int i = 0; i < net->npops; i++)
-            if (net->pops[i].k.enabled && net->pops[i].ngops) compute_gops(&net->pops[i]);
+        for (int i = 0; i < net->npops; i++) {
+            ann_pop *p = &net->pops[i];
+            if (!p->k.enabled || !p->ngops) continue;
+            if (p->rate_window) gop_partials(p, 0, p->k.size);
+            gop_combine(p);
+        }
         ann_projections_learn_global(net, ctx);
     }
     /* G, H: synaptic updates and post-synaptic events */

@@ -23,6 +23,7 @@ typedef struct ann_pop {
     int32_t        nsums;
     ann_gop       *gops;
     int32_t        ngops;
+    double        *gop_part;    /* [ngops][chunks of 256 neurons] partial results */
     int32_t        rate_window; /* steps; 0 = no windowed rate */
     int32_t        rate_attr;
     int64_t       *rate_hist;   /* [size * rate_window] spike steps */

@@ -89,13 +89,18 @@ static int transmits(const ann_network *net, const ann_proj *p)
     return p->k.transmission && net->pops[p->post].k.enabled;
 }
 
+/* Whether p transmits through its ring of per-synapse delays in this step. */
+static int rings(const ann_network *net, const ann_proj *p)
+{
+    return p->spike_events && p->delay_kind == ANN_DELAY_VARIABLE && transmits(net, p);
+}
+
 void ann_projections_queue(ann_network *net)
 {
     struct ann_projections *P = net->projs;
     for (int32_t i = 0; P && i < P->n; i++) {
         ann_proj *p = &P->p[i];
-        if (!p->spike_events || p->delay_kind != ANN_DELAY_VARIABLE || !transmits(net, p))
-            continue;
+        if (!rings(net, p)) continue;
         const annk_pop *pre = &net->pops[p->pre].k;
         int32_t n = pre->enabled ? pre->nspiked : 0;
         annk_proj *k = &p->k;
@@ -114,8 +119,7 @@ void ann_projections_advance(ann_network *net)
     struct ann_projections *P = net->projs;
     for (int32_t i = 0; P && i < P->n; i++) {
         ann_proj *p = &P->p[i];
-        if (!p->spike_events || p->delay_kind != ANN_DELAY_VARIABLE || !transmits(net, p))
-            continue;
+        if (!rings(net, p)) continue;
         annk_proj *k = &p->k;
         k->ring_n[k->ring_pos] = 0;
         k->ring_pos = (k->ring_pos + 1) % k->max_delay;

@@ -100,12 +100,23 @@ local function stdp()
   return net, {net:monitor(post, "spike")}
 end
 
+-- Rate-coded learning with a semiglobal variable (IBCM's theta) and a local rule.
+local function ibcm()
+  local net = ann.Network{dt = 1.0, seed = 9}
+  local pop = net:create(600, Rate)
+  pop.I = ann.Uniform(0.0, 1.0)
+  net:connect(pop, pop, "exc", {synapse = ann.IBCM{eta = 0.01, tau = 5.0}})
+    :fixed_probability(0.1, ann.Uniform(0.0, 0.01))
+  return net, {net:monitor(pop, "r")}
+end
+
 local CASES = {
   {"spiking (COBA) with Poisson inputs and noise", function() return coba() end, 30},
   {"spiking with a uniform delay", function() return coba(2.0) end, 30},
   {"spiking with per-synapse delays", function() return coba(ann.Uniform(0.1, 3.0)) end, 30},
   {"rate-coded with global operations and a delayed projection", rate, 40},
   {"plastic (STDP)", stdp, 30},
+  {"rate-coded learning (IBCM: semiglobal and local)", ibcm, 30},
 }
 
 for _, compiler in ipairs({"cc", "tcc"}) do

@@ -369,7 +369,8 @@ local function update_kernel(P, id, opts)
     out[#out + 1] = "    }\n"
   end
   if l:find("%S") then
-    out[#out + 1] = synapse_loop(P, ldraws .. l, true)
+    -- in a block of its own: the semiglobal loop above declares the same range variables
+    out[#out + 1] = "    {\n" .. synapse_loop(P, ldraws .. l, true) .. "    }\n"
   end
   out[#out + 1] = "}\n\n"
   return table.concat(out)

@@ -185,7 +185,13 @@ build/bench/embed_overhead: bench/embed/overhead.c build/libannlua.so include/an
 	@mkdir -p $(dir $@)
 	@echo "CC $@"; $(CC) $(CSTD) -O2 $(WARN) -Iinclude $< -o $@ -Lbuild -lannlua -Wl,-rpath,$(abspath build)
 
-ctests: $(CTEST_BIN) $(CTEST_ASAN) build/examples/robot
+# The thread pool under ThreadSanitizer as well (it cannot share a binary with ASan).
+build/tsan/pool_test: tests/c/pool_test.c src/pool.c src/pool.h tests/c/check.h
+	@mkdir -p $(dir $@)
+	@echo "CC $@ (thread sanitizer)"; $(CC) $(CSTD) -O1 -g $(WARN) -Isrc -Itests/c -fsanitize=thread \
+	  tests/c/pool_test.c src/pool.c -o $@ -lpthread
+
+ctests: $(CTEST_BIN) $(CTEST_ASAN) build/examples/robot build/tsan/pool_test
 
 deps:
 	@sh tools/setup-deps

@@ -6,10 +6,11 @@
 -- L5e highest among the excitatory populations) and each population within a factor 1.5 of
 -- the rates of the reference implementation at full scale (NEST's PyNEST microcircuit).
 -- Run: annlua bench/microcircuit.lua [--scale s] [--duration ms] [--transient ms] [--seed s]
+--      [--threads n]   (default 1)
 -- Needs about 5 GB of memory at full scale.
 local mc = dofile("examples/microcircuit.lua")
 
-local opts = {scale = 1.0, duration = 200.0, transient = 50.0, seed = 42}
+local opts = {scale = 1.0, duration = 200.0, transient = 50.0, seed = 42, threads = 1}
 for i = 1, #arg - 1 do
   local name = arg[i]:match("^%-%-(%a+)$")
   if name and opts[name] then opts[name] = tonumber(arg[i + 1]) end
@@ -24,8 +25,8 @@ end
 io.write(("microcircuit at scale %g: %d neurons, %d synapses\n"):format(opts.scale, R.neurons, R.synapses))
 io.write(("  build (connectivity included) %.1f s wall, %.1f s CPU\n"):format(R.build_s, R.build_cpu))
 io.write(("  simulate %.1f s wall, %.1f s CPU for %g ms: %.1f s wall, %.1f s CPU per biological " ..
-  "second (one thread)\n"):format(R.simulate_s, R.simulate_cpu, opts.duration,
-  R.simulate_s / opts.duration * 1000.0, R.simulate_cpu / opts.duration * 1000.0))
+  "second (%d thread(s))\n"):format(R.simulate_s, R.simulate_cpu, opts.duration,
+  R.simulate_s / opts.duration * 1000.0, R.simulate_cpu / opts.duration * 1000.0, opts.threads))
 local peak, now = mc.peak_rss_mb() or 0, mc.peak_rss_mb("VmRSS") or 0
 io.write(("  peak RSS %.0f MB (%.1f bytes per synapse), after the run %.0f MB (%.1f bytes per synapse)\n")
   :format(peak, peak * 1048576 / R.synapses, now, now * 1048576 / R.synapses))

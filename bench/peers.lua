@@ -100,6 +100,7 @@ local function run_annlua(row, duration)
   for rep = 1, reps do
     local net, figure = row.build(rep, duration)
     if not net then return nil, figure end
+    net:config{num_threads = 1}
     net:compile{silent = true}
     collectgarbage()
     local t0 = os.clock()

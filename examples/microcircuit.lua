@@ -142,9 +142,9 @@ end
 -- ---- the network ------------------------------------------------------------------------------
 
 --- Builds the microcircuit. opts: scale (1), seed (42), dc (false: Poisson background),
--- multapses (true: see below), threads (accepted, one thread). Returns net, pops (by name
--- and in order), monitors (spike monitors, same keys), projs (projs[a][b]: the projection
--- from population b to a, nil where no synapse) and the derived parameters.
+-- multapses (true: see below), threads (num_threads; default: see docs/threads.md). Returns
+-- net, pops (by name and in order), monitors (spike monitors, same keys), projs (projs[a][b]:
+-- the projection from population b to a, nil where no synapse) and the derived parameters.
 function M.build(opts)
   opts = opts or {}
   local scale = opts.scale or 1.0
@@ -307,9 +307,6 @@ if not pcall(debug.getlocal, 4, 1) then   -- run as a script, not required
         "--seed, --threads, --dc, --no-multapses, --raster prefix)"):format(a), 0)
     end
     i = i + 1
-  end
-  if opts.threads and opts.threads > 1 then
-    print(("note: --threads %d accepted; annlua runs one thread for now"):format(opts.threads))
   end
   local R = M.run(opts)
   for a, name in ipairs(M.POPS) do

@@ -353,6 +353,20 @@ int ann_network_is_bound(const ann_network *net);
  * boundary: it returns non-zero with the message "interrupted" (the network stays valid). */
 int ann_network_run(ann_network *net, int64_t nsteps, int until, const int32_t *pops,
                     int32_t npops, int64_t *done, ann_status *st);
+/* ---- threads ---- */
+/* The number of processors online (at least 1). */
+int32_t ann_cpu_count(void);
+/* Runs the network's steps on n threads (1 <= n <= 1024; 1 when never set), the caller's and
+ * n - 1 workers the network owns. Every result is the same bits whatever n: work is split
+ * by neuron in the blocks of ann_partition, every sum keeps its order and random draws are
+ * keyed by element. Not during a run. */
+int     ann_network_set_threads(ann_network *net, int32_t n, ann_status *st);
+int32_t ann_network_threads(const ann_network *net);
+/* The block [*begin, *end) of the neurons of a population of `size` that thread t of
+ * nthreads works on: blocks of ceil(size / nthreads) rounded up to a multiple of 256, in
+ * thread order (the last ones may be empty). Synapses go with their post-synaptic neuron. */
+void    ann_partition(int32_t size, int32_t t, int32_t nthreads, int32_t *begin, int32_t *end);
+
 /* Asks a running ann_network_run to stop at the next step boundary. Async-signal-safe: meant
  * for the host's SIGINT handler. A request made while no run is under way is forgotten when
  * the next run starts. */

@@ -1,4 +1,4 @@
-/* The network runtime: state of populations and monitors, and the time loop.
+/* The network runtime: state of populations and monitors, the thread pool and the time loop.
  *
  * One step follows reference §6.1: transmission (sums zeroed, projections), recording of
  * sums and conductances, neuron updates with spike gathering, delay buffers, global
@@ -30,6 +30,7 @@ ann_network *ann_network_new(double dt, uint64_t seed)
     }
     net->dt = dt;
     net->seed = seed;
+    net->threads = 1;
     if (ann_embed_attach(net) != 0) {
         free(net);
         return NULL;
@@ -44,6 +45,7 @@ static void pop_free(ann_pop *p)
     free(p->specs);
     free(p->k.gop);
     free(p->gops);
+    free(p->gop_part);
     free(p->sums);
     free(p->k.spiked);
     free(p->k.last_spike);
@@ -55,6 +57,7 @@ static void pop_free(ann_pop *p)
     free(p->k.ext);
     free(p->k.ext_len);
     free(p->k.scratch);
+    free(p->nfired);
 }
 
 void ann_network_free(ann_network *net)
@@ -66,6 +69,7 @@ void ann_network_free(ann_network *net)
     for (int i = 0; i < net->nmons; i++) ann_monitor_free(NULL, net->mons[i]);
     free(net->mons);
     ann_projections_free(net);
+    ann_pool_free(net->pool);
     free(net->cst);
     free(net);
 }
@@ -113,6 +117,10 @@ int ann_network_add_population(ann_network *net, int32_t size, int32_t nattr,
         p->specs[k] = attrs[k];
         p->k.attr[k] = calloc(attrs[k].local ? (size_t)size : 1, ann_type_size(attrs[k].type));
         ok = p->k.attr[k] != NULL;
+    }
+    if (ok) {
+        p->nfired = calloc((size_t)net->threads, sizeof *p->nfired);
+        ok = p->nfired != NULL;
     }
     if (ok && spiking) {
         p->k.scratch = calloc((size_t)size + 8, 1);
@@ -194,6 +202,14 @@ int ann_population_mark_sum(ann_network *net, int pop, int attr, ann_status *st)
     return 0;
 }
 
+/* Global operations are reduced in fixed chunks of GOP_CHUNK neurons (a block of a thread is
+ * made of whole chunks): each chunk's min, max or sum is computed by the thread owning it,
+ * right after its neurons' update, and thread 0 combines the chunks in rank order. The result
+ * is thus the same for every number of threads. */
+#define GOP_CHUNK 256
+
+static int32_t gop_chunks(const ann_pop *p) { return (p->k.size + GOP_CHUNK - 1) / GOP_CHUNK; }
+
 int ann_population_add_gop(ann_network *net, int pop, int op, int attr, ann_status *st)
 {
     ann_pop *p = &net->pops[pop];
@@ -203,6 +219,9 @@ int ann_population_add_gop(ann_network *net, int pop, int op, int attr, ann_stat
     double *v = realloc(p->k.gop, (size_t)(p->ngops + 1) * sizeof *v);
     if (!v) return -ann_fail(st, "out of memory");
     p->k.gop = v;
+    double *part = realloc(p->gop_part, (size_t)(p->ngops + 1) * (size_t)gop_chunks(p) * sizeof *part);
+    if (!part) return -ann_fail(st, "out of memory");
+    p->gop_part = part;
     p->gops[p->ngops].op = op;
     p->gops[p->ngops].attr = attr;
     p->k.gop[p->ngops] = 0.0;
@@ -299,6 +318,8 @@ int ann_network_bind(ann_network *net, const ann_module *m, ann_status *st)
     char name[64];
     for (int i = 0; i < net->npops; i++) {
         ann_pop *p = &net->pops[i];
+        snprintf(name, sizeof name, "annk_pop%d_global", i);
+        *(void **)&p->global = ann_module_symbol(m, name);
         snprintf(name, sizeof name, "annk_pop%d_update", i);
         *(void **)&p->update = ann_module_symbol(m, name);
         snprintf(name, sizeof name, "annk_pop%d_spike", i);
@@ -313,41 +334,107 @@ int ann_network_bind(ann_network *net, const ann_module *m, ann_status *st)
     return 0;
 }
 
+/* ---- threads ---------------------------------------------------------------------------- */
+
+int32_t ann_cpu_count(void) { return ann_pool_cpu_count(); }
+
+int32_t ann_network_threads(const ann_network *net) { return net->threads; }
+
+int ann_network_set_threads(ann_network *net, int32_t n, ann_status *st)
+{
+    if (n < 1 || n > 1024)
+        return ann_fail(st, "the number of threads must be between 1 and 1024, not %d", (int)n);
+    if (n == net->threads) return 0;
+    int32_t **nfired = calloc((size_t)net->npops + 1, sizeof *nfired);
+    int ok = nfired != NULL;
+    for (int i = 0; ok && i < net->npops; i++) {
+        nfired[i] = calloc((size_t)n, sizeof **nfired);
+        ok = nfired[i] != NULL;
+    }
+    ann_pool *pool = NULL;
+    if (ok && n > 1) {
+        pool = ann_pool_new(n);
+        ok = pool != NULL;
+    }
+    if (!ok) {
+        for (int i = 0; nfired && i < net->npops; i++) free(nfired[i]);
+        free(nfired);
+        return ann_fail(st, "cannot start %d threads", (int)n);
+    }
+    ann_pool_free(net->pool);
+    net->pool = pool;
+    net->threads = n;
+    for (int i = 0; i < net->npops; i++) {
+        free(net->pops[i].nfired);
+        net->pops[i].nfired = nfired[i];
+    }
+    free(nfired);
+    return 0;
+}
+
+void ann_partition(int32_t size, int32_t t, int32_t nthreads, int32_t *begin, int32_t *end)
+{
+    ann_block(size, t, nthreads, begin, end);
+}
+
 int ann_network_is_bound(const ann_network *net) { return net->bound; }
 
 /* ---- the step --------------------------------------------------------------------------- */
 
-static void compute_gops(ann_pop *p)
+/* The partial results of the chunks of neurons [b, e) (b a multiple of GOP_CHUNK). */
+static void gop_partials(ann_pop *p, int32_t b, int32_t e)
 {
+    int32_t nc = gop_chunks(p);
     for (int g = 0; g < p->ngops; g++) {
         const void *a = p->k.attr[p->gops[g].attr];
         int32_t type = p->specs[p->gops[g].attr].type;
-        int32_t n = p->k.size;
-        double acc;
-        switch (p->gops[g].op) {
-        case ANN_GOP_MIN:
-            acc = ann_load_elem(a, type, 0);
-            for (int32_t i = 1; i < n; i++) { double x = ann_load_elem(a, type, i); if (x < acc) acc = x; }
-            break;
-        case ANN_GOP_MAX:
-            acc = ann_load_elem(a, type, 0);
-            for (int32_t i = 1; i < n; i++) { double x = ann_load_elem(a, type, i); if (x > acc) acc = x; }
-            break;
-        case ANN_GOP_MEAN:
-            acc = 0;
-            for (int32_t i = 0; i < n; i++) acc += ann_load_elem(a, type, i);
-            acc /= n;
-            break;
-        case ANN_GOP_NORM1:
-            acc = 0;
-            for (int32_t i = 0; i < n; i++) acc += fabs(ann_load_elem(a, type, i));
-            break;
-        default:
-            acc = 0;
-            for (int32_t i = 0; i < n; i++) { double x = ann_load_elem(a, type, i); acc += x * x; }
-            acc = sqrt(acc);
-            break;
+        double *part = p->gop_part + (size_t)g * (size_t)nc;
+        for (int32_t c0 = b; c0 < e; c0 += GOP_CHUNK) {
+            int32_t c1 = e - c0 < GOP_CHUNK ? e : c0 + GOP_CHUNK;
+            double acc;
+            switch (p->gops[g].op) {
+            case ANN_GOP_MIN:
+                acc = ann_load_elem(a, type, c0);
+                for (int32_t i = c0 + 1; i < c1; i++) { double x = ann_load_elem(a, type, i); if (x < acc) acc = x; }
+                break;
+            case ANN_GOP_MAX:
+                acc = ann_load_elem(a, type, c0);
+                for (int32_t i = c0 + 1; i < c1; i++) { double x = ann_load_elem(a, type, i); if (x > acc) acc = x; }
+                break;
+            case ANN_GOP_MEAN:
+                acc = 0;
+                for (int32_t i = c0; i < c1; i++) acc += ann_load_elem(a, type, i);
+                break;
+            case ANN_GOP_NORM1:
+                acc = 0;
+                for (int32_t i = c0; i < c1; i++) acc += fabs(ann_load_elem(a, type, i));
+                break;
+            default:
+                acc = 0;
+                for (int32_t i = c0; i < c1; i++) { double x = ann_load_elem(a, type, i); acc += x * x; }
+                break;
+            }
+            part[c0 / GOP_CHUNK] = acc;
         }
+    }
+}
+
+/* Combines the chunks in rank order (min and max as a scan from the first chunk, sums from
+ * zero). */
+static void gop_combine(ann_pop *p)
+{
+    int32_t nc = gop_chunks(p);
+    for (int g = 0; g < p->ngops; g++) {
+        const double *part = p->gop_part + (size_t)g * (size_t)nc;
+        int op = p->gops[g].op;
+        double acc = op == ANN_GOP_MIN || op == ANN_GOP_MAX ? part[0] : 0.0;
+        for (int32_t c = op == ANN_GOP_MIN || op == ANN_GOP_MAX ? 1 : 0; c < nc; c++) {
+            if (op == ANN_GOP_MIN) { if (part[c] < acc) acc = part[c]; }
+            else if (op == ANN_GOP_MAX) { if (part[c] > acc) acc = part[c]; }
+            else acc += part[c];
+        }
+        if (op == ANN_GOP_MEAN) acc /= p->k.size;
+        else if (op == ANN_GOP_NORM2) acc = sqrt(acc);
         p->k.gop[g] = acc;
     }
 }
@@ -375,11 +462,12 @@ static void update_rate_window(ann_pop *p, const annk_ctx *ctx)
     }
 }
 
-static void zero_sums(ann_pop *p)
+static void zero_sums(ann_pop *p, int32_t b, int32_t e)
 {
     for (int s = 0; s < p->nsums; s++) {
         int k = p->sums[s];
-        memset(p->k.attr[k], 0, (size_t)p->k.size * ann_type_size(p->specs[k].type));
+        size_t sz = ann_type_size(p->specs[k].type);
+        memset((char *)p->k.attr[k] + (size_t)b * sz, 0, (size_t)(e - b) * sz);
     }
 }
 
@@ -415,36 +503,165 @@ static int stop_conditions_hold(ann_network *net, int until, const int32_t *pops
     return until == ANN_UNTIL_OR ? any : all;
 }
 
-void ann_network_single_step(ann_network *net)
-{
-    annk_ctx ctx = {net->step, net->dt, (double)net->step * net->dt, net->seed, net->cst};
+/* One run on the pool: every thread runs the steps, each on its blocks of neurons
+ * (ann_block), with a barrier wherever a phase reads what another thread wrote; thread 0 alone
+ * runs the phases that are not split (between barriers). */
+typedef struct run_state {
+    ann_network *net;
+    int64_t nsteps, n;
+    int until;
+    const int32_t *pops;
+    int32_t npops;
+    int go;                 /* thread 0's decision before each step */
+    int interrupted;
+    int serial_transmit, serial_learn, queue, globals, learn;
+} run_state;
 
-    /* A: transmission */
-    for (int i = 0; i < net->npops; i++)
-        if (net->pops[i].k.enabled) zero_sums(&net->pops[i]);
-    ann_projections_transmit(net, &ctx);
-    /* B: record sums and conductances */
-    for (int m = 0; m < net->nmons; m++) ann_monitor_record(net->mons[m], net, &ctx, 1);
-    /* C+D: random draws happen inside the kernels, keyed by (seed, object, element, step) */
+static void barrier(const ann_network *net)
+{
+    if (net->pool) ann_pool_barrier(net->pool);
+}
+
+/* Thread 0, between steps: whether to run another one (and its per-synapse delay queues). */
+static void decide(run_state *r)
+{
+    ann_network *net = r->net;
+    r->go = r->n < r->nsteps && !net->interrupt;
+    if (r->n < r->nsteps && net->interrupt) r->interrupted = 1;
+    if (r->go && r->queue) ann_projections_queue(net);
+}
+
+/* The spikes of thread blocks, written at p->spiked + block start, moved together in rank
+ * order. */
+static void gather_spikes(ann_pop *p, int T)
+{
+    int32_t ns = 0;
+    for (int t = 0; t < T; t++) {
+        int32_t b, e;
+        ann_block(p->k.size, t, T, &b, &e);
+        if (p->nfired[t] > 0 && b != ns)
+            memmove(p->k.spiked + ns, p->k.spiked + b, (size_t)p->nfired[t] * sizeof *p->k.spiked);
+        ns += p->nfired[t];
+    }
+    p->k.nspiked = ns;
+}
+
+static void step(run_state *r, int t, int T, const annk_ctx *ctx)
+{
+    ann_network *net = r->net;
+    /* A: transmission (each thread into its own blocks: zeroing and sums need no barrier) */
+    for (int i = 0; i < net->npops; i++) {
+        ann_pop *p = &net->pops[i];
+        if (!p->k.enabled || !p->nsums) continue;
+        int32_t b, e;
+        ann_block(p->k.size, t, T, &b, &e);
+        zero_sums(p, b, e);
+    }
+    if (r->serial_transmit) {
+        barrier(net);
+        if (t == 0) ann_projections_transmit(net, ctx, 0, 1);
+    } else {
+        ann_projections_transmit(net, ctx, t, T);
+    }
+    barrier(net);
+    /* B: record sums and conductances; the rings move on; global equations */
+    if (t == 0) {
+        if (r->queue) ann_projections_advance(net);
+        for (int m = 0; m < net->nmons; m++) ann_monitor_record(net->mons[m], net, ctx, 1);
+        for (int i = 0; i < net->npops; i++) {
+            ann_pop *p = &net->pops[i];
+            if (p->k.enabled && p->global) p->global(&p->k, ctx);
+        }
+    }
+    if (net->nmons || r->globals) barrier(net);
+    /* C+D: neuron updates and spikes, block by block; random draws are keyed by (seed,
+     * object, element, step) inside the kernels */
     for (int i = 0; i < net->npops; i++) {
         ann_pop *p = &net->pops[i];
         if (!p->k.enabled) continue;
-        p->update(&p->k, &ctx);
-        if (p->spike) {
-            p->spike(&p->k, &ctx);
-            if (p->rate_window) update_rate_window(p, &ctx);
-        }
+        int32_t b, e;
+        ann_block(p->k.size, t, T, &b, &e);
+        if (b >= e) { p->nfired[t] = 0; continue; }
+        p->update(&p->k, ctx, b, e);
+        if (p->spike) p->nfired[t] = p->spike(&p->k, ctx, b, e);
+        /* F (part): global operations of the block; a firing-rate window changes r later */
+        if (p->ngops && !p->rate_window) gop_partials(p, b, e);
     }
-    /* E: delay buffers */
-    ann_projections_push_delays(net, &ctx);
-    /* F: global operations, read by the next step */
-    for (int i = 0; i < net->npops; i++)
-        if (net->pops[i].k.enabled && net->pops[i].ngops) compute_gops(&net->pops[i]);
-    /* G, H, I: synaptic updates, post-synaptic events, structural plasticity */
-    ann_projections_learn(net, &ctx);
-    /* J: recording */
-    for (int m = 0; m < net->nmons; m++) ann_monitor_record(net->mons[m], net, &ctx, 0);
-    net->step++;
+    barrier(net);
+    if (t == 0) {
+        for (int i = 0; i < net->npops; i++) {
+            ann_pop *p = &net->pops[i];
+            if (!p->k.enabled || !p->spike) continue;
+            gather_spikes(p, T);
+            if (p->rate_window) update_rate_window(p, ctx);
+        }
+        /* E: delay buffers */
+        ann_projections_push_delays(net, ctx);
+        /* F: global operations, read by the next step */
+        for (int i = 0; i < net->npops; i++) {
+            ann_pop *p = &net->pops[i];
+            if (!p->k.enabled || !p->ngops) continue;
+            if (p->rate_window) gop_partials(p, 0, p->k.size);
+            gop_combine(p);
+        }
+        ann_projections_learn_global(net, ctx);
+    }
+    /* G, H: synaptic updates and post-synaptic events */
+    if (r->learn) {
+        barrier(net);
+        if (!r->serial_learn) ann_projections_learn(net, ctx, t, T);
+        else if (t == 0) ann_projections_learn(net, ctx, 0, 1);
+        barrier(net);
+    }
+    /* I: structural plasticity, recorders; J: recording */
+    if (t == 0) {
+        ann_projections_finish(net, ctx);
+        for (int m = 0; m < net->nmons; m++) ann_monitor_record(net->mons[m], net, ctx, 0);
+        net->step++;
+    }
+}
+
+static void run_steps(void *arg, int t)
+{
+    run_state *r = arg;
+    ann_network *net = r->net;
+    int T = net->threads;
+    fp_mode mode = fp_fast_begin();
+    if (t == 0) decide(r);
+    barrier(net);
+    while (r->go) {
+        annk_ctx ctx = {net->step, net->dt, (double)net->step * net->dt, net->seed, net->cst};
+        step(r, t, T, &ctx);
+        if (t == 0) {
+            r->n++;
+            if (r->until != ANN_UNTIL_NONE && stop_conditions_hold(net, r->until, r->pops, r->npops, &ctx))
+                r->nsteps = r->n;
+            decide(r);
+        }
+        barrier(net);
+    }
+    fp_fast_end(mode);
+}
+
+static void run_state_init(run_state *r, ann_network *net, int64_t nsteps)
+{
+    memset(r, 0, sizeof *r);
+    r->net = net;
+    r->nsteps = nsteps;
+    r->until = ANN_UNTIL_NONE;
+    int parallel = net->threads > 1;
+    r->serial_transmit = parallel && ann_projections_needs(net, ANNP_SERIAL_TRANSMIT);
+    r->serial_learn = parallel && ann_projections_needs(net, ANNP_SERIAL_LEARN);
+    r->queue = ann_projections_needs(net, ANNP_QUEUE);
+    r->learn = ann_projections_needs(net, ANNP_LEARN);
+    for (int i = 0; i < net->npops; i++) r->globals |= net->pops[i].global != NULL;
+}
+
+static void run(run_state *r)
+{
+    ann_network *net = r->net;
+    if (net->pool) ann_pool_run(net->pool, run_steps, r);
+    else run_steps(r, 0);
 }
 
 int ann_network_run(ann_network *net, int64_t nsteps, int until, const int32_t *pops,
@@ -452,25 +669,14 @@ int ann_network_run(ann_network *net, int64_t nsteps, int until, const int32_t *
 {
     if (!net->bound) return ann_fail(st, "the network is not compiled yet");
     net->interrupt = 0;
-    int64_t n = 0;
-    int rc = 0;
-    fp_mode mode = fp_fast_begin();
-    while (n < nsteps) {
-        if (net->interrupt) {
-            rc = ann_fail(st, "interrupted");
-            break;
-        }
-        ann_network_single_step(net);
-        n++;
-        if (until != ANN_UNTIL_NONE) {
-            annk_ctx ctx = {net->step - 1, net->dt, (double)(net->step - 1) * net->dt, net->seed,
-                            net->cst};
-            if (stop_conditions_hold(net, until, pops, npops, &ctx)) break;
-        }
-    }
-    fp_fast_end(mode);
-    if (done) *done = n;
-    return rc;
+    run_state r;
+    run_state_init(&r, net, nsteps);
+    r.until = until;
+    r.pops = pops;
+    r.npops = npops;
+    run(&r);
+    if (done) *done = r.n;
+    return r.interrupted ? ann_fail(st, "interrupted") : 0;
 }
 
 void ann_network_interrupt(ann_network *net)

@@ -158,6 +158,19 @@ static void free_connectivity(ann_proj *p)
     }
 }
 
+/* Whether the dendrites are in ascending post rank and, pre-major, every pre row too: the
+ * kernels then find the part of a thread by bisection (annk_dend_range, annk_row_range). */
+static int32_t is_ordered(const annk_proj *k, int pre_major)
+{
+    for (int32_t d = 1; d < k->ndend; d++)
+        if (k->post_rank[d] <= k->post_rank[d - 1]) return 0;
+    if (!pre_major) return 1;
+    for (int32_t j = 0; j < k->npre; j++)
+        for (int64_t e = k->pre_row[j] + 1; e < k->pre_row[j + 1]; e++)
+            if (k->syn_post[e] < k->syn_post[e - 1]) return 0;
+    return 1;
+}
+
 /* Makes d the projection's connectivity. Semiglobal and global attributes keep their arrays
  * when the number of dendrites does not change (else they are reallocated, zeroed). On
  * failure nothing changes and d is left to the caller. */
@@ -257,6 +270,7 @@ int annp_install(ann_proj *p, pm_data *d, ann_status *st)
             if (p->specs[a].locality == ANN_LOC_LOCAL) { p->k.attr[a] = d->local[a]; d->local[a] = NULL; }
         }
     }
+    p->k.ordered = is_ordered(&p->k, p->pre_major);
     return 0;
 }
 

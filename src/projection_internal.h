@@ -14,11 +14,14 @@
 #define LAST_EVENT_NONE (-10000.0)
 
 typedef void (*proj_fn)(annk_proj *pj, annk_pop *pre, annk_pop *post, const annk_ctx *c);
+/* Kernels over the post ranks [ib, ie) (see src/kernel/00_abi.h). */
+typedef void (*proj_range_fn)(annk_proj *pj, annk_pop *pre, annk_pop *post, const annk_ctx *c,
+                              int32_t ib, int32_t ie);
 typedef void (*proj_spike_fn)(annk_proj *pj, annk_pop *pre, annk_pop *post, const annk_ctx *c,
-                              const int32_t *spk, int32_t n);
+                              const int32_t *spk, int32_t n, int32_t ib, int32_t ie);
 typedef void (*proj_spike_syn_fn)(annk_proj *pj, annk_pop *pre, annk_pop *post,
                                   const annk_ctx *c, const int64_t *syn, const int32_t *spre,
-                                  int64_t n);
+                                  int64_t n, int32_t ib, int32_t ie);
 typedef void (*proj_creating_fn)(annk_proj *pj, annk_pop *pre, annk_pop *post,
                                  const annk_ctx *c, int32_t dend, uint8_t *mark);
 typedef void (*proj_pruning_fn)(annk_proj *pj, annk_pop *pre, annk_pop *post,
@@ -32,7 +35,9 @@ typedef struct ann_proj {
     int32_t        w_attr, last_event_attr;
     int32_t       *delayed;
     int32_t        ndelayed;
-    proj_fn        psp, update, post_event;
+    proj_range_fn  psp, update, post_event;
+    proj_fn        update_global;
+    int32_t        serial;      /* annk_proj<k>_serial: bit 1 transmission, bit 2 learning */
     proj_spike_fn  spike;
     proj_spike_syn_fn spike_syn;
     proj_creating_fn creating;

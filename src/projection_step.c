@@ -23,12 +23,16 @@ int ann_projections_bind(ann_network *net, const ann_module *m, ann_status *st)
         *(void **)&p->field = ann_module_symbol(m, name);
         LOOK(psp, "psp")
         LOOK(update, "update")
+        LOOK(update_global, "update_global")
         LOOK(post_event, "post")
         LOOK(spike, "spike")
         LOOK(spike_syn, "spike_syn")
         LOOK(creating, "creating")
         LOOK(pruning, "pruning")
 #undef LOOK
+        snprintf(name, sizeof name, "annk_proj%d_serial", (int)i);
+        const int32_t *serial = ann_module_symbol(m, name);
+        p->serial = serial ? *serial : 0;
         if (p->spike_events && (!p->spike || (p->delay_kind == ANN_DELAY_VARIABLE && !p->spike_syn)))
             return ann_fail(st, "the kernels of projection %d are missing", (int)i);
     }
@@ -66,33 +70,82 @@ void ann_projections_push_delays(ann_network *net, const annk_ctx *ctx)
     }
 }
 
-void ann_projections_transmit(ann_network *net, const annk_ctx *ctx)
+int ann_projections_needs(const ann_network *net, int what)
+{
+    const struct ann_projections *P = net->projs;
+    for (int32_t i = 0; P && i < P->n; i++) {
+        const ann_proj *p = &P->p[i];
+        int has = p->serial & (ANNP_SERIAL_TRANSMIT | ANNP_SERIAL_LEARN);
+        if (p->spike_events && p->delay_kind == ANN_DELAY_VARIABLE) has |= ANNP_QUEUE;
+        if (p->update || p->post_event) has |= ANNP_LEARN;
+        if (has & what) return 1;
+    }
+    return 0;
+}
+
+/* Whether projection p transmits in this step. */
+static int transmits(const ann_network *net, const ann_proj *p)
+{
+    return p->k.transmission && net->pops[p->post].k.enabled;
+}
+
+/* Whether p transmits through its ring of per-synapse delays in this step. */
+static int rings(const ann_network *net, const ann_proj *p)
+{
+    return p->spike_events && p->delay_kind == ANN_DELAY_VARIABLE && transmits(net, p);
+}
+
+void ann_projections_queue(ann_network *net)
+{
+    struct ann_projections *P = net->projs;
+    for (int32_t i = 0; P && i < P->n; i++) {
+        ann_proj *p = &P->p[i];
+        if (!rings(net, p)) continue;
+        const annk_pop *pre = &net->pops[p->pre].k;
+        int32_t n = pre->enabled ? pre->nspiked : 0;
+        annk_proj *k = &p->k;
+        for (int32_t s = 0; s < n; s++) {
+            int32_t j = pre->spiked[s];
+            for (int64_t e = k->pre_row[j]; e < k->pre_row[j + 1]; e++) {
+                int32_t slot = (k->ring_pos + k->delay[e] - 1) % k->max_delay;
+                annp_ring_push(k, slot, e, j);
+            }
+        }
+    }
+}
+
+void ann_projections_advance(ann_network *net)
+{
+    struct ann_projections *P = net->projs;
+    for (int32_t i = 0; P && i < P->n; i++) {
+        ann_proj *p = &P->p[i];
+        if (!rings(net, p)) continue;
+        annk_proj *k = &p->k;
+        k->ring_n[k->ring_pos] = 0;
+        k->ring_pos = (k->ring_pos + 1) % k->max_delay;
+    }
+}
+
+void ann_projections_transmit(ann_network *net, const annk_ctx *ctx, int t, int T)
 {
     struct ann_projections *P = net->projs;
     if (!P) return;
     for (int32_t i = 0; i < P->n; i++) {
         ann_proj *p = &P->p[i];
         ann_pop *pre = &net->pops[p->pre], *post = &net->pops[p->post];
-        if (!p->k.transmission || !post->k.enabled) continue;
+        if (!transmits(net, p)) continue;
+        int32_t ib, ie;
+        ann_block(post->k.size, t, T, &ib, &ie);
+        if (ib >= ie) continue;
         if (p->spike_events) {
             const int32_t *spk = pre->k.spiked;
             int32_t n = pre->k.enabled ? pre->k.nspiked : 0;
             if (p->delay_kind == ANN_DELAY_VARIABLE) {
                 annk_proj *k = &p->k;
-                int32_t len = k->max_delay;
-                for (int32_t s = 0; s < n; s++) {
-                    int32_t j = spk[s];
-                    for (int64_t e = k->pre_row[j]; e < k->pre_row[j + 1]; e++) {
-                        int32_t slot = (k->ring_pos + k->delay[e] - 1) % len;
-                        annp_ring_push(k, slot, e, j);
-                    }
-                }
                 int32_t slot = k->ring_pos;
                 if (k->ring_n[slot] > 0)
                     p->spike_syn(k, &pre->k, &post->k, ctx, k->ring[slot], k->ring_pre[slot],
-                                 k->ring_n[slot]);
-                k->ring_n[slot] = 0;
-                k->ring_pos = (slot + 1) % len;
+                                 k->ring_n[slot], ib, ie);
             } else {
                 int32_t d = p->delay_kind == ANN_DELAY_UNIFORM ? p->k.uniform_delay : 1;
                 if (d > 1 && pre->k.hist_len > 0) {
@@ -100,32 +153,62 @@ void ann_projections_transmit(ann_network *net, const annk_ctx *ctx)
                     spk = pre->k.spk_hist[slot];
                     n = pre->k.spk_hist_n[slot];
                 }
-                if (n > 0) p->spike(&p->k, &pre->k, &post->k, ctx, spk, n);
+                if (n > 0) p->spike(&p->k, &pre->k, &post->k, ctx, spk, n, ib, ie);
             }
         }
-        if (p->psp) p->psp(&p->k, &pre->k, &post->k, ctx);
+        if (p->psp) p->psp(&p->k, &pre->k, &post->k, ctx, ib, ie);
     }
 }
 
-void ann_projections_learn(ann_network *net, const annk_ctx *ctx)
+/* Whether p's synaptic equations run at this step. */
+static int updates(const ann_network *net, const ann_proj *p, const annk_ctx *ctx)
+{
+    if (!p->update || !p->k.transmission || !p->k.update || !net->pops[p->post].k.enabled)
+        return 0;
+    return (ctx->step - p->k.update_offset) % p->k.update_period == 0;
+}
+
+static int post_events(const ann_network *net, const ann_proj *p)
+{
+    const annk_pop *post = &net->pops[p->post].k;
+    return p->post_event && p->k.transmission && post->enabled && post->nspiked > 0;
+}
+
+void ann_projections_learn_global(ann_network *net, const annk_ctx *ctx)
+{
+    struct ann_projections *P = net->projs;
+    for (int32_t i = 0; P && i < P->n; i++) {
+        ann_proj *p = &P->p[i];
+        if (p->update_global && updates(net, p, ctx))
+            p->update_global(&p->k, &net->pops[p->pre].k, &net->pops[p->post].k, ctx);
+    }
+}
+
+void ann_projections_learn(ann_network *net, const annk_ctx *ctx, int t, int T)
 {
     struct ann_projections *P = net->projs;
     if (!P) return;
     for (int32_t i = 0; i < P->n; i++) {
         ann_proj *p = &P->p[i];
-        ann_pop *post = &net->pops[p->post];
-        if (!p->update || !p->k.transmission || !p->k.update || !post->k.enabled) continue;
-        int64_t r = (ctx->step - p->k.update_offset) % p->k.update_period;
-        if (r != 0) continue;
-        p->update(&p->k, &net->pops[p->pre].k, &post->k, ctx);
+        if (!updates(net, p, ctx)) continue;
+        int32_t ib, ie;
+        ann_block(p->k.npost, t, T, &ib, &ie);
+        if (ib < ie) p->update(&p->k, &net->pops[p->pre].k, &net->pops[p->post].k, ctx, ib, ie);
     }
     for (int32_t i = 0; i < P->n; i++) {
         ann_proj *p = &P->p[i];
-        ann_pop *post = &net->pops[p->post];
-        if (!p->post_event || !p->k.transmission || !post->k.enabled || post->k.nspiked == 0)
-            continue;
-        p->post_event(&p->k, &net->pops[p->pre].k, &post->k, ctx);
+        if (!post_events(net, p)) continue;
+        int32_t ib, ie;
+        ann_block(p->k.npost, t, T, &ib, &ie);
+        if (ib < ie)
+            p->post_event(&p->k, &net->pops[p->pre].k, &net->pops[p->post].k, ctx, ib, ie);
     }
+}
+
+void ann_projections_finish(ann_network *net, const annk_ctx *ctx)
+{
+    struct ann_projections *P = net->projs;
+    if (!P) return;
     for (int32_t i = 0; i < P->n; i++) {
         ann_proj *p = &P->p[i];
         if (p->creating && due(ctx->step, p->creating_start, p->creating_period))

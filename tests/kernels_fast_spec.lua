@@ -52,7 +52,7 @@ describe("divisions by loop-invariant values", function()
   it("become multiplications by reciprocals computed before the loop", function()
     local net = lif_net()
     local upd = fn(net._.source, "annk_pop0_update")
-    local loop = upd:sub(upd:find("for (int32_t i = 0", 1, true), -1)
+    local loop = upd:sub(upd:find("for (int32_t i = _ib", 1, true), -1)
     -- tau, tau_e, k_div, tau * 3.0 and dt: five reciprocals, computed once
     assert.equal(5, count(upd, "const double _e_rcp%d+ = "))
     assert.equal(0, count(loop, "const double _e_rcp"))

@@ -91,4 +91,44 @@ function M.stdp(seed, duration)
   return net, rate_of(m, 1, duration)
 end
 
+-- Brunel's (2000) sparse balanced network, static synapses: current-based LIF neurons
+-- (tau 20 ms, threshold 20 mV, reset 10 mV, refractory 2 ms) with short synaptic currents
+-- (0.5 ms) whose integral is a jump of J = 0.1 mV (excitatory) or -0.5 mV (inhibitory, g = 5),
+-- after 1.5 ms; the external drive in the diffusion approximation (mean 22 mV, noise 3 mV).
+M.BrunelLIF = ann.Neuron{
+  parameters = [[
+    tau = 20.0 : population
+    tau_s = 0.5 : population
+    theta = 20.0 : population
+    Vr = 10.0 : population
+    mu = 22.0 : population
+    sigma = 3.0 : population
+  ]],
+  equations = [[
+    tau * dv/dt = -v + g_exc - g_inh + mu + sigma * sqrt(tau / dt) * Normal(0.0, 1.0) : init = 10.0
+    tau_s * dg_exc/dt = - g_exc
+    tau_s * dg_inh/dt = - g_inh
+  ]],
+  spike = "v > theta",
+  reset = "v = Vr",
+  refractory = 2.0,
+  name = "BrunelLIF",
+}
+
+--- Brunel's network of `size` neurons (80 % excitatory), each neuron receiving 10 % of each
+-- population (fixed_number_pre; size^2 / 10 synapses: 10^7 for 10 000 neurons).
+function M.brunel(size, seed, duration)
+  size = size or 10000
+  local net = ann.Network{dt = 0.1, seed = seed}
+  local pop = net:create(size, M.BrunelLIF)
+  pop.v = ann.Uniform(10.0, 20.0)
+  local n_exc = math.floor(size * 0.8)
+  local exc, inh = pop:range(1, n_exc), pop:range(n_exc + 1, size)
+  local w = 0.1 * 20.0 / 0.5   -- the current whose integral is a jump of 0.1 mV
+  net:connect(exc, pop, "exc"):fixed_number_pre(math.floor(n_exc * 0.1), w, {delays = 1.5})
+  net:connect(inh, pop, "inh"):fixed_number_pre(math.floor((size - n_exc) * 0.1), 5.0 * w, {delays = 1.5})
+  local m = net:monitor(pop, "spike")
+  return net, rate_of(m, size, duration)
+end
+
 return M

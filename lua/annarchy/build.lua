@@ -95,6 +95,7 @@ local function instantiate(net, plans, module, visible, pb, proj_plans)
   end
   if pb then pb.instantiate(net, rt, plans, proj_plans) end
   runtime.bind(rt, module)
+  runtime.threads(rt, net:_threads(rt))
   return rt
 end
 

@@ -6,7 +6,7 @@ local fail = util.fail
 local M = {}
 
 --- Defaults of the keys a network keeps.
-M.DEFAULTS = {method = "explicit", dtype = "float64", structural_plasticity = false, num_threads = 1,
+M.DEFAULTS = {method = "explicit", dtype = "float64", structural_plasticity = false,
               paradigm = "openmp", sparse_matrix_format = "default",
               sparse_matrix_storage_order = "post_to_pre"}
 
@@ -40,9 +40,10 @@ local KEYS = {
   dtype = {check = is_dtype, want = '"float64" or "float32"'},
   seed = {check = util.is_integer, want = "an integer"},
   structural_plasticity = {want = "a boolean"},
-  num_threads = {check = is_positive_integer, want = "a positive integer"},
+  num_threads = {check = function(v) return is_positive_integer(v) and v <= 1024 end,
+                 want = "an integer from 1 to 1024"},
   visible_cores = {check = is_core_list, want = "a list of core numbers (integers >= 0)",
-    note = "visible_cores is accepted; kernels run on one thread, so no thread is pinned"},
+    note = "visible_cores is accepted; threads are not pinned to cores"},
   paradigm = {check = is_paradigm, want = '"openmp" (annlua has no CUDA back end)'},
   sparse_matrix_format = {check = is_format, want = "one of " .. format_list,
     note = "sparse_matrix_format is accepted; annlua chooses the storage of each projection "

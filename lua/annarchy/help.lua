@@ -110,6 +110,8 @@ T["Network:get_monitor"] = "net:get_monitor(name): the monitor of that name."
 T["Network:config"] = "net:config{method, dtype, seed, structural_plasticity, num_threads, verbose, suppress_warnings}."
 T["Network.time"] = "net.time: the current time in ms (writable); net.current_step: the step."
 T["Network.dt"] = "net.dt: the step in ms (read-only)."
+T["Network.num_threads"] = "net.num_threads: the threads the compiled network runs on (same results for any number;"
+  .. " set with net:config{num_threads = n}, default ANNLUA_NUM_THREADS or the processors)."
 
 -- ---- Population ---------------------------------------------------------------------------------
 T["Population"] = [[A Population: neurons of one model over a geometry. Attributes read as Arrays shaped like

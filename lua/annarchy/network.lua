@@ -27,7 +27,7 @@ local ASIDE_STREAM = 0x80000000   -- _draw_aside: the streams above the host ran
 
 local network_count = 0          -- net.id: 1 for the first network of the process
 local newest = setmetatable({}, {__mode = "v"})   -- [1]: the network created last, weakly
-local notes_given = {}           -- one-time notes (threads arrive with the performance work)
+local notes_given = {}           -- one-time notes of net:config
 
 local function entropy_seed()
   return runtime.seed_from_entropy()
@@ -68,6 +68,12 @@ function fields.dt(n) return n._.dt end
 function fields.seed(n) return n._.seed end
 function fields.id(n) return n._.id end
 function fields.compiled(n) return n._.rt ~= nil end
+--- The number of threads the compiled network runs on (before compile: num_threads of its
+-- config, or nil).
+function fields.num_threads(n)
+  if n._.rt then return runtime.threads(n._.rt) end
+  return n._.config.num_threads
+end
 function fields.current_step(n)
   if n._.rt then return runtime.step_count(n._.rt) end
   return n._.step
@@ -137,16 +143,41 @@ function methods.config(n, t)
       n._.config[k] = v
     end
   end
-  if t.num_threads and t.num_threads > 1 then
-    notes[#notes + 1] = "num_threads is accepted; kernels run on one thread until the multi-thread "
-      .. "back end lands"
-  end
   for _, note in ipairs(notes) do
     if not notes_given[note] then
       notes_given[note] = true
       io.stderr:write("annlua: note: ", note, "\n")
     end
   end
+  if t.num_threads and n._.rt then runtime.threads(n._.rt, t.num_threads) end
+end
+
+-- Below this much work per thread (neurons / NEURONS_PER_THREAD + synapses /
+-- SYNAPSES_PER_THREAD), the meeting of the threads at each step costs more than it saves: by
+-- default a small network runs on fewer threads (the results are the same).
+local NEURONS_PER_THREAD, SYNAPSES_PER_THREAD = 4096, 262144
+
+--- The number of threads a compiled network runs on: num_threads of its config, else the
+-- environment variable ANNLUA_NUM_THREADS, else the machine's processors, as many as the
+-- network has work for. rt: the network's runtime, its connectivity built.
+function methods._threads(n, rt)
+  if n._.config.num_threads then return n._.config.num_threads end
+  local env = os.getenv("ANNLUA_NUM_THREADS")
+  if env and env ~= "" then
+    local v = tonumber(env)
+    if not v or not util.is_integer(v) or v < 1 or v > 1024 then
+      fail("ANNLUA_NUM_THREADS must be an integer from 1 to 1024, not '%s'", env)
+    end
+    return v
+  end
+  local neurons, synapses = 0, 0
+  for _, pop in ipairs(n._.pops) do neurons = neurons + pop._.size end
+  for _, proj in ipairs(n._.projs) do
+    local _, count = runtime.proj_size(rt, proj._.id)
+    synapses = synapses + count
+  end
+  local work = math.floor(neurons / NEURONS_PER_THREAD) + math.floor(synapses / SYNAPSES_PER_THREAD)
+  return math.max(1, math.min(runtime.cpu_count(), work))
 end
 
 --- The analysis environment for models used in this network.

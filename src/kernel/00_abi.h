@@ -90,5 +90,43 @@ typedef struct annk_proj {
     double **ext;
     int64_t *ext_len;
     struct annk_proj *link;
+    int32_t   ordered;     /* post_rank ascending and every pre row (pre-major) ascending
+                            * in post rank: ranges are then found by bisection */
 } annk_proj;
+
+/* Work is split by post-synaptic neuron: every kernel is called over a range [ib, ie) of the
+ * ranks of its (post-synaptic) population and touches only what belongs to those neurons
+ * (their attributes, their dendrites, the synapses reaching them). The runtime calls a kernel
+ * once with [0, size) on one thread, or once per thread with contiguous blocks. */
+
+/* The dendrites [*d0, *d1) to visit for post ranks [ib, ie); a loop over them must still
+ * skip post ranks outside the range when the projection is not ordered. */
+static inline void annk_dend_range(const annk_proj *pj, int32_t ib, int32_t ie,
+                                   int32_t *d0, int32_t *d1)
+{
+    *d0 = 0; *d1 = pj->ndend;
+    if (!pj->ordered || (ib <= 0 && ie >= pj->npost)) return;
+    int32_t lo = 0, hi = pj->ndend;
+    while (lo < hi) { int32_t m = lo + (hi - lo) / 2; if (pj->post_rank[m] < ib) lo = m + 1; else hi = m; }
+    *d0 = lo;
+    hi = pj->ndend;
+    while (lo < hi) { int32_t m = lo + (hi - lo) / 2; if (pj->post_rank[m] < ie) lo = m + 1; else hi = m; }
+    *d1 = lo;
+}
+
+/* The synapses [*e0, *e1) of pre neuron j (pre-major layout) to visit for post ranks
+ * [ib, ie); the same caveat as annk_dend_range. */
+static inline void annk_row_range(const annk_proj *pj, int32_t j, int32_t ib, int32_t ie,
+                                  int64_t *e0, int64_t *e1)
+{
+    int64_t lo = pj->pre_row[j], hi = pj->pre_row[j + 1];
+    *e0 = lo; *e1 = hi;
+    if (!pj->ordered || (ib <= 0 && ie >= pj->npost)) return;
+    const int32_t *sp = pj->syn_post;
+    while (lo < hi) { int64_t m = lo + (hi - lo) / 2; if (sp[m] < ib) lo = m + 1; else hi = m; }
+    *e0 = lo;
+    hi = *e1;
+    while (lo < hi) { int64_t m = lo + (hi - lo) / 2; if (sp[m] < ie) lo = m + 1; else hi = m; }
+    *e1 = lo;
+}
 #endif

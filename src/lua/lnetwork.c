@@ -403,6 +403,23 @@ static int l_seed(lua_State *L)
     return 1;
 }
 
+/* threads(net [, n]) -> the number of threads running its steps, after setting it to n */
+static int l_threads(lua_State *L)
+{
+    ann_network *net = annl_net_check(L, 1);
+    ann_status st;
+    if (!lua_isnoneornil(L, 2) && ann_network_set_threads(net, (int32_t)luaL_checkinteger(L, 2), &st))
+        return annl_raise_core(L, &st);
+    lua_pushinteger(L, ann_network_threads(net));
+    return 1;
+}
+
+static int l_cpu_count(lua_State *L)
+{
+    lua_pushinteger(L, ann_cpu_count());
+    return 1;
+}
+
 /* ---- monitors ---- */
 
 static ann_monitor *check_mon(lua_State *L, int idx)
@@ -537,6 +554,7 @@ void annl_open_network(lua_State *L)
         {"pop_set_ext", l_pop_set_ext},         {"pop_get_ext", l_pop_get_ext},
         {"run", l_run},                         {"step_count", l_step_count},
         {"seed", l_seed},                       {"monitor_new", l_monitor_new},
+        {"threads", l_threads},
         {"destroy", l_net_gc},                  {NULL, NULL}};
     static const luaL_Reg mon_methods[] = {
         {"add_variable", l_mon_add_variable},   {"set_recording", l_mon_set_recording},
@@ -550,4 +568,6 @@ void annl_open_network(lua_State *L)
     lua_pop(L, 1);
     lua_pushcfunction(L, l_network_new);
     lua_setfield(L, -2, "network_new");
+    lua_pushcfunction(L, l_cpu_count);
+    lua_setfield(L, -2, "cpu_count");
 }

@@ -15,16 +15,16 @@
 
 /* v += 1 each step; a neuron spikes when v >= 3 and is reset to 0. */
 static const char *KERNELS =
-    "void annk_pop0_update(annk_pop *p, const annk_ctx *c) {\n"
+    "void annk_pop0_update(annk_pop *p, const annk_ctx *c, int32_t ib, int32_t ie) {\n"
     "    double *v = (double *)p->attr[0]; (void)c;\n"
-    "    for (int32_t i = 0; i < p->size; i++) v[i] += 1.0;\n"
+    "    for (int32_t i = ib; i < ie; i++) v[i] += 1.0;\n"
     "}\n"
-    "void annk_pop0_spike(annk_pop *p, const annk_ctx *c) {\n"
+    "int32_t annk_pop0_spike(annk_pop *p, const annk_ctx *c, int32_t ib, int32_t ie) {\n"
     "    double *v = (double *)p->attr[0];\n"
     "    int32_t ns = 0;\n"
-    "    for (int32_t i = 0; i < p->size; i++)\n"
-    "        if (v[i] >= 3.0) { v[i] = 0.0; p->spiked[ns++] = i; p->last_spike[i] = c->step; }\n"
-    "    p->nspiked = ns;\n"
+    "    for (int32_t i = ib; i < ie; i++)\n"
+    "        if (v[i] >= 3.0) { v[i] = 0.0; p->spiked[ib + ns++] = i; p->last_spike[i] = c->step; }\n"
+    "    return ns;\n"
     "}\n";
 
 static void test_monitors(const char *dir)

@@ -15,22 +15,22 @@
 /* Population 0: v += 1 each step (attr 0, local), spike when v >= th (attr 1, global),
  * reset v = 0; stop condition: some neuron has v >= 2. */
 static const char *KERNELS =
-    "void annk_pop0_update(annk_pop *p, const annk_ctx *c) {\n"
+    "void annk_pop0_update(annk_pop *p, const annk_ctx *c, int32_t ib, int32_t ie) {\n"
     "    double *v = (double *)p->attr[0]; (void)c;\n"
-    "    for (int32_t i = 0; i < p->size; i++) {\n"
+    "    for (int32_t i = ib; i < ie; i++) {\n"
     "        int act = p->refr_left ? p->refr_left[i] == 0 : 1;\n"
     "        if (act) v[i] += 1.0;\n"
     "    }\n"
     "}\n"
-    "void annk_pop0_spike(annk_pop *p, const annk_ctx *c) {\n"
+    "int32_t annk_pop0_spike(annk_pop *p, const annk_ctx *c, int32_t ib, int32_t ie) {\n"
     "    double *v = (double *)p->attr[0]; double th = ((double *)p->attr[1])[0];\n"
     "    int32_t ns = 0;\n"
-    "    for (int32_t i = 0; i < p->size; i++) {\n"
+    "    for (int32_t i = ib; i < ie; i++) {\n"
     "        if (p->refr_left && p->refr_left[i] > 0) { p->refr_left[i]--; continue; }\n"
-    "        if (v[i] >= th) { v[i] = 0.0; p->spiked[ns++] = i; p->last_spike[i] = c->step;\n"
+    "        if (v[i] >= th) { v[i] = 0.0; p->spiked[ib + ns++] = i; p->last_spike[i] = c->step;\n"
     "            if (p->refr_left) p->refr_left[i] = p->refr_steps[i]; }\n"
     "    }\n"
-    "    p->nspiked = ns;\n"
+    "    return ns;\n"
     "}\n"
     "int annk_pop0_stop(annk_pop *p, const annk_ctx *c) {\n"
     "    double *v = (double *)p->attr[0]; (void)c;\n"
@@ -142,6 +142,52 @@ static void test_run(const char *dir)
     free(src);
 }
 
+/* The blocks of ann_partition, and one network run on 1 and on 3 threads: the same values,
+ * the same spikes in the same (rank) order. */
+static void test_threads(const char *dir)
+{
+    ann_status st = {0, ""};
+    int32_t b, e;
+    ann_partition(1000, 3, 4, &b, &e);
+    CHECK(b == 768 && e == 1000, "block [%d, %d)", (int)b, (int)e);
+    ann_partition(1000, 2, 3, &b, &e);
+    CHECK(b == 1000 && e == 1000, "an empty last block, not [%d, %d)", (int)b, (int)e);
+    ann_partition(100, 0, 2, &b, &e);
+    CHECK_TRUE(b == 0 && e == 100);
+
+    char *src = kernel_source(KERNELS);
+    ann_jit_options opt = {"tcc", NULL, dir, "test network", 0, 0};
+    ann_module *m = NULL;
+    CHECK_TRUE(ann_jit_load(src, &opt, &m, &st) == 0);
+    free(src);
+    if (!m) return;
+    double v[2][1000];
+    int32_t spikes[2][1000], nspk[2];
+    for (int run = 0; run < 2; run++) {
+        ann_network *net = ann_network_new(1.0, 7);
+        ann_attr_spec specs[2] = {{ANN_TYPE_F64, 1}, {ANN_TYPE_F64, 0}};
+        int pop = ann_network_add_population(net, 1000, 2, specs, 1, &st);
+        ann_population_set(net, pop, 1, 0, 7.0);
+        for (int i = 0; i < 1000; i++) ann_population_set(net, pop, 0, i, (double)(i % 7));
+        CHECK_TRUE(ann_network_set_threads(net, run == 0 ? 1 : 3, &st) == 0);
+        CHECK_TRUE(ann_network_threads(net) == (run == 0 ? 1 : 3));
+        CHECK_TRUE(ann_network_bind(net, m, &st) == 0);
+        int64_t done = 0;
+        CHECK_TRUE(ann_network_run(net, 11, ANN_UNTIL_NONE, NULL, 0, &done, &st) == 0 && done == 11);
+        for (int i = 0; i < 1000; i++) v[run][i] = ann_population_get(net, pop, 0, i);
+        const int32_t *sp = ann_population_spiked(net, pop, &nspk[run]);
+        for (int32_t k = 0; k < nspk[run]; k++) spikes[run][k] = sp[k];
+        CHECK_TRUE(ann_network_set_threads(net, 0, &st) != 0);
+        CHECK_TRUE(strstr(st.msg, "between 1 and 1024") != NULL);
+        ann_network_free(net);
+    }
+    CHECK_TRUE(memcmp(v[0], v[1], sizeof v[0]) == 0);
+    CHECK(nspk[0] == nspk[1] && nspk[0] > 100, "%d and %d spikes", (int)nspk[0], (int)nspk[1]);
+    CHECK_TRUE(memcmp(spikes[0], spikes[1], (size_t)nspk[0] * sizeof spikes[0][0]) == 0);
+    for (int32_t k = 1; k < nspk[1]; k++) CHECK_TRUE(spikes[1][k] > spikes[1][k - 1]);
+    ann_module_release(m);
+}
+
 static void test_failures(const char *dir)
 {
     ann_status st = {0, ""};
@@ -165,6 +211,7 @@ int main(void)
     char dir[] = "/tmp/annlua-network-test-XXXXXX";
     if (!mkdtemp(dir)) return 2;
     test_run(dir);
+    test_threads(dir);
     test_failures(dir);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

@@ -15,12 +15,19 @@
 /* Population 0 (r) and 1 (sum) keep their values; projection 0 adds, for each dendrite, the
  * sum of w * r[pre] into the post neuron's sum (zeroed by the runtime at each step). */
 static const char *KERNELS =
-    "void annk_pop0_update(annk_pop *p, const annk_ctx *c) { (void)p; (void)c; }\n"
-    "void annk_pop1_update(annk_pop *p, const annk_ctx *c) { (void)p; (void)c; }\n"
-    "void annk_proj0_psp(annk_proj *pj, annk_pop *pre, annk_pop *post, const annk_ctx *c) {\n"
+    "void annk_pop0_update(annk_pop *p, const annk_ctx *c, int32_t ib, int32_t ie) {\n"
+    "    (void)p; (void)c; (void)ib; (void)ie;\n"
+    "}\n"
+    "void annk_pop1_update(annk_pop *p, const annk_ctx *c, int32_t ib, int32_t ie) {\n"
+    "    (void)p; (void)c; (void)ib; (void)ie;\n"
+    "}\n"
+    "void annk_proj0_psp(annk_proj *pj, annk_pop *pre, annk_pop *post, const annk_ctx *c,\n"
+    "                    int32_t ib, int32_t ie) {\n"
     "    const double *w = (const double *)pj->attr[0], *r = (const double *)pre->attr[0];\n"
     "    double *sum = (double *)post->attr[0]; (void)c;\n"
-    "    for (int32_t d = 0; d < pj->ndend; d++) {\n"
+    "    int32_t d0, d1; annk_dend_range(pj, ib, ie, &d0, &d1);\n"
+    "    for (int32_t d = d0; d < d1; d++) {\n"
+    "        if (pj->post_rank[d] < ib || pj->post_rank[d] >= ie) continue;\n"
     "        double s = 0.0;\n"
     "        for (int64_t k = pj->row[d]; k < pj->row[d + 1]; k++) s += w[k] * r[pj->pre_rank[k]];\n"
     "        sum[pj->post_rank[d]] += s;\n"

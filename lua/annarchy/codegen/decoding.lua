@@ -29,9 +29,12 @@ function M.kernels(P, W)
   local out = {}
   local function add(fmt, ...) out[#out + 1] = fmt:format(...) end
   add("/* DecodingProjection %q: window of %d steps */\n", P.proj._.name, W)
+  -- psp() moves the window's position, shared by all dendrites: the runtime calls both
+  -- kernels on one thread over every post neuron (annk_proj<id>_serial)
+  add("const int32_t annk_proj%d_serial = 1;\n", id)
   add("void annk_proj%d_spike(annk_proj *pj, annk_pop *pre, annk_pop *post, const annk_ctx *c, "
-    .. "const int32_t *spk, int32_t nspk)\n{\n", id)
-  add("    (void)pre; (void)post; (void)c;\n")
+    .. "const int32_t *spk, int32_t nspk, int32_t _ib, int32_t _ie)\n{\n", id)
+  add("    (void)pre; (void)post; (void)c; (void)_ib; (void)_ie;\n")
   add("    const %s *restrict w = (const %s *)pj->attr[%d];\n", w.ctype, w.ctype, w.index)
   add("    int32_t pos = ((const int32_t *)pj->attr[%d])[0];\n", pos.index)
   add("    if (pos < 0 || pos >= %d) pos = 0;\n", W)
@@ -44,8 +47,9 @@ function M.kernels(P, W)
   add("            slot[d] += (%s)w[%s];\n", ft, we)
   add("            run[d] += (%s)w[%s];\n", ft, we)
   add("        }\n    }\n}\n\n")
-  add("void annk_proj%d_psp(annk_proj *pj, annk_pop *pre, annk_pop *post, const annk_ctx *c)\n{\n", id)
-  add("    (void)pre;\n")
+  add("void annk_proj%d_psp(annk_proj *pj, annk_pop *pre, annk_pop *post, const annk_ctx *c, "
+    .. "int32_t _ib, int32_t _ie)\n{\n", id)
+  add("    (void)pre; (void)_ib; (void)_ie;\n")
   add("    %s *restrict run = %s;\n", ft, ptr(ft, "pj", run.index))
   add("    int32_t *restrict posp = (int32_t *)pj->attr[%d];\n", pos.index)
   local sums = {}

@@ -3,9 +3,14 @@
 --
 -- The source starts with the kernel ABI header (src/kernel/*.h, embedded in the core) and
 -- the equation prelude, then one set of functions per object:
---   annk_pop<id>_update(annk_pop *p, const annk_ctx *c)   globals, then locals
---   annk_pop<id>_spike(annk_pop *p, const annk_ctx *c)    spike test, reset, refractoriness
+--   annk_pop<id>_global(annk_pop *p, const annk_ctx *c)   global equations (and an input's
+--                                                         prologue), once per step, if any
+--   annk_pop<id>_update(p, c, ib, ie)                     local equations of neurons [ib, ie)
+--   annk_pop<id>_spike(p, c, ib, ie)                      spike test, reset, refractoriness of
+--                                                         [ib, ie); writes the firing ranks at
+--                                                         p->spiked + ib and returns their count
 --   annk_pop<id>_stop(annk_pop *p, const annk_ctx *c)     the stop condition, if any
+-- The runtime calls the ranged kernels over blocks of neurons, one per thread (docs/threads.md).
 -- Values never appear in the source (DESIGN rule 1): attributes, constants and the seed are
 -- read from the structures of src/kernel/00_abi.h.
 local cgen = require("annarchy.codegen.cgen")
@@ -251,14 +256,20 @@ function M.population(id, A, L, ctx)
     end
   end
   local custom = ctx.custom and ctx.custom.kernel and inputs.hooks(ctx.custom.kernel) or {}
-  emit(("void annk_pop%d_update(annk_pop *p, const annk_ctx *c)\n{\n"):format(id))
+  local gbody = cgen.update(A, "global", opts)
+  if custom.prologue or #grand > 0 or gbody:find("%S") then
+    emit(("void annk_pop%d_global(annk_pop *p, const annk_ctx *c)\n{\n"):format(id))
+    emit(head)
+    if custom.prologue then emit(indent(custom.prologue(L), "    ")) end
+    emit("    {\n        const int32_t i = 0; (void)i;\n")
+    emit(table.concat(grand, "\n"))
+    emit("\n")
+    emit(indent(gbody, "        "))
+    emit("    }\n}\n\n")
+  end
+  emit(("void annk_pop%d_update(annk_pop *p, const annk_ctx *c, int32_t _ib, int32_t _ie)\n{\n"):format(id))
   emit(head)
-  if custom.prologue then emit(indent(custom.prologue(L), "    ")) end
-  emit("    {\n        const int32_t i = 0; (void)i;\n")
-  emit(table.concat(grand, "\n"))
-  emit("\n")
-  emit(indent(cgen.update(A, "global", opts), "        "))
-  emit("    }\n")
+  emit("    (void)_ib; (void)_ie;\n")
   local body = cgen.update(A, "local", mopts)
   if body and body:find("%S") or #lrand > 0 then
     for _, a in ipairs(L.attrs) do
@@ -272,13 +283,13 @@ function M.population(id, A, L, ctx)
     local pad = "    "
     if #rfill > 0 then
       emit(table.concat(rpre))
-      emit("    for (int32_t _i0 = 0; _i0 < n; _i0 += ANNK_CHUNK) {\n")
-      emit("        const int32_t _i1 = n - _i0 < ANNK_CHUNK ? n : _i0 + ANNK_CHUNK;\n")
+      emit("    for (int32_t _i0 = _ib; _i0 < _ie; _i0 += ANNK_CHUNK) {\n")
+      emit("        const int32_t _i1 = _ie - _i0 < ANNK_CHUNK ? _ie : _i0 + ANNK_CHUNK;\n")
       emit(table.concat(rfill))
       emit("        for (int32_t i = _i0; i < _i1; i++) {\n")
       pad = "        "
     else
-      emit("    for (int32_t i = 0; i < n; i++) {\n")
+      emit("    for (int32_t i = _ib; i < _ie; i++) {\n")
     end
     if ctx.refractory then
       emit(pad .. "    const int _act = _refr[i] == 0; (void)_act;\n")
@@ -291,9 +302,9 @@ function M.population(id, A, L, ctx)
   emit("}\n\n")
 
   if A.kind == "spike" then
-    emit(("void annk_pop%d_spike(annk_pop *p, const annk_ctx *c)\n{\n"):format(id))
+    emit(("int32_t annk_pop%d_spike(annk_pop *p, const annk_ctx *c, int32_t _ib, int32_t _ie)\n{\n"):format(id))
     emit(head)
-    emit("    int32_t ns = 0;\n    int32_t *restrict _spk = p->spiked;\n")
+    emit("    int32_t ns = 0;\n    int32_t *restrict _spk = p->spiked + _ib;\n")
     if ctx.refractory then emit("    int32_t *restrict _refr = p->refr_left;\n") end
     local hopts = {R = mopts.R, dtype = ctx.dtype, masked = false,
                    hoist = cgen.hoist_table(pop_invariant(L))}
@@ -311,7 +322,7 @@ function M.population(id, A, L, ctx)
       -- evaluated once per neuron. Two passes: a branch-free one decides which neurons fire
       -- and counts refractoriness down; a second visits the firing ones, 8 flags at a time.
       emit("    uint8_t *restrict _fire = p->scratch;\n")
-      emit("    for (int32_t i = 0; i < n; i++) {\n")
+      emit("    for (int32_t i = _ib; i < _ie; i++) {\n")
       if ctx.refractory then
         emit("        const int32_t _r = _refr[i];\n        _refr[i] = _r - (_r > 0);\n")
         emit(("        _fire[i] = (uint8_t)((_r == 0) & (%s));\n"):format(cond))
@@ -319,9 +330,9 @@ function M.population(id, A, L, ctx)
         emit(("        _fire[i] = (uint8_t)(%s);\n"):format(cond))
       end
       emit("    }\n")
-      emit("    for (int32_t i0 = 0; i0 < n; i0 += 8) {\n")
-      emit("        if (i0 + 8 <= n) { uint64_t _w; memcpy(&_w, _fire + i0, 8); if (!_w) continue; }\n")
-      emit("        const int32_t i1 = i0 + 8 < n ? i0 + 8 : n;\n")
+      emit("    for (int32_t i0 = _ib; i0 < _ie; i0 += 8) {\n")
+      emit("        if (i0 + 8 <= _ie) { uint64_t _w; memcpy(&_w, _fire + i0, 8); if (!_w) continue; }\n")
+      emit("        const int32_t i1 = i0 + 8 < _ie ? i0 + 8 : _ie;\n")
       emit("        for (int32_t i = i0; i < i1; i++) {\n")
       emit("            if (!_fire[i]) continue;\n")
       pad = "            "
@@ -330,8 +341,8 @@ function M.population(id, A, L, ctx)
       -- a firing neuron is visited one neuron at a time to list them; then the block's
       -- refractoriness is counted down. Every condition is evaluated before any reset, as
       -- the resets run afterwards over the list, in rank order.
-      emit("    for (int32_t _i0 = 0; _i0 < n; _i0 += 64) {\n")
-      emit("        const int32_t _i1 = n - _i0 < 64 ? n : _i0 + 64;\n")
+      emit("    for (int32_t _i0 = _ib; _i0 < _ie; _i0 += 64) {\n")
+      emit("        const int32_t _i1 = _ie - _i0 < 64 ? _ie : _i0 + 64;\n")
       emit("        int _any = 0;\n")
       emit(("        for (int32_t i = _i0; i < _i1; i++) _any |= %s;\n"):format(fires))
       emit("        if (_any) {\n")
@@ -358,7 +369,7 @@ function M.population(id, A, L, ctx)
         emit(pad .. "_refr[i] = p->refr_steps[i];\n")
       end
     end
-    emit("        }\n    }\n    p->nspiked = ns;\n}\n\n")
+    emit("        }\n    }\n    return ns;\n}\n\n")
   end
 
   if ctx.stop then

@@ -1,15 +1,21 @@
 --- The kernel assembler of projections: the C functions of one projection, from its plan
 -- (projection_build.plan). The runtime (src/projection.c) calls, per projection k:
 --
---   annk_proj<k>_psp(pj, pre, post, c)        rate-coded / continuous psp into the post sums
---   annk_proj<k>_spike(pj, pre, post, c, spk, n)             pre events of the listed spikes
---   annk_proj<k>_spike_syn(pj, pre, post, c, syn, spre, n)   pre events of listed synapses
---                                                            (per-synapse delays)
---   annk_proj<k>_update(pj, pre, post, c)     synaptic equations (global, semiglobal, local)
---   annk_proj<k>_post(pj, pre, post, c)       post events of post->spiked
+--   annk_proj<k>_psp(pj, pre, post, c, ib, ie)   rate-coded / continuous psp into the post sums
+--   annk_proj<k>_spike(pj, pre, post, c, spk, n, ib, ie)      pre events of the listed spikes
+--   annk_proj<k>_spike_syn(pj, pre, post, c, syn, spre, n, ib, ie)  pre events of listed
+--                                                            synapses (per-synapse delays)
+--   annk_proj<k>_update_global(pj, pre, post, c)  global synaptic equations, if any
+--   annk_proj<k>_update(pj, pre, post, c, ib, ie) semiglobal and local synaptic equations
+--   annk_proj<k>_post(pj, pre, post, c, ib, ie)   post events of post->spiked
+--   annk_proj<k>_serial                       (a constant) bit 1: the transmission kernels,
+--                                             bit 2: the update and post kernels must run on
+--                                             one thread over every post neuron
 --   annk_proj<k>_creating(pj, pre, post, c, d, mark)   marks pre ranks to connect to dendrite d
 --   annk_proj<k>_pruning(pj, pre, post, c, mark)       marks synapses (storage order) to remove
 --
+-- The ranged kernels touch only the synapses whose post rank i is in [ib, ie) (printed _ib,
+-- _ie), so that threads given disjoint blocks of post neurons never write the same element.
 -- Loop variables every reference is printed with: `e` the storage index of a synapse, `d` its
 -- dendrite, `i` its post rank, `j` its pre rank. Values never appear in the source: delays,
 -- periods and flags are read from the annk_proj structure.
@@ -45,6 +51,7 @@ local function resolver(P, where)
       assert(a, "no synaptic attribute " .. tostring(ref.name))
       return ("sa%d[%s]"):format(a.index, LOC_VAR[a.locality])
     elseif k == "pre" or k == "presum" then
+      if k == "presum" and where == "psp" then P.reads_presum = true end
       local a = k == "pre" and pre.by_name[ref.name] or pre.sums[ref.target]
       if not a then return "0.0" end
       local idx = a.is_local and "j" or "0"
@@ -151,24 +158,44 @@ local function rand_decls(P, locality, elem, opts, where)
   return table.concat(out, "\n") .. (#out > 0 and "\n" or "")
 end
 
+local RANGE = ", int32_t _ib, int32_t _ie"
+
 local function signature(id, name, extra)
   return ("void annk_proj%d_%s(annk_proj *pj, annk_pop *pre, annk_pop *post, const annk_ctx *c%s)\n{\n"):format(
     id, name, extra or "")
 end
 
--- The loop over every synapse in storage order, with e, d, i, j defined.
-local function synapse_loop(P, body)
+-- The loop over the dendrites of post ranks [_ib, _ie), with d and i defined.
+local DEND_LOOP = "    int32_t _d0, _d1; annk_dend_range(pj, _ib, _ie, &_d0, &_d1);\n"
+  .. "    for (int32_t d = _d0; d < _d1; d++) {\n"
+  .. "        const int32_t i = pj->post_rank[d]; (void)i;\n"
+  .. "        if (i < _ib || i >= _ie) continue;\n"
+
+-- The loop over every synapse in storage order, with e, d, i, j defined; `ranged`: only
+-- those whose post rank is in [_ib, _ie).
+local function synapse_loop(P, body, ranged)
   local out = {}
   if P.pre_major then
     out[#out + 1] = "    for (int32_t j = 0; j < pj->npre; j++) {\n"
-    out[#out + 1] = "        for (int64_t e = pj->pre_row[j]; e < pj->pre_row[j + 1]; e++) {\n"
-    out[#out + 1] = "            const int32_t i = pj->syn_post[e]; const int32_t d = pj->dend_of_rank[i];\n"
+    if ranged then
+      out[#out + 1] = "        int64_t _e0, _e1; annk_row_range(pj, j, _ib, _ie, &_e0, &_e1);\n"
+      out[#out + 1] = "        for (int64_t e = _e0; e < _e1; e++) {\n"
+      out[#out + 1] = "            const int32_t i = pj->syn_post[e]; if (i < _ib || i >= _ie) continue;\n"
+    else
+      out[#out + 1] = "        for (int64_t e = pj->pre_row[j]; e < pj->pre_row[j + 1]; e++) {\n"
+      out[#out + 1] = "            const int32_t i = pj->syn_post[e];\n"
+    end
+    out[#out + 1] = "            const int32_t d = pj->dend_of_rank[i];\n"
     out[#out + 1] = "            (void)i; (void)d;\n"
     out[#out + 1] = indent(body, "            ")
     out[#out + 1] = "        }\n    }\n"
   else
-    out[#out + 1] = "    for (int32_t d = 0; d < pj->ndend; d++) {\n"
-    out[#out + 1] = "        const int32_t i = pj->post_rank[d]; (void)i;\n"
+    if ranged then
+      out[#out + 1] = DEND_LOOP
+    else
+      out[#out + 1] = "    for (int32_t d = 0; d < pj->ndend; d++) {\n"
+      out[#out + 1] = "        const int32_t i = pj->post_rank[d]; (void)i;\n"
+    end
     out[#out + 1] = "        for (int64_t e = pj->row[d]; e < pj->row[d + 1]; e++) {\n"
     out[#out + 1] = "            const int32_t j = pj->pre_rank[e]; (void)j;\n"
     out[#out + 1] = indent(body, "            ")
@@ -188,8 +215,7 @@ local function psp_sum_loop(psp)
   local out = {}
   local function add(s) out[#out + 1] = s end
   add("    const int32_t *restrict _pr = pj->pre_rank;\n")
-  add("    for (int32_t d = 0; d < pj->ndend; d++) {\n")
-  add("        const int32_t i = pj->post_rank[d]; (void)i;\n")
+  add(DEND_LOOP)
   add("        const int64_t e0 = pj->row[d], e1 = pj->row[d + 1];\n")
   add("        if (e1 == e0) continue;\n")
   add("        double _s0 = 0.0, _s1 = 0.0, _s2 = 0.0, _s3 = 0.0, _s4 = 0.0, _s5 = 0.0, _s6 = 0.0, _s7 = 0.0;\n")
@@ -233,14 +259,14 @@ local function psp_kernel(P, id, opts)
   local A = P.A
   local psp = cgen.psp(A, opts)
   if not psp then return "" end
-  local out = {signature(id, "psp"), decls(P), cgen.hoisted(opts.hoist, "    ")}
+  local out = {signature(id, "psp", RANGE), decls(P), cgen.hoisted(opts.hoist, "    ")}
   local targets = {}
   for _, t in ipairs(P.targets) do targets[#targets + 1] = P.target_attr[t] end
   if P.pre_major then
     -- continuous transmission of a spiking projection with events: scatter (sum only)
     local adds = {}
     for _, a in ipairs(targets) do adds[#adds + 1] = ("qa%d[i] += _v;"):format(a.index) end
-    out[#out + 1] = synapse_loop(P, ("const double _v = %s;\n%s\n"):format(psp, table.concat(adds, " ")))
+    out[#out + 1] = synapse_loop(P, ("const double _v = %s;\n%s\n"):format(psp, table.concat(adds, " ")), true)
   elseif (A.operation or "sum") == "sum" or A.operation == "mean" then
     out[#out + 1] = psp_sum_loop(psp)
     if A.operation == "mean" then out[#out + 1] = "        _s /= (double)(e1 - e0);\n" end
@@ -251,8 +277,7 @@ local function psp_kernel(P, id, opts)
   else
     local op = A.operation
     local init = op == "max" and "-INFINITY" or op == "min" and "INFINITY" or "0.0"
-    out[#out + 1] = "    for (int32_t d = 0; d < pj->ndend; d++) {\n"
-    out[#out + 1] = "        const int32_t i = pj->post_rank[d]; (void)i;\n"
+    out[#out + 1] = DEND_LOOP
     out[#out + 1] = "        const int64_t e0 = pj->row[d], e1 = pj->row[d + 1];\n"
     out[#out + 1] = "        if (e1 == e0) continue;\n"
     out[#out + 1] = ("        double _s = %s;\n"):format(init)
@@ -293,24 +318,26 @@ local function spike_kernels(P, id, opts)
   if not P.spike_events then return "" end
   local body = event_body(P, opts)
   local rcp = cgen.hoisted(opts.hoist, "    ")
-  local out = {signature(id, "spike", ", const int32_t *spk, int32_t nspk"), decls(P), rcp}
+  local out = {signature(id, "spike", ", const int32_t *spk, int32_t nspk" .. RANGE), decls(P), rcp}
   out[#out + 1] = "    const int _plastic = pj->plasticity; (void)_plastic;\n"
   out[#out + 1] = "    for (int32_t s = 0; s < nspk; s++) {\n"
   out[#out + 1] = "        const int32_t j = spk[s];\n"
-  out[#out + 1] = "        for (int64_t e = pj->pre_row[j]; e < pj->pre_row[j + 1]; e++) {\n"
-  out[#out + 1] = "            const int32_t i = pj->syn_post[e]; const int32_t d = pj->dend_of_rank[i];\n"
+  out[#out + 1] = "        int64_t _e0, _e1; annk_row_range(pj, j, _ib, _ie, &_e0, &_e1);\n"
+  out[#out + 1] = "        for (int64_t e = _e0; e < _e1; e++) {\n"
+  out[#out + 1] = "            const int32_t i = pj->syn_post[e]; if (i < _ib || i >= _ie) continue;\n"
+  out[#out + 1] = "            const int32_t d = pj->dend_of_rank[i];\n"
   out[#out + 1] = "            (void)i; (void)d;\n"
   out[#out + 1] = indent(body, "            ")
   out[#out + 1] = "        }\n    }\n}\n\n"
   if P.delay_kind == "variable" then
-    out[#out + 1] = signature(id, "spike_syn", ", const int64_t *syn, const int32_t *spre, int64_t nsyn")
+    out[#out + 1] = signature(id, "spike_syn", ", const int64_t *syn, const int32_t *spre, int64_t nsyn" .. RANGE)
     out[#out + 1] = decls(P)
     out[#out + 1] = rcp
     out[#out + 1] = "    const int _plastic = pj->plasticity; (void)_plastic;\n"
     out[#out + 1] = "    for (int64_t s = 0; s < nsyn; s++) {\n"
     out[#out + 1] = "        const int64_t e = syn[s]; const int32_t j = spre[s];\n"
-    out[#out + 1] = "        const int32_t i = pj->syn_post[e]; const int32_t d = pj->dend_of_rank[i];\n"
-    out[#out + 1] = "        (void)i; (void)d;\n"
+    out[#out + 1] = "        const int32_t i = pj->syn_post[e]; if (i < _ib || i >= _ie) continue;\n"
+    out[#out + 1] = "        const int32_t d = pj->dend_of_rank[i]; (void)d;\n"
     out[#out + 1] = indent(body, "        ")
     out[#out + 1] = "    }\n}\n\n"
   end
@@ -328,25 +355,27 @@ local function update_kernel(P, id, opts)
   local sdraws = rand_decls(P, "semiglobal", "d", opts, "equations")
   local ldraws = rand_decls(P, "local", "e", opts, "equations")
   if not (g:find("%S") or s:find("%S") or l:find("%S")) then return "" end
-  local out = {signature(id, "update"), decls(P)}
-  out[#out + 1] = "    _dt = c->dt * (double)pj->update_period;\n"
-  out[#out + 1] = "    const int _plastic = pj->plasticity; (void)_plastic;\n"
+  local out = {}
+  local head = decls(P) .. "    _dt = c->dt * (double)pj->update_period;\n"
+    .. "    const int _plastic = pj->plasticity; (void)_plastic;\n"
   if g:find("%S") then
+    out[#out + 1] = signature(id, "update_global") .. head
     out[#out + 1] = "    {\n"
     out[#out + 1] = indent(rand_decls(P, "global", "0", opts, "equations"), "        ")
     out[#out + 1] = indent(g, "        ")
-    out[#out + 1] = "    }\n"
+    out[#out + 1] = "    }\n}\n\n"
   end
+  out[#out + 1] = signature(id, "update", RANGE) .. head
   out[#out + 1] = cgen.hoisted(hoist, "    ")
   if s:find("%S") then
-    out[#out + 1] = "    for (int32_t d = 0; d < pj->ndend; d++) {\n"
-    out[#out + 1] = "        const int32_t i = pj->post_rank[d]; (void)i;\n"
+    out[#out + 1] = DEND_LOOP
     out[#out + 1] = indent(sdraws, "        ")
     out[#out + 1] = indent(s, "        ")
     out[#out + 1] = "    }\n"
   end
   if l:find("%S") then
-    out[#out + 1] = synapse_loop(P, ldraws .. l)
+    -- in a block of its own: the semiglobal loop above declares the same range variables
+    out[#out + 1] = "    {\n" .. synapse_loop(P, ldraws .. l, true) .. "    }\n"
   end
   out[#out + 1] = "}\n\n"
   return table.concat(out)
@@ -357,10 +386,11 @@ local function post_kernel(P, id, opts)
   if not P.post_events then return "" end
   local body = cgen.post_spike(A, opts)
   local ed = cgen.event_driven(A, opts, "c->step")
-  local out = {signature(id, "post"), decls(P), cgen.hoisted(opts.hoist, "    ")}
+  local out = {signature(id, "post", RANGE), decls(P), cgen.hoisted(opts.hoist, "    ")}
   out[#out + 1] = "    const int _plastic = pj->plasticity; (void)_plastic;\n"
   out[#out + 1] = "    for (int32_t s = 0; s < post->nspiked; s++) {\n"
   out[#out + 1] = "        const int32_t i = post->spiked[s];\n"
+  out[#out + 1] = "        if (i < _ib || i >= _ie) continue;\n"
   out[#out + 1] = "        const int32_t d = pj->dend_of_rank[i];\n"
   out[#out + 1] = "        if (d < 0) continue;\n"
   out[#out + 1] = "        for (int64_t k = pj->row[d]; k < pj->row[d + 1]; k++) {\n"
@@ -421,13 +451,24 @@ function M.projection(P)
     return {R = resolver(P, where), dtype = P.dtype, masked = false,
             hoist = where ~= "structural" and cgen.hoist_table(invariant(P)) or nil}
   end
+  local transmit = psp_kernel(P, id, opts("psp")) .. spike_kernels(P, id, opts("event"))
+  local learn = update_kernel(P, id, opts("update")) .. post_kernel(P, id, opts("event"))
+  local serial = (P.reads_presum or M.writes_shared(transmit)) and 1 or 0
+  if M.writes_shared(learn) then serial = serial + 2 end
   return table.concat({
-    psp_kernel(P, id, opts("psp")),
-    spike_kernels(P, id, opts("event")),
-    update_kernel(P, id, opts("update")),
-    post_kernel(P, id, opts("event")),
-    structural_kernels(P, id, opts("structural")),
+    transmit, learn, structural_kernels(P, id, opts("structural")),
+    ("const int32_t annk_proj%d_serial = %d;\n\n"):format(id, serial),
   })
+end
+
+--- Whether kernel text writes what no block of post neurons owns: a pre-synaptic attribute
+-- (pa<k>[...]), a global synaptic attribute (sa<k>[0]) or a global post attribute (qa<k>[0]);
+-- such kernels run on one thread.
+function M.writes_shared(text)
+  for _, pat in ipairs({"pa%d+%b[]%s*[-+*/]?=[^=]", "sa%d+%[0%]%s*[-+*/]?=[^=]", "qa%d+%[0%]%s*[-+*/]?=[^=]"}) do
+    if text:find(pat) then return true end
+  end
+  return false
 end
 
 --- The user functions of the synapse models (each guarded, so repeats are harmless).

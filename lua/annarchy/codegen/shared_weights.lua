@@ -29,9 +29,13 @@ local S = M.SLOTS
 
 local BIG = "1.7976931348623157e308"   -- the largest finite double
 
+-- Each of these projections has one kernel. It runs on one thread over every post neuron
+-- (annk_proj<id>_serial): a Transpose writes into its pre side, and the others are not split
+-- by range yet.
 local function signature(id, name, extra)
-  return ("void annk_proj%d_%s(annk_proj *pj, annk_pop *pre, annk_pop *post, const annk_ctx *c%s)\n{\n"):format(
-    id, name, extra or "")
+  return ("const int32_t annk_proj%d_serial = 1;\n"
+    .. "void annk_proj%d_%s(annk_proj *pj, annk_pop *pre, annk_pop *post, const annk_ctx *c%s, "
+    .. "int32_t _ib, int32_t _ie)\n{\n    (void)_ib; (void)_ie;\n"):format(id, id, name, extra or "")
 end
 
 -- Pointers to the pre attributes (pa<k>, or their delayed slot) and the post targets (q<k>).

@@ -327,6 +327,19 @@ function M.seed(rt, seed)
   return tonumber(C.ann_network_seed(net))
 end
 
+--- threads(rt [, n]) -> the number of threads running its steps, after setting it to n.
+function M.threads(rt, n)
+  local net = net_of(rt)
+  if n ~= nil then
+    local st = core.status()
+    if C.ann_network_set_threads(net, int(n, 2, "threads"), st) ~= 0 then core.raise(st) end
+  end
+  return tonumber(C.ann_network_threads(net))
+end
+
+--- cpu_count() -> the processors the machine offers this process.
+function M.cpu_count() return tonumber(C.ann_cpu_count()) end
+
 -- ---- monitors --------------------------------------------------------------------------------
 
 --- An owned object's handle {obj, rt}: checks that the object and its network are alive.

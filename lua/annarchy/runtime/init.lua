@@ -16,7 +16,7 @@ local INTERFACE = {
     "array", "zeros", "ones", "linspace", "allclose", "is_array",
     "dist_check", "dist_fill", "seed_from_entropy",
     "kernel_header", "compile", "cache_info", "connect",
-    "network_new",
+    "network_new", "cpu_count",
     "image_geometry", "image_load", "video_open",
     "zip_create", "zip_open",
     "tfwriter_open", "hdf5_open",
@@ -27,7 +27,7 @@ local INTERFACE = {
   handles = {
     -- a network runtime: constants, populations, projections, the time loop
     {prefix = "", names = {
-      "add_constant", "set_constant", "bind", "run", "step_count", "seed",
+      "add_constant", "set_constant", "bind", "run", "step_count", "seed", "threads",
       "add_population", "pop_mark_sum", "pop_add_gop", "pop_enable_refractory", "pop_set_rate_window",
       "pop_clear", "pop_get", "pop_set", "pop_refractory", "pop_spiked", "pop_enabled", "pop_set_ext",
       "pop_get_ext",

@@ -92,7 +92,7 @@ describe("configuration keys", function()
     fails_with(function() net:config{sparse_matrix_format = "blocked"} end, "sparse_matrix_format",
       "lil, csr")
     fails_with(function() net:config{visible_cores = {-1}} end, "visible_cores")
-    fails_with(function() net:config{num_threads = 1.5} end, "num_threads", "positive integer")
+    fails_with(function() net:config{num_threads = 1.5} end, "num_threads", "an integer from 1 to 1024")
     fails_with(function() net:config{show_time = true} end, "show_time", "refused")
     fails_with(function() net:config{dt = 0.1} end, "'dt'", "ann.Network{dt")
     fails_with(function() net:config{nope = 1} end, "unknown key 'nope'", "paradigm")

@@ -17,20 +17,20 @@
 /* Population 0 (spiking): v += input each step (attrs 0 and 1, local); spike when v >= th
  * (attr 2, global), then v = 0. Population 1 (rate-coded): r += 1 each step. */
 static const char *KERNELS =
-    "void annk_pop0_update(annk_pop *p, const annk_ctx *c) {\n"
+    "void annk_pop0_update(annk_pop *p, const annk_ctx *c, int32_t ib, int32_t ie) {\n"
     "    double *v = (double *)p->attr[0], *in = (double *)p->attr[1]; (void)c;\n"
-    "    for (int32_t i = 0; i < p->size; i++) v[i] += in[i];\n"
+    "    for (int32_t i = ib; i < ie; i++) v[i] += in[i];\n"
     "}\n"
-    "void annk_pop0_spike(annk_pop *p, const annk_ctx *c) {\n"
+    "int32_t annk_pop0_spike(annk_pop *p, const annk_ctx *c, int32_t ib, int32_t ie) {\n"
     "    double *v = (double *)p->attr[0], th = ((double *)p->attr[2])[0];\n"
     "    int32_t ns = 0;\n"
-    "    for (int32_t i = 0; i < p->size; i++)\n"
-    "        if (v[i] >= th) { v[i] = 0.0; p->spiked[ns++] = i; p->last_spike[i] = c->step; }\n"
-    "    p->nspiked = ns;\n"
+    "    for (int32_t i = ib; i < ie; i++)\n"
+    "        if (v[i] >= th) { v[i] = 0.0; p->spiked[ib + ns++] = i; p->last_spike[i] = c->step; }\n"
+    "    return ns;\n"
     "}\n"
-    "void annk_pop1_update(annk_pop *p, const annk_ctx *c) {\n"
+    "void annk_pop1_update(annk_pop *p, const annk_ctx *c, int32_t ib, int32_t ie) {\n"
     "    double *r = (double *)p->attr[0]; (void)c;\n"
-    "    for (int32_t i = 0; i < p->size; i++) r[i] += 1.0;\n"
+    "    for (int32_t i = ib; i < ie; i++) r[i] += 1.0;\n"
     "}\n";
 
 static const char *const COUNTER_ATTRS[3] = {"v", "input", "th"};

@@ -15,19 +15,19 @@
 /* Population 0: v += 1 + rank each step unless refractory (attr 0, local), spike when v >= 4,
  * reset v = 0. */
 static const char *KERNELS =
-    "void annk_pop0_update(annk_pop *p, const annk_ctx *c) {\n"
+    "void annk_pop0_update(annk_pop *p, const annk_ctx *c, int32_t ib, int32_t ie) {\n"
     "    double *v = (double *)p->attr[0]; (void)c;\n"
-    "    for (int32_t i = 0; i < p->size; i++) if (p->refr_left[i] == 0) v[i] += 1.0 + i;\n"
+    "    for (int32_t i = ib; i < ie; i++) if (p->refr_left[i] == 0) v[i] += 1.0 + i;\n"
     "}\n"
-    "void annk_pop0_spike(annk_pop *p, const annk_ctx *c) {\n"
+    "int32_t annk_pop0_spike(annk_pop *p, const annk_ctx *c, int32_t ib, int32_t ie) {\n"
     "    double *v = (double *)p->attr[0];\n"
     "    int32_t ns = 0;\n"
-    "    for (int32_t i = 0; i < p->size; i++) {\n"
+    "    for (int32_t i = ib; i < ie; i++) {\n"
     "        if (p->refr_left[i] > 0) { p->refr_left[i]--; continue; }\n"
-    "        if (v[i] >= 4.0) { v[i] = 0.0; p->spiked[ns++] = i; p->last_spike[i] = c->step;\n"
+    "        if (v[i] >= 4.0) { v[i] = 0.0; p->spiked[ib + ns++] = i; p->last_spike[i] = c->step;\n"
     "            p->refr_left[i] = p->refr_steps[i]; }\n"
     "    }\n"
-    "    p->nspiked = ns;\n"
+    "    return ns;\n"
     "}\n";
 
 static ann_network *make(const ann_module *m, ann_monitor **mon)

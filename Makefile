@@ -4,7 +4,7 @@
 #   make test       install missing Debian packages, build, run every test
 #   make demo       install missing Debian packages, build, run examples/quickstart.lua
 #   make bench      benchmarks against the peers (bench/)
-#   make fuzz       the long run of the model-text fuzzer
+#   make fuzz       the long fuzzing campaign (docs/reliability.md); make soak the soak test
 #   make install    PREFIX=/usr/local DESTDIR=
 #
 # New C files are picked up by the wildcards below: src/*.c is the core (no Lua), src/lua/*.c
@@ -151,9 +151,8 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@fail=0; for b in bench/*.lua; do echo "== $$b"; ./annlua $$b || fail=1; done; exit $$fail
 
-fuzz: deps
-	@$(MAKE) --no-print-directory all
-	./annlua tests/fuzz/model_fuzz.lua --count 1000000
+# make fuzz: the grammar fuzzer of model text, then libFuzzer on every loader (tests/fuzz/fuzz.mk).
+include tests/fuzz/fuzz.mk
 
 # ---- install -----------------------------------------------------------------------------
 LUA_SHARE := $(PREFIX)/share/lua/5.4

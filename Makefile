@@ -115,7 +115,7 @@ ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize
 
 build/tests/%: tests/c/%.c build/libannarchy.a $(wildcard tests/c/*.h)
 	@mkdir -p $(dir $@)
-	@echo "CC $@"; $(CC) $(CFLAGS_ALL) -Itests/c $< -o $@ build/libannarchy.a $(SYSLIBS)
+	@echo "CC $@"; $(CC) $(CFLAGS_ALL) -Itests/c $< -o $@ build/libannarchy.a $(SYSLIBS) $(TEST_LDFLAGS)
 
 ASAN_CFLAGS := $(CSTD) -O1 -g $(WARN) -Wno-overlength-strings -Iinclude -Isrc -Ibuild/gen \
   -DANN_VERSION='"$(VERSION)"' -DANN_LUA_DIR='"$(abspath lua)"' -DANN_MODELS_DIR='"$(abspath models)"' \
@@ -132,7 +132,11 @@ build/asan/libannarchy.a: $(ASAN_OBJ)
 	@echo "AR $@"; rm -f $@ && ar rcs $@ $^
 
 build/asan/%: tests/c/%.c build/asan/libannarchy.a $(wildcard tests/c/*.h)
-	@echo "CC $@ (sanitizers)"; $(CC) $(ASAN_CFLAGS) -Itests/c $< -o $@ build/asan/libannarchy.a $(SYSLIBS)
+	@echo "CC $@ (sanitizers)"; $(CC) $(ASAN_CFLAGS) -Itests/c $< -o $@ build/asan/libannarchy.a $(SYSLIBS) $(TEST_LDFLAGS)
+
+# The fault-injection test makes allocations of the core fail: every malloc, calloc and realloc
+# of the statically linked core goes through the test's wrappers.
+build/tests/faults_test build/asan/faults_test: TEST_LDFLAGS = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc
 
 ctests: $(CTEST_BIN) $(CTEST_ASAN)
 

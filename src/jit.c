@@ -224,18 +224,23 @@ static int write_file(const char *path, const char *data, size_t len)
     return ok ? 0 : -1;
 }
 
-/* The .sum of a library: "<size> <sha256 hex>\n". */
-static int file_sum(const char *path, char *out, size_t outlen)
+/* The .sum of a library's bytes: "<size> <sha256 hex>\n". */
+static void data_sum(const char *data, size_t len, char *out, size_t outlen)
 {
-    char *data; size_t len;
-    if (read_file(path, &data, &len) != 0) return -1;
     ann_sha256 h; uint8_t dg[32]; char hex[65];
     ann_sha256_init(&h);
     ann_sha256_update(&h, data, len);
     ann_sha256_final(&h, dg);
     ann_sha256_hex(dg, hex);
-    free(data);
     snprintf(out, outlen, "%zu %s\n", len, hex);
+}
+
+static int file_sum(const char *path, char *out, size_t outlen)
+{
+    char *data; size_t len;
+    if (read_file(path, &data, &len) != 0) return -1;
+    data_sum(data, len, out, outlen);
+    free(data);
     return 0;
 }
 
@@ -372,7 +377,8 @@ static int compile_to(const char *source, const compiler_choice *c, const char *
     if (failed) {
         char kept[PATH_MAX];
         snprintf(kept, sizeof kept, "%s/failed-%s.c", dir, key);
-        rename(src_path, kept);
+        write_file(kept, source, strlen(source));
+        unlink(src_path);
         ann_fail(st, "compiling %s with %s failed (a bug in the generated code; "
                  "the source is kept at %s):\n", label, c->name, kept);
         append_log(st, log_path);
@@ -384,8 +390,69 @@ static int compile_to(const char *source, const compiler_choice *c, const char *
     return 0;
 }
 
-int ann_jit_load(const char *source, const ann_jit_options *opt, ann_module **out,
-                 ann_status *st)
+/* Copies a compiled library and its source into the cache under the entry's names, through
+ * temporaries renamed into place: no reader ever sees a partial entry. */
+static int publish(const char *dir, const char *key, const char *lib, const char *source,
+                   const char *so_path, const char *sum_path, int *gone, ann_status *st)
+{
+    char *data; size_t len;
+    if (read_file(lib, &data, &len) != 0)
+        return ann_fail(st, "cannot read the compiled library %s: %s", lib, strerror(errno));
+    char sum[128], tmp_so[PATH_MAX], tmp_sum[PATH_MAX], tmp_src[PATH_MAX], src_path[PATH_MAX];
+    data_sum(data, len, sum, sizeof sum);
+    struct timespec ts;   /* pid and clock: distinct temporaries within and across processes */
+    clock_gettime(CLOCK_REALTIME, &ts);
+    snprintf(tmp_so, sizeof tmp_so, "%s/tmp-%ld-%ld%09ld-%.16s.so", dir, (long)getpid(),
+             (long)ts.tv_sec, (long)ts.tv_nsec, key);
+    snprintf(tmp_sum, sizeof tmp_sum, "%s.sum", tmp_so);
+    snprintf(tmp_src, sizeof tmp_src, "%s.c", tmp_so);
+    snprintf(src_path, sizeof src_path, "%s/%s.c", dir, key);
+    int rc = mkdir_p(dir) != 0 || write_file(tmp_so, data, len) != 0
+             || write_file(tmp_sum, sum, strlen(sum)) != 0
+             || write_file(tmp_src, source, strlen(source)) != 0 || rename(tmp_src, src_path) != 0
+             || rename(tmp_so, so_path) != 0 || rename(tmp_sum, sum_path) != 0;
+    int err = errno;
+    free(data);
+    if (rc) {
+        unlink(tmp_so); unlink(tmp_sum); unlink(tmp_src);
+        *gone = err == ENOENT;
+        return ann_fail(st, "cannot write the cache entry %s: %s", so_path, strerror(err));
+    }
+    return 0;
+}
+
+/* Compiles into a private directory (another process may empty the cache meanwhile), copies
+ * the library into the cache (again when the cache directory vanished under the copy), and
+ * loads it: from the cache, or from the private copy when the entry is already gone. */
+static int compile_and_load(const char *source, const compiler_choice *c, const char *dir,
+                            const char *key, const char *label, const char *so_path,
+                            const char *sum_path, void **handle, ann_status *st)
+{
+    char work[PATH_MAX], lib[PATH_MAX];
+    const char *tmpdir = getenv("TMPDIR");
+    snprintf(work, sizeof work, "%s/annlua-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+    if (!mkdtemp(work))
+        return ann_fail(st, "cannot create a temporary directory to compile %s: %s", label,
+                        strerror(errno));
+    snprintf(lib, sizeof lib, "%s/%.16s.so", work, key);
+    int rc = compile_to(source, c, dir, key, label, lib, st);
+    for (int attempt = 1; rc == 0; attempt++) {
+        int gone = 0, published = publish(dir, key, lib, source, so_path, sum_path, &gone, st);
+        if (published == 0) break;
+        if (!gone || attempt == 8) rc = published;
+    }
+    if (rc == 0) {
+        *handle = dlopen(so_path, RTLD_NOW | RTLD_LOCAL);
+        if (!*handle && access(so_path, F_OK) != 0) *handle = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
+        if (!*handle) rc = ann_fail(st, "cannot load %s: %s", so_path, dlerror());
+    }
+    unlink(lib);
+    rmdir(work);
+    return rc;
+}
+
+static int jit_load_once(const char *source, const ann_jit_options *opt, ann_module **out,
+                         int *vanished, ann_status *st)
 {
     const char *label = opt && opt->label ? opt->label : "kernels";
     int verbose = (opt && opt->verbose) || (getenv("ANNLUA_VERBOSE") && *getenv("ANNLUA_VERBOSE")
@@ -413,36 +480,24 @@ int ann_jit_load(const char *source, const ann_jit_options *opt, ann_module **ou
     if (!(opt && opt->rebuild) && entry_valid(so_path, sum_path)) {
         m->from_cache = 1;
         if (verbose) ann_log("cache hit for %s (%s, %s)", label, c.name, so_path);
+        m->handle = dlopen(so_path, RTLD_NOW | RTLD_LOCAL);
+        if (!m->handle) {
+            *vanished = access(so_path, F_OK) != 0;   /* removed since: compile it */
+            free(m);
+            return ann_fail(st, "cannot load %s: %s", so_path, dlerror());
+        }
     } else {
         if (access(so_path, F_OK) == 0 && verbose)
             ann_log("cache entry %s is incomplete or corrupt: rebuilding", key);
-        char tmp_so[PATH_MAX];
-        struct timespec ts;   /* pid and clock: distinct temporaries within and across processes */
-        clock_gettime(CLOCK_REALTIME, &ts);
-        snprintf(tmp_so, sizeof tmp_so, "%s/tmp-%ld-%ld%09ld-%.16s.so", dir, (long)getpid(),
-                 (long)ts.tv_sec, (long)ts.tv_nsec, key);
         double t0 = now_seconds();
-        if (compile_to(source, &c, dir, key, label, tmp_so, st) != 0) { free(m); return st->code; }
-        char sum[128], tmp_sum[PATH_MAX], tmp_src[PATH_MAX], src_path[PATH_MAX];
-        snprintf(tmp_sum, sizeof tmp_sum, "%s.sum", tmp_so);
-        snprintf(tmp_src, sizeof tmp_src, "%s.c", tmp_so);
-        snprintf(src_path, sizeof src_path, "%s/%s.c", dir, key);
-        if (file_sum(tmp_so, sum, sizeof sum) != 0 || write_file(tmp_sum, sum, strlen(sum)) != 0
-            || rename(tmp_src, src_path) != 0 || rename(tmp_so, so_path) != 0
-            || rename(tmp_sum, sum_path) != 0) {
-            unlink(tmp_so); unlink(tmp_sum); unlink(tmp_src);
+        int rc = compile_and_load(source, &c, dir, key, label, so_path, sum_path, &m->handle, st);
+        if (rc != 0) {
             free(m);
-            return ann_fail(st, "cannot write the cache entry %s: %s", so_path, strerror(errno));
+            return rc;
         }
         if (verbose)
             ann_log("compiled %s with %s in %.3f s (%s)", label, c.name,
                     now_seconds() - t0, so_path);
-    }
-    m->handle = dlopen(so_path, RTLD_NOW | RTLD_LOCAL);
-    if (!m->handle) {
-        ann_fail(st, "cannot load %s: %s", so_path, dlerror());
-        free(m);
-        return st->code;
     }
     *out = m;
     return 0;
@@ -457,4 +512,16 @@ void ann_module_release(ann_module *m)
     if (!m) return;
     if (m->handle) dlclose(m->handle);
     free(m);
+}
+
+/* A cache entry found valid may be removed before it is loaded (annlua --cache-clear in
+ * another process): the load then starts again, and compiles. */
+int ann_jit_load(const char *source, const ann_jit_options *opt, ann_module **out,
+                 ann_status *st)
+{
+    for (int attempt = 1;; attempt++) {
+        int vanished = 0;
+        int rc = jit_load_once(source, opt, out, &vanished, st);
+        if (rc == 0 || !vanished || attempt == 3) return rc;
+    }
 }

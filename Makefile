@@ -134,17 +134,32 @@ build/asan/libannarchy.a: $(ASAN_OBJ)
 build/asan/%: tests/c/%.c build/asan/libannarchy.a $(wildcard tests/c/*.h)
 	@echo "CC $@ (sanitizers)"; $(CC) $(ASAN_CFLAGS) -Itests/c $< -o $@ build/asan/libannarchy.a $(SYSLIBS) $(TEST_LDFLAGS)
 
+# annlua under the sanitizers, for the short soak test (tests/run): the binding and the host
+# compiled like the core above.
+ASAN_BIND := $(BIND_SRC:src/lua/%.c=build/asan/obj/lua/%.o) $(HOST_SRC:src/host/%.c=build/asan/obj/host/%.o)
+build/asan/obj/lua/%.o build/asan/obj/host/%.o: ASAN_CFLAGS += $(LUA_CFLAGS)
+build/asan/annlua: $(ASAN_BIND) build/asan/libannarchy.a
+	@echo "LD $@ (sanitizers)"; $(CC) $(ASAN_FLAGS) -o $@ $(ASAN_BIND) build/asan/libannarchy.a \
+	  $(LUA_LIBS) -ltcc -lreadline $(BINDLIBS) $(SYSLIBS) -Wl,-E
+
+# The soak test (docs/reliability.md): a plastic 10^5-neuron network for an hour of simulated
+# time, memory sampled; then tools/faults with more kills and a longer cache stress.
+soak: all
+	./annlua tools/soak.lua
+	sh tools/faults --long
+	sh tools/cache-stress 10
+
 # The fault-injection test makes allocations of the core fail: every malloc, calloc and realloc
 # of the statically linked core goes through the test's wrappers.
 build/tests/faults_test build/asan/faults_test: TEST_LDFLAGS = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc
 
-ctests: $(CTEST_BIN) $(CTEST_ASAN)
+ctests: $(CTEST_BIN) $(CTEST_ASAN) build/asan/annlua
 
 deps:
 	@sh tools/setup-deps
 
 test: deps
-	@$(MAKE) --no-print-directory all ctests
+	@$(MAKE) --no-print-directory all ctests fuzz-build
 	@sh tests/run
 
 demo: deps
@@ -185,4 +200,4 @@ uninstall:
 clean:
 	rm -rf build annlua
 
-.PHONY: all ctests deps test demo bench fuzz install uninstall clean
+.PHONY: all ctests deps test demo bench fuzz soak install uninstall clean

@@ -32,7 +32,7 @@ grey.save(out("jpeg", "grey.jpg"), quality=50)
 rgb.save(out("jpeg", "progressive.jpg"), quality=50, progressive=True)
 rgb.convert("CMYK").save(out("jpeg", "cmyk.jpg"), quality=50)
 
-with h5py.File(out("hdf5", "keras.h5"), "w") as f:
+with h5py.File(out("hdf5", "keras.h5"), "w", libver="latest") as f:
     f.attrs["model_config"] = '{"class_name": "Sequential", "config": {"layers": []}}'
     w = f.create_group("model_weights")
     w.attrs["layer_names"] = np.array([b"dense"])
@@ -40,6 +40,6 @@ with h5py.File(out("hdf5", "keras.h5"), "w") as f:
     d.attrs["weight_names"] = np.array([b"dense/kernel:0", b"dense/bias:0"])
     d.create_dataset("dense/kernel:0", data=np.arange(6, dtype=np.float32).reshape(2, 3))
     d.create_dataset("dense/bias:0", data=np.zeros(3, dtype=np.float64))
-with h5py.File(out("hdf5", "data.h5"), "w") as f:
+with h5py.File(out("hdf5", "data.h5"), "w", libver="latest") as f:
     f.create_dataset("data", data=np.arange(4, dtype=np.int32))
 sys.exit(0)

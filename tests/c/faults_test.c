@@ -67,15 +67,7 @@ static const char *KERNELS =
     "    for (int32_t i = 0; i < p->size; i++) r[i] += 1.0;\n"
     "}\n"
     "void annk_pop2_update(annk_pop *p, const annk_ctx *c) { (void)p; (void)c; }\n"
-    "void annk_proj0_psp(annk_proj *pj, annk_pop *pre, annk_pop *post, const annk_ctx *c) {\n"
-    "    const double *w = (const double *)pj->attr[0], *r = (const double *)pre->attr[0];\n"
-    "    double *sum = (double *)post->attr[0]; (void)c;\n"
-    "    for (int32_t d = 0; d < pj->ndend; d++) {\n"
-    "        double s = 0.0;\n"
-    "        for (int64_t k = pj->row[d]; k < pj->row[d + 1]; k++) s += w[k] * r[pj->pre_rank[k]];\n"
-    "        sum[pj->post_rank[d]] += s;\n"
-    "    }\n"
-    "}\n";
+    PROJ0_WEIGHTED_SUM;
 
 static double final_state;  /* a checksum of the network's state after the run */
 

@@ -1,5 +1,7 @@
-/* The fuzz harnesses' one file: each input is written to the same path in a private temporary
- * directory (the loaders under test take file names), removed at exit. */
+/* The fuzz harnesses' one file: each input is written to a file in a private temporary
+ * directory (the loaders under test take file names); the harness removes both after the
+ * input (fuzz_file_cleanup), so that processes that end without running atexit handlers
+ * (libFuzzer's fork mode) leave nothing behind. */
 #ifndef ANN_FUZZ_FILE_H
 #define ANN_FUZZ_FILE_H
 
@@ -18,6 +20,7 @@ static void fuzz_file_cleanup(void)
         unlink(fuzz_path);
     if (fuzz_dir[0])
         rmdir(fuzz_dir);
+    fuzz_path[0] = fuzz_dir[0] = '\0';
 }
 
 /* Writes data to <tmpdir>/input<suffix> and returns that path (NULL when it cannot). */
@@ -30,7 +33,6 @@ static const char *fuzz_file(const uint8_t *data, size_t size, const char *suffi
             fuzz_dir[0] = '\0';
             return NULL;
         }
-        atexit(fuzz_file_cleanup);
     }
     snprintf(fuzz_path, sizeof fuzz_path, "%s/input%s", fuzz_dir, suffix);
     f = fopen(fuzz_path, "wb");

@@ -83,6 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     if (ann_h5_open(path, &f, &st) != 0) {
         must_say_why(&st);
+        fuzz_file_cleanup();
         return 0;
     }
     if (ann_h5_string_attribute(f, "/", "model_config", &cfg, &count, &st) == 0)
@@ -93,5 +94,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         each_name(f, "model_weights", "layer_names", "model_weights", read_layer);
     read_dataset(f, "data");
     ann_h5_close(f);
+    fuzz_file_cleanup();
     return 0;
 }

@@ -18,6 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (ann_image_load(path, &img, &st) != 0) {
         if (!st.msg[0])
             abort();                         /* a failure must say why */
+        fuzz_file_cleanup();
         return 0;
     }
     if (ann_image_to_grey_pil(&img, &out, &st) == 0)
@@ -37,5 +38,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
     ann_image_free(&img);
+    fuzz_file_cleanup();
     return 0;
 }

@@ -4,7 +4,7 @@
 #   make test       install missing Debian packages, build, run every test
 #   make demo       install missing Debian packages, build, run examples/quickstart.lua
 #   make bench      benchmarks against the peers (bench/)
-#   make fuzz       the long run of the model-text fuzzer
+#   make fuzz       the long fuzzing campaign (docs/reliability.md); make soak the soak test
 #   make install    PREFIX=/usr/local DESTDIR=  (annlua, libannarchy, libannlua, headers, .pc files)
 #
 # New C files are picked up by the wildcards below: src/*.c is the core (no Lua), src/lua/*.c
@@ -134,7 +134,7 @@ ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize
 
 build/tests/%: tests/c/%.c build/libannarchy.a $(wildcard tests/c/*.h)
 	@mkdir -p $(dir $@)
-	@echo "CC $@"; $(CC) $(CFLAGS_ALL) -Itests/c $< -o $@ build/libannarchy.a $(SYSLIBS)
+	@echo "CC $@"; $(CC) $(CFLAGS_ALL) -Itests/c $< -o $@ build/libannarchy.a $(SYSLIBS) $(TEST_LDFLAGS)
 
 ASAN_CFLAGS := $(CSTD) -O1 -g $(WARN) -Wno-overlength-strings -Iinclude -Isrc -Ibuild/gen \
   -DANN_VERSION='"$(VERSION)"' -DANN_LUA_DIR='"$(abspath lua)"' -DANN_MODELS_DIR='"$(abspath models)"' \
@@ -151,7 +151,7 @@ build/asan/libannarchy.a: $(ASAN_OBJ)
 	@echo "AR $@"; rm -f $@ && ar rcs $@ $^
 
 build/asan/%: tests/c/%.c build/asan/libannarchy.a $(wildcard tests/c/*.h)
-	@echo "CC $@ (sanitizers)"; $(CC) $(ASAN_CFLAGS) -Itests/c $< -o $@ build/asan/libannarchy.a $(SYSLIBS)
+	@echo "CC $@ (sanitizers)"; $(CC) $(ASAN_CFLAGS) -Itests/c $< -o $@ build/asan/libannarchy.a $(SYSLIBS) $(TEST_LDFLAGS)
 
 # The embedding library's test links libannlua (Lua, the binding and the core), also under
 # the sanitizers.
@@ -191,13 +191,33 @@ build/tsan/pool_test: tests/c/pool_test.c src/pool.c src/pool.h tests/c/check.h
 	@echo "CC $@ (thread sanitizer)"; $(CC) $(CSTD) -O1 -g $(WARN) -Isrc -Itests/c -fsanitize=thread \
 	  tests/c/pool_test.c src/pool.c -o $@ -lpthread
 
-ctests: $(CTEST_BIN) $(CTEST_ASAN) build/examples/robot build/tsan/pool_test
+
+# annlua under the sanitizers, for the short soak test (tests/run): the binding and the host
+# compiled like the core above.
+ASAN_BIND := $(BIND_SRC:src/lua/%.c=build/asan/obj/lua/%.o) $(HOST_SRC:src/host/%.c=build/asan/obj/host/%.o)
+build/asan/obj/lua/%.o build/asan/obj/host/%.o: ASAN_CFLAGS += $(LUA_CFLAGS)
+build/asan/annlua: $(ASAN_BIND) build/asan/libannarchy.a
+	@echo "LD $@ (sanitizers)"; $(CC) $(ASAN_FLAGS) -o $@ $(ASAN_BIND) build/asan/libannarchy.a \
+	  $(LUA_LIBS) -ltcc -lreadline $(BINDLIBS) $(SYSLIBS) -Wl,-E
+
+# The soak test (docs/reliability.md): a plastic 10^5-neuron network for an hour of simulated
+# time, memory sampled; then tools/faults with more kills and a longer cache stress.
+soak: all
+	./annlua tools/soak.lua
+	sh tools/faults --long
+	sh tools/cache-stress 10
+
+# The fault-injection test makes allocations of the core fail: every malloc, calloc and realloc
+# of the statically linked core goes through the test's wrappers.
+build/tests/faults_test build/asan/faults_test: TEST_LDFLAGS = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc
+
+ctests: $(CTEST_BIN) $(CTEST_ASAN) build/examples/robot build/tsan/pool_test build/asan/annlua
 
 deps:
 	@sh tools/setup-deps
 
 test: deps
-	@$(MAKE) --no-print-directory all ctests
+	@$(MAKE) --no-print-directory all ctests fuzz-build
 	@sh tests/run
 
 demo: deps
@@ -208,9 +228,8 @@ bench: deps
 	@$(MAKE) --no-print-directory all build/bench/embed_overhead
 	@fail=0; for b in bench/*.lua; do echo "== $$b"; ./annlua $$b || fail=1; done; exit $$fail
 
-fuzz: deps
-	@$(MAKE) --no-print-directory all
-	./annlua tests/fuzz/model_fuzz.lua --count 1000000
+# make fuzz: the grammar fuzzer of model text, then libFuzzer on every loader (tests/fuzz/fuzz.mk).
+include tests/fuzz/fuzz.mk
 
 # ---- install -----------------------------------------------------------------------------
 LUA_SHARE := $(PREFIX)/share/lua/5.4
@@ -254,4 +273,4 @@ uninstall:
 clean:
 	rm -rf build annlua
 
-.PHONY: all ctests deps test demo bench fuzz install uninstall clean
+.PHONY: all ctests deps test demo bench fuzz soak install uninstall clean

@@ -224,18 +224,23 @@ static int write_file(const char *path, const char *data, size_t len)
     return ok ? 0 : -1;
 }
 
-/* The .sum of a library: "<size> <sha256 hex>\n". */
-static int file_sum(const char *path, char *out, size_t outlen)
+/* The .sum of a library's bytes: "<size> <sha256 hex>\n". */
+static void data_sum(const char *data, size_t len, char *out, size_t outlen)
 {
-    char *data; size_t len;
-    if (read_file(path, &data, &len) != 0) return -1;
     ann_sha256 h; uint8_t dg[32]; char hex[65];
     ann_sha256_init(&h);
     ann_sha256_update(&h, data, len);
     ann_sha256_final(&h, dg);
     ann_sha256_hex(dg, hex);
-    free(data);
     snprintf(out, outlen, "%zu %s\n", len, hex);
+}
+
+static int file_sum(const char *path, char *out, size_t outlen)
+{
+    char *data; size_t len;
+    if (read_file(path, &data, &len) != 0) return -1;
+    data_sum(data, len, out, outlen);
+    free(data);
     return 0;
 }
 
@@ -338,10 +343,6 @@ static void append_log(ann_status *st, const char *log_path)
     free(log);
 }
 
-/* install_entry and compile_to: the directory vanished under the compile (another process
- * cleared the cache); the caller creates it again and retries. */
-#define ANN_JIT_VANISHED 2
-
 static int compile_to(const char *source, const compiler_choice *c, const char *dir,
                       const char *key, const char *label, const char *tmp_so, ann_status *st)
 {
@@ -373,16 +374,11 @@ static int compile_to(const char *source, const compiler_choice *c, const char *
         argv[n] = NULL;
         failed = run_program(argv, log_path) != 0;
     }
-    if (failed && access(src_path, F_OK) != 0) {   /* the directory was removed meanwhile */
-        unlink(log_path);
-        unlink(tmp_so);
-        ann_fail(st, "the cache directory %s was removed while %s compiled", dir, label);
-        return ANN_JIT_VANISHED;
-    }
     if (failed) {
         char kept[PATH_MAX];
         snprintf(kept, sizeof kept, "%s/failed-%s.c", dir, key);
-        rename(src_path, kept);
+        write_file(kept, source, strlen(source));
+        unlink(src_path);
         char *log; size_t len;
         int memory_full = 0;
         if (read_file(log_path, &log, &len) == 0) {
@@ -405,12 +401,69 @@ static int compile_to(const char *source, const compiler_choice *c, const char *
     return 0;
 }
 
-static int install_entry(const char *source, const ann_jit_options *opt, const compiler_choice *cc,
-                         const char *dir, const char *key, const char *label, int verbose,
-                         ann_module *m, ann_status *st);
+/* Copies a compiled library and its source into the cache under the entry's names, through
+ * temporaries renamed into place: no reader ever sees a partial entry. */
+static int publish(const char *dir, const char *key, const char *lib, const char *source,
+                   const char *so_path, const char *sum_path, int *gone, ann_status *st)
+{
+    char *data; size_t len;
+    if (read_file(lib, &data, &len) != 0)
+        return ann_fail(st, "cannot read the compiled library %s: %s", lib, strerror(errno));
+    char sum[128], tmp_so[PATH_MAX], tmp_sum[PATH_MAX], tmp_src[PATH_MAX], src_path[PATH_MAX];
+    data_sum(data, len, sum, sizeof sum);
+    struct timespec ts;   /* pid and clock: distinct temporaries within and across processes */
+    clock_gettime(CLOCK_REALTIME, &ts);
+    snprintf(tmp_so, sizeof tmp_so, "%s/tmp-%ld-%ld%09ld-%.16s.so", dir, (long)getpid(),
+             (long)ts.tv_sec, (long)ts.tv_nsec, key);
+    snprintf(tmp_sum, sizeof tmp_sum, "%s.sum", tmp_so);
+    snprintf(tmp_src, sizeof tmp_src, "%s.c", tmp_so);
+    snprintf(src_path, sizeof src_path, "%s/%s.c", dir, key);
+    int rc = mkdir_p(dir) != 0 || write_file(tmp_so, data, len) != 0
+             || write_file(tmp_sum, sum, strlen(sum)) != 0
+             || write_file(tmp_src, source, strlen(source)) != 0 || rename(tmp_src, src_path) != 0
+             || rename(tmp_so, so_path) != 0 || rename(tmp_sum, sum_path) != 0;
+    int err = errno;
+    free(data);
+    if (rc) {
+        unlink(tmp_so); unlink(tmp_sum); unlink(tmp_src);
+        *gone = err == ENOENT;
+        return ann_fail(st, "cannot write the cache entry %s: %s", so_path, strerror(err));
+    }
+    return 0;
+}
 
-int ann_jit_load(const char *source, const ann_jit_options *opt, ann_module **out,
-                 ann_status *st)
+/* Compiles into a private directory (another process may empty the cache meanwhile), copies
+ * the library into the cache (again when the cache directory vanished under the copy), and
+ * loads it: from the cache, or from the private copy when the entry is already gone. */
+static int compile_and_load(const char *source, const compiler_choice *c, const char *dir,
+                            const char *key, const char *label, const char *so_path,
+                            const char *sum_path, void **handle, ann_status *st)
+{
+    char work[PATH_MAX], lib[PATH_MAX];
+    const char *tmpdir = getenv("TMPDIR");
+    snprintf(work, sizeof work, "%s/annlua-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+    if (!mkdtemp(work))
+        return ann_fail(st, "cannot create a temporary directory to compile %s: %s", label,
+                        strerror(errno));
+    snprintf(lib, sizeof lib, "%s/%.16s.so", work, key);
+    int rc = compile_to(source, c, dir, key, label, lib, st);
+    for (int attempt = 1; rc == 0; attempt++) {
+        int gone = 0, published = publish(dir, key, lib, source, so_path, sum_path, &gone, st);
+        if (published == 0) break;
+        if (!gone || attempt == 8) rc = published;
+    }
+    if (rc == 0) {
+        *handle = dlopen(so_path, RTLD_NOW | RTLD_LOCAL);
+        if (!*handle && access(so_path, F_OK) != 0) *handle = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
+        if (!*handle) rc = ann_fail(st, "cannot load %s: %s", so_path, dlerror());
+    }
+    unlink(lib);
+    rmdir(work);
+    return rc;
+}
+
+static int jit_load_once(const char *source, const ann_jit_options *opt, ann_module **out,
+                         int *vanished, ann_status *st)
 {
     const char *label = opt && opt->label ? opt->label : "kernels";
     int verbose = (opt && opt->verbose) || (getenv("ANNLUA_VERBOSE") && *getenv("ANNLUA_VERBOSE")
@@ -430,8 +483,7 @@ int ann_jit_load(const char *source, const ann_jit_options *opt, ann_module **ou
         /* the default cache (not a directory the caller chose) falls back to a private one */
         if ((opt && opt->directory && *opt->directory) || strcmp(dir, fallback) == 0
             || mkdir_p(fallback) != 0 || access(fallback, W_OK) != 0)
-            return ann_fail(st, "cannot write in the cache directory %s: %s", dir,
-                            strerror(err));
+            return ann_fail(st, "cannot write in the cache directory %s: %s", dir, strerror(err));
         ann_log("note: the cache directory %s cannot be written (%s); using %s", dir,
                 strerror(err), fallback);
         snprintf(dir, sizeof dir, "%s", fallback);
@@ -446,69 +498,29 @@ int ann_jit_load(const char *source, const ann_jit_options *opt, ann_module **ou
     if (!m) return ann_fail(st, "out of memory");
     snprintf(m->path, sizeof m->path, "%s", so_path);
 
-    for (int attempt = 0;; attempt++) {
-        int rc = install_entry(source, opt, &c, dir, key, label, verbose, m, st);
-        if (rc == 0) {
-            m->handle = dlopen(so_path, RTLD_NOW | RTLD_LOCAL);
-            if (m->handle) break;
-            ann_fail(st, "cannot load %s: %s", so_path, dlerror());
-        }
-        /* another process removed the cache directory (or the entry) meanwhile: again */
-        int vanished = rc == ANN_JIT_VANISHED || access(dir, F_OK) != 0
-                       || (rc == 0 && access(so_path, F_OK) != 0);
-        if (attempt < 3 && vanished && mkdir_p(dir) == 0) {
-            st->code = 0;
-            st->msg[0] = 0;
-            m->from_cache = 0;
-            continue;
-        }
-        free(m);
-        return st->code;
-    }
-    *out = m;
-    return 0;
-}
-
-/* Finds the entry of the source in the cache directory, or compiles it and renames it into
- * place (KEY.c, KEY.so, then KEY.sum last). */
-static int install_entry(const char *source, const ann_jit_options *opt, const compiler_choice *cc,
-                         const char *dir, const char *key, const char *label, int verbose,
-                         ann_module *m, ann_status *st)
-{
-    const compiler_choice c = *cc;
-    char so_path[PATH_MAX], sum_path[PATH_MAX];
-    snprintf(so_path, sizeof so_path, "%s/%s.so", dir, key);
-    snprintf(sum_path, sizeof sum_path, "%s/%s.sum", dir, key);
     if (!(opt && opt->rebuild) && entry_valid(so_path, sum_path)) {
         m->from_cache = 1;
         if (verbose) ann_log("cache hit for %s (%s, %s)", label, c.name, so_path);
+        m->handle = dlopen(so_path, RTLD_NOW | RTLD_LOCAL);
+        if (!m->handle) {
+            *vanished = access(so_path, F_OK) != 0;   /* removed since: compile it */
+            free(m);
+            return ann_fail(st, "cannot load %s: %s", so_path, dlerror());
+        }
     } else {
         if (access(so_path, F_OK) == 0 && verbose)
             ann_log("cache entry %s is incomplete or corrupt: rebuilding", key);
-        char tmp_so[PATH_MAX];
-        struct timespec ts;   /* pid and clock: distinct temporaries within and across processes */
-        clock_gettime(CLOCK_REALTIME, &ts);
-        snprintf(tmp_so, sizeof tmp_so, "%s/tmp-%ld-%ld%09ld-%.16s.so", dir, (long)getpid(),
-                 (long)ts.tv_sec, (long)ts.tv_nsec, key);
         double t0 = now_seconds();
-        int rc = compile_to(source, &c, dir, key, label, tmp_so, st);
-        if (rc != 0) return rc;
-        char sum[128], tmp_sum[PATH_MAX], tmp_src[PATH_MAX], src_path[PATH_MAX];
-        snprintf(tmp_sum, sizeof tmp_sum, "%s.sum", tmp_so);
-        snprintf(tmp_src, sizeof tmp_src, "%s.c", tmp_so);
-        snprintf(src_path, sizeof src_path, "%s/%s.c", dir, key);
-        if (file_sum(tmp_so, sum, sizeof sum) != 0 || write_file(tmp_sum, sum, strlen(sum)) != 0
-            || rename(tmp_src, src_path) != 0 || rename(tmp_so, so_path) != 0
-            || rename(tmp_sum, sum_path) != 0) {
-            int err = errno;
-            unlink(tmp_so); unlink(tmp_sum); unlink(tmp_src);
-            ann_fail(st, "cannot write the cache entry %s: %s", so_path, strerror(err));
-            return err == ENOENT ? ANN_JIT_VANISHED : st->code;
+        int rc = compile_and_load(source, &c, dir, key, label, so_path, sum_path, &m->handle, st);
+        if (rc != 0) {
+            free(m);
+            return rc;
         }
         if (verbose)
             ann_log("compiled %s with %s in %.3f s (%s)", label, c.name,
                     now_seconds() - t0, so_path);
     }
+    *out = m;
     return 0;
 }
 
@@ -521,4 +533,16 @@ void ann_module_release(ann_module *m)
     if (!m) return;
     if (m->handle) dlclose(m->handle);
     free(m);
+}
+
+/* A cache entry found valid may be removed before it is loaded (annlua --cache-clear in
+ * another process): the load then starts again, and compiles. */
+int ann_jit_load(const char *source, const ann_jit_options *opt, ann_module **out,
+                 ann_status *st)
+{
+    for (int attempt = 1;; attempt++) {
+        int vanished = 0;
+        int rc = jit_load_once(source, opt, out, &vanished, st);
+        if (rc == 0 || !vanished || attempt == 3) return rc;
+    }
 }

@@ -40,7 +40,7 @@ ann_network *ann_network_new(double dt, uint64_t seed)
 
 static void pop_free(ann_pop *p)
 {
-    for (int k = 0; k < p->k.nattr; k++) free(p->k.attr[k]);
+    for (int k = 0; p->k.attr && k < p->k.nattr; k++) free(p->k.attr[k]);
     free(p->k.attr);
     free(p->specs);
     free(p->k.gop);

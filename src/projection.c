@@ -153,7 +153,7 @@ static void free_connectivity(ann_proj *p)
     p->k.post_rank = NULL; p->k.row = NULL; p->k.pre_rank = NULL; p->k.pre_row = NULL;
     p->k.syn_dend = NULL; p->k.post_row = NULL; p->k.post_syn = NULL; p->k.syn_post = NULL;
     p->k.delay = NULL;
-    for (int a = 0; a < p->k.nattr; a++) {
+    for (int a = 0; p->specs && p->k.attr && a < p->k.nattr; a++) {
         if (p->specs[a].locality == ANN_LOC_LOCAL) { free(p->k.attr[a]); p->k.attr[a] = NULL; }
     }
 }

@@ -447,19 +447,19 @@ end
 local function record_for(r, section, name, what)
   local recs = r.meta[section]
   if type(recs) ~= "table" then r:fault("it holds no %s", section) end
-  if recs[name] then
-    local rec = recs[name]
+  local function checked(rec)
+    if type(rec) ~= "table" or type(rec.name) ~= "string" then
+      r:fault("its description of %s is damaged (a record without a name)", section)
+    end
     rec.time_step = rec.time_step or r.meta.time_step
     return rec
   end
+  if recs[name] then return checked(recs[name]) end
   local only, count = nil, 0
   for _, rec in pairs(recs) do
     only, count = rec, count + 1
   end
-  if count == 1 then
-    only.time_step = only.time_step or r.meta.time_step
-    return only
-  end
+  if count == 1 then return checked(only) end
   if count == 0 then r:fault("it holds no %s", section) end
   r:fault("it holds no %s named %q (it has %d %s)", what, name, count, section)
 end

@@ -23,6 +23,8 @@
 #include <string.h>
 #include <unistd.h>
 
+int luaopen_annarchy_core(lua_State *L);   /* the binding, linked in */
+
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -81,7 +83,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
     L = luaL_newstate();
     luaL_openlibs(L);
-    annh_open_frontend(L);
+    annh_open_frontend(L, ANN_LUA_DIR, luaopen_annarchy_core);
     lua_pushcfunction(L, traceback);
     if (luaL_loadfile(L, ANN_FUZZ_DIR "/lua_target.lua") != LUA_OK ||
         lua_pcall(L, 0, 1, -2) != LUA_OK) {

@@ -22,7 +22,10 @@ local function state_of(net, monitors)
     for _, a in ipairs(pop.attributes) do out[#out + 1] = a; put(pop[a]) end
   end
   for _, proj in ipairs(net:get_projections{suppress_error = true} or {}) do
-    for _, a in ipairs(proj.attributes) do out[#out + 1] = a; put(proj:get(a)) end
+    for _, a in ipairs(proj.attributes) do
+      local ok, v = pcall(proj.get, proj, a)   -- a shared-weight projection has no w of its own
+      if ok then out[#out + 1] = a; put(v) end
+    end
   end
   for _, m in ipairs(monitors) do
     for _, var in ipairs(m.variables) do
@@ -110,6 +113,28 @@ local function ibcm()
   return net, {net:monitor(pop, "r")}
 end
 
+-- Shared weights: a bank of 3 filters (groups of 3 post neurons, which blocks of 256 cut
+-- through) and a max pooling of its output, both split by range.
+local function shared_weights()
+  local net = ann.Network{dt = 1.0, seed = 4}
+  local inp = net:create(ann.InputArray({30, 30}, {name = "image"}))
+  local Sum = ann.Neuron{equations = "r = sum(exc)", name = "Sum"}
+  local features = net:create({30, 30, 3}, Sum)
+  local pooled = net:create({10, 10, 3}, Sum)
+  local bank = {}
+  for f = 1, 3 do
+    bank[f] = {}
+    for a = 1, 3 do
+      bank[f][a] = {}
+      for b = 1, 3 do bank[f][a][b] = (f * 7 + a * 3 - b) / 10 end
+    end
+  end
+  net:connect(ann.Convolution(inp, features, "exc")):connect_filters(bank)
+  net:connect(ann.Pooling(features, pooled, "exc", {operation = "max"})):pooling({extent = {3, 3, 1}})
+  inp.r = ann.Uniform(0.0, 1.0)
+  return net, {net:monitor(features, "r"), net:monitor(pooled, "r")}
+end
+
 local CASES = {
   {"spiking (COBA) with Poisson inputs and noise", function() return coba() end, 30},
   {"spiking with a uniform delay", function() return coba(2.0) end, 30},
@@ -117,6 +142,7 @@ local CASES = {
   {"rate-coded with global operations and a delayed projection", rate, 40},
   {"plastic (STDP)", stdp, 30},
   {"rate-coded learning (IBCM: semiglobal and local)", ibcm, 30},
+  {"shared weights (a Convolution bank and a Pooling)", shared_weights, 3},
 }
 
 for _, compiler in ipairs({"cc", "tcc"}) do

@@ -29,13 +29,16 @@ local S = M.SLOTS
 
 local BIG = "1.7976931348623157e308"   -- the largest finite double
 
--- Each of these projections has one kernel. It runs on one thread over every post neuron
--- (annk_proj<id>_serial): a Transpose writes into its pre side, and the others are not split
--- by range yet.
-local function signature(id, name, extra)
-  return ("const int32_t annk_proj%d_serial = 1;\n"
+-- Each of these projections has one kernel, called over a range [_ib, _ie) of post ranks.
+-- A Convolution and a Pooling compute each post neuron from the pre population alone, so their
+-- kernels split by range and run on every thread. A Copy and a Transpose walk another
+-- projection's dendrites (a Transpose writes into its pre side): they run on one thread over
+-- every post neuron (annk_proj<id>_serial = 1).
+local function signature(id, name, extra, by_range)
+  return ("const int32_t annk_proj%d_serial = %d;\n"
     .. "void annk_proj%d_%s(annk_proj *pj, annk_pop *pre, annk_pop *post, const annk_ctx *c%s, "
-    .. "int32_t _ib, int32_t _ie)\n{\n    (void)_ib; (void)_ie;\n"):format(id, id, name, extra or "")
+    .. "int32_t _ib, int32_t _ie)\n{\n%s"):format(id, by_range and 0 or 1, id, name, extra or "",
+    by_range and "" or "    (void)_ib; (void)_ie;\n")
 end
 
 -- Pointers to the pre attributes (pa<k>, or their delayed slot) and the post targets (q<k>).
@@ -172,13 +175,16 @@ function M.convolution(P, D)
   end
   add("/* Convolution %q: filter %s%s, %s, %s */\n", P.proj._.name, table.concat(K, "x"),
     D.bank and (" x " .. F .. " filters") or "", op, D.padding)
-  add(signature(P.id, "psp"))
+  add(signature(P.id, "psp", nil, true))
   add("    const double *restrict _w = pj->ext[%d];\n", S.weights)
   add("    const double *restrict _cen = pj->ext[%d];\n", S.centres)
   geometry(add, dp)
   add("    const double _pad = _geo[%d]; (void)_pad;\n", dp)
   local targets = declarations(P, add)
-  add("    for (int32_t i0 = 0; i0 + %d <= post->size; i0 += %d) {\n", F, F)
+  -- the groups of F filters that meet the range; a group cut by the range's ends is computed
+  -- whole and written only within the range (a range writes only its own post neurons)
+  add("    for (int32_t i0 = _ib / %d * %d; i0 < _ie && i0 + %d <= post->size; i0 += %d) {\n",
+    F, F, F, F)
   add("        const double *restrict _ci = _cen + (int64_t)i0 * %d;\n", stride)
   for d = 0, n - 1 do
     local k = K[d + 1]
@@ -240,6 +246,7 @@ function M.convolution(P, D)
   add("        }\n")
   add("        for (int32_t f = 0; f < %d; f++) {\n", F)
   add("            const int32_t i = i0 + f;\n")
+  add("            if (i < _ib || i >= _ie) continue;\n")
   add("            double _out = _s[f];\n")
   if op == "mean" then add("            _out = _out / %d.0;\n", ksize) end
   for k, a in ipairs(targets) do add("            q%d[i] += (%s)_out;\n", k, a.ctype) end
@@ -259,12 +266,12 @@ function M.pooling(P, D)
   local E, dp, op = D.extent, D.dp, D.operation
   local psp = psp_of(P, who, nil, delay_slot(P))
   add("/* Pooling %q: extent %s, %s */\n", P.proj._.name, table.concat(E, "x"), op)
-  add(signature(P.id, "psp"))
+  add(signature(P.id, "psp", nil, true))
   add("    const double *restrict _cen = pj->ext[%d];\n", S.centres)
   geometry(add, dp)
   local targets = declarations(P, add)
   local init = op == "max" and "-" .. BIG or op == "min" and BIG or "0.0"
-  add("    for (int32_t i = 0; i < post->size; i++) {\n")
+  add("    for (int32_t i = _ib; i < _ie; i++) {\n")
   add("        const double *restrict _ci = _cen + (int64_t)i * %d;\n", dp)
   for d = 0, dp - 1 do add("        const int64_t _o%d = (int64_t)_ci[%d];\n", d, d) end
   add("        double _s = %s;\n", init)

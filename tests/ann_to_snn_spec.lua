@@ -88,7 +88,9 @@ describe("ann.ANNtoSNNConverter", function()
   it("spike counts with Poisson input agree with the ANN on >= 95 % of the samples", function()
     local conv = ann.ANNtoSNNConverter{input_encoding = "CPN", read_out = "spike_count"}
     quiet(conv)
-    local pred = conv:predict(data.samples, {duration_per_sample = 200})
+    -- 500 ms per sample, as for the convolutional network: at 200 ms the Poisson noise of an
+    -- unseeded run leaves the agreement between 94.5 % and 100 %
+    local pred = conv:predict(data.samples, {duration_per_sample = 500})
     assert.are.equal(200, #pred)
     local a = agreement(pred)
     assert.is_true(a >= 0.95, ("agreement %.3f"):format(a))

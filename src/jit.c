@@ -395,7 +395,7 @@ static int compile_to(const char *source, const compiler_choice *c, const char *
         append_log(st, log_path);
         unlink(log_path);
         unlink(tmp_so);
-        return st->code;
+        return 1;
     }
     unlink(log_path);
     return 0;
@@ -469,7 +469,7 @@ static int jit_load_once(const char *source, const ann_jit_options *opt, ann_mod
     int verbose = (opt && opt->verbose) || (getenv("ANNLUA_VERBOSE") && *getenv("ANNLUA_VERBOSE")
                                              && strcmp(getenv("ANNLUA_VERBOSE"), "0") != 0);
     compiler_choice c;
-    if (choose_compiler(opt, &c, st) != 0) return st->code;
+    if (choose_compiler(opt, &c, st) != 0) return 1;
 
     char dir[PATH_MAX];
     if (opt && opt->directory && *opt->directory)

@@ -198,6 +198,10 @@ static void test_failures(const char *dir)
     CHECK_TRUE(m == NULL);
     ann_jit_options bad = {"icc", NULL, dir, "x", 0, 0};
     CHECK_TRUE(ann_jit_load("int x;", &bad, &m, &st) != 0);
+    /* without a status: the failure is still returned, the message is the thread's last error */
+    CHECK_TRUE(ann_jit_load("int x;", &bad, &m, NULL) != 0 && m == NULL);
+    CHECK_TRUE(ann_jit_load("this is not C", &opt, &m, NULL) != 0 && m == NULL);
+    CHECK_TRUE(strstr(ann_last_error(), "compiling broken network with tcc failed") != NULL);
 
     ann_network *net = ann_network_new(1.0, 1);
     CHECK_TRUE(ann_network_add_population(net, 0, 0, NULL, 0, &st) < 0);

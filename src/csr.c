@@ -85,72 +85,44 @@ void annc_csr_shrink(ann_csr *c)
 /* ---- sorting ------------------------------------------------------------------------------ */
 
 /* Quicksort (median of three, Hoare partition, recursion on the smaller side) with an
- * insertion sort below 17 elements. The median of three guarantees both sides non-empty. */
-void annc_sort_i32(int32_t *a, int64_t n)
-{
-    while (n > 16) {
-        int32_t x = a[0], y = a[n / 2], z = a[n - 1], p, t;
-        int64_t i = -1, j = n;
-        if (x > y) { t = x; x = y; y = t; }
-        if (y > z) { y = z; }
-        p = x > y ? x : y;
-        for (;;) {
-            do i++; while (a[i] < p);
-            do j--; while (a[j] > p);
-            if (i >= j)
-                break;
-            t = a[i]; a[i] = a[j]; a[j] = t;
-        }
-        if (j + 1 < n - j - 1) {
-            annc_sort_i32(a, j + 1);
-            a += j + 1;
-            n -= j + 1;
-        } else {
-            annc_sort_i32(a + j + 1, n - j - 1);
-            n = j + 1;
-        }
+ * insertion sort below 17 elements. The median of three guarantees both sides non-empty. One
+ * definition for the two key types: a sorted list of integers is the same whatever sorts it. */
+#define ANNC_DEFINE_SORT(NAME, T)                                                             \
+    void NAME(T *a, int64_t n)                                                                \
+    {                                                                                         \
+        while (n > 16) {                                                                      \
+            T x = a[0], y = a[n / 2], z = a[n - 1], p, t;                                     \
+            int64_t i = -1, j = n;                                                            \
+            if (x > y) { t = x; x = y; y = t; }                                               \
+            if (y > z) { y = z; }                                                             \
+            p = x > y ? x : y;                                                                \
+            for (;;) {                                                                        \
+                do i++; while (a[i] < p);                                                     \
+                do j--; while (a[j] > p);                                                     \
+                if (i >= j)                                                                   \
+                    break;                                                                    \
+                t = a[i]; a[i] = a[j]; a[j] = t;                                              \
+            }                                                                                 \
+            if (j + 1 < n - j - 1) {                                                          \
+                NAME(a, j + 1);                                                               \
+                a += j + 1;                                                                   \
+                n -= j + 1;                                                                   \
+            } else {                                                                          \
+                NAME(a + j + 1, n - j - 1);                                                   \
+                n = j + 1;                                                                    \
+            }                                                                                 \
+        }                                                                                     \
+        for (int64_t i = 1; i < n; i++) {                                                     \
+            T v = a[i];                                                                       \
+            int64_t j = i;                                                                    \
+            for (; j > 0 && a[j - 1] > v; j--)                                                \
+                a[j] = a[j - 1];                                                              \
+            a[j] = v;                                                                         \
+        }                                                                                     \
     }
-    for (int64_t i = 1; i < n; i++) {
-        int32_t v = a[i];
-        int64_t j = i;
-        for (; j > 0 && a[j - 1] > v; j--)
-            a[j] = a[j - 1];
-        a[j] = v;
-    }
-}
 
-void annc_sort_u64(uint64_t *a, int64_t n)
-{
-    while (n > 16) {
-        uint64_t x = a[0], y = a[n / 2], z = a[n - 1], p, t;
-        int64_t i = -1, j = n;
-        if (x > y) { t = x; x = y; y = t; }
-        if (y > z) { y = z; }
-        p = x > y ? x : y;
-        for (;;) {
-            do i++; while (a[i] < p);
-            do j--; while (a[j] > p);
-            if (i >= j)
-                break;
-            t = a[i]; a[i] = a[j]; a[j] = t;
-        }
-        if (j + 1 < n - j - 1) {
-            annc_sort_u64(a, j + 1);
-            a += j + 1;
-            n -= j + 1;
-        } else {
-            annc_sort_u64(a + j + 1, n - j - 1);
-            n = j + 1;
-        }
-    }
-    for (int64_t i = 1; i < n; i++) {
-        uint64_t v = a[i];
-        int64_t j = i;
-        for (; j > 0 && a[j - 1] > v; j--)
-            a[j] = a[j - 1];
-        a[j] = v;
-    }
-}
+ANNC_DEFINE_SORT(annc_sort_i32, int32_t)
+ANNC_DEFINE_SORT(annc_sort_u64, uint64_t)
 
 
 /* ---- pre-major order ---------------------------------------------------------------------- */

@@ -10,24 +10,8 @@ local util = require("annarchy.util")
 local state = require("annarchy.io.state")
 local codecs = require("annarchy.io.codec")
 
-local function tmp(ext)
-  local name = os.tmpname()
-  os.remove(name)
-  return name .. ext
-end
-
-local function read_bytes(file)
-  local f = assert(io.open(file, "rb"))
-  local s = f:read("*a")
-  f:close()
-  return s
-end
-
-local function write_bytes(file, s)
-  local f = assert(io.open(file, "wb"))
-  f:write(s)
-  f:close()
-end
+local support = dofile("tests/support.lua")
+local tmp, read_bytes, write_bytes = support.tmp, support.read_bytes, support.write_bytes
 
 local function unquote(s)
   return (s:gsub("%%(%x%x)", function(h) return string.char(tonumber(h, 16)) end))

@@ -7,24 +7,9 @@ local codec = require("annarchy.io.codec")
 local monitor_file = require("annarchy.io.monitor_file")
 local json = require("annarchy.io.json")
 
-local function tmp()
-  local name = os.tmpname()
-  os.remove(name)
-  return name .. ".ann"
-end
-
-local function read_bytes(file)
-  local f = assert(io.open(file, "rb"))
-  local s = f:read("*a")
-  f:close()
-  return s
-end
-
-local function write_bytes(file, s)
-  local f = assert(io.open(file, "wb"))
-  f:write(s)
-  f:close()
-end
+local support = dofile("tests/support.lua")
+local read_bytes, write_bytes = support.read_bytes, support.write_bytes
+local function tmp() return support.tmp(".ann") end
 
 local function flat(v)
   if type(v) == "number" or type(v) == "boolean" then return {v} end

@@ -1,4 +1,4 @@
--- Helpers shared by the regression specs (dofile("tests/support.lua")).
+-- Helpers shared by the specs (dofile("tests/support.lua")).
 local assert = require("luassert")
 local M = {}
 
@@ -19,6 +19,28 @@ function M.stderr_of(f, ...)
   local ok, err = pcall(f, ...)
   rawset(io, "stderr", stderr)
   return table.concat(said), ok, err
+end
+
+--- A fresh temporary file name ending in ext (the file does not exist).
+function M.tmp(ext)
+  local name = os.tmpname()
+  os.remove(name)
+  return name .. (ext or "")
+end
+
+--- The bytes of a file.
+function M.read_bytes(file)
+  local f = assert(io.open(file, "rb"))
+  local s = f:read("*a")
+  f:close()
+  return s
+end
+
+--- Writes the bytes s into a file.
+function M.write_bytes(file, s)
+  local f = assert(io.open(file, "wb"))
+  f:write(s)
+  f:close()
 end
 
 return M

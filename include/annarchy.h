@@ -1045,6 +1045,37 @@ int  ann_h5_dataset_shape(ann_h5file *f, const char *path, int32_t *rank, int64_
 int  ann_h5_dataset_read(ann_h5file *f, const char *path, double *out, size_t count,
                          ann_status *st);
 
+/* ==== child processes ==== */
+
+/* A forked copy of this process that does part of the work and sends one byte string back to
+ * its parent (net:parallel_run runs each copy of a network in one). The child starts as an
+ * exact copy of the parent with only the calling thread; a network's thread pool inherited
+ * from the parent starts new threads there when the child runs it. POSIX only. */
+typedef struct ann_child ann_child;
+
+/* Forks the process, after flushing every stdio stream (so that nothing the parent buffered is
+ * written twice). Returns 1 in the parent, with *out the child's handle; 0 in the child, which
+ * ends with ann_child_exit; -1 when no process can be started (st tells why). */
+int  ann_child_fork(ann_child **out, ann_status *st);
+/* In a child: flushes every stdio stream, sends the n bytes to the parent and ends the
+ * process with _exit(code) (no atexit handler runs). Returns (-1) only in a process that is
+ * not a child of ann_child_fork. */
+int  ann_child_exit(const void *bytes, size_t n, int code, ann_status *st);
+/* In the parent: reads what the n children send until one of them has ended (its pipe closed,
+ * its process reaped) and returns that child's index in the list; -1 on failure, or when none
+ * of them is still running. NULL entries are skipped. */
+int  ann_child_wait_any(ann_child *const *children, int n, ann_status *st);
+/* Whether the child has not been seen ending yet. */
+int  ann_child_running(const ann_child *c);
+/* An ended child: the bytes it sent (owned by the handle), its exit code (-1 when a signal
+ * ended it) and that signal (0 when it exited). */
+const char *ann_child_bytes(const ann_child *c, size_t *n);
+int  ann_child_exit_code(const ann_child *c);
+int  ann_child_signal(const ann_child *c);
+/* Kills the child if it still runs (SIGKILL) and reaps it, both only in the process that forked
+ * it, and frees the handle; c may be NULL. */
+void ann_child_free(ann_child *c);
+
 #ifdef __cplusplus
 }
 #endif

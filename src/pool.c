@@ -1,14 +1,21 @@
 /* The thread pool (pool.h). One primitive, a counting barrier with a generation number:
  * arriving threads spin on the generation for a while (a phase of a step is short) and then
  * sleep on a condition variable; the last to arrive bumps the generation and wakes sleepers.
- * Idle workers wait at the same barrier for the next ann_pool_run. */
+ * Idle workers wait at the same barrier for the next ann_pool_run.
+ *
+ * A forked child process (child.c) has only the thread that forked: a pool it inherited has
+ * no workers there. The pool remembers the process that started its workers; in another
+ * process, ann_pool_run starts new ones and ann_pool_free frees without joining. */
 #include "pool.h"
 
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <sys/types.h>
 #include <unistd.h>
+
+#include "status.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -26,6 +33,7 @@
 struct ann_pool {
     int n;
     int spin;              /* SPIN_LIMIT, or 0 with more threads than processors */
+    pid_t owner;           /* the process the workers run in */
     pthread_t *workers;
     atomic_int arrived;
     atomic_uint generation;
@@ -85,23 +93,12 @@ static void *worker_main(void *p)
     }
 }
 
-ann_pool *ann_pool_new(int n)
+/* Starts the workers 1 .. n-1 of a pool whose barrier is reset; 0 on success. On failure the
+ * workers that started are ended and the pool is left with n = 1. */
+static int start_workers(ann_pool *pool)
 {
-    if (n < 1) n = 1;
-    ann_pool *pool = calloc(1, sizeof *pool);
-    if (!pool) return NULL;
-    pool->n = 1;
-    pthread_mutex_init(&pool->mu, NULL);
-    pthread_cond_init(&pool->cv, NULL);
-    atomic_init(&pool->arrived, 0);
-    atomic_init(&pool->generation, 0);
-    atomic_init(&pool->sleepers, 0);
-    if (n == 1) return pool;
-    pool->workers = calloc((size_t)n, sizeof *pool->workers);
-    if (!pool->workers) { ann_pool_free(pool); return NULL; }
-    pool->n = n;
-    pool->spin = n <= ann_pool_cpu_count() ? SPIN_LIMIT : 0;
-    int started = 0;
+    int n = pool->n, started = 0;
+    pool->owner = getpid();
     for (int t = 1; t < n; t++) {
         worker_arg *w = malloc(sizeof *w);
         if (!w) break;
@@ -110,22 +107,59 @@ ann_pool *ann_pool_new(int n)
         if (pthread_create(&pool->workers[t], NULL, worker_main, w) != 0) { free(w); break; }
         started++;
     }
-    if (started != n - 1) {
-        /* the threads that started wait at the start barrier for n arrivals: release them */
-        pool->fn = NULL;
-        pool->n = started + 1;
-        ann_pool_barrier(pool);
-        for (int t = 1; t <= started; t++) pthread_join(pool->workers[t], NULL);
-        pool->n = 1;
-        ann_pool_free(pool);
-        return NULL;
-    }
+    if (started == n - 1) return 0;
+    /* the threads that started wait at the start barrier for n arrivals: release them */
+    pool->fn = NULL;
+    pool->n = started + 1;
+    ann_pool_barrier(pool);
+    for (int t = 1; t <= started; t++) pthread_join(pool->workers[t], NULL);
+    pool->n = 1;
+    return 1;
+}
+
+/* The barrier's state as a new pool has it (in a forked child, the inherited mutex may be
+ * held by a thread that does not exist there). */
+static void reset_barrier(ann_pool *pool)
+{
+    pthread_mutex_init(&pool->mu, NULL);
+    pthread_cond_init(&pool->cv, NULL);
+    atomic_init(&pool->arrived, 0);
+    atomic_init(&pool->generation, 0);
+    atomic_init(&pool->sleepers, 0);
+}
+
+ann_pool *ann_pool_new(int n)
+{
+    if (n < 1) n = 1;
+    ann_pool *pool = calloc(1, sizeof *pool);
+    if (!pool) return NULL;
+    pool->n = 1;
+    pool->owner = getpid();
+    reset_barrier(pool);
+    if (n == 1) return pool;
+    pool->workers = calloc((size_t)n, sizeof *pool->workers);
+    if (!pool->workers) { ann_pool_free(pool); return NULL; }
+    pool->n = n;
+    pool->spin = n <= ann_pool_cpu_count() ? SPIN_LIMIT : 0;
+    if (start_workers(pool) != 0) { ann_pool_free(pool); return NULL; }
     return pool;
+}
+
+/* In a process other than the workers' (a forked child): new workers for this process. */
+static void adopt(ann_pool *pool)
+{
+    int n = pool->n;
+    reset_barrier(pool);
+    if (start_workers(pool) != 0) {
+        ann_log("cannot start %d threads in a forked process", n - 1);
+        abort();
+    }
 }
 
 void ann_pool_run(ann_pool *pool, ann_pool_fn fn, void *arg)
 {
     if (pool->n == 1) { fn(arg, 0); return; }
+    if (pool->owner != getpid()) adopt(pool);
     pool->fn = fn;
     pool->arg = arg;
     ann_pool_barrier(pool);
@@ -136,7 +170,7 @@ void ann_pool_run(ann_pool *pool, ann_pool_fn fn, void *arg)
 void ann_pool_free(ann_pool *pool)
 {
     if (!pool) return;
-    if (pool->n > 1) {
+    if (pool->n > 1 && pool->owner == getpid()) {
         pool->fn = NULL;
         ann_pool_barrier(pool);
         for (int t = 1; t < pool->n; t++) pthread_join(pool->workers[t], NULL);

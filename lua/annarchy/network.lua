@@ -13,6 +13,7 @@ local state = require("annarchy.io.state")
 local parameters = require("annarchy.io.parameters")
 local progress = require("annarchy.io.progress")
 local config = require("annarchy.config")
+local processes = require("annarchy.processes")
 
 local fail = util.fail
 local M = {}
@@ -583,8 +584,10 @@ end
 -- args) on each; returns the list of results. An argument named like one of the class's
 -- construction arguments goes to the constructor, any other to the method; a list of
 -- `number` values gives one value per copy. seeds: nil (fresh seeds), "same" (this
--- network's), "sequential" (seed + 1, seed + 2, ...) or a list. The copies run one after the
--- other in this process; running them in parallel processes is not implemented yet.
+-- network's), "sequential" (seed + 1, seed + 2, ...) or a list. The copies run at the same
+-- time in child processes, at most max_processes at once (default: the machine's
+-- processors), each sharing the processors with the others (annarchy.processes); with one
+-- process they run here, one after the other.
 function methods.parallel_run(n, method, number, opts)
   if not n._.class then
     fail("Network:parallel_run(): the network must be built by a class (ann.Network:extend), "
@@ -595,6 +598,12 @@ function methods.parallel_run(n, method, number, opts)
     fail("Network:parallel_run(): number must be a positive integer")
   end
   opts = opts or {}
+  local max_processes = opts.max_processes
+  if max_processes == nil or max_processes == -1 then max_processes = runtime.cpu_count()
+  elseif not util.is_integer(max_processes) or max_processes < 1 then
+    fail("Network:parallel_run(): max_processes must be a positive integer or -1 (every processor), not %s",
+      util.show(max_processes))
+  end
   local seeds = opts.seeds
   local seed_list = {}
   for k = 1, number do
@@ -620,21 +629,28 @@ function methods.parallel_run(n, method, number, opts)
     end
     return v
   end
-  local results = {}
-  local t0 = runtime.clock()
+  local build_args, method_args = {}, {}
   for k = 1, number do
-    local build_args, method_args = {dt = n._.dt, seed = seed_list[k]}, {}
-    for key, v in pairs(n._.init_args) do build_args[key] = v end
+    build_args[k], method_args[k] = {dt = n._.dt, seed = seed_list[k]}, {}
+    for key, v in pairs(n._.init_args) do build_args[k][key] = v end
     for key, v in pairs(opts) do
       if key ~= "seeds" and key ~= "measure_time" and key ~= "max_processes" then
-        if n._.init_args[key] ~= nil then build_args[key] = per_copy(v, k, key)
-        else method_args[key] = per_copy(v, k, key) end
+        if n._.init_args[key] ~= nil then build_args[k][key] = per_copy(v, k, key)
+        else method_args[k][key] = per_copy(v, k, key) end
       end
     end
-    local copy = n._.class(build_args)
-    copy:compile{silent = true}
-    results[k] = method(copy, method_args)
   end
+  local at_once = math.min(max_processes, number)
+  -- the processors shared among the children: a copy in a child runs on at most its share of
+  -- threads (the results do not depend on the number of threads)
+  local share = math.max(1, math.floor(runtime.cpu_count() / at_once))
+  local t0 = runtime.clock()
+  local results = processes.map(function(k, forked)
+    local copy = n._.class(build_args[k])
+    copy:compile{silent = true}
+    if forked and copy.num_threads > share then copy:config{num_threads = share} end
+    return method(copy, method_args[k])
+  end, number, at_once, "Network:parallel_run(): copy")
   if opts.measure_time then
     io.stdout:write(("Running %d networks took %.3f s.\n"):format(number, runtime.clock() - t0))
   end

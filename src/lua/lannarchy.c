@@ -33,5 +33,6 @@ int annl_open_core(lua_State *L)
     annl_open_zip(L);
     annl_open_extensions(L);
     annl_open_tty(L);
+    annl_open_child(L);
     return 1;
 }

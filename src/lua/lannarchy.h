@@ -31,5 +31,6 @@ void annl_open_image(lua_State *L);    /* limage.c: image decoding, video source
 void annl_open_zip(lua_State *L);      /* lzip.c: zip archives (libzip), for .npz files */
 void annl_open_extensions(lua_State *L); /* lextensions.c: Logger and ANN-to-SNN (lextensions.h) */
 void annl_open_tty(lua_State *L);      /* ltty.c: isatty for the progress bar */
+void annl_open_child(lua_State *L);    /* lchild.c: child processes (net:parallel_run) */
 
 #endif

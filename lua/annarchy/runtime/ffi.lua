@@ -3,13 +3,15 @@
 -- same front end runs the same kernels with the same numbers as under the Lua 5.4 C module.
 -- The parts are ffi_core (header and library), ffi_array (ann.Array as cdata), ffi_network
 -- (runtime, populations, monitors), ffi_projection (projections, recorders, connectors) and
--- ffi_files (zip archives, HDF5 and TensorBoard files), ffi_state (the dynamic state).
+-- ffi_files (zip archives, HDF5 and TensorBoard files), ffi_state (the dynamic state),
+-- ffi_child (child processes).
 local core = require("annarchy.runtime.ffi_core")
 local array = require("annarchy.runtime.ffi_array")
 local network = require("annarchy.runtime.ffi_network")
 local projection = require("annarchy.runtime.ffi_projection")
 local files = require("annarchy.runtime.ffi_files")
 local state = require("annarchy.runtime.ffi_state")
+local child = require("annarchy.runtime.ffi_child")
 
 local ffi, C = core.ffi, core.C
 
@@ -189,7 +191,7 @@ end
 
 --- The runtime table of an interface (see annarchy.runtime).
 function M.implement(interface)
-  local parts = {fns, array, network, projection, files, state}
+  local parts = {fns, array, network, projection, files, state, child}
   local function find(name)
     for _, part in ipairs(parts) do
       if part[name] ~= nil then return part[name] end

@@ -8,7 +8,7 @@
 -- has the prefix "", a population monitor (monitor_new) "monitor_", a projection recorder
 -- (proj_recorder) "recorder_", a video capture (video_open) "video_", a zip archive
 -- (zip_create, zip_open) "zip_", a TensorBoard writer (tfwriter_open) "tfwriter_", an HDF5 file
--- (hdf5_open) "hdf5_". Arrays (array, zeros...) are the user-visible value type and
+-- (hdf5_open) "hdf5_", a child process (spawn) "child_". Arrays (array, zeros...) are the user-visible value type and
 -- keep their own methods.
 local INTERFACE = {
   functions = {
@@ -21,6 +21,7 @@ local INTERFACE = {
     "zip_create", "zip_open",
     "tfwriter_open", "hdf5_open",
     "isatty",
+    "spawn", "wait_any",
   },
   -- array_methods: the methods of Arrays, a table the front end adds methods written in Lua to
   constants = {"RNG_STREAM_OBJECT", "array_methods"},
@@ -48,6 +49,8 @@ local INTERFACE = {
     {prefix = "tfwriter_", names = {"scalar", "histogram", "image", "image_file", "hparams", "flush", "close",
       "path"}},
     {prefix = "hdf5_", names = {"exists", "string_attribute", "dataset", "close"}},
+    -- a forked child process (spawn(fn) runs fn there; wait_any({child, ...}) waits for one)
+    {prefix = "child_", names = {"result", "kill"}},
   },
 }
 

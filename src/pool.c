@@ -15,8 +15,6 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#include "status.h"
-
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #define CPU_RELAX() _mm_pause()
@@ -145,15 +143,12 @@ ann_pool *ann_pool_new(int n)
     return pool;
 }
 
-/* In a process other than the workers' (a forked child): new workers for this process. */
+/* In a process other than the workers' (a forked child): new workers for this process. The
+ * network's work is cut for n threads, so a child that cannot start them cannot run it. */
 static void adopt(ann_pool *pool)
 {
-    int n = pool->n;
     reset_barrier(pool);
-    if (start_workers(pool) != 0) {
-        ann_log("cannot start %d threads in a forked process", n - 1);
-        abort();
-    }
+    if (start_workers(pool) != 0) abort();
 }
 
 void ann_pool_run(ann_pool *pool, ann_pool_fn fn, void *arg)

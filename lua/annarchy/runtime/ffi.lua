@@ -174,14 +174,7 @@ function Video.size(h)
   return w[0], ht[0]
 end
 
-function Video.close(h)
-  local v = h.v
-  h.v = nil
-  if v ~= nil then
-    ffi.gc(v, nil)
-    C.ann_video_close(v)
-  end
-end
+function Video.close(h) core.release(h, "v", C.ann_video_close) end
 
 function Video.is_open(h) return h.v ~= nil end
 

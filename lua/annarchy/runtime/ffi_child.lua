@@ -66,13 +66,6 @@ function Child.result(h)
 end
 
 --- child:kill(): ends the child if it still runs and frees the handle (idempotent)
-function Child.kill(h)
-  local c = h.c
-  h.c = nil
-  if c ~= nil then
-    ffi.gc(c, nil)
-    C.ann_child_free(c)
-  end
-end
+function Child.kill(h) core.release(h, "c", C.ann_child_free) end
 
 return M

@@ -103,6 +103,17 @@ M.log_callback = ffi.cast("ann_log_fn", function(_, msg)
 end)
 M.C.ann_set_log(M.log_callback, nil)
 
+--- Closes the object of a handle's field once: takes the pointer out of h[key], drops its
+-- finalizer and calls free(pointer); nothing when it was already closed.
+function M.release(h, key, free)
+  local p = h[key]
+  h[key] = nil
+  if p ~= nil then
+    ffi.gc(p, nil)
+    free(p)
+  end
+end
+
 --- The instance of a module with process-wide effects (declarations, metatypes) made by
 -- `make` on the first load and returned again afterwards.
 function M.once(key, make)

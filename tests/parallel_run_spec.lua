@@ -148,6 +148,22 @@ describe("parallel_run in child processes", function()
     end, "Network:parallel_run(): copy ", "failed: its result: a table with a metatable")
   end)
 
+  it("runs the copies here, one after the other, where no process can be started", function()
+    local net = noisy()
+    local runtime = require("annarchy.runtime")
+    local spawn = runtime.spawn
+    runtime.spawn = function() return nil, "cannot start a child process: fork: no more processes" end
+    local seen = {}
+    local ok, results = pcall(net.parallel_run, net, function(copy)
+      seen[#seen + 1] = copy.seed          -- visible here only when the copy runs here
+      return copy.seed
+    end, 2, {seeds = "sequential", max_processes = 2})
+    runtime.spawn = spawn
+    assert.is_true(ok, tostring(results))
+    assert.same({8, 9}, results)
+    assert.same({8, 9}, seen)
+  end)
+
   it("checks max_processes", function()
     local net = noisy()
     fails_with(function() net:parallel_run(run, 2, {max_processes = 0}) end,

@@ -350,7 +350,10 @@ int ann_network_is_bound(const ann_network *net);
 /* Runs nsteps steps. With until != NONE, stops after the first step at which the stop
  * conditions of the listed populations hold (all of them for AND, one for OR). Writes the
  * number of steps done. A request from ann_network_interrupt stops it at the next step
- * boundary: it returns non-zero with the message "interrupted" (the network stays valid). */
+ * boundary: it returns non-zero with the message "interrupted" (the network stays valid).
+ * A monitor or a projection recorder whose buffer cannot grow (out of memory) stops it after
+ * that step: it returns non-zero with a message naming the monitor (ann_monitor_set_name)
+ * and the step whose records are missing; the network stays valid and can run again. */
 int ann_network_run(ann_network *net, int64_t nsteps, int until, const int32_t *pops,
                     int32_t npops, int64_t *done, ann_status *st);
 /* ---- threads ---- */
@@ -397,6 +400,9 @@ void  ann_monitor_clear(ann_monitor *m, int v);
 /* Bytes a monitor will need for nsteps more steps. */
 int64_t ann_monitor_bytes_needed(const ann_monitor *m, int64_t nsteps);
 int64_t ann_monitor_bytes(const ann_monitor *m);
+/* The name a failure of the monitor reports (copied). Unnamed, it is named after the
+ * population it records. */
+int   ann_monitor_set_name(ann_monitor *m, const char *name, ann_status *st);
 
 /* ==== embedding: checked handles, names and per-frame access ==== */
 
@@ -858,6 +864,9 @@ const double  *ann_proj_recorder_data(const ann_proj_recorder *r, int64_t *nrec,
                                       const int64_t **widths);
 void    ann_proj_recorder_clear(ann_proj_recorder *r);
 int64_t ann_proj_recorder_bytes(const ann_proj_recorder *r);
+/* The name a failure of the recorder reports (copied), as ann_monitor_set_name. Unnamed, it
+ * is named after the projection and the attribute it records. */
+int     ann_proj_recorder_set_name(ann_proj_recorder *r, const char *name, ann_status *st);
 
 /* Bytes used by projection id (connectivity, attributes, delays, rings). */
 int64_t ann_projection_bytes(ann_network *net, int id);

@@ -522,11 +522,21 @@ static void barrier(const ann_network *net)
     if (net->pool) ann_pool_barrier(net->pool);
 }
 
+void ann_network_record_fault(ann_network *net, const char *what, const char *name,
+                              const annk_ctx *ctx)
+{
+    if (net->record_fault.code) return;
+    net->record_fault.code = 1;
+    snprintf(net->record_fault.msg, sizeof net->record_fault.msg,
+             "%s \"%s\": out of memory growing its buffer at step %lld (the records of that step "
+             "are missing); the run stopped after that step", what, name, (long long)ctx->step);
+}
+
 /* Thread 0, between steps: whether to run another one (and its per-synapse delay queues). */
 static void decide(run_state *r)
 {
     ann_network *net = r->net;
-    r->go = r->n < r->nsteps && !net->interrupt;
+    r->go = r->n < r->nsteps && !net->interrupt && !net->record_fault.code;
     if (r->n < r->nsteps && net->interrupt) r->interrupted = 1;
     if (r->go && r->queue) ann_projections_queue(net);
 }
@@ -669,6 +679,7 @@ int ann_network_run(ann_network *net, int64_t nsteps, int until, const int32_t *
 {
     if (!net->bound) return ann_fail(st, "the network is not compiled yet");
     net->interrupt = 0;
+    net->record_fault.code = 0;
     run_state r;
     run_state_init(&r, net, nsteps);
     r.until = until;
@@ -676,6 +687,10 @@ int ann_network_run(ann_network *net, int64_t nsteps, int until, const int32_t *
     r.npops = npops;
     run(&r);
     if (done) *done = r.n;
+    if (net->record_fault.code) {
+        net->record_fault.code = 0;
+        return ann_fail(st, "%s", net->record_fault.msg);
+    }
     return r.interrupted ? ann_fail(st, "interrupted") : 0;
 }
 

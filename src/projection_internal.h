@@ -71,6 +71,7 @@ struct ann_proj_recorder {
     int64_t  len, cap;
     int64_t *widths;
     int64_t  nrec, wcap;
+    char    *name;        /* NULL: named after the projection and the attribute */
 };
 
 struct ann_projections {

@@ -72,6 +72,7 @@ end
 function M.instantiate(m)
   local rt = m._.net._.rt
   m._.handle = runtime.monitor_new(rt, m._.pop._.id, m._.ranks, m._.period, m._.period_offset)
+  runtime.monitor_set_name(m._.handle, m._.name)
   for _, v in ipairs(m._.vars) do M.add(m, v) end
   runtime.monitor_set_recording(m._.handle, m._.recording)
 end

@@ -475,6 +475,13 @@ static int l_mon_add_variable(lua_State *L)
     return 1;
 }
 
+static int l_mon_set_name(lua_State *L)
+{
+    ann_status st = {0, ""};
+    if (ann_monitor_set_name(check_mon(L, 1), luaL_checkstring(L, 2), &st)) return annl_raise_core(L, &st);
+    return 0;
+}
+
 static int l_mon_set_recording(lua_State *L)
 {
     ann_monitor_set_recording(check_mon(L, 1), lua_toboolean(L, 2));
@@ -561,7 +568,8 @@ void annl_open_network(lua_State *L)
         {"restart_phase", l_mon_restart_phase}, {"set_period", l_mon_set_period},
         {"data", l_mon_data},                   {"spikes", l_mon_spikes},
         {"clear", l_mon_clear},                 {"bytes", l_mon_bytes},
-        {"free", l_mon_free},                   {NULL, NULL}};
+        {"free", l_mon_free},                   {"set_name", l_mon_set_name},
+        {NULL, NULL}};
     annl_new_class(L, ANNL_NETWORK_MT, net_methods, l_net_gc);
     lua_pop(L, 1);
     annl_new_class(L, MONITOR_MT, mon_methods, l_mon_free);

@@ -392,6 +392,11 @@ function M.monitor_add_variable(h, k, spike, phase_b)
   return v
 end
 
+function M.monitor_set_name(h, name)
+  local st = core.status()
+  if C.ann_monitor_set_name(mon(h), name, st) ~= 0 then core.raise(st) end
+end
+
 function M.monitor_set_recording(h, on) C.ann_monitor_set_recording(mon(h), on and 1 or 0) end
 function M.monitor_set_period(h, period, offset) C.ann_monitor_set_period(mon(h), period, offset) end
 

@@ -442,6 +442,11 @@ end
 
 function M.recorder_free(h) network.release(h, C.ann_proj_recorder_free) end
 
+function M.recorder_set_name(h, name)
+  local st = core.status()
+  if C.ann_proj_recorder_set_name(rec(h), name, st) ~= 0 then core.raise(st) end
+end
+
 function M.recorder_set_recording(h, on) C.ann_proj_recorder_set_recording(rec(h), on and 1 or 0) end
 function M.recorder_set_period(h, period, offset) C.ann_proj_recorder_set_period(rec(h), period, offset) end
 

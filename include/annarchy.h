@@ -378,7 +378,8 @@ void ann_network_interrupt(ann_network *net);
 /* ---- monitors ---- */
 /* Records attribute `attr` of population `pop` (ranks NULL = all, else nranks 0-based ranks)
  * every `period` steps from the step at which recording starts, at phase `period_offset`.
- * spike != 0 records spike steps instead. in_phase_b != 0: recorded right after transmission
+ * spike 1 records spike steps instead, spike 2 the steps of axonal spikes (a model with
+ * axon_spike; nothing otherwise). in_phase_b != 0: recorded right after transmission
  * (sums and conductances). The monitor belongs to the network: ann_network_free frees it,
  * ann_monitor_free(net, m) frees it earlier (never both). NULL on error. Variables are added
  * with ann_monitor_add_variable, which returns the variable's index (0, 1, ...) or -1. */
@@ -798,6 +799,9 @@ int ann_projection_set_delays(ann_network *net, int id, const int32_t *steps, an
 /* Flags and the learning schedule (period >= 1 steps, offset: an absolute step). */
 void ann_projection_set_flags(ann_network *net, int id, int32_t transmission, int32_t update,
                               int32_t plasticity);
+/* Whether the pre-synaptic population's axonal spikes reach the synapses (on by default;
+ * only projections whose kernels define annk_proj<k>_axon receive them). */
+void ann_projection_set_axon_transmission(ann_network *net, int id, int32_t on);
 void ann_projection_set_schedule(ann_network *net, int id, int32_t period, int64_t offset);
 
 /* Structural plasticity from the host: synapses from the pre ranks pre[0..n-1] (any order)

@@ -175,11 +175,14 @@ static void record_values(ann_monitor *m, mon_var *v, const annk_ctx *ctx)
     v->nrec++;
 }
 
+/* The spikes of the step (v->spike 1) or its axonal spikes (2). */
 static void record_spikes(ann_monitor *m, mon_var *v, const annk_ctx *ctx)
 {
     const annk_pop *p = &m->net->pops[m->pop].k;
-    for (int32_t s = 0; s < p->nspiked; s++) {
-        int32_t r = p->spiked[s];
+    const int32_t *list = v->spike == 2 ? p->axonal : p->spiked;
+    int32_t n = v->spike == 2 ? p->naxonal : p->nspiked;
+    for (int32_t s = 0; s < n; s++) {
+        int32_t r = list[s];
         if (m->member && !m->member[r]) continue;
         if (ann_buffer_grow((void **)&v->spk, &v->capspk, 2 * (v->nspk + 1), sizeof *v->spk) != 0) {
             record_fault(m, ctx);

@@ -57,6 +57,7 @@ static void pop_free(ann_pop *p)
     free(p->k.ext);
     free(p->k.ext_len);
     free(p->k.scratch);
+    free(p->k.axonal);
     free(p->nfired);
 }
 
@@ -267,6 +268,7 @@ void ann_population_clear(ann_network *net, int pop)
 {
     ann_pop *p = &net->pops[pop];
     p->k.nspiked = 0;
+    p->k.naxonal = 0;
     if (p->k.last_spike)
         for (int32_t i = 0; i < p->k.size; i++) p->k.last_spike[i] = LAST_SPIKE_NONE;
     if (p->k.refr_left) memset(p->k.refr_left, 0, (size_t)p->k.size * sizeof *p->k.refr_left);
@@ -328,6 +330,13 @@ int ann_network_bind(ann_network *net, const ann_module *m, ann_status *st)
         *(void **)&p->stop = ann_module_symbol(m, name);
         if (!p->update)
             return ann_fail(st, "the kernels of population %d are missing", i);
+        /* a model with axonal spikes: its spike kernel lists them (annk_pop.axonal) */
+        snprintf(name, sizeof name, "annk_pop%d_axonal", i);
+        if (ann_module_symbol(m, name) && !p->k.axonal) {
+            p->k.axonal = calloc((size_t)p->k.size, sizeof *p->k.axonal);
+            if (!p->k.axonal)
+                return ann_fail(st, "out of memory for the axonal spikes of population %d", i);
+        }
     }
     if (ann_projections_bind(net, m, st) != 0) return st->code;
     net->bound = 1;
@@ -556,6 +565,19 @@ static void gather_spikes(ann_pop *p, int T)
     p->k.nspiked = ns;
 }
 
+/* The axonal spikes of thread blocks, written at p->axonal + block start and ended by -1 when
+ * shorter than the block, moved together in rank order. */
+static void gather_axonal(ann_pop *p, int T)
+{
+    int32_t na = 0;
+    for (int t = 0; t < T; t++) {
+        int32_t b, e;
+        ann_block(p->k.size, t, T, &b, &e);
+        for (int32_t i = b; i < e && p->k.axonal[i] >= 0; i++) p->k.axonal[na++] = p->k.axonal[i];
+    }
+    p->k.naxonal = na;
+}
+
 static void step(run_state *r, int t, int T, const annk_ctx *ctx)
 {
     ann_network *net = r->net;
@@ -603,6 +625,7 @@ static void step(run_state *r, int t, int T, const annk_ctx *ctx)
             ann_pop *p = &net->pops[i];
             if (!p->k.enabled || !p->spike) continue;
             gather_spikes(p, T);
+            if (p->k.axonal) gather_axonal(p, T);
             if (p->rate_window) update_rate_window(p, ctx);
         }
         /* E: delay buffers */

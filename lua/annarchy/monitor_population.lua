@@ -31,6 +31,12 @@ function M.resolve(m, name)
     end
     return {name = name, spike = true}
   end
+  if name == "axon_spike" then
+    if not pop._.A.axon_spike then
+      fail("Monitor %q: the neuron of population %q has no axon_spike condition", m._.name, pop._.name)
+    end
+    return {name = name, spike = true, axonal = true}
+  end
   local target = type(name) == "string" and name:match("^sum%(%s*([%w_]+)%s*%)$")
   if target then
     if pop._.A.kind ~= "rate" then
@@ -66,7 +72,8 @@ local function attr_index(m, v)
 end
 
 function M.add(m, v)
-  v.index = runtime.monitor_add_variable(m._.handle, attr_index(m, v), v.spike or false, v.phase_b or false)
+  local spike = v.axonal and 2 or v.spike and 1 or 0
+  v.index = runtime.monitor_add_variable(m._.handle, attr_index(m, v), spike, v.phase_b or false)
 end
 
 function M.instantiate(m)

@@ -468,7 +468,7 @@ static int l_mon_add_variable(lua_State *L)
 {
     ann_monitor *m = check_mon(L, 1);
     ann_status st = {0, ""};
-    int v = ann_monitor_add_variable(m, (int)luaL_checkinteger(L, 2), lua_toboolean(L, 3),
+    int v = ann_monitor_add_variable(m, (int)luaL_checkinteger(L, 2), (int32_t)luaL_checkinteger(L, 3),
                                      lua_toboolean(L, 4), &st);
     if (v < 0) return annl_raise_core(L, &st);
     lua_pushinteger(L, v);

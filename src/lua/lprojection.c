@@ -351,6 +351,7 @@ static int l_proj_flags(lua_State *L)
     ann_network *net = annl_net_check(L, 1);
     int id = check_proj(L, net, 2);
     ann_projection_set_flags(net, id, lua_toboolean(L, 3), lua_toboolean(L, 4), lua_toboolean(L, 5));
+    ann_projection_set_axon_transmission(net, id, lua_isnoneornil(L, 6) || lua_toboolean(L, 6));
     return 0;
 }
 

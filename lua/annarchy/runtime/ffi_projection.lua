@@ -330,10 +330,11 @@ function M.proj_set_delay(rt, id, steps)
   if C.ann_projection_set_delays(net, id, s, st) ~= 0 then core.raise(st) end
 end
 
-function M.proj_flags(rt, id, transmission, update, plasticity)
+function M.proj_flags(rt, id, transmission, update, plasticity, axon_transmission)
   local net = net_of(rt)
-  C.ann_projection_set_flags(net, check_proj(net, id, "proj_flags"), transmission and 1 or 0, update and 1 or 0,
-    plasticity and 1 or 0)
+  id = check_proj(net, id, "proj_flags")
+  C.ann_projection_set_flags(net, id, transmission and 1 or 0, update and 1 or 0, plasticity and 1 or 0)
+  C.ann_projection_set_axon_transmission(net, id, (axon_transmission == nil or axon_transmission) and 1 or 0)
 end
 
 function M.proj_schedule(rt, id, period, offset)

@@ -131,3 +131,49 @@ describe("axonal spikes", function()
     local _ = m
   end)
 end)
+
+describe("recorded axonal spikes", function()
+  it("are saved and read back like spikes (.csv, the monitor's own file)", function()
+    local support = require("tests.support")
+    local net = ann.Network{dt = 1.0}
+    local pre = net:create(2, ann.Neuron{parameters = "k = 1.0", equations = "v += k",
+                                         spike = "v >= 10", reset = "v = 0", axon_spike = "v >= 3"})
+    pre.k = {1.0, 4.0}
+    local m = net:monitor(pre, "axon_spike")
+    compiled(net):simulate(4)
+    -- k = 1: v = 1, 2, 3, 4 (steps 2, 3); k = 4: v = 4, 8, 12 (reset), 4 (steps 0, 1, 3)
+    local want = {[1] = {2, 3}, [2] = {0, 1, 3}}
+    local csv, own = support.tmp(".csv"), support.tmp(".state")
+    m:save(csv, {keep = true})
+    assert.are.equal("# step,rank\n0,1\n1,1\n2,0\n3,0\n3,1\n", support.read_bytes(csv))
+    m:save(own, {keep = true})
+    assert.are.same(want, require("annarchy.io.monitor_file").read_monitor(own).data.axon_spike)
+    assert.are.same(want, m:get("axon_spike"))
+    os.remove(csv)
+    os.remove(own)
+  end)
+end)
+
+describe("axonal spikes in a saved network", function()
+  it("are delivered after loading, as without the save", function()
+    local support = require("tests.support")
+    local function build()
+      local net = ann.Network{dt = 1.0}
+      local pre = net:create(1, counter())
+      local post = net:create(1, LISTENER)
+      net:connect(pre, post, "exc", {synapse = ann.Synapse{pre_axon_spike = "g_target += w"}})
+        :all_to_all{weights = 1.0}
+      return net, net:monitor(post, "g_exc")
+    end
+    local file = support.tmp(".ann")
+    local a = build()
+    compiled(a):simulate(3)   -- the axonal spike of step 2 is not delivered yet
+    a:save(file)
+    local b, m = build()
+    compiled(b):load(file)
+    b:simulate(2)
+    os.remove(file)
+    -- steps 3 and 4 receive the axonal spikes of steps 2 and 3
+    assert.are.same({1, 1}, column(m, "g_exc"))
+  end)
+end)

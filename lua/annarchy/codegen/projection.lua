@@ -334,13 +334,13 @@ local function listed_events_kernel(P, id, name, body, rcp)
 end
 
 local function spike_kernels(P, id, opts)
+  -- the bodies first: printing them fills the table of hoisted reciprocals
+  local axon_body = P.axon_events and event_body(P, opts, cgen.pre_axon_spike)
+  local body = P.spike_events and event_body(P, opts, cgen.pre_spike)
   local rcp = cgen.hoisted(opts.hoist, "    ")
   local out = {}
-  if P.axon_events then
-    out[#out + 1] = listed_events_kernel(P, id, "axon", event_body(P, opts, cgen.pre_axon_spike), rcp)
-  end
-  if not P.spike_events then return table.concat(out) end
-  local body = event_body(P, opts, cgen.pre_spike)
+  if axon_body then out[#out + 1] = listed_events_kernel(P, id, "axon", axon_body, rcp) end
+  if not body then return table.concat(out) end
   out[#out + 1] = listed_events_kernel(P, id, "spike", body, rcp)
   if P.delay_kind == "variable" then
     out[#out + 1] = signature(id, "spike_syn", ", const int64_t *syn, const int32_t *spre, int64_t nsyn" .. RANGE)

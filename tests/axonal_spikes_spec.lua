@@ -111,7 +111,8 @@ describe("axonal spikes", function()
   it("are refused where they cannot work", function()
     local net = ann.Network{dt = 1.0}
     local rate = ann.Neuron{parameters = "r = 0.0", axon_spike = "r > 1"}
-    assert.has_error(function() net:create(1, rate) end)
+    assert.has_error(function() net:create(1, rate) end,
+      'annarchy: neuron "Rate-coded neuron": axon_spike is only for spiking neurons')
     local a, b = net:create(1, counter()), net:create(1, LISTENER)
     local syn = ann.Synapse{pre_axon_spike = "g_target += w"}
     local delayed = net:connect(a, b, "exc", {synapse = syn}):all_to_all{weights = 1.0, delays = 2.0}

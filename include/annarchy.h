@@ -350,7 +350,10 @@ int ann_network_is_bound(const ann_network *net);
 /* Runs nsteps steps. With until != NONE, stops after the first step at which the stop
  * conditions of the listed populations hold (all of them for AND, one for OR). Writes the
  * number of steps done. A request from ann_network_interrupt stops it at the next step
- * boundary: it returns non-zero with the message "interrupted" (the network stays valid). */
+ * boundary: it returns non-zero with the message "interrupted" (the network stays valid).
+ * A monitor or a projection recorder whose buffer cannot grow (out of memory) stops it after
+ * that step: it returns non-zero with a message naming the monitor (ann_monitor_set_name)
+ * and the step whose records are missing; the network stays valid and can run again. */
 int ann_network_run(ann_network *net, int64_t nsteps, int until, const int32_t *pops,
                     int32_t npops, int64_t *done, ann_status *st);
 /* ---- threads ---- */
@@ -375,7 +378,8 @@ void ann_network_interrupt(ann_network *net);
 /* ---- monitors ---- */
 /* Records attribute `attr` of population `pop` (ranks NULL = all, else nranks 0-based ranks)
  * every `period` steps from the step at which recording starts, at phase `period_offset`.
- * spike != 0 records spike steps instead. in_phase_b != 0: recorded right after transmission
+ * spike 1 records spike steps instead, spike 2 the steps of axonal spikes (a model with
+ * axon_spike; nothing otherwise). in_phase_b != 0: recorded right after transmission
  * (sums and conductances). The monitor belongs to the network: ann_network_free frees it,
  * ann_monitor_free(net, m) frees it earlier (never both). NULL on error. Variables are added
  * with ann_monitor_add_variable, which returns the variable's index (0, 1, ...) or -1. */
@@ -397,6 +401,9 @@ void  ann_monitor_clear(ann_monitor *m, int v);
 /* Bytes a monitor will need for nsteps more steps. */
 int64_t ann_monitor_bytes_needed(const ann_monitor *m, int64_t nsteps);
 int64_t ann_monitor_bytes(const ann_monitor *m);
+/* The name a failure of the monitor reports (copied). Unnamed, it is named after the
+ * population it records. */
+int   ann_monitor_set_name(ann_monitor *m, const char *name, ann_status *st);
 
 /* ==== embedding: checked handles, names and per-frame access ==== */
 
@@ -792,6 +799,9 @@ int ann_projection_set_delays(ann_network *net, int id, const int32_t *steps, an
 /* Flags and the learning schedule (period >= 1 steps, offset: an absolute step). */
 void ann_projection_set_flags(ann_network *net, int id, int32_t transmission, int32_t update,
                               int32_t plasticity);
+/* Whether the pre-synaptic population's axonal spikes reach the synapses (on by default;
+ * only projections whose kernels define annk_proj<k>_axon receive them). */
+void ann_projection_set_axon_transmission(ann_network *net, int id, int32_t on);
 void ann_projection_set_schedule(ann_network *net, int id, int32_t period, int64_t offset);
 
 /* Structural plasticity from the host: synapses from the pre ranks pre[0..n-1] (any order)
@@ -858,6 +868,9 @@ const double  *ann_proj_recorder_data(const ann_proj_recorder *r, int64_t *nrec,
                                       const int64_t **widths);
 void    ann_proj_recorder_clear(ann_proj_recorder *r);
 int64_t ann_proj_recorder_bytes(const ann_proj_recorder *r);
+/* The name a failure of the recorder reports (copied), as ann_monitor_set_name. Unnamed, it
+ * is named after the projection and the attribute it records. */
+int     ann_proj_recorder_set_name(ann_proj_recorder *r, const char *name, ann_status *st);
 
 /* Bytes used by projection id (connectivity, attributes, delays, rings). */
 int64_t ann_projection_bytes(ann_network *net, int id);

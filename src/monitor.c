@@ -9,6 +9,7 @@
 #include "schedule.h"
 #include "status.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +33,7 @@ struct ann_monitor {
     ann_network *net;
     mon_var *vars;
     int32_t  nvars;
+    char    *name;         /* NULL: named after its population */
 };
 
 ann_monitor *ann_monitor_new(ann_network *net, int pop, const int32_t *ranks, int32_t nranks,
@@ -94,6 +96,7 @@ void ann_monitor_free(ann_network *net, ann_monitor *m)
         free(m->vars[v].spk);
     }
     free(m->vars);
+    free(m->name);
     free(m->ranks);
     free(m->member);
     free(m);
@@ -123,6 +126,29 @@ void ann_monitor_set_period(ann_monitor *m, int32_t period, int32_t period_offse
     ann_schedule_set(&m->when, period, period_offset, m->net->step);
 }
 
+int ann_monitor_set_name(ann_monitor *m, const char *name, ann_status *st)
+{
+    char *copy = strdup(name ? name : "");
+    if (!copy) return ann_fail(st, "out of memory naming a monitor");
+    free(m->name);
+    m->name = copy;
+    return 0;
+}
+
+/* A buffer that cannot grow: the run stops after this step and says which monitor. */
+static void record_fault(const ann_monitor *m, const annk_ctx *ctx)
+{
+    char fallback[64];
+    const char *name = m->name;
+    if (!name) {
+        const char *pop = ann_population_name(m->net, m->pop);
+        if (pop) snprintf(fallback, sizeof fallback, "of population %s", pop);
+        else snprintf(fallback, sizeof fallback, "of population %d", (int)m->pop);
+        name = fallback;
+    }
+    ann_network_record_fault(m->net, "monitor", name, ctx);
+}
+
 static int32_t width_of(const ann_monitor *m, const mon_var *v)
 {
     const ann_pop *p = &m->net->pops[m->pop];
@@ -130,11 +156,14 @@ static int32_t width_of(const ann_monitor *m, const mon_var *v)
     return m->ranks ? m->nranks : p->k.size;
 }
 
-static void record_values(ann_monitor *m, mon_var *v)
+static void record_values(ann_monitor *m, mon_var *v, const annk_ctx *ctx)
 {
     const ann_pop *p = &m->net->pops[m->pop];
     int32_t w = width_of(m, v);
-    if (ann_buffer_grow((void **)&v->buf, &v->cap, v->len + w, sizeof *v->buf) != 0) return;
+    if (ann_buffer_grow((void **)&v->buf, &v->cap, v->len + w, sizeof *v->buf) != 0) {
+        record_fault(m, ctx);
+        return;
+    }
     double *out = v->buf + v->len;
     int32_t a = v->attr;
     if (!p->specs[a].local || !m->ranks) {
@@ -146,15 +175,21 @@ static void record_values(ann_monitor *m, mon_var *v)
     v->nrec++;
 }
 
-static void record_spikes(ann_monitor *m, mon_var *v, int64_t step)
+/* The spikes of the step (v->spike 1) or its axonal spikes (2). */
+static void record_spikes(ann_monitor *m, mon_var *v, const annk_ctx *ctx)
 {
     const annk_pop *p = &m->net->pops[m->pop].k;
-    for (int32_t s = 0; s < p->nspiked; s++) {
-        int32_t r = p->spiked[s];
+    const int32_t *list = v->spike == 2 ? p->axonal : p->spiked;
+    int32_t n = v->spike == 2 ? p->naxonal : p->nspiked;
+    for (int32_t s = 0; s < n; s++) {
+        int32_t r = list[s];
         if (m->member && !m->member[r]) continue;
-        if (ann_buffer_grow((void **)&v->spk, &v->capspk, 2 * (v->nspk + 1), sizeof *v->spk) != 0) return;
+        if (ann_buffer_grow((void **)&v->spk, &v->capspk, 2 * (v->nspk + 1), sizeof *v->spk) != 0) {
+            record_fault(m, ctx);
+            return;
+        }
         v->spk[2 * v->nspk] = r;
-        v->spk[2 * v->nspk + 1] = step;
+        v->spk[2 * v->nspk + 1] = ctx->step;
         v->nspk++;
     }
 }
@@ -167,9 +202,9 @@ void ann_monitor_record(ann_monitor *m, ann_network *net, const annk_ctx *ctx, i
     for (int i = 0; i < m->nvars; i++) {
         mon_var *v = &m->vars[i];
         if (v->spike) {
-            if (!phase_b) record_spikes(m, v, ctx->step);
+            if (!phase_b) record_spikes(m, v, ctx);
         } else if (due && (v->phase_b != 0) == (phase_b != 0)) {
-            record_values(m, v);
+            record_values(m, v, ctx);
         }
     }
 }

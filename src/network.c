@@ -57,6 +57,7 @@ static void pop_free(ann_pop *p)
     free(p->k.ext);
     free(p->k.ext_len);
     free(p->k.scratch);
+    free(p->k.axonal);
     free(p->nfired);
 }
 
@@ -267,6 +268,7 @@ void ann_population_clear(ann_network *net, int pop)
 {
     ann_pop *p = &net->pops[pop];
     p->k.nspiked = 0;
+    p->k.naxonal = 0;
     if (p->k.last_spike)
         for (int32_t i = 0; i < p->k.size; i++) p->k.last_spike[i] = LAST_SPIKE_NONE;
     if (p->k.refr_left) memset(p->k.refr_left, 0, (size_t)p->k.size * sizeof *p->k.refr_left);
@@ -328,6 +330,13 @@ int ann_network_bind(ann_network *net, const ann_module *m, ann_status *st)
         *(void **)&p->stop = ann_module_symbol(m, name);
         if (!p->update)
             return ann_fail(st, "the kernels of population %d are missing", i);
+        /* a model with axonal spikes: its spike kernel lists them (annk_pop.axonal) */
+        snprintf(name, sizeof name, "annk_pop%d_axonal", i);
+        if (ann_module_symbol(m, name) && !p->k.axonal) {
+            p->k.axonal = calloc((size_t)p->k.size, sizeof *p->k.axonal);
+            if (!p->k.axonal)
+                return ann_fail(st, "out of memory for the axonal spikes of population %d", i);
+        }
     }
     if (ann_projections_bind(net, m, st) != 0) return st->code;
     net->bound = 1;
@@ -522,11 +531,21 @@ static void barrier(const ann_network *net)
     if (net->pool) ann_pool_barrier(net->pool);
 }
 
+void ann_network_record_fault(ann_network *net, const char *what, const char *name,
+                              const annk_ctx *ctx)
+{
+    if (net->record_fault.code) return;
+    net->record_fault.code = 1;
+    snprintf(net->record_fault.msg, sizeof net->record_fault.msg,
+             "%s \"%s\": out of memory growing its buffer at step %lld (the records of that step "
+             "are missing); the run stopped after that step", what, name, (long long)ctx->step);
+}
+
 /* Thread 0, between steps: whether to run another one (and its per-synapse delay queues). */
 static void decide(run_state *r)
 {
     ann_network *net = r->net;
-    r->go = r->n < r->nsteps && !net->interrupt;
+    r->go = r->n < r->nsteps && !net->interrupt && !net->record_fault.code;
     if (r->n < r->nsteps && net->interrupt) r->interrupted = 1;
     if (r->go && r->queue) ann_projections_queue(net);
 }
@@ -544,6 +563,19 @@ static void gather_spikes(ann_pop *p, int T)
         ns += p->nfired[t];
     }
     p->k.nspiked = ns;
+}
+
+/* The axonal spikes of thread blocks, written at p->axonal + block start and ended by -1 when
+ * shorter than the block, moved together in rank order. */
+static void gather_axonal(ann_pop *p, int T)
+{
+    int32_t na = 0;
+    for (int t = 0; t < T; t++) {
+        int32_t b, e;
+        ann_block(p->k.size, t, T, &b, &e);
+        for (int32_t i = b; i < e && p->k.axonal[i] >= 0; i++) p->k.axonal[na++] = p->k.axonal[i];
+    }
+    p->k.naxonal = na;
 }
 
 static void step(run_state *r, int t, int T, const annk_ctx *ctx)
@@ -593,6 +625,7 @@ static void step(run_state *r, int t, int T, const annk_ctx *ctx)
             ann_pop *p = &net->pops[i];
             if (!p->k.enabled || !p->spike) continue;
             gather_spikes(p, T);
+            if (p->k.axonal) gather_axonal(p, T);
             if (p->rate_window) update_rate_window(p, ctx);
         }
         /* E: delay buffers */
@@ -669,6 +702,7 @@ int ann_network_run(ann_network *net, int64_t nsteps, int until, const int32_t *
 {
     if (!net->bound) return ann_fail(st, "the network is not compiled yet");
     net->interrupt = 0;
+    net->record_fault.code = 0;
     run_state r;
     run_state_init(&r, net, nsteps);
     r.until = until;
@@ -676,6 +710,10 @@ int ann_network_run(ann_network *net, int64_t nsteps, int until, const int32_t *
     r.npops = npops;
     run(&r);
     if (done) *done = r.n;
+    if (net->record_fault.code) {
+        net->record_fault.code = 0;
+        return ann_fail(st, "%s", net->record_fault.msg);
+    }
     return r.interrupted ? ann_fail(st, "interrupted") : 0;
 }
 

@@ -54,6 +54,7 @@ struct ann_network {
     int32_t   threads;     /* 1 + the pool's workers */
     ann_pool *pool;        /* NULL with one thread */
     volatile sig_atomic_t interrupt;   /* set by ann_network_interrupt, polled by the run */
+    ann_status record_fault;  /* the first recording that failed in this run (code != 0) */
 };
 
 /* The block [*b, *e) of neurons of a population of n that thread t of T works on
@@ -69,6 +70,11 @@ static inline void ann_block(int32_t n, int t, int T, int32_t *b, int32_t *e)
 
 /* monitor.c: phase_b != 0 records the variables flagged for phase B (sums, conductances). */
 void ann_monitor_record(ann_monitor *m, ann_network *net, const annk_ctx *ctx, int phase_b);
+
+/* A monitor or a recorder (`what`, named `name`) could not grow its buffer at the step of
+ * ctx: the run stops after this step and reports it (the first such failure of the run). */
+void ann_network_record_fault(ann_network *net, const char *what, const char *name,
+                              const annk_ctx *ctx);
 
 /* projection_step.c: the projection phases of the step. Those taking (t, T) are run by every
  * thread t of T on its blocks of post neurons (with T = 1 over all of them); the others by

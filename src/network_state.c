@@ -1,7 +1,7 @@
 /* The dynamic state of populations and projections: everything besides their attributes that
- * determines the network's future (the spikes of the last step, last spike times, refractory
- * countdowns, firing-rate windows, results of global operations, delay buffers and spike
- * rings), read and written by the host so that a saved network continues exactly.
+ * determines the network's future (the spikes and axonal spikes of the last step, last spike
+ * times, refractory countdowns, firing-rate windows, results of global operations, delay
+ * buffers and spike rings), read and written by the host so that a saved network continues exactly.
  *
  * Each object has a list of named buffers of doubles (steps, ranks and counts are integers,
  * held exactly). Buffers whose length varies (spikes, rings) describe themselves: a count
@@ -16,11 +16,11 @@
 
 enum {
     PS_SPIKED, PS_LAST_SPIKE, PS_REFR_LEFT, PS_RATE_WINDOW, PS_GOP, PS_HIST_VALUES,
-    PS_HIST_SPIKES, PS_COUNT
+    PS_HIST_SPIKES, PS_AXONAL, PS_COUNT
 };
 static const char *const POP_NAMES[PS_COUNT] = {
     "spiked", "last_spike", "refractory_left", "rate_window", "global_operations",
-    "delayed_values", "delayed_spikes"
+    "delayed_values", "delayed_spikes", "axonal"
 };
 
 static pop_hist *hist_of(const ann_network *net, int pop)
@@ -48,6 +48,7 @@ static int pop_has(const ann_network *net, int pop, int b)
     case PS_GOP:         return p->ngops > 0;
     case PS_HIST_VALUES: return hist_has_values(h);
     case PS_HIST_SPIKES: return h && h->spikes;
+    case PS_AXONAL:      return p->k.axonal != NULL;
     default:             return 0;
     }
 }
@@ -90,6 +91,7 @@ int64_t ann_population_state_length(const ann_network *net, int pop, int k)
     int64_t n = 0;
     switch (pop_buffer(net, pop, k)) {
     case PS_SPIKED:      return p->k.nspiked;
+    case PS_AXONAL:      return p->k.naxonal;
     case PS_LAST_SPIKE:
     case PS_REFR_LEFT:   return p->k.size;
     case PS_RATE_WINDOW: return (int64_t)p->k.size * (p->rate_window + 1);
@@ -111,6 +113,9 @@ void ann_population_state_get(const ann_network *net, int pop, int k, double *ou
     switch (pop_buffer(net, pop, k)) {
     case PS_SPIKED:
         for (int32_t s = 0; s < p->k.nspiked; s++) out[s] = p->k.spiked[s];
+        break;
+    case PS_AXONAL:
+        for (int32_t s = 0; s < p->k.naxonal; s++) out[s] = p->k.axonal[s];
         break;
     case PS_LAST_SPIKE:
         for (int32_t i = 0; i < size; i++) out[i] = (double)p->k.last_spike[i];
@@ -185,7 +190,8 @@ static int pop_check(const ann_network *net, int pop, int b, const double *in, i
     const char *name = POP_NAMES[b];
     int64_t want = -1;
     switch (b) {
-    case PS_SPIKED:      return check_ranks(in, n, size, st, name);
+    case PS_SPIKED:
+    case PS_AXONAL:      return check_ranks(in, n, size, st, name);
     case PS_LAST_SPIKE:
     case PS_REFR_LEFT:   want = size; break;
     case PS_RATE_WINDOW: want = (int64_t)size * (p->rate_window + 1); break;
@@ -237,6 +243,10 @@ int ann_population_state_set(ann_network *net, int pop, int k, const double *in,
     case PS_SPIKED:
         for (int64_t s = 0; s < n; s++) p->k.spiked[s] = (int32_t)in[s];
         p->k.nspiked = (int32_t)n;
+        break;
+    case PS_AXONAL:
+        for (int64_t s = 0; s < n; s++) p->k.axonal[s] = (int32_t)in[s];
+        p->k.naxonal = (int32_t)n;
         break;
     case PS_LAST_SPIKE:
         for (int32_t i = 0; i < size; i++) p->k.last_spike[i] = (int64_t)in[i];

@@ -372,7 +372,7 @@ int ann_network_add_projection(ann_network *net, const ann_proj_desc *d, ann_csr
     p->last_event_attr = d->last_event_attr;
     p->k.npre = net->pops[d->pre].k.size;
     p->k.npost = net->pops[d->post].k.size;
-    p->k.transmission = p->k.update = p->k.plasticity = 1;
+    p->k.transmission = p->k.update = p->k.plasticity = p->k.axon_transmission = 1;
     p->k.update_period = 1;
     p->k.stream = 0x10000000u + (uint32_t)P->n;
     p->k.nattr = d->nattr;
@@ -569,6 +569,11 @@ void ann_projection_set_flags(ann_network *net, int id, int32_t transmission, in
     p->k.transmission = transmission;
     p->k.update = update;
     p->k.plasticity = plasticity;
+}
+
+void ann_projection_set_axon_transmission(ann_network *net, int id, int32_t on)
+{
+    proj_at(net, id)->k.axon_transmission = on != 0;
 }
 
 void ann_projection_set_schedule(ann_network *net, int id, int32_t period, int64_t offset)

@@ -39,6 +39,7 @@ typedef struct ann_proj {
     proj_fn        update_global;
     int32_t        serial;      /* annk_proj<k>_serial: bit 1 transmission, bit 2 learning */
     proj_spike_fn  spike;
+    proj_spike_fn  axon;        /* pre_axon_spike events of the pre's axonal spikes */
     proj_spike_syn_fn spike_syn;
     proj_creating_fn creating;
     proj_pruning_fn  pruning;
@@ -71,6 +72,7 @@ struct ann_proj_recorder {
     int64_t  len, cap;
     int64_t *widths;
     int64_t  nrec, wcap;
+    char    *name;        /* NULL: named after the projection and the attribute */
 };
 
 struct ann_projections {

@@ -4,6 +4,7 @@
 #include "elem.h"
 #include "projection_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,7 +55,7 @@ void ann_proj_recorder_free(ann_network *net, ann_proj_recorder *r)
             break;
         }
     }
-    free(r->dends); free(r->buf); free(r->widths);
+    free(r->dends); free(r->buf); free(r->widths); free(r->name);
     free(r);
 }
 
@@ -65,19 +66,47 @@ void ann_proj_recorder_set_period(ann_proj_recorder *r, int32_t period, int32_t 
     ann_schedule_set(&r->when, period, offset, r->net->step);
 }
 
+int ann_proj_recorder_set_name(ann_proj_recorder *r, const char *name, ann_status *st)
+{
+    char *copy = strdup(name ? name : "");
+    if (!copy) return oom(st);
+    free(r->name);
+    r->name = copy;
+    return 0;
+}
+
+/* A buffer that cannot grow: the run stops after this step and says which recorder. */
+static void record_fault(const ann_proj_recorder *r, const annk_ctx *ctx)
+{
+    char fallback[96];
+    const char *name = r->name;
+    if (!name) {
+        snprintf(fallback, sizeof fallback, "of attribute %d of projection %d", (int)r->attr,
+                 (int)r->proj);
+        name = fallback;
+    }
+    ann_network_record_fault(r->net, "recorder", name, ctx);
+}
+
 void annp_record(ann_proj_recorder *r, ann_network *net, const annk_ctx *ctx)
 {
     if (!r->when.recording || !ann_schedule_due(&r->when, ctx->step)) return;
     ann_proj *p = proj_at(net, r->proj);
     int32_t loc = p->specs[r->attr].locality;
-    if (loc == ANN_LOC_LOCAL && annp_ensure_view(p) != 0) return;
+    if (loc == ANN_LOC_LOCAL && annp_ensure_view(p) != 0) {
+        record_fault(r, ctx);
+        return;
+    }
     int64_t w = 0;
     if (loc == ANN_LOC_GLOBAL) w = 1;
     else if (!r->dends) w = loc == ANN_LOC_LOCAL ? p->k.nsyn : p->k.ndend;
     else for (int32_t i = 0; i < r->ndends; i++)
         w += loc == ANN_LOC_LOCAL ? p->k.row[r->dends[i] + 1] - p->k.row[r->dends[i]] : 1;
-    if (ann_buffer_grow((void **)&r->buf, &r->cap, r->len + w, sizeof *r->buf) != 0) return;
-    if (ann_buffer_grow((void **)&r->widths, &r->wcap, r->nrec + 1, sizeof *r->widths) != 0) return;
+    if (ann_buffer_grow((void **)&r->buf, &r->cap, r->len + w, sizeof *r->buf) != 0
+        || ann_buffer_grow((void **)&r->widths, &r->wcap, r->nrec + 1, sizeof *r->widths) != 0) {
+        record_fault(r, ctx);
+        return;
+    }
     double *out = r->buf + r->len;
     const void *a = p->k.attr[r->attr];
     int32_t type = p->specs[r->attr].type;

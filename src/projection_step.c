@@ -26,6 +26,7 @@ int ann_projections_bind(ann_network *net, const ann_module *m, ann_status *st)
         LOOK(update_global, "update_global")
         LOOK(post_event, "post")
         LOOK(spike, "spike")
+        LOOK(axon, "axon")
         LOOK(spike_syn, "spike_syn")
         LOOK(creating, "creating")
         LOOK(pruning, "pruning")
@@ -137,6 +138,10 @@ void ann_projections_transmit(ann_network *net, const annk_ctx *ctx, int t, int 
         int32_t ib, ie;
         ann_block(post->k.size, t, T, &ib, &ie);
         if (ib >= ie) continue;
+        /* axonal spikes of the last step, undelayed, before the somatic ones (as the
+         * reference); only through synapses with pre_axon_spike */
+        if (p->axon && p->k.axon_transmission && pre->k.enabled && pre->k.naxonal > 0)
+            p->axon(&p->k, &pre->k, &post->k, ctx, pre->k.axonal, pre->k.naxonal, ib, ie);
         if (p->spike_events) {
             const int32_t *spk = pre->k.spiked;
             int32_t n = pre->k.enabled ? pre->k.nspiked : 0;

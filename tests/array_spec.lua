@@ -125,13 +125,21 @@ describe("ann.Array indexing", function()
 
   it("raises errors naming the index and the size", function()
     local a = array{ 1, 2, 3 }
-    fails_with(function() return a[4] end, {}, "index 4", "size 3")
+    fails_with(function() return a[5] end, {}, "index 5", "size 3")
     fails_with(function() return a[0] end, {}, "index 0", "size 3")
     fails_with(function() return a[-1] end, {}, "index -1")
     fails_with(function() a[4] = 1 end, {}, "index 4", "size 3")
     fails_with(function() return a[1.5] end, {}, "not an integer")
     local m = zeros{ 2, 5 }
-    fails_with(function() return m[3] end, {}, "index 3", "first dimension 2", "2x5")
+    fails_with(function() return m[4] end, {}, "index 4", "first dimension 2", "2x5")
+  end)
+
+  it("reads nil one past the end (and only there), so ipairs stops", function()
+    local a = array{ 1, 2, 3 }
+    assert.is_nil(a[4])
+    assert.is_nil(zeros{ 2, 5 }[3])
+    assert.is_nil(zeros(0)[1])
+    fails_with(function() a[4] = 1 end, {}, "index 4", "size 3")
   end)
 
   it("rejects non-numbers in 1-D writes", function()
@@ -208,6 +216,16 @@ describe("ann.Array indexing", function()
       assert.are.same({ 2 }, r.shape)
     end
     assert.are.equal(4, rows)
+  end)
+
+  it("iterates with ipairs over the first dimension and stops at the end", function()
+    local seen = {}
+    for i, v in ipairs(array{ 10, 20, 30 }) do seen[i] = v end
+    assert.are.same({ 10, 20, 30 }, seen)
+    local rows = {}
+    for i, r in ipairs(array{ { 1, 2 }, { 3, 4 } }) do rows[i] = r:totable() end
+    assert.are.same({ { 1, 2 }, { 3, 4 } }, rows)
+    for _ in ipairs(zeros(0)) do error("an empty Array has no element") end
   end)
 end)
 

@@ -27,7 +27,7 @@ describe("core handles", function()
   it("a monitor outlives a destroyed network without a crash", function()
     local out = run(PRELUDE .. [[
 local mon = rt:monitor_new(0, nil, 1, 0)
-mon:add_variable(0, false, false)
+mon:add_variable(0, 0, false)
 rt:destroy()
 rt = nil
 collectgarbage()
@@ -59,7 +59,7 @@ print("done")
     local out = run(PRELUDE .. [[
 for _ = 1, 3 do
   local mon = rt:monitor_new(0, {0, 2}, 1, 0)
-  mon:add_variable(0, false, false)
+  mon:add_variable(0, 0, false)
 end
 rt = nil
 collectgarbage()

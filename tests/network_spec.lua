@@ -326,20 +326,6 @@ describe("memory_footprint", function()
   end)
 end)
 
-describe("axonal spikes", function()
-  it("are refused clearly rather than ignored (not supported yet)", function()
-    local N = ann.Neuron{equations = "v += 1", spike = "v > 5", reset = "v = 0", axon_spike = "v > 3"}
-    assert.has_error(function() ann.Network{}:create(2, N) end,
-      'annarchy: neuron "Spiking neuron": axon_spike (axonal spikes) is not supported yet')
-    local net = ann.Network{}
-    local S = ann.Neuron{equations = "v += 1", spike = "v > 5", reset = "v = 0"}
-    local a, b = net:create(2, S), net:create(2, S)
-    local syn = ann.Synapse{pre_axon_spike = "g_target += w", name = "Axonal"}
-    assert.has_error(function() net:connect(a, b, "exc", {synapse = syn}) end,
-      'annarchy: synapse "Axonal": pre_axon_spike (axonal spikes) is not supported yet')
-  end)
-end)
-
 describe("warnings", function()
   it("are silenced by config{suppress_warnings = true}", function()
     local script = os.tmpname()

@@ -2,7 +2,8 @@
 -- with kernels compiled by cc and by tcc. The networks are small but larger than one block of
 -- 256 neurons, so that 2, 3 and 4 threads cut them differently (4 threads: 256, 256, 256 and
 -- the rest), and cover spiking and rate-coded transmission, random draws in equations,
--- Poisson inputs, plasticity, uniform and per-synapse delays, global operations and monitors.
+-- Poisson inputs, plasticity, uniform and per-synapse delays, global operations, axonal
+-- spikes and monitors.
 local ann = require("annarchy")
 
 local THREADS = {1, 2, 3, 4}
@@ -30,7 +31,7 @@ local function state_of(net, monitors)
   for _, m in ipairs(monitors) do
     for _, var in ipairs(m.variables) do
       local rec = m:get(var)
-      if var == "spike" then
+      if var == "spike" or var == "axon_spike" then
         local ranks = {}
         for r in pairs(rec) do ranks[#ranks + 1] = r end
         table.sort(ranks)
@@ -43,7 +44,7 @@ local function state_of(net, monitors)
   return table.concat(out, " ")
 end
 
-local LIF = ann.Neuron{
+local LIF_DEF = {
   parameters = [[
     tau = 20.0 : population
     Vt = -50.0 : population
@@ -59,6 +60,7 @@ local LIF = ann.Neuron{
   reset = "v = El",
   refractory = 5.0,
 }
+local LIF = ann.Neuron(LIF_DEF)
 
 -- COBA-like: excitatory and inhibitory views, Poisson inputs, uniform or per-synapse delays.
 local function coba(delays)
@@ -135,6 +137,22 @@ local function shared_weights()
   return net, {net:monitor(features, "r"), net:monitor(pooled, "r")}
 end
 
+-- Axonal spikes: the LIF neurons also emit one when v crosses -55 mV, received through
+-- pre_axon_spike by a second population.
+local function axonal()
+  local net = ann.Network{dt = 0.1, seed = 13}
+  local def = {axon_spike = "v > -55.0", axon_reset = "v -= 0.001"}
+  for k, v in pairs(LIF_DEF) do def[k] = v end
+  local pop = net:create(900, ann.Neuron(def))
+  pop.v = ann.Uniform(-60.0, -50.0)
+  pop.I = ann.Uniform(0.0, 12.0)
+  local other = net:create(700, LIF)
+  local syn = ann.Synapse{pre_spike = "g_target += w", pre_axon_spike = "g_target += 0.2 * w"}
+  net:connect(pop, other, "exc", {synapse = syn}):fixed_probability(0.05, 0.6)
+  net:connect(pop, pop, "inh", {synapse = syn}):fixed_probability(0.02, 1.0)
+  return net, {net:monitor(pop, {"spike", "axon_spike"}), net:monitor(other, {"spike", "g_exc"})}
+end
+
 local CASES = {
   {"spiking (COBA) with Poisson inputs and noise", function() return coba() end, 30},
   {"spiking with a uniform delay", function() return coba(2.0) end, 30},
@@ -143,6 +161,7 @@ local CASES = {
   {"plastic (STDP)", stdp, 30},
   {"rate-coded learning (IBCM: semiglobal and local)", ibcm, 30},
   {"shared weights (a Convolution bank and a Pooling)", shared_weights, 3},
+  {"axonal spikes", axonal, 30},
 }
 
 for _, compiler in ipairs({"cc", "tcc"}) do

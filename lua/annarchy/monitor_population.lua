@@ -31,6 +31,12 @@ function M.resolve(m, name)
     end
     return {name = name, spike = true}
   end
+  if name == "axon_spike" then
+    if not pop._.A.axon_spike then
+      fail("Monitor %q: the neuron of population %q has no axon_spike condition", m._.name, pop._.name)
+    end
+    return {name = name, spike = true, axonal = true}
+  end
   local target = type(name) == "string" and name:match("^sum%(%s*([%w_]+)%s*%)$")
   if target then
     if pop._.A.kind ~= "rate" then
@@ -66,12 +72,14 @@ local function attr_index(m, v)
 end
 
 function M.add(m, v)
-  v.index = runtime.monitor_add_variable(m._.handle, attr_index(m, v), v.spike or false, v.phase_b or false)
+  local spike = v.axonal and 2 or v.spike and 1 or 0
+  v.index = runtime.monitor_add_variable(m._.handle, attr_index(m, v), spike, v.phase_b or false)
 end
 
 function M.instantiate(m)
   local rt = m._.net._.rt
   m._.handle = runtime.monitor_new(rt, m._.pop._.id, m._.ranks, m._.period, m._.period_offset)
+  runtime.monitor_set_name(m._.handle, m._.name)
   for _, v in ipairs(m._.vars) do M.add(m, v) end
   runtime.monitor_set_recording(m._.handle, m._.recording)
 end

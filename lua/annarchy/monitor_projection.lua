@@ -49,6 +49,7 @@ function M.add(m, v)
   local dends = m._.dend and {m._.dend._.index} or nil
   local index = proj._.layout.by_name[v.name].index
   v.rec = runtime.proj_recorder(m._.net._.rt, proj._.id, index, dends, m._.period, m._.period_offset)
+  runtime.recorder_set_name(v.rec, ("%s (%s)"):format(m._.name, v.name))
   runtime.recorder_set_recording(v.rec, m._.recording)
 end
 

@@ -229,9 +229,6 @@ function methods.create(n, ...)
   end
   local A = require("annarchy.compiler.analyse").neuron(a.neuron,
     methods._env(n, {reserved = population.RESERVED_WHY}))
-  if A.axon_spike then
-    fail("neuron %q: axon_spike (axonal spikes) is not supported yet", A.name or "")
-  end
   local id = #n._.pops
   local name = a.name
   if name == nil or tostring(name):match("^pop%d+$") then name = "pop" .. id end

@@ -104,9 +104,6 @@ function M.connect(net, n, ...)
   end
   local A = require("annarchy.compiler.analyse").synapse(syn, net:_env{
     kind = pre._.A.kind, targets = targets, pre = pre._.A, post = post._.A, reserved = RESERVED})
-  if A.pre_axon_spike and #A.pre_axon_spike > 0 then
-    fail("synapse %q: pre_axon_spike (axonal spikes) is not supported yet", A.name or "")
-  end
   local id = #net._.projs
   local name = a.name
   if name == nil or tostring(name):match("^proj%d+$") then name = "proj" .. id end
@@ -202,7 +199,8 @@ function fields.axon_transmission(p) return p._.flags.axon_transmission ~= false
 local function push_flags(p)
   local rt = rt_of(p)
   if rt then
-    runtime.proj_flags(rt, p._.id, p._.flags.transmission, p._.flags.update, p._.flags.plasticity)
+    runtime.proj_flags(rt, p._.id, p._.flags.transmission, p._.flags.update, p._.flags.plasticity,
+      p._.flags.axon_transmission ~= false)
     runtime.proj_schedule(rt, p._.id, p._.schedule.period, p._.schedule.offset)
   end
 end
@@ -257,9 +255,15 @@ local function set_delay(p, v)
   local rt = rt_of(p)
   if not rt then fail("%s: setting delays before compile is not implemented yet (give them to the connector)", where(p)) end
   local dt = p._.net._.dt
+  local axonal = p._.A.kind == "spike" and #(p._.A.pre_axon_spike or {}) > 0
   local function steps(ms)
     if type(ms) ~= "number" or ms < 0 or ms ~= ms then fail("%s: delays must be non-negative numbers of ms", where(p)) end
-    return time.delay_steps(ms, dt)
+    local s = time.delay_steps(ms, dt)
+    if axonal and s > 1 then
+      fail("%s: axonal spikes (pre_axon_spike) are transmitted without delay; the projection cannot "
+        .. "have delays", where(p))
+    end
+    return s
   end
   if type(v) == "number" then
     runtime.proj_set_delay(rt, p._.id, steps(v))
@@ -559,7 +563,11 @@ Projection.__newindex = function(p, k, v)
     push_flags(p)
     return
   end
-  if k == "axon_transmission" then p._.flags.axon_transmission = v and true or false return end
+  if k == "axon_transmission" then
+    p._.flags.axon_transmission = v and true or false
+    push_flags(p)
+    return
+  end
   if k == "delay" then set_delay(p, v) return end
   if fields[k] or methods[k] then fail("%s: '%s' is read-only", where(p), tostring(k)) end
   local sf = special_field(p, k)

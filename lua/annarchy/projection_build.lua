@@ -55,7 +55,12 @@ function M.plan(net, pop_plans, const_index)
     local spike_events = A.kind == "spike" and #((A.pre_spike or {}).gtarget or {}) +
       #((A.pre_spike or {}).other or {}) > 0
     local post_events = A.kind == "spike" and #(A.post_spike or {}) > 0
+    local axon_events = A.kind == "spike" and #(A.pre_axon_spike or {}) > 0
     local delay_kind = connectors.delay_kind(proj)
+    if axon_events and delay_kind ~= "none" then
+      fail("projection %q: axonal spikes (pre_axon_spike) are transmitted without delay; the "
+        .. "projection cannot have delays", p.name)
+    end
     if delay_kind ~= "none" then check_delay_memory(net, proj) end
     -- pre attributes read through the delay buffers (rate-coded psp and equations)
     local delayed, rate_delays = {}, false
@@ -96,8 +101,9 @@ function M.plan(net, pop_plans, const_index)
     plans[i] = {
       id = i - 1, proj = proj, A = A, L = L, dtype = net._.config.dtype,
       pre_plan = pre_plan, post_plan = post_plan, targets = p.targets, target_attr = target_attr,
-      pre_major = spike_events, post_events = post_events, post_index = post_events,
-      spike_events = spike_events, delay_kind = delay_kind, rate_delays = rate_delays,
+      pre_major = spike_events or axon_events, post_events = post_events, post_index = post_events,
+      spike_events = spike_events, axon_events = axon_events, delay_kind = delay_kind,
+      rate_delays = rate_delays,
       delayed = delayed, gop_index = gop_index, gops = gops, const_index = const_index,
       both_spiking = p.pre._.A.kind == "spike" and p.post._.A.kind == "spike",
     }
@@ -195,7 +201,8 @@ end
 local function push_flags(net, proj)
   local p = proj._
   local rt = net._.rt
-  runtime.proj_flags(rt, p.id, p.flags.transmission, p.flags.update, p.flags.plasticity)
+  runtime.proj_flags(rt, p.id, p.flags.transmission, p.flags.update, p.flags.plasticity,
+    p.flags.axon_transmission ~= false)
   runtime.proj_schedule(rt, p.id, p.schedule.period, p.schedule.offset)
 end
 

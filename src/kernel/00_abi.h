@@ -51,6 +51,11 @@ typedef struct annk_pop {
     int64_t *ext_len;
     /* one byte per neuron (and 8 spare) for the spike pass: which neurons fire */
     uint8_t *scratch;
+    /* axonal spikes (a model with axon_spike, NULL otherwise): the ranks that emitted one in
+     * the current step. A spike kernel writes those of its block [ib, ie) at axonal + ib,
+     * followed by -1 when they are fewer than ie - ib; the runtime joins the blocks. */
+    int32_t *axonal;
+    int32_t  naxonal;
 } annk_pop;
 
 /* A projection. Synapses are stored dendrite by dendrite (post-major, ascending pre rank)
@@ -92,6 +97,7 @@ typedef struct annk_proj {
     struct annk_proj *link;
     int32_t   ordered;     /* post_rank ascending and every pre row (pre-major) ascending
                             * in post rank: ranges are then found by bisection */
+    int32_t   axon_transmission;  /* axonal spikes reach the synapses (pre_axon_spike) */
 } annk_proj;
 
 /* Work is split by post-synaptic neuron: every kernel is called over a range [ib, ie) of the

@@ -236,6 +236,12 @@ static int m_index(lua_State *L)
 {
     ann_array *a = annl_array_check(L, 1);
     if (lua_type(L, 2) == LUA_TNUMBER) {
+        /* one past the end reads nil, so that ipairs (which goes through __index) stops */
+        int isint = 0;
+        if (lua_tointegerx(L, 2, &isint) == (lua_Integer)a->shape[0] + 1 && isint) {
+            lua_pushnil(L);
+            return 1;
+        }
         push_item(L, 1, a, check_index(L, a, 2));
         return 1;
     }

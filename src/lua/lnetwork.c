@@ -468,11 +468,18 @@ static int l_mon_add_variable(lua_State *L)
 {
     ann_monitor *m = check_mon(L, 1);
     ann_status st = {0, ""};
-    int v = ann_monitor_add_variable(m, (int)luaL_checkinteger(L, 2), lua_toboolean(L, 3),
+    int v = ann_monitor_add_variable(m, (int)luaL_checkinteger(L, 2), (int32_t)luaL_checkinteger(L, 3),
                                      lua_toboolean(L, 4), &st);
     if (v < 0) return annl_raise_core(L, &st);
     lua_pushinteger(L, v);
     return 1;
+}
+
+static int l_mon_set_name(lua_State *L)
+{
+    ann_status st = {0, ""};
+    if (ann_monitor_set_name(check_mon(L, 1), luaL_checkstring(L, 2), &st)) return annl_raise_core(L, &st);
+    return 0;
 }
 
 static int l_mon_set_recording(lua_State *L)
@@ -561,7 +568,8 @@ void annl_open_network(lua_State *L)
         {"restart_phase", l_mon_restart_phase}, {"set_period", l_mon_set_period},
         {"data", l_mon_data},                   {"spikes", l_mon_spikes},
         {"clear", l_mon_clear},                 {"bytes", l_mon_bytes},
-        {"free", l_mon_free},                   {NULL, NULL}};
+        {"free", l_mon_free},                   {"set_name", l_mon_set_name},
+        {NULL, NULL}};
     annl_new_class(L, ANNL_NETWORK_MT, net_methods, l_net_gc);
     lua_pop(L, 1);
     annl_new_class(L, MONITOR_MT, mon_methods, l_mon_free);

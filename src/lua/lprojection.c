@@ -351,6 +351,7 @@ static int l_proj_flags(lua_State *L)
     ann_network *net = annl_net_check(L, 1);
     int id = check_proj(L, net, 2);
     ann_projection_set_flags(net, id, lua_toboolean(L, 3), lua_toboolean(L, 4), lua_toboolean(L, 5));
+    ann_projection_set_axon_transmission(net, id, lua_isnoneornil(L, 6) || lua_toboolean(L, 6));
     return 0;
 }
 
@@ -511,6 +512,14 @@ static int l_rec_free(lua_State *L)
     return 0;
 }
 
+static int l_rec_set_name(lua_State *L)
+{
+    ann_status st = {0, ""};
+    if (ann_proj_recorder_set_name(check_rec(L, 1), luaL_checkstring(L, 2), &st))
+        return annl_raise_core(L, &st);
+    return 0;
+}
+
 static int l_rec_set_recording(lua_State *L)
 {
     ann_proj_recorder_set_recording(check_rec(L, 1), lua_toboolean(L, 2));
@@ -576,6 +585,7 @@ void annl_open_projection(lua_State *L)
         {"set_recording", l_rec_set_recording}, {"set_period", l_rec_set_period},
         {"data", l_rec_data},                   {"clear", l_rec_clear},
         {"bytes", l_rec_bytes},                 {"free", l_rec_free},
+        {"set_name", l_rec_set_name},
         {NULL, NULL}};
     annl_add_runtime_methods(L, rt_methods);
     annl_new_class(L, RECORDER_MT, rec_methods, l_rec_free);

@@ -10,7 +10,8 @@
  * return its failure value with a message (in the status and in ann_last_error), a failed
  * add must leave the network's counts unchanged, the network must still run once the
  * allocator works again, and everything must be freed (the sanitizer build checks the leaks
- * and the memory accesses). */
+ * and the memory accesses). A monitor or recorder whose buffer cannot grow during a run stops
+ * the run with a message naming it. */
 #include "annarchy.h"
 
 #include <stdint.h>
@@ -72,6 +73,7 @@ static const char *KERNELS =
     PROJ0_WEIGHTED_SUM;
 
 static double final_state;  /* a checksum of the network's state after the run */
+static long recording_faults;  /* runs stopped by a monitor or recorder, named in the message */
 
 static char cache_dir[] = "/tmp/annlua-faults-XXXXXX";
 
@@ -185,17 +187,30 @@ static int scenario(const char *source)
     FAIL_IF(!mv, "ann_monitor_new");
     FAIL_IF(ann_monitor_add_variable(mv, 0, 0, 0, &st) < 0, "ann_monitor_add_variable");
     FAIL_IF(ann_monitor_add_variable(mv, 0, 1, 0, &st) < 0, "ann_monitor_add_variable (spikes)");
+    FAIL_IF(ann_monitor_set_name(mv, "m_voltage", &st) != 0, "ann_monitor_set_name");
     int32_t ranks[2] = {2, 0};
     ann_monitor *ms = ann_monitor_new(w.net, 2, ranks, 2, 3, 1, &st);
     FAIL_IF(!ms, "ann_monitor_new (ranks)");
     FAIL_IF(ann_monitor_add_variable(ms, 0, 0, 1, &st) < 0, "ann_monitor_add_variable (sum)");
-    FAIL_IF(!ann_proj_recorder_new(w.net, 0, 0, NULL, 0, 2, 0, &st), "ann_proj_recorder_new");
+    FAIL_IF(ann_monitor_set_name(ms, "m_sum", &st) != 0, "ann_monitor_set_name");
+    ann_proj_recorder *rw = ann_proj_recorder_new(w.net, 0, 0, NULL, 0, 2, 0, &st);
+    FAIL_IF(!rw, "ann_proj_recorder_new");
+    FAIL_IF(ann_proj_recorder_set_name(rw, "r_weight", &st) != 0, "ann_proj_recorder_set_name");
 
     FAIL_IF(ann_network_bind(w.net, w.m, &st) != 0, "ann_network_bind");
     bound = 1;
     int64_t done = 0;
-    FAIL_IF(ann_network_run(w.net, 30, ANN_UNTIL_NONE, NULL, 0, &done, &st) != 0,
-            "ann_network_run");
+    if (ann_network_run(w.net, 30, ANN_UNTIL_NONE, NULL, 0, &done, &st) != 0) {
+        if (strstr(st.msg, "out of memory growing its buffer")) {
+            CHECK(strstr(st.msg, "monitor \"m_voltage\"") || strstr(st.msg, "monitor \"m_sum\"")
+                  || strstr(st.msg, "recorder \"r_weight\""),
+                  "a recording failure does not name its monitor: %s", st.msg);
+            CHECK(done < 30, "a run whose recording failed went on to its end (%lld steps)",
+                  (long long)done);
+            recording_faults++;
+        }
+        FAIL_IF(1, "ann_network_run");
+    }
     int32_t d0 = ann_projection_dendrite_of(w.net, 0, 0);
     if (d0 >= 0) {
         int32_t missing[4], n = 0;
@@ -274,6 +289,7 @@ int main(void)
     printf("%ld allocations in the scenario, each made to fail once: %ld failures injected, "
            "%ld scenarios stopped by a failing call\n", total, failures, failed_calls);
     CHECK(failures == total, "%ld of %ld allocations were reached", failures, total);
+    CHECK(recording_faults >= 3, "only %ld runs were stopped by a recording failure", recording_faults);
 
     long removed;
     setenv("ANNLUA_CACHE", cache_dir, 1);

@@ -9,6 +9,9 @@
 --   annk_pop<id>_spike(p, c, ib, ie)                      spike test, reset, refractoriness of
 --                                                         [ib, ie); writes the firing ranks at
 --                                                         p->spiked + ib and returns their count
+--                                                         (and, for a model with axon_spike,
+--                                                         its axonal spikes at p->axonal + ib)
+--   annk_pop<id>_axonal                                   (a constant) present when it does
 --   annk_pop<id>_stop(annk_pop *p, const annk_ctx *c)     the stop condition, if any
 -- The runtime calls the ranged kernels over blocks of neurons, one per thread (docs/threads.md).
 -- Values never appear in the source (DESIGN rule 1): attributes, constants and the seed are
@@ -309,6 +312,13 @@ function M.population(id, A, L, ctx)
     local hopts = {R = mopts.R, dtype = ctx.dtype, masked = false,
                    hoist = cgen.hoist_table(pop_invariant(L))}
     local cond = custom.spike_expr and custom.spike_expr(L) or cgen.spike(A, hopts)
+    -- axonal spikes: where the axon_spike condition holds and the spike condition does not
+    local axon = A.axon_spike and not custom.spike_expr and
+      ("!%s & %s"):format(cond, cgen.axon_spike(A, hopts))
+    if axon then
+      if ctx.refractory then axon = "(_refr[i] == 0) & " .. axon end
+      emit("    int32_t nax = 0;\n    int32_t *restrict _ax = p->axonal + _ib;\n")
+    end
     for _, a in ipairs(L.attrs) do
       if not a.is_local then
         emit(("    const %s g%d = a%d[0]; (void)g%d;\n"):format(a.ctype, a.index, a.index, a.index))
@@ -348,6 +358,9 @@ function M.population(id, A, L, ctx)
       emit("        if (_any) {\n")
       emit(("            for (int32_t i = _i0; i < _i1; i++) if (%s) _spk[ns++] = i;\n"):format(fires))
       emit("        }\n")
+      if axon then
+        emit(("        for (int32_t i = _i0; i < _i1; i++) if (%s) _ax[nax++] = i;\n"):format(axon))
+      end
       if ctx.refractory then
         emit("        for (int32_t i = _i0; i < _i1; i++) { const int32_t _r = _refr[i]; _refr[i] = _r - (_r > 0); }\n")
       end
@@ -369,7 +382,16 @@ function M.population(id, A, L, ctx)
         emit(pad .. "_refr[i] = p->refr_steps[i];\n")
       end
     end
-    emit("        }\n    }\n    return ns;\n}\n\n")
+    emit("        }\n    }\n")
+    if axon then
+      -- the axonal resets, after the somatic ones; the list ends with -1 when shorter than
+      -- the block (the runtime joins the blocks)
+      emit("    for (int32_t _k = 0; _k < nax; _k++) {\n        const int32_t i = _ax[_k];\n")
+      emit(indent(cgen.axon_reset(A, opts), "        "))
+      emit("    }\n    if (nax < _ie - _ib) _ax[nax] = -1;\n")
+    end
+    emit("    return ns;\n}\n\n")
+    if axon then emit(("const int32_t annk_pop%d_axonal = 1;\n\n"):format(id)) end
   end
 
   if ctx.stop then

@@ -3,6 +3,8 @@
 --
 --   annk_proj<k>_psp(pj, pre, post, c, ib, ie)   rate-coded / continuous psp into the post sums
 --   annk_proj<k>_spike(pj, pre, post, c, spk, n, ib, ie)      pre events of the listed spikes
+--   annk_proj<k>_axon(pj, pre, post, c, spk, n, ib, ie)       pre_axon_spike events of the
+--                                                            listed axonal spikes
 --   annk_proj<k>_spike_syn(pj, pre, post, c, syn, spre, n, ib, ie)  pre events of listed
 --                                                            synapses (per-synapse delays)
 --   annk_proj<k>_update_global(pj, pre, post, c)  global synaptic equations, if any
@@ -298,13 +300,14 @@ local function psp_kernel(P, id, opts)
   return table.concat(out)
 end
 
--- One pre-synaptic event of synapse e (pre j, post i, dendrite d).
-local function event_body(P, opts)
+-- One pre-synaptic event of synapse e (pre j, post i, dendrite d): its statements are
+-- statements(A, opts), cgen.pre_spike or cgen.pre_axon_spike.
+local function event_body(P, opts, statements)
   local A = P.A
   local out = {}
   local ed = cgen.event_driven(A, opts, "(c->step - 1)")
   if ed ~= "" then out[#out + 1] = ed end
-  local ps = cgen.pre_spike(A, opts)
+  local ps = statements(A, opts)
   out[#out + 1] = ps.gtarget
   if ps.other and ps.other:find("%S") then
     local ok = P.both_spiking and "pre->last_spike[j] != post->last_spike[i]" or "1"
@@ -314,11 +317,9 @@ local function event_body(P, opts)
   return table.concat(out)
 end
 
-local function spike_kernels(P, id, opts)
-  if not P.spike_events then return "" end
-  local body = event_body(P, opts)
-  local rcp = cgen.hoisted(opts.hoist, "    ")
-  local out = {signature(id, "spike", ", const int32_t *spk, int32_t nspk" .. RANGE), decls(P), rcp}
+-- The kernel `name` running the events of `body` for the listed pre ranks spk[0 .. nspk-1].
+local function listed_events_kernel(P, id, name, body, rcp)
+  local out = {signature(id, name, ", const int32_t *spk, int32_t nspk" .. RANGE), decls(P), rcp}
   out[#out + 1] = "    const int _plastic = pj->plasticity; (void)_plastic;\n"
   out[#out + 1] = "    for (int32_t s = 0; s < nspk; s++) {\n"
   out[#out + 1] = "        const int32_t j = spk[s];\n"
@@ -329,6 +330,18 @@ local function spike_kernels(P, id, opts)
   out[#out + 1] = "            (void)i; (void)d;\n"
   out[#out + 1] = indent(body, "            ")
   out[#out + 1] = "        }\n    }\n}\n\n"
+  return table.concat(out)
+end
+
+local function spike_kernels(P, id, opts)
+  -- the bodies first: printing them fills the table of hoisted reciprocals
+  local axon_body = P.axon_events and event_body(P, opts, cgen.pre_axon_spike)
+  local body = P.spike_events and event_body(P, opts, cgen.pre_spike)
+  local rcp = cgen.hoisted(opts.hoist, "    ")
+  local out = {}
+  if axon_body then out[#out + 1] = listed_events_kernel(P, id, "axon", axon_body, rcp) end
+  if not body then return table.concat(out) end
+  out[#out + 1] = listed_events_kernel(P, id, "spike", body, rcp)
   if P.delay_kind == "variable" then
     out[#out + 1] = signature(id, "spike_syn", ", const int64_t *syn, const int32_t *spre, int64_t nsyn" .. RANGE)
     out[#out + 1] = decls(P)

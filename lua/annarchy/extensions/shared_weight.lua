@@ -87,7 +87,7 @@ function M.tensor(x, who, what)
   local shape, values = {}, {}
   local function walk(t, depth)
     if type(t) == "number" then
-      if depth <= #shape then fail("%s: %s is not rectangular (a number where a list is expected)", who, what) end
+      if depth <= #shape then fail("%s: %s are not rectangular (a number where a list is expected)", who, what) end
       values[#values + 1] = t
       return
     end
@@ -95,10 +95,10 @@ function M.tensor(x, who, what)
       fail("%s: %s must hold numbers only, got %s", who, what, util.show(t))
     end
     if shape[depth] == nil then
-      if #values > 0 then fail("%s: %s is not rectangular (a list where a number is expected)", who, what) end
+      if #values > 0 then fail("%s: %s are not rectangular (a list where a number is expected)", who, what) end
       shape[depth] = #t
     elseif shape[depth] ~= #t then
-      fail("%s: %s is not rectangular (lists of %d and %d elements at depth %d)", who, what, shape[depth], #t, depth)
+      fail("%s: %s are not rectangular (lists of %d and %d elements at depth %d)", who, what, shape[depth], #t, depth)
     end
     for i = 1, #t do walk(t[i], depth + 1) end
   end

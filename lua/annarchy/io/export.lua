@@ -85,10 +85,10 @@ local function writer_npz(m, names, data, filename, what)
   local members = {}
   local taken = {}
   for _, name in ipairs(names) do
-    if name == "spike" then
-      local ranks, steps = spike_lists(data.spike)
+    if monitor_file.is_spikes(name) then
+      local ranks, steps = spike_lists(data[name])
       for i, r in ipairs(ranks) do
-        local key = "spike/" .. r
+        local key = name .. "/" .. r
         members[#members + 1] = {key, npy.encode("<i8", {#steps[i]}, steps[i], what)}
         taken[key] = true
       end
@@ -115,11 +115,15 @@ local function writer_npz(m, names, data, filename, what)
 end
 
 local function writer_csv(_, names, data, filename, what)
-  if data.spike then
+  local spikes
+  for _, name in ipairs(names) do
+    if monitor_file.is_spikes(name) then spikes = name end
+  end
+  if spikes then
     if #names ~= 1 then
       fail("%s: spikes and values cannot share a CSV file: save them separately", what)
     end
-    local ranks, steps = spike_lists(data.spike)
+    local ranks, steps = spike_lists(data[spikes])
     local rows = {}
     for i, r in ipairs(ranks) do
       for _, s in ipairs(steps[i]) do rows[#rows + 1] = {s, r} end
@@ -160,7 +164,7 @@ function M.save_monitor(m, filename, opts)
   local names, what
   opts, names, what = monitor_file.monitor_save_options(m, opts)
   local kind = M.kind(filename)
-  if kind == "npy" and names[1] == "spike" then
+  if kind == "npy" and monitor_file.is_spikes(names[1]) then
     fail("%s: spikes are one list of steps per neuron, which a .npy file cannot hold: use .npz "
       .. "(one array per neuron) or .csv (one line per spike)", what)
   end

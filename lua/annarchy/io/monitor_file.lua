@@ -37,6 +37,9 @@ local function flatten_into(v, out)
 end
 M.flatten_record = flatten_into
 
+--- Whether a recorded variable holds spikes (rank -> steps): "spike" and "axon_spike".
+function M.is_spikes(name) return name == "spike" or name == "axon_spike" end
+
 --- m:save's options, checked: the options table, the names of the variables to save and
 -- the name of the call for errors.
 function M.monitor_save_options(m, opts)
@@ -76,7 +79,7 @@ function M.save_monitor(m, filename, opts)
   for _, name in ipairs(names) do
     local v = data[name]
     local k = "monitor/" .. name
-    if name == "spike" then
+    if M.is_spikes(name) then
       local ranks0, ptr, steps = {}, {0}, {}
       local keys = util.sorted_keys(v)
       for i, rank in ipairs(keys) do

@@ -187,7 +187,11 @@ return core.once("annarchy.runtime.ffi_array", function()
   local mt = {}
 
   function mt.__index(a, k)
-    if type(k) == "number" then return item(a, check_index(a, k)) end
+    if type(k) == "number" then
+      -- one past the end reads nil, so that ipairs stops there
+      if k == tonumber(a.a_.shape[0]) + 1 then return nil end
+      return item(a, check_index(a, k))
+    end
     if type(k) == "string" then
       if k == "shape" then return shape_of(a) end
       if k == "size" then return tonumber(a.a_.size) end
@@ -269,13 +273,15 @@ return core.once("annarchy.runtime.ffi_array", function()
     return r
   end
 
-  -- __pairs (Debian's LuaJIT 2.1 honours it)
-  function mt.__pairs(a)
+  -- __pairs and __ipairs (Debian's LuaJIT 2.1 honours them): the first dimension in order
+  local function first_dimension(a)
     return function(_, i)
       if i >= tonumber(a.a_.shape[0]) then return nil end
       return i + 1, item(a, i)
     end, a, 0
   end
+  mt.__pairs = first_dimension
+  mt.__ipairs = first_dimension
 
   ffi.metatype("annlj_array", mt)
 

@@ -385,11 +385,17 @@ end
 
 function M.monitor_free(h) M.release(h, C.ann_monitor_free) end
 
+--- monitor_add_variable(attr, spike, phase_b): spike 0 (values), 1 (spikes), 2 (axonal spikes)
 function M.monitor_add_variable(h, k, spike, phase_b)
   local st = core.status()
-  local v = C.ann_monitor_add_variable(mon(h), k, spike and 1 or 0, phase_b and 1 or 0, st)
+  local v = C.ann_monitor_add_variable(mon(h), k, int(spike, 3, "monitor_add_variable"), phase_b and 1 or 0, st)
   if v < 0 then core.raise(st) end
   return v
+end
+
+function M.monitor_set_name(h, name)
+  local st = core.status()
+  if C.ann_monitor_set_name(mon(h), name, st) ~= 0 then core.raise(st) end
 end
 
 function M.monitor_set_recording(h, on) C.ann_monitor_set_recording(mon(h), on and 1 or 0) end

@@ -330,10 +330,11 @@ function M.proj_set_delay(rt, id, steps)
   if C.ann_projection_set_delays(net, id, s, st) ~= 0 then core.raise(st) end
 end
 
-function M.proj_flags(rt, id, transmission, update, plasticity)
+function M.proj_flags(rt, id, transmission, update, plasticity, axon_transmission)
   local net = net_of(rt)
-  C.ann_projection_set_flags(net, check_proj(net, id, "proj_flags"), transmission and 1 or 0, update and 1 or 0,
-    plasticity and 1 or 0)
+  id = check_proj(net, id, "proj_flags")
+  C.ann_projection_set_flags(net, id, transmission and 1 or 0, update and 1 or 0, plasticity and 1 or 0)
+  C.ann_projection_set_axon_transmission(net, id, (axon_transmission == nil or axon_transmission) and 1 or 0)
 end
 
 function M.proj_schedule(rt, id, period, offset)
@@ -441,6 +442,11 @@ function M.proj_recorder(rt, id, attr, dends, period, offset)
 end
 
 function M.recorder_free(h) network.release(h, C.ann_proj_recorder_free) end
+
+function M.recorder_set_name(h, name)
+  local st = core.status()
+  if C.ann_proj_recorder_set_name(rec(h), name, st) ~= 0 then core.raise(st) end
+end
 
 function M.recorder_set_recording(h, on) C.ann_proj_recorder_set_recording(rec(h), on and 1 or 0) end
 function M.recorder_set_period(h, period, offset) C.ann_proj_recorder_set_period(rec(h), period, offset) end

@@ -40,8 +40,8 @@ local INTERFACE = {
       "pop_state", "pop_state_set", "proj_state", "proj_state_set",
     }},
     {prefix = "monitor_", names = {"add_variable", "set_recording", "set_period", "data", "spikes", "clear",
-      "bytes", "free"}},
-    {prefix = "recorder_", names = {"set_recording", "set_period", "data", "clear", "bytes", "free"}},
+      "bytes", "free", "set_name"}},
+    {prefix = "recorder_", names = {"set_recording", "set_period", "data", "clear", "bytes", "free", "set_name"}},
     {prefix = "video_", names = {"grab", "close"}},
     -- a zip archive (zip_create, zip_open), for .npz files
     {prefix = "zip_", names = {"add", "names", "read", "close"}},

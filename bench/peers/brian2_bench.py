@@ -127,6 +127,24 @@ def rate_network():
     return [P, S], ('mean_r', P, 1000)
 
 
+def stdp_synapses(pre, post, ns, **options):
+    """Synapses with annlua's built-in STDP: traces Apre, Apost decaying with taupre, taupost,
+    incremented by dApre and dApost (negative) at each pre and post spike, w clipped to
+    [0, gmax]; a presynaptic spike adds w to g_exc."""
+    return Synapses(pre, post, '''
+        w : 1
+        dApre/dt = -Apre / taupre : 1 (event-driven)
+        dApost/dt = -Apost / taupost : 1 (event-driven)
+    ''', on_pre='''
+        g_exc_post += w
+        Apre += dApre
+        w = clip(w + Apost, 0, gmax)
+    ''', on_post='''
+        Apost += dApost
+        w = clip(w + Apre, 0, gmax)
+    ''', namespace=ns, **options)
+
+
 def stdp_network():
     """Song, Miller & Abbott (2000), Brian2's example parameters: 1000 Poisson (15 Hz) -> 1."""
     ns = dict(taum=10.0 * ms, taue=5.0 * ms, taupre=20.0 * ms, taupost=20.0 * ms, Ee=0.0,
@@ -138,18 +156,7 @@ def stdp_network():
         dg_exc/dt = -g_exc / taue : 1
     ''', threshold='v > vt', reset='v = vr', method='euler', namespace=ns)
     post.v = -60.0
-    S = Synapses(inp, post, '''
-        w : 1
-        dApre/dt = -Apre / taupre : 1 (event-driven)
-        dApost/dt = -Apost / taupost : 1 (event-driven)
-    ''', on_pre='''
-        g_exc_post += w
-        Apre += dApre
-        w = clip(w + Apost, 0, gmax)
-    ''', on_post='''
-        Apost += dApost
-        w = clip(w + Apre, 0, gmax)
-    ''', namespace=ns)
+    S = stdp_synapses(inp, post, ns)
     S.connect()
     S.w = 'rand() * gmax'
     M = SpikeMonitor(post)
@@ -165,10 +172,10 @@ def brunel_network(plastic):
     synapses, drawn without replacement per neuron), delays 1.5 ms, external drive in the
     diffusion approximation. plastic: the exc synapses follow annlua's built-in STDP."""
     size, n_exc = 10000, 8000
+    J = 0.1 * 20.0 / 0.5   # the current whose integral is a jump of 0.1 mV
     ns = dict(tau=20.0 * ms, tau_s=0.5 * ms, theta=20.0, Vr=10.0, mu=22.0, sigma=3.0,
-              w=0.1 * 20.0 / 0.5, g=5.0, taupre=20.0 * ms, taupost=20.0 * ms,
-              wmax=2 * 0.1 * 20.0 / 0.5, dApre=0.01 * 2 * 0.1 * 20.0 / 0.5,
-              dApost=0.0105 * 2 * 0.1 * 20.0 / 0.5)
+              J=J, g=5.0, taupre=20.0 * ms, taupost=20.0 * ms, gmax=2 * J,
+              dApre=0.01 * 2 * J, dApost=-0.0105 * 2 * J)
     # Euler-Maruyama on sigma * sqrt(tau) * xi / tau: each step adds sigma * sqrt(dt / tau)
     # * N(0, 1), as annlua's sigma * sqrt(tau / dt) * Normal(0, 1) under explicit Euler.
     eqs = '''
@@ -189,25 +196,14 @@ def brunel_network(plastic):
         return pre.astype(np.int32), np.repeat(np.arange(size, dtype=np.int32), k)
 
     if plastic:
-        Ce = Synapses(P[:n_exc], P, '''
-            w_syn : 1
-            dApre/dt = -Apre / taupre : 1 (event-driven)
-            dApost/dt = -Apost / taupost : 1 (event-driven)
-        ''', on_pre='''
-            g_exc_post += w_syn
-            Apre += dApre
-            w_syn = clip(w_syn + Apost, 0, wmax)
-        ''', on_post='''
-            Apost -= dApost
-            w_syn = clip(w_syn + Apre, 0, wmax)
-        ''', delay=1.5 * ms, namespace=ns)
+        Ce = stdp_synapses(P[:n_exc], P, ns, delay=1.5 * ms)
     else:
-        Ce = Synapses(P[:n_exc], P, on_pre='g_exc_post += w', delay=1.5 * ms, namespace=ns)
-    Ci = Synapses(P[n_exc:], P, on_pre='g_inh_post += g * w', delay=1.5 * ms, namespace=ns)
+        Ce = Synapses(P[:n_exc], P, on_pre='g_exc_post += J', delay=1.5 * ms, namespace=ns)
+    Ci = Synapses(P[n_exc:], P, on_pre='g_inh_post += g * J', delay=1.5 * ms, namespace=ns)
     i, j = fixed_in_degree(n_exc, n_exc // 10)
     Ce.connect(i=i, j=j)
     if plastic:
-        Ce.w_syn = 'w'
+        Ce.w = 'J'
     i, j = fixed_in_degree(size - n_exc, (size - n_exc) // 10)
     Ci.connect(i=i, j=j)
     M = SpikeMonitor(P)

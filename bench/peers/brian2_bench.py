@@ -1,19 +1,24 @@
 #!/usr/bin/python3
 """Brian2 side of bench/peers.lua: one benchmark model in C++ standalone mode.
 
-    /usr/bin/python3 bench/peers/brian2_bench.py NAME DURATION_MS REPS BUILD_DIR
+    /usr/bin/python3 bench/peers/brian2_bench.py NAME DURATION_MS REPS BUILD_DIR [THREADS]
 
-Builds the model NAME (coba, cuba, izhikevich, rate, stdp, coba64k), compiles the standalone
-project once, runs the binary REPS times (each run draws a new network: no seed() call, so
-the binary seeds itself from the system) and prints, as its last line, a JSON object with one
-entry per run: Brian2's own run time (the `_last_run_time` that the binary writes to
-results/last_run_info.txt: std::clock() CPU time around the time-step loop of
-Network::run, i.e. simulate time only, without building the connectivity or writing results),
-and a sanity figure (mean firing rate in Hz, or the mean of r for the rate network).
+Builds the model NAME (coba, cuba, izhikevich, rate, stdp, coba64k, brunel, brunel_stdp),
+compiles the standalone project once, runs the binary REPS times (each run draws a new
+network: no seed() call, so the binary seeds itself from the system; the Brunel rows'
+connectivity is drawn here by numpy with seed 42 and is the same in every run) and prints, as
+its last line, a JSON object with one entry per run: Brian2's own run time (the
+`_last_run_time` that the binary writes to results/last_run_info.txt, around the time-step
+loop of Network::run, i.e. simulate time only, without building the connectivity or writing
+results), and a sanity figure (mean firing rate in Hz, or the mean of r for the rate network).
 
-All models: float64, one thread (no OpenMP), Brian2's default compiler flags, explicit Euler,
-dimensionless variables with time constants in ms. The equations are those of
-bench/peers/models.lua (the annlua side); see docs/benchmarks.md.
+THREADS is prefs.devices.cpp_standalone.openmp_threads (default 0). With 0 (no OpenMP) the
+run time is std::clock(), the CPU time of the process; with 1 or more Brian2 times its loop
+with omp_get_wtime(), the wall clock (Brian2 2.5.1's templates/network.cpp).
+
+All models: float64, Brian2's default compiler flags, explicit Euler, dimensionless
+variables with time constants in ms. The equations are those of bench/peers/models.lua (the
+annlua side); see docs/benchmarks.md.
 """
 import json
 import os
@@ -122,6 +127,24 @@ def rate_network():
     return [P, S], ('mean_r', P, 1000)
 
 
+def stdp_synapses(pre, post, ns, **options):
+    """Synapses with annlua's built-in STDP: traces Apre, Apost decaying with taupre, taupost,
+    incremented by dApre and dApost (negative) at each pre and post spike, w clipped to
+    [0, gmax]; a presynaptic spike adds w to g_exc."""
+    return Synapses(pre, post, '''
+        w : 1
+        dApre/dt = -Apre / taupre : 1 (event-driven)
+        dApost/dt = -Apost / taupost : 1 (event-driven)
+    ''', on_pre='''
+        g_exc_post += w
+        Apre += dApre
+        w = clip(w + Apost, 0, gmax)
+    ''', on_post='''
+        Apost += dApost
+        w = clip(w + Apre, 0, gmax)
+    ''', namespace=ns, **options)
+
+
 def stdp_network():
     """Song, Miller & Abbott (2000), Brian2's example parameters: 1000 Poisson (15 Hz) -> 1."""
     ns = dict(taum=10.0 * ms, taue=5.0 * ms, taupre=20.0 * ms, taupost=20.0 * ms, Ee=0.0,
@@ -133,31 +156,68 @@ def stdp_network():
         dg_exc/dt = -g_exc / taue : 1
     ''', threshold='v > vt', reset='v = vr', method='euler', namespace=ns)
     post.v = -60.0
-    S = Synapses(inp, post, '''
-        w : 1
-        dApre/dt = -Apre / taupre : 1 (event-driven)
-        dApost/dt = -Apost / taupost : 1 (event-driven)
-    ''', on_pre='''
-        g_exc_post += w
-        Apre += dApre
-        w = clip(w + Apost, 0, gmax)
-    ''', on_post='''
-        Apost += dApost
-        w = clip(w + Apre, 0, gmax)
-    ''', namespace=ns)
+    S = stdp_synapses(inp, post, ns)
     S.connect()
     S.w = 'rand() * gmax'
     M = SpikeMonitor(post)
     return [inp, post, S, M], ('rate', M, 1)
 
 
+BRUNEL_SEED = 42
+
+
+def brunel_network(plastic):
+    """Brunel (2000) as models.brunel in bench/peers/models.lua: 10 000 current-based LIF
+    neurons (8000 exc, 2000 inh), each receiving exactly 800 exc and 200 inh inputs (10^7
+    synapses, drawn without replacement per neuron), delays 1.5 ms, external drive in the
+    diffusion approximation. plastic: the exc synapses follow annlua's built-in STDP."""
+    size, n_exc = 10000, 8000
+    J = 0.1 * 20.0 / 0.5   # the current whose integral is a jump of 0.1 mV
+    ns = dict(tau=20.0 * ms, tau_s=0.5 * ms, theta=20.0, Vr=10.0, mu=22.0, sigma=3.0,
+              J=J, g=5.0, taupre=20.0 * ms, taupost=20.0 * ms, gmax=2 * J,
+              dApre=0.01 * 2 * J, dApost=-0.0105 * 2 * J)
+    # Euler-Maruyama on sigma * sqrt(tau) * xi / tau: each step adds sigma * sqrt(dt / tau)
+    # * N(0, 1), as annlua's sigma * sqrt(tau / dt) * Normal(0, 1) under explicit Euler.
+    eqs = '''
+        dv/dt = (-v + g_exc - g_inh + mu) / tau + sigma * sqrt(tau) * xi / tau : 1 (unless refractory)
+        dg_exc/dt = -g_exc / tau_s : 1
+        dg_inh/dt = -g_inh / tau_s : 1
+    '''
+    # annlua's refractory = 2 ms at dt 0.1 freezes v for 20 steps after the spike: 2.1 ms here.
+    P = NeuronGroup(size, eqs, threshold='v > theta', reset='v = Vr', refractory=2.1 * ms,
+                    method='euler', namespace=ns)
+    P.v = '10.0 + 10.0 * rand()'
+    P.g_exc = 0.0
+    P.g_inh = 0.0
+    rng = np.random.default_rng(BRUNEL_SEED)
+
+    def fixed_in_degree(n_pre, k):
+        pre = np.concatenate([rng.choice(n_pre, size=k, replace=False) for _ in range(size)])
+        return pre.astype(np.int32), np.repeat(np.arange(size, dtype=np.int32), k)
+
+    if plastic:
+        Ce = stdp_synapses(P[:n_exc], P, ns, delay=1.5 * ms)
+    else:
+        Ce = Synapses(P[:n_exc], P, on_pre='g_exc_post += J', delay=1.5 * ms, namespace=ns)
+    Ci = Synapses(P[n_exc:], P, on_pre='g_inh_post += g * J', delay=1.5 * ms, namespace=ns)
+    i, j = fixed_in_degree(n_exc, n_exc // 10)
+    Ce.connect(i=i, j=j)
+    if plastic:
+        Ce.w = 'J'
+    i, j = fixed_in_degree(size - n_exc, (size - n_exc) // 10)
+    Ci.connect(i=i, j=j)
+    M = SpikeMonitor(P)
+    return [P, Ce, Ci, M], ('rate', M, size)
+
+
 def main(argv):
-    if len(argv) != 5:
+    if len(argv) not in (5, 6):
         sys.exit(__doc__)
     name, duration, reps, build_dir = argv[1], float(argv[2]), int(argv[3]), argv[4]
+    threads = int(argv[5]) if len(argv) == 6 else 0
     set_device('cpp_standalone', directory=build_dir, build_on_run=False)
     prefs.core.default_float_dtype = np.float64
-    prefs.devices.cpp_standalone.openmp_threads = 0
+    prefs.devices.cpp_standalone.openmp_threads = threads
     # Brian2's default 'make -j' starts one compiler per file at once: as many as the cores.
     prefs.devices.cpp_standalone.extra_make_args_unix = [f'-j{os.cpu_count() or 1}']
     defaultclock.dt = (1.0 if name in ('izhikevich', 'rate') else 0.1) * ms
@@ -168,6 +228,8 @@ def main(argv):
         'izhikevich': izhikevich_network,
         'rate': rate_network,
         'stdp': stdp_network,
+        'brunel': lambda: brunel_network(False),
+        'brunel_stdp': lambda: brunel_network(True),
     }
     objects, (kind, probe, n) = builders[name]()
     net = Network(*objects)
@@ -182,7 +244,7 @@ def main(argv):
             figure = float(np.mean(probe.r[:]))
         runs.append(dict(time=device._last_run_time, figure=figure))
     print(json.dumps(dict(brian2=brian2.__version__, name=name, duration_ms=duration,
-                          runs=runs)))
+                          openmp_threads=threads, runs=runs)))
 
 
 if __name__ == '__main__':

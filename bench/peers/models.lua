@@ -57,6 +57,21 @@ function M.lif(kind, size, p, seed, duration)
   return net, rate_of(m, size, duration)
 end
 
+--- COBA neurons with 80 random inputs each (64 from the excitatory 80 %, 16 from the
+-- inhibitory 20 %, fixed_number_pre), per-synapse weights U(0.3, 0.9) and U(3.4, 10.0), the
+-- examples' initial values; dt 0.1 ms. No monitor: the figure is not needed.
+function M.coba_inputs(size, seed)
+  local net = ann.Network{dt = 0.1, seed = seed}
+  local pop = net:create(size, coba.COBA)
+  local n_exc = math.floor(size * 0.8)
+  pop.v = ann.Normal(-55.0, 5.0)
+  pop.g_exc = ann.Normal(4.0, 1.5)
+  pop.g_inh = ann.Normal(20.0, 12.0)
+  net:connect(pop:range(1, n_exc), pop, "exc"):fixed_number_pre(64, ann.Uniform(0.3, 0.9))
+  net:connect(pop:range(n_exc + 1, size), pop, "inh"):fixed_number_pre(16, ann.Uniform(3.4, 10.0))
+  return net, pop
+end
+
 --- The Izhikevich network: 800 + 200 neurons, all-to-all (1 M synapses), dt 1 ms.
 function M.izhikevich(seed, duration)
   local net, m = izhikevich.build(seed)
@@ -116,8 +131,10 @@ M.BrunelLIF = ann.Neuron{
 }
 
 --- Brunel's network of `size` neurons (80 % excitatory), each neuron receiving 10 % of each
--- population (fixed_number_pre; size^2 / 10 synapses: 10^7 for 10 000 neurons).
-function M.brunel(size, seed, duration)
+-- population (fixed_number_pre; size^2 / 10 synapses: 10^7 for 10 000 neurons). plastic:
+-- the excitatory synapses follow the built-in STDP (Song & Abbott's amplitudes, w_max twice
+-- the initial weight), as the Brunel-with-STDP benchmark of Auryn and Brian2.
+function M.brunel(size, seed, duration, plastic)
   size = size or 10000
   local net = ann.Network{dt = 0.1, seed = seed}
   local pop = net:create(size, M.BrunelLIF)
@@ -125,10 +142,24 @@ function M.brunel(size, seed, duration)
   local n_exc = math.floor(size * 0.8)
   local exc, inh = pop:range(1, n_exc), pop:range(n_exc + 1, size)
   local w = 0.1 * 20.0 / 0.5   -- the current whose integral is a jump of 0.1 mV
-  net:connect(exc, pop, "exc"):fixed_number_pre(math.floor(n_exc * 0.1), w, {delays = 1.5})
+  local stdp = plastic and ann.STDP{tau_plus = 20.0, tau_minus = 20.0, A_plus = 0.01,
+    A_minus = 0.0105, w_min = 0.0, w_max = 2.0 * w} or nil
+  net:connect(exc, pop, "exc", {synapse = stdp})
+    :fixed_number_pre(math.floor(n_exc * 0.1), w, {delays = 1.5})
   net:connect(inh, pop, "inh"):fixed_number_pre(math.floor((size - n_exc) * 0.1), 5.0 * w, {delays = 1.5})
   local m = net:monitor(pop, "spike")
   return net, rate_of(m, size, duration)
+end
+
+--- The synapses of a compiled network and the bytes its projections hold (net:memory_footprint).
+function M.synapse_memory(net)
+  local synapses, bytes = 0, 0
+  local footprint = net:memory_footprint()
+  for _, proj in ipairs(net:get_projections()) do
+    synapses = synapses + proj.nb_synapses
+    bytes = bytes + footprint[proj.name]
+  end
+  return synapses, bytes
 end
 
 return M

@@ -367,6 +367,17 @@ int32_t ann_network_threads(const ann_network *net);
  * thread order (the last ones may be empty). Synapses go with their post-synaptic neuron. */
 void    ann_partition(int32_t size, int32_t t, int32_t nthreads, int32_t *begin, int32_t *end);
 
+/* ---- processes (docs/distributed.md) ---- */
+/* Under an MPI launcher (mpirun), the processes of the run share every network: each updates
+ * its contiguous blocks of every population (ann_partition over processes x threads) and the
+ * whole state is on every process after each ann_network_run. Without a launcher: rank 0 of
+ * 1. MPI is loaded at run time (libannlua_mpi.so) on the first call of these functions or
+ * the first run. */
+int32_t ann_mpi_rank(void);
+int32_t ann_mpi_size(void);
+/* Ends every process of the run with the exit code (exit(code) alone). */
+void    ann_mpi_abort(int code);
+
 /* Asks a running ann_network_run to stop at the next step boundary. Async-signal-safe: meant
  * for the host's SIGINT handler. A request made while no run is under way is forgotten when
  * the next run starts. */
@@ -730,6 +741,10 @@ typedef struct ann_proj_desc {
     int32_t last_event_attr;     /* _last_event (event-driven variables), -1 if none */
     const int32_t *delayed;      /* pre attributes read through the delay buffers (rate) */
     int32_t ndelayed;
+    const int32_t *pre_read;     /* local pre attributes the kernels read (exchanged between
+                                    processes at every step) */
+    int32_t npre_read;
+    int32_t plastic;             /* the kernels write synaptic attributes during a run */
 } ann_proj_desc;
 
 /* Adds a projection with the connectivity c, whose arrays it takes over (c is left empty).

@@ -216,7 +216,8 @@ double ann_rng_binomial(ann_rng *r, double n, double p);
  * multiply-shift with rejection: exactly uniform). Computes the block two positions share once. */
 void ann_rng_fill_below(ann_rng *r, int32_t n, int32_t *out, int64_t count);
 
-/* A seed from the operating system's entropy (getrandom, /dev/urandom, else clock and pid). */
+/* A seed from the operating system's entropy (getrandom, /dev/urandom, else clock and pid);
+ * processes started by mpirun all get the draw of rank 0 (a collective). */
 uint64_t ann_seed_from_entropy(void);
 
 /* ---- distribution descriptors ------------------------------------------------------------ */

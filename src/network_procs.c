@@ -32,8 +32,15 @@ struct ann_procs {
     int64_t *fixed;          /* [K] bytes each process sends at every step besides spikes */
     int32_t *nspk;           /* [K][npops + 1] spikes found by each process, interruption */
     int32_t interrupted;     /* some process was interrupted before the last exchange */
-    char    *send, *recv;
+    int64_t  room, room_max;  /* bytes for spikes in a slot; all the spikes of a process */
+    int64_t  slot;           /* bytes of each process's message */
+    char    *send, *recv;    /* this process's message; every process's slot */
+    char    *over, *scratch; /* spikes beyond the slots; one process's spikes together */
 };
+
+/* The room for spikes in a step's message at the start of a run (bytes; small, so that the
+ * tests pass through the second collective: tests/mpi/networks.lua's COBA at its first step). */
+#define SPIKE_ROOM 256
 
 /* The neurons of a population of n that process r updates. */
 static void range_of(const ann_procs *d, int32_t n, int32_t r, int32_t *b, int32_t *e)
@@ -154,8 +161,22 @@ void ann_procs_free(ann_procs *d, const ann_network *net)
     free(d->share); free(d->want);
     free(d->first); free(d->nthr); free(d->counts); free(d->displs); free(d->fixed); free(d->nspk);
     free(d->lo); free(d->hi); free(d->slo); free(d->shi);
-    free(d->send); free(d->recv);
+    free(d->send); free(d->recv); free(d->over); free(d->scratch);
     free(d);
+}
+
+/* The message of a process at every step is one slot, of the same size for all (a single
+ * collective of fixed size): its spike counts and interruption flag, the fixed part, then its
+ * spikes up to the slot's end. Spikes that do not fit follow in a second collective, and the
+ * room for spikes then grows to twice the largest message seen (every process sees the same
+ * counts, so all grow alike). */
+static void size_slot(ann_procs *d, const ann_network *net)
+{
+    int64_t fixed = 0;
+    for (int32_t r = 0; r < d->K; r++) if (d->fixed[r] > fixed) fixed = d->fixed[r];
+    int64_t slot = (int64_t)(net->npops + 1) * 4 + fixed + d->room;
+    d->slot = (slot + 7) / 8 * 8;
+    check_bytes(d->slot * d->K);
 }
 
 int ann_procs_begin(ann_network *net, const int32_t *stop, int32_t nstop, ann_procs **out,
@@ -201,15 +222,20 @@ int ann_procs_begin(ann_network *net, const int32_t *stop, int32_t nstop, ann_pr
     d->T = T;
     mark_shared(d, net, stop, nstop);
     /* the largest message: every attribute and partial, and every neuron spiking */
-    int64_t recv = 0;
-    for (int32_t r = 0; r < d->K; r++) recv += d->fixed[r] = fixed_bytes(d, net, r);
-    int64_t send = d->fixed[d->rank];
-    for (int i = 0; i < net->npops; i++) send += (int64_t)net->pops[i].k.size * 4;
-    for (int i = 0; i < net->npops; i++) recv += (int64_t)net->pops[i].k.size * 4;
-    check_bytes(recv);
-    d->send = malloc((size_t)send + 8);
-    d->recv = malloc((size_t)recv + 8);
-    if (!d->send || !d->recv) { ann_procs_free(d, net); return ann_fail(st, "out of memory"); }
+    for (int32_t r = 0; r < d->K; r++) d->fixed[r] = fixed_bytes(d, net, r);
+    for (int i = 0; i < net->npops; i++) d->room_max += (int64_t)net->pops[i].k.size * 4;
+    check_bytes(d->room_max);
+    d->room = d->room_max < SPIKE_ROOM ? d->room_max : SPIKE_ROOM;
+    size_slot(d, net);
+    int64_t head = (int64_t)(net->npops + 1) * 4;
+    d->send = malloc((size_t)(head + d->fixed[d->rank] + d->room_max) + 8);
+    d->recv = malloc((size_t)(d->slot * d->K));
+    d->over = malloc((size_t)d->room_max + 8);
+    d->scratch = malloc((size_t)d->room_max + 8);
+    if (!d->send || !d->recv || !d->over || !d->scratch) {
+        ann_procs_free(d, net);
+        return ann_fail(st, "out of memory");
+    }
     *out = d;
     return 0;
 }
@@ -253,46 +279,68 @@ static char *move_fixed(ann_procs *d, ann_network *net, int32_t r, char *buf, in
 void ann_procs_exchange(ann_procs *d, ann_network *net, const annk_ctx *ctx)
 {
     int32_t np = net->npops, stride = np + 1;
+    int64_t head = (int64_t)stride * 4;
     int32_t *mine = d->nspk + (size_t)d->rank * (size_t)stride;
     for (int i = 0; i < np; i++) {
         const ann_pop *p = &net->pops[i];
         mine[i] = exchanged(p) && p->spiking ? p->k.nspiked : 0;
     }
     mine[np] = net->interrupt != 0;
-    memcpy(d->send, mine, (size_t)stride * sizeof *mine);
-    d->tp->allgather(d->send, stride * (int32_t)sizeof *mine, d->nspk);
-    for (int32_t r = 0; r < d->K; r++) d->interrupted |= d->nspk[(size_t)r * (size_t)stride + (size_t)np];
-    char *end = move_fixed(d, net, d->rank, d->send, 1);
+    memcpy(d->send, mine, (size_t)head);
+    char *spk = move_fixed(d, net, d->rank, d->send + head, 1), *end = spk;
     for (int i = 0; i < np; i++) {
-        const ann_pop *p = &net->pops[i];
-        memcpy(end, p->k.spiked, (size_t)mine[i] * sizeof *p->k.spiked);
-        end += (size_t)mine[i] * sizeof *p->k.spiked;
+        memcpy(end, net->pops[i].k.spiked, (size_t)mine[i] * 4);
+        end += (size_t)mine[i] * 4;
     }
-    int64_t at = 0;
+    d->tp->allgather(d->send, (int32_t)d->slot, d->recv);
+    int64_t over = 0, largest = 0;
     for (int32_t r = 0; r < d->K; r++) {
-        int64_t n = d->fixed[r];
-        for (int i = 0; i < np; i++) n += (int64_t)d->nspk[(size_t)r * (size_t)stride + (size_t)i] * 4;
-        d->counts[r] = (int32_t)n;
-        d->displs[r] = (int32_t)at;
-        at += n;
+        int32_t *c = d->nspk + (size_t)r * (size_t)stride;
+        memcpy(c, d->recv + r * d->slot, (size_t)head);
+        d->interrupted |= c[np];
+        int64_t n = 0, room = d->slot - head - d->fixed[r];
+        for (int i = 0; i < np; i++) n += (int64_t)c[i] * 4;
+        if (n > largest) largest = n;
+        d->counts[r] = (int32_t)(n > room ? n - room : 0);
+        d->displs[r] = (int32_t)over;
+        over += d->counts[r];
     }
-    d->tp->allgatherv(d->send, d->counts[d->rank], d->recv, d->counts, d->displs);
+    if (over > 0) {
+        int64_t room = d->slot - head - d->fixed[d->rank];
+        d->tp->allgatherv(spk + room, d->counts[d->rank], d->over, d->counts, d->displs);
+    }
     for (int i = 0; i < np; i++) net->pops[i].k.nspiked = 0;
     for (int32_t r = 0; r < d->K; r++) {
-        char *buf = d->recv + d->displs[r];
-        if (r == d->rank) buf += d->fixed[r];
-        else buf = move_fixed(d, net, r, buf, 0);
+        const char *buf = spk;
+        if (r != d->rank) {
+            char *at = move_fixed(d, net, r, d->recv + r * d->slot + head, 0);
+            buf = at;
+            if (d->counts[r] > 0) {
+                int64_t room = d->slot - head - d->fixed[r];
+                memcpy(d->scratch, at, (size_t)room);
+                memcpy(d->scratch + room, d->over + d->displs[r], (size_t)d->counts[r]);
+                buf = d->scratch;
+            }
+        }
+        const int32_t *c = d->nspk + (size_t)r * (size_t)stride;
         for (int i = 0; i < np; i++) {
             ann_pop *p = &net->pops[i];
-            int32_t n = d->nspk[(size_t)r * (size_t)stride + (size_t)i];
+            int32_t n = c[i];
             if (n == 0) continue;
             int32_t *to = p->k.spiked + p->k.nspiked;
             memcpy(to, buf, (size_t)n * sizeof *to);
             buf += (size_t)n * sizeof *to;
             if (r != d->rank)
-                for (int32_t s = 0; s < n; s++) p->k.last_spike[to[s]] = ctx->step;
+                for (int32_t k = 0; k < n; k++) p->k.last_spike[to[k]] = ctx->step;
             p->k.nspiked += n;
         }
+    }
+    if (over > 0) {
+        d->room = 2 * largest < d->room_max ? 2 * largest : d->room_max;
+        size_slot(d, net);
+        char *recv = realloc(d->recv, (size_t)(d->slot * d->K));
+        if (!recv) fatal("out of memory for the spikes of the processes");
+        d->recv = recv;
     }
 }
 

@@ -564,7 +564,12 @@ static void step(run_state *r, int t, int T, const annk_ctx *ctx)
     }
     if (r->serial_transmit) {
         barrier(net);
-        if (t == 0) ann_projections_transmit(net, ctx, 0, r->W, r->W);
+        if (t == 0) {
+            /* every process computes every sum, from zero */
+            for (int i = 0; r->dist && i < net->npops; i++)
+                if (net->pops[i].k.enabled) zero_sums(&net->pops[i], 0, net->pops[i].k.size);
+            ann_projections_transmit(net, ctx, 0, r->W, r->W);
+        }
     } else {
         ann_projections_transmit(net, ctx, r->w0 + t, 1, r->W);
     }
@@ -622,6 +627,7 @@ static void step(run_state *r, int t, int T, const annk_ctx *ctx)
         else if (t == 0) ann_projections_learn(net, ctx, 0, r->W, r->W);
         barrier(net);
     }
+    if (t == 0 && r->dist) ann_procs_gather_linked(r->dist, net);
     /* I: structural plasticity, recorders; J: recording */
     if (t == 0) {
         ann_projections_finish(net, ctx);

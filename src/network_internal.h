@@ -101,6 +101,8 @@ void ann_procs_gather_monitored(ann_procs *d, ann_network *net, int64_t step, in
 /* Before structural plasticity or a recorder reads projection id: its synapses and its pre-
  * and post-synaptic populations, whole. */
 void ann_procs_gather_projection(ann_procs *d, ann_network *net, int id);
+/* After the learning phase: the synapses a Copy or a Transpose reads at the next step. */
+void ann_procs_gather_linked(ann_procs *d, ann_network *net);
 /* After a run: the whole state on every process. */
 void ann_procs_end(ann_procs *d, ann_network *net);
 void ann_procs_free(ann_procs *d, const ann_network *net);

@@ -27,6 +27,7 @@ struct ann_procs {
     int32_t *first, *nthr;   /* [K] each process's first worker and thread count */
     uint8_t **share;         /* [npops][nattr] attributes exchanged at every step */
     uint8_t **want;          /* [npops][nattr] scratch: what monitors record at a step */
+    uint8_t  *linked;        /* [nprojs] synapses gathered at every step (read by a Copy) */
     int32_t *counts, *displs;/* [K] bytes */
     int64_t *lo, *hi, *slo, *shi; /* [K] scratch: ranges of each process */
     int64_t *fixed;          /* [K] bytes each process sends at every step besides spikes */
@@ -109,6 +110,13 @@ void ann_procs_gather_monitored(ann_procs *d, ann_network *net, int64_t step, in
 
 /* ---- the run ---------------------------------------------------------------------------- */
 
+/* Whether a projection's kernels may change its synapses on every process apart (gathering a
+ * projection every process computed whole copies the same values). */
+static int changes_apart(const ann_proj *p)
+{
+    return p->plastic || p->update || p->post_event;
+}
+
 static void mark_all(ann_procs *d, const ann_network *net, int pop)
 {
     for (int a = 0; a < net->pops[pop].k.nattr; a++) d->share[pop][a] = 1;
@@ -118,12 +126,18 @@ static void mark_all(ann_procs *d, const ann_network *net, int pop)
 static void mark_shared(ann_procs *d, const ann_network *net, const int32_t *stop, int32_t nstop)
 {
     const struct ann_projections *P = net->projs;
+    int serial = 0;
+    for (int32_t i = 0; P && i < P->n; i++) serial |= P->p[i].serial;
     for (int32_t i = 0; P && i < P->n; i++) {
         const ann_proj *p = &P->p[i];
         for (int32_t k = 0; k < p->npre_read; k++) d->share[p->pre][p->pre_read[k]] = 1;
         for (int32_t k = 0; k < p->ndelayed; k++) d->share[p->pre][p->delayed[k]] = 1;
-        /* serial kernels run on every process over every post neuron */
-        if (p->serial) { mark_all(d, net, p->pre); mark_all(d, net, p->post); }
+        /* with a serial kernel, the phase runs every projection on every process over every
+         * post neuron */
+        if (serial) { mark_all(d, net, p->pre); mark_all(d, net, p->post); }
+        /* a Copy or a Transpose reads its linked projection's synapses at every step */
+        for (int32_t j = 0; p->k.link && j < P->n; j++)
+            if (p->k.link == &P->p[j].k && changes_apart(&P->p[j])) d->linked[j] = 1;
     }
     for (int i = 0; i < net->npops; i++) {
         const ann_pop *p = &net->pops[i];
@@ -158,7 +172,7 @@ void ann_procs_free(ann_procs *d, const ann_network *net)
     if (!d) return;
     for (int i = 0; d->share && i < net->npops; i++) free(d->share[i]);
     for (int i = 0; d->want && i < net->npops; i++) free(d->want[i]);
-    free(d->share); free(d->want);
+    free(d->share); free(d->want); free(d->linked);
     free(d->first); free(d->nthr); free(d->counts); free(d->displs); free(d->fixed); free(d->nspk);
     free(d->lo); free(d->hi); free(d->slo); free(d->shi);
     free(d->send); free(d->recv); free(d->over); free(d->scratch);
@@ -202,7 +216,9 @@ int ann_procs_begin(ann_network *net, const int32_t *stop, int32_t nstop, ann_pr
     d->nspk = calloc((size_t)d->K * (size_t)(net->npops + 2), sizeof *d->nspk);
     d->share = calloc((size_t)net->npops + 1, sizeof *d->share);
     d->want = calloc((size_t)net->npops + 1, sizeof *d->want);
+    d->linked = calloc((size_t)(net->projs ? net->projs->n : 0) + 1, 1);
     int ok = d->first && d->nthr && d->counts && d->displs && d->fixed && d->nspk && d->share
+             && d->linked
              && d->lo && d->hi && d->slo && d->shi
              && d->want;
     for (int i = 0; ok && i < net->npops; i++) {
@@ -346,12 +362,6 @@ void ann_procs_exchange(ann_procs *d, ann_network *net, const annk_ctx *ctx)
 
 /* ---- projections and the end of a run ------------------------------------------------------ */
 
-/* Whether a projection's kernels change its synapses on every process apart (serial kernels
- * run on every process over every synapse, so their synapses stay whole). */
-static int changes_apart(const ann_proj *p)
-{
-    return !p->serial && (p->plastic || p->update || p->post_event);
-}
 
 /* Gathers the per-synapse and per-dendrite attributes of projection id: each process's
  * dendrites (ascending post rank) are one range, their synapses one range of the post-major
@@ -401,6 +411,12 @@ void ann_procs_gather_projection(ann_procs *d, ann_network *net, int id)
     gather_population(d, net, p->pre, NULL);
     if (p->post != p->pre) gather_population(d, net, p->post, NULL);
     gather_synapses(d, net, id);
+}
+
+void ann_procs_gather_linked(ann_procs *d, ann_network *net)
+{
+    for (int32_t i = 0; net->projs && i < net->projs->n; i++)
+        if (d->linked[i]) gather_synapses(d, net, i);
 }
 
 void ann_procs_end(ann_procs *d, ann_network *net)

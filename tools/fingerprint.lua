@@ -27,9 +27,9 @@ for _, c in ipairs(cases) do
   net:simulate(c[3])
   local _, spikes = figure()
   lines[#lines + 1] = string.format("%-12s %s", c[1], fingerprint(net, spikes))
-  print(lines[#lines])
+  ann.mpi.print(lines[#lines])
 end
-if out then
+if out and ann.mpi.rank() == 0 then
   local f = assert(io.open(out, "w"))
   f:write(table.concat(lines, "\n"), "\n")
   f:close()

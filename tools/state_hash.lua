@@ -36,7 +36,11 @@ function M.network(net, spikes)
     for _, a in ipairs(pop.attributes) do H.str(a); feed_value(H, pop[a]) end
   end
   for _, proj in ipairs(net:get_projections{suppress_error = true} or {}) do
-    for _, a in ipairs(proj.attributes) do H.str(a); feed_value(H, proj:get(a)) end
+    for _, a in ipairs(proj.attributes) do
+      -- shared-weight projections (Copy, Transpose...) have no synapses of their own
+      local ok, v = pcall(proj.get, proj, a)
+      if ok then H.str(a); feed_value(H, v) end
+    end
   end
   if spikes then
     local ranks = {}

@@ -1,4 +1,4 @@
--- tests/mpi/networks.lua: four short networks whose state must be the same bits however many
+-- tests/mpi/networks.lua: five short networks whose state must be the same bits however many
 -- processes (mpirun -np K) and threads (ANNLUA_NUM_THREADS) run them. Rank 0 prints one line
 -- per network: its name and the hash of everything the run leaves (tools/state_hash.lua) with
 -- what its monitors recorded, then the hash of a saved state file (written by rank 0 into
@@ -80,6 +80,29 @@ cases[#cases + 1] = {"structural", function()
     proj:start_pruning(5.0)
     proj:start_creating(7.0)
   end
+end}
+
+-- shared weights: a Copy and a Transpose of a plastic projection (they run on every process
+-- over every neuron, reading the original's weights at every step), a Pooling
+local LeakyEI = ann.Neuron{
+  parameters = "tau = 10.0 : population\nI = 0.0",
+  equations = "tau * dr/dt + r = sum(exc) - sum(inh) + 0.1 * sum(fb) + I",
+}
+cases[#cases + 1] = {"shared", function()
+  local net = ann.Network{dt = 1.0, seed = 11}
+  local a = net:create(900, LeakyEI)
+  local b = net:create(900, LeakyEI)
+  local c = net:create(900, LeakyEI)
+  local img = net:create({30, 30}, LeakyEI)
+  local pooled = net:create({15, 15}, LeakyEI)
+  a.I = ann.Uniform(0.0, 1.0)
+  c.I = ann.Uniform(0.0, 0.5)
+  img.I = ann.Uniform(0.0, 1.0)
+  local fwd = net:connect(a, b, "exc", {synapse = Hebb}):fixed_probability(0.05, ann.Uniform(0.0, 0.01))
+  net:connect(ann.Copy(c, b, "inh")):connect_copy(fwd)
+  net:connect(ann.Transpose(fwd, "fb")):transpose()
+  net:connect(ann.Pooling(img, pooled, "exc", {operation = "max"})):pooling()
+  return net, 20, function(H) H.num(a.r:sum()); H.num(b.r:sum()) end
 end}
 
 local function file_hash(path)

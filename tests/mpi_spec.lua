@@ -71,4 +71,12 @@ describe("#annlua processes (mpirun)", function()
     assert.is_nil(out:find("done\t", 1, true), out)
     assert.is_true(os.time() - t0 < 100, "the processes were not stopped (timeout)")
   end)
+
+  it("started by mpirun without the plugin, annlua stops with a message", function()
+    local out, ok = run(("timeout 120 %s -np 2 -x ANNLUA_MPI_PLUGIN=/nonexistent/libannlua_mpi.so "
+      .. "./annlua tests/mpi/ranks.lua"):format(MPIRUN))
+    assert.is_false(ok, out)
+    assert.truthy(out:find("annlua: started by mpirun, but the MPI transport cannot be loaded", 1, true), out)
+    assert.is_nil(out:find("done\t", 1, true), out)
+  end)
 end)

@@ -150,6 +150,9 @@ static void mark_shared(ann_procs *d, const ann_network *net, const int32_t *sto
 /* Populations that run in this step (enabled stays as it is during a run). */
 static int exchanged(const ann_pop *p) { return p->k.enabled; }
 
+/* Populations whose spikes of the step are exchanged (those the step gathers). */
+static int fires(const ann_pop *p) { return p->k.enabled && p->spike; }
+
 /* Bytes process r sends at every step besides its spikes. */
 static int64_t fixed_bytes(const ann_procs *d, const ann_network *net, int32_t r)
 {
@@ -299,7 +302,7 @@ void ann_procs_exchange(ann_procs *d, ann_network *net, const annk_ctx *ctx)
     int32_t *mine = d->nspk + (size_t)d->rank * (size_t)stride;
     for (int i = 0; i < np; i++) {
         const ann_pop *p = &net->pops[i];
-        mine[i] = exchanged(p) && p->spiking ? p->k.nspiked : 0;
+        mine[i] = fires(p) ? p->k.nspiked : 0;
     }
     mine[np] = net->interrupt != 0;
     memcpy(d->send, mine, (size_t)head);
@@ -325,7 +328,7 @@ void ann_procs_exchange(ann_procs *d, ann_network *net, const annk_ctx *ctx)
         int64_t room = d->slot - head - d->fixed[d->rank];
         d->tp->allgatherv(spk + room, d->counts[d->rank], d->over, d->counts, d->displs);
     }
-    for (int i = 0; i < np; i++) net->pops[i].k.nspiked = 0;
+    for (int i = 0; i < np; i++) if (fires(&net->pops[i])) net->pops[i].k.nspiked = 0;
     for (int32_t r = 0; r < d->K; r++) {
         const char *buf = spk;
         if (r != d->rank) {

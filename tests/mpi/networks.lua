@@ -15,10 +15,12 @@ end
 
 local cases = {}
 
--- COBA: 3 000 neurons at 2 %, spikes of all and v of a few recorded, a mean firing rate
+-- COBA: 3 000 neurons at 2 %, spikes of all and v of a few recorded, a callback
 cases[#cases + 1] = {"coba", function()
   local net, pop, m = coba.build("COBA", 1234, 3000, 0.02)
   local mv = net:monitor(pop[{1, 2, 1500, 2999}], "v")
+  -- a callback reading and writing the whole population during simulate
+  net:every(5.0, function() pop.g_exc = pop.g_exc * 1.01 end)
   return net, 40, function(H)
     state_hash.feed_value(H, m:get("spike"))
     hash_of_monitor(H, mv, "v")

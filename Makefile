@@ -50,8 +50,17 @@ BINDLIBS := -lzip
 # default-visibility pragma when ANN_BUILDING_LIBRARY is defined); everything else is hidden.
 CORE_VIS := -DANN_BUILDING_LIBRARY -fvisibility=hidden
 
+# The MPI transport (docs/distributed.md), a plugin the core loads only under mpirun: built
+# when mpicc exists, so that annlua itself never depends on MPI.
+MPICC      := $(shell command -v mpicc 2>/dev/null)
+MPI_PLUGIN := $(if $(MPICC),build/libannlua_mpi.so)
+
 all: annlua build/libannarchy.a build/libannarchy.so build/lua/annarchy/core.so \
-     build/libannlua.a build/libannlua.so
+     build/libannlua.a build/libannlua.so $(MPI_PLUGIN)
+
+build/libannlua_mpi.so: src/mpi/comm_mpi.c src/comm.h
+	@mkdir -p $(dir $@)
+	@echo "MPICC $@"; $(MPICC) -shared -fPIC $(CSTD) $(OPT) $(WARN) -Isrc $< -o $@
 
 # Extensions: TensorBoard event files (protobuf-c; the messages are generated from
 # src/proto/tensorboard.proto into build/gen) and Keras HDF5 files (libhdf5).
@@ -250,6 +259,7 @@ install: all
 	install -m 755 build/libannlua.so $(DESTDIR)$(LIBDIR)/libannlua.so
 	install -m 644 include/annlua.h $(DESTDIR)$(PREFIX)/include/annlua.h
 	install -m 755 build/lua/annarchy/core.so $(DESTDIR)$(LUA_CLIB)/annarchy/core.so
+	if [ -f build/libannlua_mpi.so ]; then install -m 755 build/libannlua_mpi.so $(DESTDIR)$(LIBDIR)/libannlua_mpi.so; fi
 	cp -R lua/annarchy/. $(DESTDIR)$(LUA_SHARE)/annarchy/
 	cp -R models/. $(DESTDIR)$(LUA_SHARE)/annarchy/models/
 	install -d $(DESTDIR)$(LUAJIT_SHARE)/annarchy/models
@@ -267,7 +277,7 @@ uninstall:
 	  $(DESTDIR)$(LIBDIR)/libannarchy.so $(DESTDIR)$(PREFIX)/include/annarchy.h \
 	  $(DESTDIR)$(LIBDIR)/pkgconfig/annarchy.pc $(DESTDIR)$(LIBDIR)/libannlua.a \
 	  $(DESTDIR)$(LIBDIR)/libannlua.so $(DESTDIR)$(PREFIX)/include/annlua.h \
-	  $(DESTDIR)$(LIBDIR)/pkgconfig/annlua.pc
+	  $(DESTDIR)$(LIBDIR)/pkgconfig/annlua.pc $(DESTDIR)$(LIBDIR)/libannlua_mpi.so
 	rm -rf $(DESTDIR)$(LUA_SHARE)/annarchy $(DESTDIR)$(LUA_CLIB)/annarchy $(DESTDIR)$(LUAJIT_SHARE)/annarchy
 
 clean:

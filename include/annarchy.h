@@ -216,7 +216,8 @@ double ann_rng_binomial(ann_rng *r, double n, double p);
  * multiply-shift with rejection: exactly uniform). Computes the block two positions share once. */
 void ann_rng_fill_below(ann_rng *r, int32_t n, int32_t *out, int64_t count);
 
-/* A seed from the operating system's entropy (getrandom, /dev/urandom, else clock and pid). */
+/* A seed from the operating system's entropy (getrandom, /dev/urandom, else clock and pid);
+ * processes started by mpirun all get the draw of rank 0 (a collective). */
 uint64_t ann_seed_from_entropy(void);
 
 /* ---- distribution descriptors ------------------------------------------------------------ */
@@ -369,6 +370,17 @@ int32_t ann_network_threads(const ann_network *net);
  * nthreads works on: blocks of ceil(size / nthreads) rounded up to a multiple of 256, in
  * thread order (the last ones may be empty). Synapses go with their post-synaptic neuron. */
 void    ann_partition(int32_t size, int32_t t, int32_t nthreads, int32_t *begin, int32_t *end);
+
+/* ---- processes (docs/distributed.md) ---- */
+/* Under an MPI launcher (mpirun), the processes of the run share every network: each updates
+ * its contiguous blocks of every population (ann_partition over processes x threads) and the
+ * whole state is on every process after each ann_network_run. Without a launcher: rank 0 of
+ * 1. MPI is loaded at run time (libannlua_mpi.so) on the first call of these functions or
+ * the first run. */
+int32_t ann_mpi_rank(void);
+int32_t ann_mpi_size(void);
+/* Ends every process of the run with the exit code (exit(code) alone). */
+void    ann_mpi_abort(int code);
 
 /* Asks a running ann_network_run to stop at the next step boundary. Async-signal-safe: meant
  * for the host's SIGINT handler. A request made while no run is under way is forgotten when
@@ -737,6 +749,10 @@ typedef struct ann_proj_desc {
     int32_t last_event_attr;     /* _last_event (event-driven variables), -1 if none */
     const int32_t *delayed;      /* pre attributes read through the delay buffers (rate) */
     int32_t ndelayed;
+    const int32_t *pre_read;     /* local pre attributes the kernels read (exchanged between
+                                    processes at every step) */
+    int32_t npre_read;
+    int32_t plastic;             /* the kernels write synaptic attributes during a run */
 } ann_proj_desc;
 
 /* Adds a projection with the connectivity c, whose arrays it takes over (c is left empty).

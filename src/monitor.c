@@ -209,6 +209,19 @@ void ann_monitor_record(ann_monitor *m, ann_network *net, const annk_ctx *ctx, i
     }
 }
 
+int ann_monitor_due(const ann_monitor *m, int64_t step, int phase_b, uint8_t *const *want)
+{
+    if (!m->when.recording || !ann_schedule_due(&m->when, step)) return 0;
+    int any = 0;
+    for (int i = 0; i < m->nvars; i++) {
+        const mon_var *v = &m->vars[i];
+        if (v->spike || (v->phase_b != 0) != (phase_b != 0)) continue;
+        want[m->pop][v->attr] = 1;
+        any = 1;
+    }
+    return any;
+}
+
 const double *ann_monitor_data(const ann_monitor *m, int v, int64_t *nrec, int64_t *width)
 {
     *nrec = m->vars[v].nrec;

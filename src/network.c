@@ -514,7 +514,9 @@ static int stop_conditions_hold(ann_network *net, int until, const int32_t *pops
 
 /* One run on the pool: every thread runs the steps, each on its blocks of neurons
  * (ann_block), with a barrier wherever a phase reads what another thread wrote; thread 0 alone
- * runs the phases that are not split (between barriers). */
+ * runs the phases that are not split (between barriers). Shared by several processes, thread t
+ * of this process is worker w0 + t of W (network_procs.c), and thread 0 exchanges with the
+ * other processes what the next phase reads. */
 typedef struct run_state {
     ann_network *net;
     int64_t nsteps, n;
@@ -524,6 +526,8 @@ typedef struct run_state {
     int go;                 /* thread 0's decision before each step */
     int interrupted;
     int serial_transmit, serial_learn, queue, globals, learn;
+    int w0, W;              /* this process's first worker, workers of every process */
+    ann_procs *dist;         /* NULL with one process */
 } run_state;
 
 static void barrier(const ann_network *net)
@@ -545,19 +549,21 @@ void ann_network_record_fault(ann_network *net, const char *what, const char *na
 static void decide(run_state *r)
 {
     ann_network *net = r->net;
-    r->go = r->n < r->nsteps && !net->interrupt && !net->record_fault.code;
-    if (r->n < r->nsteps && net->interrupt) r->interrupted = 1;
+    int stop = r->dist ? ann_procs_interrupted(r->dist)
+                       : net->interrupt || net->record_fault.code;
+    r->go = r->n < r->nsteps && !stop;
+    if (r->n < r->nsteps && stop) r->interrupted = 1;
     if (r->go && r->queue) ann_projections_queue(net);
 }
 
 /* The spikes of thread blocks, written at p->spiked + block start, moved together in rank
  * order. */
-static void gather_spikes(ann_pop *p, int T)
+static void gather_spikes(ann_pop *p, int T, int w0, int W)
 {
     int32_t ns = 0;
     for (int t = 0; t < T; t++) {
         int32_t b, e;
-        ann_block(p->k.size, t, T, &b, &e);
+        ann_block(p->k.size, w0 + t, W, &b, &e);
         if (p->nfired[t] > 0 && b != ns)
             memmove(p->k.spiked + ns, p->k.spiked + b, (size_t)p->nfired[t] * sizeof *p->k.spiked);
         ns += p->nfired[t];
@@ -567,12 +573,12 @@ static void gather_spikes(ann_pop *p, int T)
 
 /* The axonal spikes of thread blocks, written at p->axonal + block start and ended by -1 when
  * shorter than the block, moved together in rank order. */
-static void gather_axonal(ann_pop *p, int T)
+static void gather_axonal(ann_pop *p, int T, int w0, int W)
 {
     int32_t na = 0;
     for (int t = 0; t < T; t++) {
         int32_t b, e;
-        ann_block(p->k.size, t, T, &b, &e);
+        ann_block(p->k.size, w0 + t, W, &b, &e);
         for (int32_t i = b; i < e && p->k.axonal[i] >= 0; i++) p->k.axonal[na++] = p->k.axonal[i];
     }
     p->k.naxonal = na;
@@ -586,19 +592,25 @@ static void step(run_state *r, int t, int T, const annk_ctx *ctx)
         ann_pop *p = &net->pops[i];
         if (!p->k.enabled || !p->nsums) continue;
         int32_t b, e;
-        ann_block(p->k.size, t, T, &b, &e);
+        ann_block(p->k.size, r->w0 + t, r->W, &b, &e);
         zero_sums(p, b, e);
     }
     if (r->serial_transmit) {
         barrier(net);
-        if (t == 0) ann_projections_transmit(net, ctx, 0, 1);
+        if (t == 0) {
+            /* every process computes every sum, from zero */
+            for (int i = 0; r->dist && i < net->npops; i++)
+                if (net->pops[i].k.enabled) zero_sums(&net->pops[i], 0, net->pops[i].k.size);
+            ann_projections_transmit(net, ctx, 0, r->W, r->W);
+        }
     } else {
-        ann_projections_transmit(net, ctx, t, T);
+        ann_projections_transmit(net, ctx, r->w0 + t, 1, r->W);
     }
     barrier(net);
     /* B: record sums and conductances; the rings move on; global equations */
     if (t == 0) {
         if (r->queue) ann_projections_advance(net);
+        if (r->dist) ann_procs_gather_monitored(r->dist, net, ctx->step, 1);
         for (int m = 0; m < net->nmons; m++) ann_monitor_record(net->mons[m], net, ctx, 1);
         for (int i = 0; i < net->npops; i++) {
             ann_pop *p = &net->pops[i];
@@ -612,7 +624,7 @@ static void step(run_state *r, int t, int T, const annk_ctx *ctx)
         ann_pop *p = &net->pops[i];
         if (!p->k.enabled) continue;
         int32_t b, e;
-        ann_block(p->k.size, t, T, &b, &e);
+        ann_block(p->k.size, r->w0 + t, r->W, &b, &e);
         if (b >= e) { p->nfired[t] = 0; continue; }
         p->update(&p->k, ctx, b, e);
         if (p->spike) p->nfired[t] = p->spike(&p->k, ctx, b, e);
@@ -624,9 +636,13 @@ static void step(run_state *r, int t, int T, const annk_ctx *ctx)
         for (int i = 0; i < net->npops; i++) {
             ann_pop *p = &net->pops[i];
             if (!p->k.enabled || !p->spike) continue;
-            gather_spikes(p, T);
-            if (p->k.axonal) gather_axonal(p, T);
-            if (p->rate_window) update_rate_window(p, ctx);
+            gather_spikes(p, T, r->w0, r->W);
+            if (p->k.axonal) gather_axonal(p, T, r->w0, r->W);
+        }
+        if (r->dist) ann_procs_exchange(r->dist, net, ctx);
+        for (int i = 0; i < net->npops; i++) {
+            ann_pop *p = &net->pops[i];
+            if (p->k.enabled && p->spike && p->rate_window) update_rate_window(p, ctx);
         }
         /* E: delay buffers */
         ann_projections_push_delays(net, ctx);
@@ -642,13 +658,15 @@ static void step(run_state *r, int t, int T, const annk_ctx *ctx)
     /* G, H: synaptic updates and post-synaptic events */
     if (r->learn) {
         barrier(net);
-        if (!r->serial_learn) ann_projections_learn(net, ctx, t, T);
-        else if (t == 0) ann_projections_learn(net, ctx, 0, 1);
+        if (!r->serial_learn) ann_projections_learn(net, ctx, r->w0 + t, 1, r->W);
+        else if (t == 0) ann_projections_learn(net, ctx, 0, r->W, r->W);
         barrier(net);
     }
+    if (t == 0 && r->dist) ann_procs_gather_linked(r->dist, net);
     /* I: structural plasticity, recorders; J: recording */
     if (t == 0) {
         ann_projections_finish(net, ctx);
+        if (r->dist) ann_procs_gather_monitored(r->dist, net, ctx->step, 0);
         for (int m = 0; m < net->nmons; m++) ann_monitor_record(net->mons[m], net, ctx, 0);
         net->step++;
     }
@@ -682,7 +700,8 @@ static void run_state_init(run_state *r, ann_network *net, int64_t nsteps)
     r->net = net;
     r->nsteps = nsteps;
     r->until = ANN_UNTIL_NONE;
-    int parallel = net->threads > 1;
+    r->W = net->threads;
+    int parallel = net->threads > 1 || ann_mpi_size() > 1;
     r->serial_transmit = parallel && ann_projections_needs(net, ANNP_SERIAL_TRANSMIT);
     r->serial_learn = parallel && ann_projections_needs(net, ANNP_SERIAL_LEARN);
     r->queue = ann_projections_needs(net, ANNP_QUEUE);
@@ -708,7 +727,18 @@ int ann_network_run(ann_network *net, int64_t nsteps, int until, const int32_t *
     r.until = until;
     r.pops = pops;
     r.npops = npops;
+    if (ann_procs_begin(net, until != ANN_UNTIL_NONE ? pops : NULL,
+                       until != ANN_UNTIL_NONE ? npops : 0, &r.dist, st) != 0)
+        return st->code;
+    if (r.dist) {
+        r.w0 = ann_procs_first_worker(r.dist);
+        r.W = ann_procs_workers(r.dist);
+    }
+    net->dist = r.dist;
     run(&r);
+    if (r.dist) ann_procs_end(r.dist, net);
+    net->dist = NULL;
+    ann_procs_free(r.dist, net);
     if (done) *done = r.n;
     if (net->record_fault.code) {
         net->record_fault.code = 0;

@@ -36,6 +36,7 @@ typedef struct ann_pop {
 } ann_pop;
 
 struct ann_projections;   /* projection.c */
+typedef struct ann_procs ann_procs;   /* network_procs.c */
 struct ann_embed;         /* embed_internal.h: names and the network's last message */
 
 struct ann_network {
@@ -53,6 +54,7 @@ struct ann_network {
     int32_t   bound;
     int32_t   threads;     /* 1 + the pool's workers */
     ann_pool *pool;        /* NULL with one thread */
+    ann_procs *dist;        /* during a run shared by several processes */
     volatile sig_atomic_t interrupt;   /* set by ann_network_interrupt, polled by the run */
     ann_status record_fault;  /* the first recording that failed in this run (code != 0) */
 };
@@ -68,8 +70,19 @@ static inline void ann_block(int32_t n, int t, int T, int32_t *b, int32_t *e)
     *e = (int32_t)(hi < n ? hi : n);
 }
 
+/* The neurons [*b, *e) of workers w .. w + nw - 1 of W: their blocks are consecutive. */
+static inline void ann_blocks(int32_t n, int w, int nw, int W, int32_t *b, int32_t *e)
+{
+    int32_t b1, e0;
+    ann_block(n, w, W, b, &e0);
+    ann_block(n, w + nw - 1, W, &b1, e);
+}
+
 /* monitor.c: phase_b != 0 records the variables flagged for phase B (sums, conductances). */
 void ann_monitor_record(ann_monitor *m, ann_network *net, const annk_ctx *ctx, int phase_b);
+/* Whether m records values at this step and phase; sets want[population][attribute] of
+ * what it records. */
+int  ann_monitor_due(const ann_monitor *m, int64_t step, int phase_b, uint8_t *const *want);
 
 /* A monitor or a recorder (`what`, named `name`) could not grow its buffer at the step of
  * ctx: the run stops after this step and reports it (the first such failure of the run). */
@@ -79,6 +92,34 @@ void ann_network_record_fault(ann_network *net, const char *what, const char *na
 /* projection_step.c: the projection phases of the step. Those taking (t, T) are run by every
  * thread t of T on its blocks of post neurons (with T = 1 over all of them); the others by
  * one thread. */
+
+/* network_procs.c: a run shared by several processes (NULL dist with one process). */
+/* Before a run: the partition of workers over the processes, what is exchanged per step
+ * (stop: the populations of the stop condition, read whole). *out stays NULL alone. */
+int  ann_procs_begin(ann_network *net, const int32_t *stop, int32_t nstop, ann_procs **out,
+                    ann_status *st);
+int32_t ann_procs_first_worker(const ann_procs *d);
+int32_t ann_procs_workers(const ann_procs *d);
+/* Whether some process was asked to stop (ann_network_interrupt) before the last exchange:
+ * the processes stop at the same step. */
+int32_t ann_procs_interrupted(const ann_procs *d);
+/* After the neuron updates: every spike (rank order), the attributes others read and the
+ * partial global operations; last_spike of others' spikes. */
+void ann_procs_exchange(ann_procs *d, ann_network *net, const annk_ctx *ctx);
+/* Before the monitors record at this step and phase: what they record, from its owners. */
+void ann_procs_gather_monitored(ann_procs *d, ann_network *net, int64_t step, int phase_b);
+/* Before structural plasticity or a recorder reads projection id: its synapses and its pre-
+ * and post-synaptic populations, whole. */
+void ann_procs_gather_projection(ann_procs *d, ann_network *net, int id);
+/* After the learning phase: the synapses a Copy or a Transpose reads at the next step. */
+void ann_procs_gather_linked(ann_procs *d, ann_network *net);
+/* After a run: the whole state on every process. */
+void ann_procs_end(ann_procs *d, ann_network *net);
+void ann_procs_free(ann_procs *d, const ann_network *net);
+
+/* projection_step.c: the projection phases of the step. Those taking (w, nw, W) work on the
+ * blocks of post neurons of workers w .. w + nw - 1 of W (every thread of every process is
+ * one worker; (0, W, W) is every neuron); the others run on one thread. */
 int  ann_projections_bind(ann_network *net, const ann_module *m, ann_status *st);
 /* Queues the spikes of per-synapse-delay projections (before transmission). */
 void ann_projections_queue(ann_network *net);
@@ -86,13 +127,13 @@ void ann_projections_queue(ann_network *net);
  * thread only, queues spikes for per-synapse delays, or has learning kernels. */
 enum { ANNP_SERIAL_TRANSMIT = 1, ANNP_SERIAL_LEARN = 2, ANNP_QUEUE = 4, ANNP_LEARN = 8 };
 int  ann_projections_needs(const ann_network *net, int what);
-void ann_projections_transmit(ann_network *net, const annk_ctx *ctx, int t, int T);
+void ann_projections_transmit(ann_network *net, const annk_ctx *ctx, int w, int nw, int W);
 /* Moves the rings of per-synapse-delays on (after transmission). */
 void ann_projections_advance(ann_network *net);
 void ann_projections_push_delays(ann_network *net, const annk_ctx *ctx);
 /* The global synaptic equations (before the learning phase). */
 void ann_projections_learn_global(ann_network *net, const annk_ctx *ctx);
-void ann_projections_learn(ann_network *net, const annk_ctx *ctx, int t, int T);
+void ann_projections_learn(ann_network *net, const annk_ctx *ctx, int w, int nw, int W);
 /* Structural plasticity and the recorders (after the learning phase). */
 void ann_projections_finish(ann_network *net, const annk_ctx *ctx);
 void ann_projections_free(ann_network *net);

@@ -370,6 +370,7 @@ int ann_network_add_projection(ann_network *net, const ann_proj_desc *d, ann_csr
     p->spike_events = d->spike_events;
     p->w_attr = d->w_attr;
     p->last_event_attr = d->last_event_attr;
+    p->plastic = d->plastic;
     p->k.npre = net->pops[d->pre].k.size;
     p->k.npost = net->pops[d->post].k.size;
     p->k.transmission = p->k.update = p->k.plasticity = p->k.axon_transmission = 1;
@@ -379,7 +380,8 @@ int ann_network_add_projection(ann_network *net, const ann_proj_desc *d, ann_csr
     p->specs = xcalloc(d->nattr, sizeof *p->specs);
     p->k.attr = xcalloc(d->nattr, sizeof *p->k.attr);
     p->delayed = xcalloc(d->ndelayed, sizeof *p->delayed);
-    int ok = p->specs && p->k.attr && p->delayed;
+    p->pre_read = xcalloc(d->npre_read, sizeof *p->pre_read);
+    int ok = p->specs && p->k.attr && p->delayed && p->pre_read;
     for (int a = 0; ok && a < d->nattr; a++) {
         p->specs[a] = d->attrs[a];
         if (d->attrs[a].locality == ANN_LOC_GLOBAL) {
@@ -392,6 +394,10 @@ int ann_network_add_projection(ann_network *net, const ann_proj_desc *d, ann_csr
         if (d->ndelayed > 0)
             memcpy(p->delayed, d->delayed, (size_t)d->ndelayed * sizeof *p->delayed);
         p->ndelayed = d->ndelayed;
+        for (int32_t k = 0; k < d->npre_read; k++) {
+            int32_t a = d->pre_read[k];
+            if (a >= 0 && a < net->pops[d->pre].k.nattr) p->pre_read[p->npre_read++] = a;
+        }
     }
     pm_data pm;
     int rc = ok ? 0 : oom(st);
@@ -417,7 +423,7 @@ int ann_network_add_projection(ann_network *net, const ann_proj_desc *d, ann_csr
     if (rc != 0) {
         free_connectivity(p);
         for (int a = 0; a < d->nattr; a++) free(p->k.attr ? p->k.attr[a] : NULL);
-        free(p->k.attr); free(p->specs); free(p->delayed); free(p->k.dend_of_rank);
+        free(p->k.attr); free(p->specs); free(p->delayed); free(p->pre_read); free(p->k.dend_of_rank);
         return -1;
     }
     ann_csr_free(c);
@@ -594,7 +600,7 @@ void ann_projections_free(ann_network *net)
         ann_proj *p = &P->p[i];
         free_connectivity(p);
         for (int a = 0; a < p->k.nattr; a++) free(p->k.attr[a]);
-        free(p->k.attr); free(p->specs); free(p->delayed); free(p->k.dend_of_rank);
+        free(p->k.attr); free(p->specs); free(p->delayed); free(p->pre_read); free(p->k.dend_of_rank);
         free(p->mark);
         for (int k = 0; k < p->k.next; k++) free(p->k.ext[k]);
         free(p->k.ext); free(p->k.ext_len);

@@ -35,6 +35,9 @@ typedef struct ann_proj {
     int32_t        w_attr, last_event_attr;
     int32_t       *delayed;
     int32_t        ndelayed;
+    int32_t       *pre_read;    /* pre attributes the kernels read (exchanged per step) */
+    int32_t        npre_read;
+    int32_t        plastic;     /* the kernels write synaptic attributes */
     proj_range_fn  psp, update, post_event;
     proj_fn        update_global;
     int32_t        serial;      /* annk_proj<k>_serial: bit 1 transmission, bit 2 learning */

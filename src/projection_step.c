@@ -127,7 +127,7 @@ void ann_projections_advance(ann_network *net)
     }
 }
 
-void ann_projections_transmit(ann_network *net, const annk_ctx *ctx, int t, int T)
+void ann_projections_transmit(ann_network *net, const annk_ctx *ctx, int w, int nw, int W)
 {
     struct ann_projections *P = net->projs;
     if (!P) return;
@@ -136,7 +136,7 @@ void ann_projections_transmit(ann_network *net, const annk_ctx *ctx, int t, int 
         ann_pop *pre = &net->pops[p->pre], *post = &net->pops[p->post];
         if (!transmits(net, p)) continue;
         int32_t ib, ie;
-        ann_block(post->k.size, t, T, &ib, &ie);
+        ann_blocks(post->k.size, w, nw, W, &ib, &ie);
         if (ib >= ie) continue;
         /* axonal spikes of the last step, undelayed, before the somatic ones (as the
          * reference); only through synapses with pre_axon_spike */
@@ -189,7 +189,7 @@ void ann_projections_learn_global(ann_network *net, const annk_ctx *ctx)
     }
 }
 
-void ann_projections_learn(ann_network *net, const annk_ctx *ctx, int t, int T)
+void ann_projections_learn(ann_network *net, const annk_ctx *ctx, int w, int nw, int W)
 {
     struct ann_projections *P = net->projs;
     if (!P) return;
@@ -197,14 +197,14 @@ void ann_projections_learn(ann_network *net, const annk_ctx *ctx, int t, int T)
         ann_proj *p = &P->p[i];
         if (!updates(net, p, ctx)) continue;
         int32_t ib, ie;
-        ann_block(p->k.npost, t, T, &ib, &ie);
+        ann_blocks(p->k.npost, w, nw, W, &ib, &ie);
         if (ib < ie) p->update(&p->k, &net->pops[p->pre].k, &net->pops[p->post].k, ctx, ib, ie);
     }
     for (int32_t i = 0; i < P->n; i++) {
         ann_proj *p = &P->p[i];
         if (!post_events(net, p)) continue;
         int32_t ib, ie;
-        ann_block(p->k.npost, t, T, &ib, &ie);
+        ann_blocks(p->k.npost, w, nw, W, &ib, &ie);
         if (ib < ie)
             p->post_event(&p->k, &net->pops[p->pre].k, &net->pops[p->post].k, ctx, ib, ie);
     }
@@ -214,15 +214,26 @@ void ann_projections_finish(ann_network *net, const annk_ctx *ctx)
 {
     struct ann_projections *P = net->projs;
     if (!P) return;
+    /* shared by several processes, these phases run on every process over the whole
+     * projection, gathered first */
     for (int32_t i = 0; i < P->n; i++) {
         ann_proj *p = &P->p[i];
-        if (p->creating && due(ctx->step, p->creating_start, p->creating_period))
+        if (p->creating && due(ctx->step, p->creating_start, p->creating_period)) {
+            if (net->dist) ann_procs_gather_projection(net->dist, net, i);
             annp_run_creating(net, p, ctx);
+        }
     }
     for (int32_t i = 0; i < P->n; i++) {
         ann_proj *p = &P->p[i];
-        if (p->pruning && due(ctx->step, p->pruning_start, p->pruning_period))
+        if (p->pruning && due(ctx->step, p->pruning_start, p->pruning_period)) {
+            if (net->dist) ann_procs_gather_projection(net->dist, net, i);
             annp_run_pruning(net, p, ctx);
+        }
     }
-    for (int32_t i = 0; i < P->nrecs; i++) annp_record(P->recs[i], net, ctx);
+    for (int32_t i = 0; i < P->nrecs; i++) {
+        ann_proj_recorder *r = P->recs[i];
+        if (net->dist && r->when.recording && ann_schedule_due(&r->when, ctx->step))
+            ann_procs_gather_projection(net->dist, net, r->proj);
+        annp_record(r, net, ctx);
+    }
 }

@@ -1,5 +1,6 @@
 /* Host-side streams over the kernels' generator, distribution descriptors and their checks. */
 #include "annarchy.h"
+#include "comm.h"
 #include "status.h"
 
 #include <math.h>
@@ -127,7 +128,7 @@ static uint64_t splitmix64(uint64_t x)
     return x ^ (x >> 31);
 }
 
-uint64_t ann_seed_from_entropy(void)
+static uint64_t local_entropy(void)
 {
     uint64_t s = 0;
     struct timespec ts;
@@ -149,6 +150,21 @@ uint64_t ann_seed_from_entropy(void)
     s = splitmix64((uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec);
     s = splitmix64(s ^ (uint64_t)getpid());
     return splitmix64(s ^ (uint64_t)(uintptr_t)&ts);
+}
+
+/* Processes sharing networks (mpirun) all take the draw of rank 0: they run the same script,
+ * so they ask for it at the same point. */
+uint64_t ann_seed_from_entropy(void)
+{
+    uint64_t s = local_entropy();
+    const ann_transport *tp = ann_comm();
+    if (tp->size == 1) return s;
+    uint64_t *all = malloc((size_t)tp->size * sizeof *all);
+    if (!all) return s;
+    tp->allgather(&s, sizeof s, all);
+    s = all[0];
+    free(all);
+    return s;
 }
 
 /* ---- descriptors ------------------------------------------------------------------------- */

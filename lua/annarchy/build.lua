@@ -160,7 +160,7 @@ function M.compile(net, a)
   if pb then pb.after_compile(net, proj_plans) end
   local monitor = require("annarchy.monitor")
   for _, m in ipairs(net._.mons) do monitor.instantiate(m) end
-  if not a.silent and os.getenv("ANNLUA_VERBOSE") then
+  if not a.silent and os.getenv("ANNLUA_VERBOSE") and runtime.mpi_rank() == 0 then
     io.stderr:write(("annlua: network %d ready (%s)\n"):format(net._.id,
       from_cache and "kernels from the cache" or "kernels compiled"))
   end

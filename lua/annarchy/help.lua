@@ -30,6 +30,8 @@ T["ann.Variable"] = "ann.Variable{equation, init, min, max, method, locality, ty
 T["ann.Constant"] = "ann.Constant(name, value): a global constant usable in every equation."
 T["ann.add_function"] = "ann.add_function(\"f(x, y) = expression\"): a function usable in every equation."
 T["ann.functions"] = "ann.functions(name): the Lua function evaluating a function declared with add_function."
+T["ann.mpi"] = "ann.mpi: rank(), size(), print(...) (rank 0 only) of the processes started by mpirun"
+  .. " (docs/distributed.md); without mpirun, rank 0 of 1."
 T["ann.array"] = "ann.array(t): an Array (n-D float64, 1-based) from a list, a nested list or an Array."
 T["ann.zeros"] = "ann.zeros(shape), ann.ones(shape): Arrays filled with 0 or 1; shape is a number or a list."
 T["ann.ones"] = T["ann.zeros"]

@@ -19,6 +19,7 @@ ann.Network = network.class
 require("annarchy.flags").read(rawget(_G, "arg"))   -- the reference's flags of a script (--clean, -j...)
 ann.float32, ann.float64 = "float32", "float64"   -- the values of config{dtype = ...}
 ann.every = network.every
+ann.mpi = require("annarchy.mpi")   -- rank, size, print: processes started by mpirun
 
 -- Models -------------------------------------------------------------------------------------
 ann.Neuron = model.Neuron

@@ -335,7 +335,9 @@ function methods.simulate(n, ...)
     run(nsteps)
   end
   bar:finish()
-  if a.measure_time then io.stdout:write(progress.time_report(a.duration, runtime.clock() - t0)) end
+  if a.measure_time and runtime.mpi_rank() == 0 then
+    io.stdout:write(progress.time_report(a.duration, runtime.clock() - t0))
+  end
 end
 
 function methods.step(n)
@@ -370,7 +372,9 @@ function methods.simulate_until(n, ...)
   local t0 = runtime.clock()
   monitor.check_memory(n, nsteps)
   local done = run_steps(n, nsteps, op, ids)
-  if a.measure_time then io.stdout:write(progress.time_report(time.ms(done, n._.dt), runtime.clock() - t0)) end
+  if a.measure_time and runtime.mpi_rank() == 0 then
+    io.stdout:write(progress.time_report(time.ms(done, n._.dt), runtime.clock() - t0))
+  end
   return time.ms(done, n._.dt)
 end
 

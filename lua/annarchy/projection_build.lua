@@ -99,7 +99,7 @@ function M.plan(net, pop_plans, const_index)
       extra_gops[pid] = extra_gops[pid] + 1
     end
     plans[i] = {
-      id = i - 1, proj = proj, A = A, L = L, dtype = net._.config.dtype,
+      id = i - 1, proj = proj, A = A, L = L, dtype = net._.config.dtype, pre_read = {},
       pre_plan = pre_plan, post_plan = post_plan, targets = p.targets, target_attr = target_attr,
       pre_major = spike_events or axon_events, post_events = post_events, post_index = post_events,
       spike_events = spike_events, axon_events = axon_events, delay_kind = delay_kind,
@@ -137,6 +137,25 @@ local function creation_value(net, P, i, a)
   return init
 end
 
+-- The local pre attributes the kernels read (processes exchange them at every step): those the
+-- generated kernels resolved, every one for the kernels of special projections.
+local function pre_read(P)
+  local list = {}
+  for _, a in ipairs(P.pre_plan.L.attrs) do
+    if a.is_local and (P.pre_read[a.index] or P.proj._.special or P.proj._.shared_weight) then
+      list[#list + 1] = a.index
+    end
+  end
+  return list
+end
+
+-- Whether the kernels write synaptic attributes during a run.
+local function plastic(P)
+  local A = P.A
+  return #(A.equations or {}) > 0 or #(A.post_spike or {}) > 0
+    or #((A.pre_spike or {}).other or {}) > 0
+end
+
 local function desc_of(net, P)
   local attrs = {}
   for i, a in ipairs(P.L.attrs) do
@@ -150,7 +169,7 @@ local function desc_of(net, P)
     pre = P.proj._.pre._.id, post = P.proj._.post._.id, pre_major = P.pre_major,
     post_index = P.post_index, delay_kind = P.delay_kind, spike_events = P.spike_events,
     name = P.proj._.name, attrs = attrs, w_attr = w and w.index or -1, last_event_attr = le and le.index or -1,
-    delayed = P.delayed,
+    delayed = P.delayed, pre_read = pre_read(P), plastic = plastic(P),
   }
 end
 

@@ -382,5 +382,8 @@ int main(int argc, char **argv)
         break;
     }
     ann_host_register_tcc();
-    return run_lua(&c);
+    int rc = run_lua(&c);
+    /* under mpirun, a failing process stops the others, which may be waiting for it */
+    if (rc != EXIT_SUCCESS && ann_mpi_size() > 1) ann_mpi_abort(rc);
+    return rc;
 }

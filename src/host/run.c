@@ -6,6 +6,7 @@
  * (code stuck in C that never reaches a hook) kills the process as usual. The state to hook is
  * the one piece of global state the host has: a signal handler receives no argument. */
 #include "run.h"
+#include "annarchy.h"
 
 #include <lauxlib.h>
 #include <signal.h>
@@ -72,7 +73,9 @@ int annh_call(lua_State *L, int narg, int nres)
 
 void annh_message(const char *progname, const char *msg)
 {
-    if (progname != NULL)
+    if (progname != NULL && ann_mpi_size() > 1)
+        fprintf(stderr, "%s (process %d of %d): ", progname, (int)ann_mpi_rank(), (int)ann_mpi_size());
+    else if (progname != NULL)
         fprintf(stderr, "%s: ", progname);
     fprintf(stderr, "%s\n", msg);
     fflush(stderr);

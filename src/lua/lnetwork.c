@@ -420,6 +420,18 @@ static int l_cpu_count(lua_State *L)
     return 1;
 }
 
+static int l_mpi_rank(lua_State *L)
+{
+    lua_pushinteger(L, ann_mpi_rank());
+    return 1;
+}
+
+static int l_mpi_size(lua_State *L)
+{
+    lua_pushinteger(L, ann_mpi_size());
+    return 1;
+}
+
 /* ---- monitors ---- */
 
 static ann_monitor *check_mon(lua_State *L, int idx)
@@ -578,4 +590,8 @@ void annl_open_network(lua_State *L)
     lua_setfield(L, -2, "network_new");
     lua_pushcfunction(L, l_cpu_count);
     lua_setfield(L, -2, "cpu_count");
+    lua_pushcfunction(L, l_mpi_rank);
+    lua_setfield(L, -2, "mpi_rank");
+    lua_pushcfunction(L, l_mpi_size);
+    lua_setfield(L, -2, "mpi_size");
 }

@@ -57,6 +57,8 @@ local function resolver(P, where)
       local a = k == "pre" and pre.by_name[ref.name] or pre.sums[ref.target]
       if not a then return "0.0" end
       local idx = a.is_local and "j" or "0"
+      -- processes exchange at every step the pre attributes the kernels read
+      if a.is_local then P.pre_read[a.index] = true end
       if delayed and k == "pre" then
         local slot = P.delay_kind == "uniform" and "_hslot" or
           "((pre->hist_pos + pj->delay[e] - 1) % pre->hist_len)"

@@ -3,7 +3,8 @@
 -- error stream is a terminal and `progress` is not false), the steps run instead in chunks of
 -- about `M.chunk` seconds of wall time, sized from the measured speed; between chunks the bar
 -- is redrawn. Running n steps as k + (n - k) steps is the same computation, so results,
--- monitors and callbacks do not change. simulate_until runs in one call: a chunk that ends on
+-- monitors and callbacks do not change. Processes started by mpirun show no bar.
+-- simulate_until runs in one call: a chunk that ends on
 -- the step where its stop condition held could not be told from one that ran out.
 local runtime = require("annarchy.runtime")
 
@@ -51,7 +52,9 @@ Bar.__index = Bar
 --- A bar for one call of `nsteps` steps of `dt` ms; `mode` is the `progress` option (nil:
 -- when the run lasts long, true: always, false: never), honoured only on a terminal.
 function M.new(nsteps, dt, mode)
-  local on = mode ~= false and nsteps > 0 and M.terminal()
+  -- processes sharing a network run the same steps in the same calls: chunks sized from each
+  -- one's clock would differ, so several processes (mpirun) draw no bar
+  local on = mode ~= false and nsteps > 0 and M.terminal() and runtime.mpi_size() == 1
   return setmetatable({total = nsteps, dt = dt, on = on, always = mode == true, done = 0,
     t0 = runtime.clock(), size = 1, shown = false}, Bar)
 end

@@ -339,6 +339,9 @@ end
 
 --- cpu_count() -> the processors the machine offers this process.
 function M.cpu_count() return tonumber(C.ann_cpu_count()) end
+--- mpi_rank(), mpi_size() -> this process's rank (0-based) and the processes of the run.
+function M.mpi_rank() return tonumber(C.ann_mpi_rank()) end
+function M.mpi_size() return tonumber(C.ann_mpi_size()) end
 
 -- ---- monitors --------------------------------------------------------------------------------
 

@@ -139,12 +139,15 @@ function M.add_projection(rt, desc, csr)
   d.nattr, d.attrs = #desc.attrs, attrs
   local delayed, nd = c_list(desc.delayed, "int32_t")
   d.delayed, d.ndelayed = delayed, nd
+  local pre_read, nr = c_list(desc.pre_read, "int32_t")
+  d.pre_read, d.npre_read = pre_read, nr
+  d.plastic = desc.plastic and 1 or 0
   local st = core.status()
   local id = C.ann_network_add_projection(net, d, csr, st)
   if id < 0 then core.raise(st) end
   return id
 end
--- d holds the only references to attrs and delayed (pointers): interpreted, the function keeps
+-- d holds the only references to attrs, delayed and pre_read (pointers): interpreted, the function keeps
 -- its locals alive until it returns; compiled code may let the collector free them earlier.
 require("jit").off(M.add_projection)
 

@@ -16,7 +16,7 @@ local INTERFACE = {
     "array", "zeros", "ones", "linspace", "allclose", "is_array",
     "dist_check", "dist_fill", "seed_from_entropy",
     "kernel_header", "compile", "cache_info", "connect",
-    "network_new", "cpu_count",
+    "network_new", "cpu_count", "mpi_rank", "mpi_size",
     "image_geometry", "image_load", "video_open",
     "zip_create", "zip_open",
     "tfwriter_open", "hdf5_open",

@@ -1,0 +1,52 @@
+-- bench/mpi.lua: one process against two (mpirun, docs/distributed.md). COBA 64 000 (80 inputs
+-- each, bench/threads.lua's model) on 1 and 2 processes of one thread, and a network of one
+-- neuron, whose step is then almost only the exchange between processes: its time per step on
+-- K processes less that on one is the cost of one exchange. The table gives the best wall
+-- time of three runs, the speed-up, the spikes per step and the bytes each process sends per
+-- step (4 per spike and 4 per population and process for the counts, besides the room for
+-- spikes the slot keeps: docs/distributed.md). Skipped without mpirun
+-- or the MPI plugin (build/libannlua_mpi.so).
+--
+--   ./annlua bench/mpi.lua [--quick]      (--quick: shorter runs)
+local quick = false
+for i = 1, #arg do if arg[i] == "--quick" then quick = true end end
+
+if not (os.execute("command -v mpirun >/dev/null 2>&1") and io.open("build/libannlua_mpi.so", "rb")) then
+  print("bench/mpi.lua: skipped (mpirun or build/libannlua_mpi.so missing)")
+  return
+end
+
+local MPIRUN = "mpirun --oversubscribe --allow-run-as-root -x ANNLUA_NUM_THREADS=1"
+
+local function measure(k, size, duration)
+  local f = assert(io.popen(("%s -np %d ./annlua bench/mpi/coba.lua %d %g 2>&1")
+    :format(MPIRUN, k, size, duration)))
+  local out = f:read("a")
+  f:close()
+  local wall, steps, spikes = out:match("wall ([%d.]+) steps (%d+) spikes (%d+)")
+  if not wall then error("bench/mpi.lua: the run of " .. k .. " processes failed:\n" .. out) end
+  return tonumber(wall), tonumber(steps), tonumber(spikes)
+end
+
+local duration = quick and 50 or 200
+io.write(("%-34s %10s %10s %10s %12s\n"):format("network (ms simulated)", "processes", "wall",
+  "speed-up", "bytes/step"))
+local w1
+for _, k in ipairs({1, 2}) do
+  local wall, steps, spikes = measure(k, 64000, duration)
+  w1 = w1 or wall
+  -- a process sends its share of the spikes (4 bytes each) and one count per population
+  local bytes = k > 1 and (4 * spikes / steps / k + 4 * 2) or 0
+  io.write(("%-34s %10d %9.3fs %9.2fx %12.0f\n"):format(("COBA 64 000, 80 inputs (%g)"):format(duration),
+    k, wall, w1 / wall, bytes))
+  io.flush()
+end
+-- the exchange alone: a network of one neuron (3 and 4 processes share the 2 cores of the
+-- machine the figures of docs/distributed.md come from: their times include waiting for a core)
+local one_steps = quick and 2000 or 20000
+local t1, steps = measure(1, 1, one_steps * 0.1)
+for _, k in ipairs({2, 3, 4}) do
+  local tk = measure(k, 1, one_steps * 0.1)
+  io.write(("%-34s %10d %9.2fus %9s %12d\n"):format("one neuron: exchange per step", k,
+    (tk - t1) / steps * 1e6, "", 8 + 256))
+end

@@ -1,0 +1,103 @@
+/* The transport of this process: one process by default, MPI through the plugin
+ * libannlua_mpi.so when an MPI launcher started the process (src/comm.h). */
+
+#include "annarchy.h"
+#include "comm.h"
+
+#include <dlfcn.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PLUGIN "libannlua_mpi.so"
+
+static void one_gather(const void *send, int32_t nbytes, void *recv)
+{
+    if (send != recv) memmove(recv, send, (size_t)nbytes);
+}
+
+static void one_gatherv(const void *send, int32_t nbytes, void *recv, const int32_t *counts,
+                        const int32_t *displs)
+{
+    (void)counts;
+    if (send) memmove((char *)recv + displs[0], send, (size_t)nbytes);
+}
+
+static void one_barrier(void) {}
+static void one_abort(int code) { fflush(NULL); exit(code); }
+static void one_finalize(void) {}
+
+static ann_transport transport = {0, 1, one_gather, one_gatherv, one_barrier, one_abort,
+                                  one_finalize};
+static int started;
+
+static int launched_by_mpi(void)
+{
+    return getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMIX_RANK") || getenv("PMI_RANK");
+}
+
+/* The plugin: $ANNLUA_MPI_PLUGIN, else next to the binary holding the core (the source tree's
+ * annlua, build/, an installed bin/ or lib/), else the loader's search path. */
+static void *open_plugin(char *err, size_t errlen)
+{
+    const char *env = getenv("ANNLUA_MPI_PLUGIN");
+    if (env && *env) {
+        void *h = dlopen(env, RTLD_NOW | RTLD_GLOBAL);
+        if (!h) snprintf(err, errlen, "%s", dlerror());
+        return h;
+    }
+    static const char *const rel[] = {PLUGIN, "build/" PLUGIN, "../lib/" PLUGIN,
+                                      "../../" PLUGIN, "../../../" PLUGIN};
+    Dl_info info;
+    if (dladdr(&transport, &info) && info.dli_fname) {
+        char self[4096], path[4200];
+        snprintf(self, sizeof self, "%s", info.dli_fname);
+        const char *dir = dirname(self);
+        for (size_t i = 0; i < sizeof rel / sizeof *rel; i++) {
+            snprintf(path, sizeof path, "%s/%s", dir, rel[i]);
+            void *h = dlopen(path, RTLD_NOW | RTLD_GLOBAL);
+            if (h) return h;
+        }
+    }
+    void *h = dlopen(PLUGIN, RTLD_NOW | RTLD_GLOBAL);
+    if (!h) snprintf(err, errlen, "%s", dlerror());
+    return h;
+}
+
+static void finalize_at_exit(void) { transport.finalize(); }
+
+static void start(void)
+{
+    started = 1;
+    if (!launched_by_mpi()) return;
+    char err[512] = "";
+    void *h = open_plugin(err, sizeof err);
+    ann_transport_open_fn open = NULL;
+    if (h) *(void **)&open = dlsym(h, ANN_TRANSPORT_OPEN);
+    ann_transport t = transport;
+    if (h && !open) snprintf(err, sizeof err, "%s has no %s", PLUGIN, ANN_TRANSPORT_OPEN);
+    if (!open || open(&t, err, sizeof err) != 0) {
+        /* launched as several processes, each would run the whole network alone */
+        fprintf(stderr, "annlua: started by mpirun, but the MPI transport cannot be loaded: %s\n"
+                "annlua: build it with `make` where mpicc exists, or set ANNLUA_MPI_PLUGIN\n", err);
+        exit(1);
+    }
+    transport = t;
+    atexit(finalize_at_exit);
+}
+
+const ann_transport *ann_comm(void)
+{
+    if (!started) start();
+    return &transport;
+}
+
+int32_t ann_mpi_rank(void) { return ann_comm()->rank; }
+int32_t ann_mpi_size(void) { return ann_comm()->size; }
+
+void ann_mpi_abort(int code)
+{
+    ann_comm()->abort(code);
+    exit(code);
+}

@@ -3,8 +3,8 @@
 --
 --   annk_proj<k>_psp(pj, pre, post, c, ib, ie)   rate-coded / continuous psp into the post sums
 --   annk_proj<k>_spike(pj, pre, post, c, spk, n, ib, ie)      pre events of the listed spikes
---   annk_proj<k>_spike_syn(pj, pre, post, c, syn, spre, n, ib, ie)  pre events of listed
---                                                            synapses (per-synapse delays)
+--   annk_proj<k>_spike_seg(pj, pre, post, c, seg, n, ib, ie)  pre events of the listed
+--                                         segments of pre rows (per-synapse delays, annk_seg)
 --   annk_proj<k>_update_global(pj, pre, post, c)  global synaptic equations, if any
 --   annk_proj<k>_update(pj, pre, post, c, ib, ie) semiglobal and local synaptic equations
 --   annk_proj<k>_post(pj, pre, post, c, ib, ie)   post events of post->spiked
@@ -57,7 +57,7 @@ local function resolver(P, where)
       local idx = a.is_local and "j" or "0"
       if delayed and k == "pre" then
         local slot = P.delay_kind == "uniform" and "_hslot" or
-          "((pre->hist_pos + pj->delay[e] - 1) % pre->hist_len)"
+          "((pre->hist_pos + annk_delay(pj, e) - 1) % pre->hist_len)"
         return ("((%s *)pre->hist[%d][%s])[%s]"):format(a.ctype, a.index, slot, idx)
       end
       return ("pa%d[%s]"):format(a.index, idx)
@@ -330,16 +330,18 @@ local function spike_kernels(P, id, opts)
   out[#out + 1] = indent(body, "            ")
   out[#out + 1] = "        }\n    }\n}\n\n"
   if P.delay_kind == "variable" then
-    out[#out + 1] = signature(id, "spike_syn", ", const int64_t *syn, const int32_t *spre, int64_t nsyn" .. RANGE)
+    out[#out + 1] = signature(id, "spike_seg", ", const annk_seg *seg, int64_t nseg" .. RANGE)
     out[#out + 1] = decls(P)
     out[#out + 1] = rcp
     out[#out + 1] = "    const int _plastic = pj->plasticity; (void)_plastic;\n"
-    out[#out + 1] = "    for (int64_t s = 0; s < nsyn; s++) {\n"
-    out[#out + 1] = "        const int64_t e = syn[s]; const int32_t j = spre[s];\n"
-    out[#out + 1] = "        const int32_t i = pj->syn_post[e]; if (i < _ib || i >= _ie) continue;\n"
-    out[#out + 1] = "        const int32_t d = pj->dend_of_rank[i]; (void)d;\n"
-    out[#out + 1] = indent(body, "        ")
-    out[#out + 1] = "    }\n}\n\n"
+    out[#out + 1] = "    for (int64_t s = 0; s < nseg; s++) {\n"
+    out[#out + 1] = "        const int32_t j = seg[s].j;\n"
+    out[#out + 1] = "        int64_t _e0, _e1; annk_seg_range(pj, &seg[s], _ib, _ie, &_e0, &_e1);\n"
+    out[#out + 1] = "        for (int64_t e = _e0; e < _e1; e++) {\n"
+    out[#out + 1] = "            const int32_t i = pj->syn_post[e]; if (i < _ib || i >= _ie) continue;\n"
+    out[#out + 1] = "            const int32_t d = pj->dend_of_rank[i]; (void)d;\n"
+    out[#out + 1] = indent(body, "            ")
+    out[#out + 1] = "        }\n    }\n}\n\n"
   end
   return table.concat(out)
 end

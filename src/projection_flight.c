@@ -52,6 +52,8 @@ static int64_t run_end(const annk_proj *k, int64_t e0, int64_t e1, int32_t d)
     return lo;
 }
 
+enum { PREFETCH_AHEAD = 8 };
+
 int annp_flights_queue(ann_proj *p, const annk_pop *pre)
 {
     ann_flights *f = &p->flights;
@@ -61,18 +63,28 @@ int annp_flights_queue(ann_proj *p, const annk_pop *pre)
     for (int32_t s = 0; s < n; s++) {
         int32_t j = pre->spiked[s];
         if (k->pre_row[j] == k->pre_row[j + 1]) continue;
-        f->f[f->n++] = (ann_flight){k->pre_row[j], k->pre_row[j + 1], f->tick, j, 0};
+        f->f[f->n++] = (ann_flight){k->pre_row[j], k->pre_row[j + 1], f->tick, j,
+                                    annk_delay(k, k->pre_row[j])};
     }
     if (reserve((void **)&f->seg, &f->segcap, f->n, sizeof *f->seg) != 0) return -1;
     f->nseg = 0;
     int64_t kept = 0;
     for (int64_t i = 0; i < f->n; i++) {
+#if defined(__GNUC__) && !defined(__TINYC__)
+        /* the rows due a few flights ahead: their delays are read below */
+        if (i + PREFETCH_AHEAD < f->n) {
+            const ann_flight *a = &f->f[i + PREFETCH_AHEAD];
+            if (a->next == (int32_t)(f->tick - a->tick0 + 1))
+                __builtin_prefetch((const char *)k->delay + a->cursor * k->delay_bytes);
+        }
+#endif
         ann_flight fl = f->f[i];
         int32_t age = (int32_t)(f->tick - fl.tick0 + 1);
-        if (annk_delay(k, fl.cursor) == age) {
+        if (fl.next == age) {
             int64_t e1 = run_end(k, fl.cursor, fl.end, age);
             f->seg[f->nseg++] = (annk_seg){fl.cursor, e1, fl.j, 0};
             fl.cursor = e1;
+            if (e1 < fl.end) fl.next = annk_delay(k, e1);
         }
         if (fl.cursor < fl.end) f->f[kept++] = fl;
     }
@@ -105,7 +117,9 @@ void annp_flights_rebase(ann_proj *p)
         ann_flight fl = f->f[i];
         fl.cursor = first_from(&p->k, fl.j, (int32_t)(f->tick - fl.tick0 + 1));
         fl.end = p->k.pre_row[fl.j + 1];
-        if (fl.cursor < fl.end) f->f[kept++] = fl;
+        if (fl.cursor == fl.end) continue;
+        fl.next = annk_delay(&p->k, fl.cursor);
+        f->f[kept++] = fl;
     }
     f->n = kept;
     f->nseg = 0;
@@ -216,8 +230,10 @@ int annp_flights_state_set(ann_proj *p, const double *in, int64_t n, int32_t che
     probe.flights.f = fl;
     probe.flights.n = m;
     probe.flights.cap = nev;
-    for (int64_t i = 0; i < m; i++)
+    for (int64_t i = 0; i < m; i++) {
         fl[i].cursor = first_from(k, fl[i].j, (int32_t)(tick - fl[i].tick0 + 1));
+        fl[i].next = fl[i].cursor < fl[i].end ? annk_delay(k, fl[i].cursor) : 0;
+    }
     int same = write_events(&probe, NULL) == n;
     double *back = same ? xmalloc(n, sizeof *back) : NULL;
     if (same && !back) { free(fl); return oom(st); }

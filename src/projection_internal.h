@@ -30,12 +30,12 @@ typedef void (*proj_pruning_fn)(annk_proj *pj, annk_pop *pre, annk_pop *post,
 /* A spike in flight through a projection with per-synapse delays (src/projection_flight.c):
  * pre neuron j spiked and was queued at tick `tick0` of the projection; at tick t it reaches
  * the synapses of delay t - tick0 + 1. Its row is sorted by delay, and [cursor, end) are the
- * synapses it has yet to reach. */
+ * synapses it has yet to reach, the first of delay `next`. */
 typedef struct ann_flight {
     int64_t cursor, end;
     int64_t tick0;
     int32_t j;
-    int32_t pad;
+    int32_t next;
 } ann_flight;
 
 typedef struct ann_flights {

@@ -204,7 +204,7 @@ int annp_install(ann_proj *p, pm_data *d, ann_status *st)
     for (int64_t k = 0; d->delay && k < nsyn; k++) if (d->delay[k] > dmax) dmax = d->delay[k];
     int32_t dbytes = annp_delay_bytes(dmax);
     if (ok && d->delay && !p->pre_major) {
-        sdelay = annp_delays_narrow(d->delay, NULL, nsyn, dbytes);
+        sdelay = annp_delays_narrow(d->delay, nsyn, dbytes);
         ok = sdelay != NULL;
     }
     if (ok && p->pre_major) {
@@ -218,10 +218,10 @@ int annp_install(ann_proj *p, pm_data *d, ann_status *st)
             ok = 0;
         } else {
             pre_row = t.pre_row; t.pre_row = NULL;
-            if (d->delay && sorted_by_delay(p))
-                ok = annp_sort_rows_by_delay(pre_row, p->k.npre, t.perm, t.syn_dend, d->delay) == 0;
-            if (ok && d->delay) {
-                sdelay = annp_delays_narrow(d->delay, t.perm, nsyn, dbytes);
+            /* pre-major storage with per-synapse delays: spiking, rows sorted by delay */
+            if (d->delay) {
+                sdelay = annp_sort_rows_by_delay(pre_row, p->k.npre, t.perm, t.syn_dend, d->delay,
+                                                 dbytes);
                 ok = sdelay != NULL;
             }
             if (ok) {

@@ -156,23 +156,25 @@ int annp_update_history(ann_network *net, int pid, ann_status *st)
 
 /* ---- storage of per-synapse delays ---------------------------------------------------------- */
 
+static void store_delay(void *a, int32_t bytes, int64_t e, int32_t v)
+{
+    switch (bytes) {
+    case 1:  ((uint8_t *)a)[e] = (uint8_t)v; break;
+    case 2:  ((uint16_t *)a)[e] = (uint16_t)v; break;
+    default: ((int32_t *)a)[e] = v; break;
+    }
+}
+
 int32_t annp_delay_bytes(int32_t max_delay)
 {
     return max_delay < 256 ? 1 : max_delay < 65536 ? 2 : 4;
 }
 
-void *annp_delays_narrow(const int32_t *pm, const int64_t *perm, int64_t nsyn, int32_t bytes)
+void *annp_delays_narrow(const int32_t *pm, int64_t nsyn, int32_t bytes)
 {
     void *out = xmalloc(nsyn, (size_t)bytes);
     if (!out) return NULL;
-    for (int64_t e = 0; e < nsyn; e++) {
-        int32_t v = pm[perm ? perm[e] : e];
-        switch (bytes) {
-        case 1:  ((uint8_t *)out)[e] = (uint8_t)v; break;
-        case 2:  ((uint16_t *)out)[e] = (uint16_t)v; break;
-        default: ((int32_t *)out)[e] = v; break;
-        }
-    }
+    for (int64_t e = 0; e < nsyn; e++) store_delay(out, bytes, e, pm[e]);
     return out;
 }
 
@@ -191,16 +193,17 @@ static void merge_sort_by(int64_t *ord, int64_t *tmp, int64_t n, const int32_t *
     }
 }
 
-int annp_sort_rows_by_delay(const int64_t *pre_row, int32_t npre, int64_t *perm,
-                            int32_t *syn_dend, const int32_t *pm_delay)
+void *annp_sort_rows_by_delay(const int64_t *pre_row, int32_t npre, int64_t *perm,
+                              int32_t *syn_dend, const int32_t *pm_delay, int32_t bytes)
 {
+    void *out = xmalloc(pre_row[npre], (size_t)bytes);
     int64_t longest = 0;
     for (int32_t j = 0; j < npre; j++)
         if (pre_row[j + 1] - pre_row[j] > longest) longest = pre_row[j + 1] - pre_row[j];
     int64_t *ord = xmalloc(longest, sizeof *ord), *tmp = xmalloc(longest, sizeof *tmp);
     int32_t *key = xmalloc(longest, sizeof *key), *dtmp = xmalloc(longest, sizeof *dtmp);
     int64_t *count = NULL, ncount = 0;
-    int ok = ord && tmp && key && dtmp;
+    int ok = out && ord && tmp && key && dtmp;
     for (int32_t j = 0; ok && j < npre; j++) {
         int64_t r0 = pre_row[j], n = pre_row[j + 1] - r0;
         int32_t lo = 0, hi = 0;
@@ -211,7 +214,10 @@ int annp_sort_rows_by_delay(const int64_t *pre_row, int32_t npre, int64_t *perm,
             if (e == 0 || key[e] > hi) hi = key[e];
             if (e > 0 && key[e] < key[e - 1]) sorted = 0;
         }
-        if (sorted) continue;
+        if (sorted) {
+            for (int64_t e = 0; e < n; e++) store_delay(out, bytes, r0 + e, key[e]);
+            continue;
+        }
         int64_t range = (int64_t)hi - lo + 1;
         if (range <= n + 256) {
             /* counting sort over the row's delays */
@@ -228,12 +234,17 @@ int annp_sort_rows_by_delay(const int64_t *pre_row, int32_t npre, int64_t *perm,
             for (int64_t e = 0; e < n; e++) ord[e] = e;
             merge_sort_by(ord, tmp, n, key);
         }
-        for (int64_t e = 0; e < n; e++) { tmp[e] = perm[r0 + ord[e]]; dtmp[e] = syn_dend[r0 + ord[e]]; }
+        for (int64_t e = 0; e < n; e++) {
+            tmp[e] = perm[r0 + ord[e]];
+            dtmp[e] = syn_dend[r0 + ord[e]];
+            store_delay(out, bytes, r0 + e, key[ord[e]]);
+        }
         memcpy(perm + r0, tmp, (size_t)n * sizeof *tmp);
         memcpy(syn_dend + r0, dtmp, (size_t)n * sizeof *dtmp);
     }
     free(ord); free(tmp); free(key); free(dtmp); free(count);
-    return ok ? 0 : -1;
+    if (!ok) { free(out); return NULL; }
+    return out;
 }
 
 /* ---- delays from the host ------------------------------------------------------------------ */

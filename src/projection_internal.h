@@ -167,12 +167,13 @@ void annp_hist_free(pop_hist *h);
 int  annp_update_history(ann_network *net, int pid, ann_status *st);
 /* The bytes per delay of the narrowest unsigned type holding max_delay (1, 2 or 4). */
 int32_t annp_delay_bytes(int32_t max_delay);
-/* The delays pm[perm[e]] (perm NULL: pm[e]) in `bytes` bytes each; NULL out of memory. */
-void *annp_delays_narrow(const int32_t *pm, const int64_t *perm, int64_t nsyn, int32_t bytes);
+/* The delays pm[e] in `bytes` bytes each; NULL out of memory. */
+void *annp_delays_narrow(const int32_t *pm, int64_t nsyn, int32_t bytes);
 /* Sorts every pre row [pre_row[j], pre_row[j + 1]) of perm and syn_dend stably by the delay
- * pm_delay[perm[e]]; -1 out of memory. */
-int  annp_sort_rows_by_delay(const int64_t *pre_row, int32_t npre, int64_t *perm,
-                             int32_t *syn_dend, const int32_t *pm_delay);
+ * pm_delay[perm[e]] and returns the delays in the sorted order, `bytes` bytes each; NULL out
+ * of memory. */
+void *annp_sort_rows_by_delay(const int64_t *pre_row, int32_t npre, int64_t *perm,
+                              int32_t *syn_dend, const int32_t *pm_delay, int32_t bytes);
 /* After max_delay grew to newmax: buffers of the pre population (or, with flights, only
  * max_delay). */
 int  annp_grow_buffers(ann_network *net, ann_proj *p, int32_t newmax, ann_status *st);

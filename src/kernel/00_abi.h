@@ -106,6 +106,13 @@ static inline int32_t annk_delay(const annk_proj *pj, int64_t e)
     }
 }
 
+/* A hint that *p will be read soon (nothing under tcc). */
+#if defined(__GNUC__) && !defined(__TINYC__)
+#define ANNK_PREFETCH(p) __builtin_prefetch(p)
+#else
+#define ANNK_PREFETCH(p) ((void)(p))
+#endif
+
 /* Spiking projections with per-synapse delays keep each pre row sorted by delay, so that the
  * synapses a spike reaches in one step are one run [e0, e1) of its row: the step delivers a
  * list of such segments (pre rank j), oldest spike first. */

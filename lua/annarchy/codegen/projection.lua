@@ -314,6 +314,9 @@ local function event_body(P, opts)
   return table.concat(out)
 end
 
+-- How many segments ahead the delivery of per-synapse delays fetches the start of a segment.
+local SEG_AHEAD = 4
+
 local function spike_kernels(P, id, opts)
   if not P.spike_events then return "" end
   local body = event_body(P, opts)
@@ -335,6 +338,12 @@ local function spike_kernels(P, id, opts)
     out[#out + 1] = rcp
     out[#out + 1] = "    const int _plastic = pj->plasticity; (void)_plastic;\n"
     out[#out + 1] = "    for (int64_t s = 0; s < nseg; s++) {\n"
+    -- the segments are scattered over the rows: the start of one a few ahead is fetched early
+    out[#out + 1] = ("        if (s + %d < nseg) { const int64_t _p = seg[s + %d].e0; ANNK_PREFETCH(pj->syn_post + _p);"):format(SEG_AHEAD, SEG_AHEAD)
+    for _, a in ipairs(P.L.attrs) do
+      if a.locality == "local" then out[#out + 1] = (" ANNK_PREFETCH(sa%d + _p);"):format(a.index) end
+    end
+    out[#out + 1] = " }\n"
     out[#out + 1] = "        const int32_t j = seg[s].j;\n"
     out[#out + 1] = "        int64_t _e0, _e1; annk_seg_range(pj, &seg[s], _ib, _ie, &_e0, &_e1);\n"
     out[#out + 1] = "        for (int64_t e = _e0; e < _e1; e++) {\n"

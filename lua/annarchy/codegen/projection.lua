@@ -339,7 +339,8 @@ local function spike_kernels(P, id, opts)
     out[#out + 1] = "    const int _plastic = pj->plasticity; (void)_plastic;\n"
     out[#out + 1] = "    for (int64_t s = 0; s < nseg; s++) {\n"
     -- the segments are scattered over the rows: the start of one a few ahead is fetched early
-    out[#out + 1] = ("        if (s + %d < nseg) { const int64_t _p = seg[s + %d].e0; ANNK_PREFETCH(pj->syn_post + _p);"):format(SEG_AHEAD, SEG_AHEAD)
+    out[#out + 1] = ("        if (s + %d < nseg) { const int64_t _p = seg[s + %d].e0;"):format(SEG_AHEAD, SEG_AHEAD)
+    out[#out + 1] = " ANNK_PREFETCH(pj->syn_post + _p);"
     for _, a in ipairs(P.L.attrs) do
       if a.locality == "local" then out[#out + 1] = (" ANNK_PREFETCH(sa%d + _p);"):format(a.index) end
     end

@@ -317,6 +317,18 @@ end
 -- How many segments ahead the delivery of per-synapse delays fetches the start of a segment.
 local SEG_AHEAD = 4
 
+-- The end of a delivery kernel: the synapses [_e0, _e1) that the C statement `range` picks,
+-- those of post ranks in [_ib, _ie) with i and d defined, each running the event body.
+local function event_loop(range, body)
+  return "        " .. range .. "\n"
+    .. "        for (int64_t e = _e0; e < _e1; e++) {\n"
+    .. "            const int32_t i = pj->syn_post[e]; if (i < _ib || i >= _ie) continue;\n"
+    .. "            const int32_t d = pj->dend_of_rank[i];\n"
+    .. "            (void)i; (void)d;\n"
+    .. indent(body, "            ")
+    .. "        }\n    }\n}\n\n"
+end
+
 local function spike_kernels(P, id, opts)
   if not P.spike_events then return "" end
   local body = event_body(P, opts)
@@ -325,13 +337,7 @@ local function spike_kernels(P, id, opts)
   out[#out + 1] = "    const int _plastic = pj->plasticity; (void)_plastic;\n"
   out[#out + 1] = "    for (int32_t s = 0; s < nspk; s++) {\n"
   out[#out + 1] = "        const int32_t j = spk[s];\n"
-  out[#out + 1] = "        int64_t _e0, _e1; annk_row_range(pj, j, _ib, _ie, &_e0, &_e1);\n"
-  out[#out + 1] = "        for (int64_t e = _e0; e < _e1; e++) {\n"
-  out[#out + 1] = "            const int32_t i = pj->syn_post[e]; if (i < _ib || i >= _ie) continue;\n"
-  out[#out + 1] = "            const int32_t d = pj->dend_of_rank[i];\n"
-  out[#out + 1] = "            (void)i; (void)d;\n"
-  out[#out + 1] = indent(body, "            ")
-  out[#out + 1] = "        }\n    }\n}\n\n"
+  out[#out + 1] = event_loop("int64_t _e0, _e1; annk_row_range(pj, j, _ib, _ie, &_e0, &_e1);", body)
   if P.delay_kind == "variable" then
     out[#out + 1] = signature(id, "spike_seg", ", const annk_seg *seg, int64_t nseg" .. RANGE)
     out[#out + 1] = decls(P)
@@ -346,12 +352,7 @@ local function spike_kernels(P, id, opts)
     end
     out[#out + 1] = " }\n"
     out[#out + 1] = "        const int32_t j = seg[s].j;\n"
-    out[#out + 1] = "        int64_t _e0, _e1; annk_seg_range(pj, &seg[s], _ib, _ie, &_e0, &_e1);\n"
-    out[#out + 1] = "        for (int64_t e = _e0; e < _e1; e++) {\n"
-    out[#out + 1] = "            const int32_t i = pj->syn_post[e]; if (i < _ib || i >= _ie) continue;\n"
-    out[#out + 1] = "            const int32_t d = pj->dend_of_rank[i]; (void)d;\n"
-    out[#out + 1] = indent(body, "            ")
-    out[#out + 1] = "        }\n    }\n}\n\n"
+    out[#out + 1] = event_loop("int64_t _e0, _e1; annk_seg_range(pj, &seg[s], _ib, _ie, &_e0, &_e1);", body)
   end
   return table.concat(out)
 end

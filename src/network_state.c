@@ -1,13 +1,14 @@
 /* The dynamic state of populations and projections: everything besides their attributes that
  * determines the network's future (the spikes and axonal spikes of the last step, last spike
  * times, refractory countdowns, firing-rate windows, results of global operations, delay
- * buffers and spike rings), read and written by the host so that a saved network continues exactly.
+ * buffers and spikes in flight), read and written by the host so that a saved network
+ * continues exactly.
  *
  * Each object has a list of named buffers of doubles (steps, ranks and counts are integers,
- * held exactly). Buffers whose length varies (spikes, rings) describe themselves: a count
- * followed by that many entries. Ring and history slots are given by age (0 = the newest, the
- * next to be delivered for a ring), so the physical position of a ring is not part of the
- * state. Writing checks the whole buffer against the object's structure before changing
+ * held exactly). Buffers whose length varies (spikes, spikes in flight) describe themselves:
+ * a count followed by that many entries. History slots and events in flight are given by age
+ * (0 = the newest, or the next to be delivered), so the physical position of a ring is not
+ * part of the state. Writing checks the whole buffer against the object's structure before changing
  * anything. */
 #include "elem.h"
 #include "projection_internal.h"
@@ -291,89 +292,43 @@ int ann_population_state_set(ann_network *net, int pop, int k, const double *in,
     return 0;
 }
 
-/* ---- projections: the spike ring of per-synapse delays --------------------------------------- */
+/* ---- projections: the spikes in flight of per-synapse delays (projection_flight.c) ---------- */
 
-static const char *const RING_NAME = "spikes_in_flight";
+static const char *const FLIGHT_NAME = "spikes_in_flight";
 
-static int proj_has_ring(const ann_network *net, int id)
+static int proj_has_flights(const ann_network *net, int id)
 {
-    const ann_proj *p = &net->projs->p[id];
-    return p->delay_kind == ANN_DELAY_VARIABLE && p->spike_events && p->k.ring != NULL;
+    return sorted_by_delay(&net->projs->p[id]);
 }
 
 int32_t ann_projection_state_count(const ann_network *net, int id)
 {
-    return proj_has_ring(net, id);
+    return proj_has_flights(net, id);
 }
 
 const char *ann_projection_state_name(const ann_network *net, int id, int k)
 {
-    return k == 0 && proj_has_ring(net, id) ? RING_NAME : NULL;
+    return k == 0 && proj_has_flights(net, id) ? FLIGHT_NAME : NULL;
 }
 
 int64_t ann_projection_state_length(const ann_network *net, int id, int k)
 {
-    if (k != 0 || !proj_has_ring(net, id)) return -1;
-    const annk_proj *r = &net->projs->p[id].k;
-    int64_t n = 0;
-    for (int32_t s = 0; s < r->max_delay; s++) n += 1 + 2 * r->ring_n[s];
-    return n;
+    if (k != 0 || !proj_has_flights(net, id)) return -1;
+    return annp_flights_state_length(&net->projs->p[id]);
 }
 
 /* Per age (0 = delivered at the next step): the number of events, then (synapse, pre rank)
  * pairs; the synapse is its index in the projection's storage. */
 void ann_projection_state_get(const ann_network *net, int id, int k, double *out)
 {
-    if (k != 0 || !proj_has_ring(net, id)) return;
-    const annk_proj *r = &net->projs->p[id].k;
-    int32_t len = r->max_delay;
-    int64_t o = 0;
-    for (int32_t s = 0; s < len; s++) {
-        int32_t slot = (r->ring_pos + s) % len;
-        out[o++] = (double)r->ring_n[slot];
-        for (int64_t e = 0; e < r->ring_n[slot]; e++) {
-            out[o++] = (double)r->ring[slot][e];
-            out[o++] = r->ring_pre[slot][e];
-        }
-    }
-}
-
-static int ring_check(const annk_proj *r, const double *in, int64_t n, ann_status *st)
-{
-    int64_t o = 0;
-    for (int32_t s = 0; s < r->max_delay; s++) {
-        if (o >= n || !is_int_in(in[o], 0, STEP_MAX) || o + 1 + 2 * (int64_t)in[o] > n)
-            return ann_fail(st, "%s: not %d steps of events (the delays differ)", RING_NAME,
-                            (int)r->max_delay);
-        int64_t cnt = (int64_t)in[o++];
-        for (int64_t e = 0; e < cnt; e++, o += 2) {
-            if (!is_int_in(in[o], 0, (double)r->nsyn - 1) || !is_int_in(in[o + 1], 0, r->npre - 1))
-                return ann_fail(st, "%s: event (%g, %g) is not a synapse of the projection",
-                                RING_NAME, in[o], in[o + 1]);
-        }
-    }
-    if (o != n)
-        return ann_fail(st, "%s: more than %d steps of events (the delays differ)", RING_NAME,
-                        (int)r->max_delay);
-    return 0;
+    if (k != 0 || !proj_has_flights(net, id)) return;
+    annp_flights_state_get(&net->projs->p[id], out);
 }
 
 int ann_projection_state_set(ann_network *net, int id, int k, const double *in, int64_t n,
                              int32_t check_only, ann_status *st)
 {
-    if (k != 0 || !proj_has_ring(net, id))
+    if (k != 0 || !proj_has_flights(net, id))
         return ann_fail(st, "projection %d has no state buffer %d", id, k);
-    annk_proj *r = &net->projs->p[id].k;
-    if (ring_check(r, in, n, st) != 0) return st->code;
-    if (check_only) return 0;
-    int32_t len = r->max_delay;
-    int64_t o = 0;
-    for (int32_t s = 0; s < len; s++) {
-        int32_t slot = (r->ring_pos + s) % len;
-        int64_t cnt = (int64_t)in[o++];
-        r->ring_n[slot] = 0;
-        for (int64_t e = 0; e < cnt; e++, o += 2)
-            if (annp_ring_push(r, slot, (int64_t)in[o], (int32_t)in[o + 1]) != 0) return oom(st);
-    }
-    return 0;
+    return annp_flights_state_set(&net->projs->p[id], in, n, check_only, st);
 }

@@ -158,17 +158,23 @@ static void free_connectivity(ann_proj *p)
     }
 }
 
-/* Whether the dendrites are in ascending post rank and, pre-major, every pre row too: the
- * kernels then find the part of a thread by bisection (annk_dend_range, annk_row_range). */
+/* The ANNK_ORDERED_* flags: dendrites in ascending post rank and, pre-major, every pre row
+ * or every run of one delay within a row too: the kernels then find the part of a thread by
+ * bisection (annk_dend_range, annk_row_range, annk_seg_range). */
 static int32_t is_ordered(const annk_proj *k, int pre_major)
 {
     for (int32_t d = 1; d < k->ndend; d++)
         if (k->post_rank[d] <= k->post_rank[d - 1]) return 0;
-    if (!pre_major) return 1;
-    for (int32_t j = 0; j < k->npre; j++)
-        for (int64_t e = k->pre_row[j] + 1; e < k->pre_row[j + 1]; e++)
-            if (k->syn_post[e] < k->syn_post[e - 1]) return 0;
-    return 1;
+    if (!pre_major) return ANNK_ORDERED_DEND;
+    int32_t flags = ANNK_ORDERED_DEND | ANNK_ORDERED_ROWS | ANNK_ORDERED_SEGMENTS;
+    for (int32_t j = 0; j < k->npre; j++) {
+        for (int64_t e = k->pre_row[j] + 1; e < k->pre_row[j + 1]; e++) {
+            if (k->syn_post[e] >= k->syn_post[e - 1]) continue;
+            flags &= ~ANNK_ORDERED_ROWS;
+            if (!k->delay || annk_delay(k, e) == annk_delay(k, e - 1)) return ANNK_ORDERED_DEND;
+        }
+    }
+    return flags;
 }
 
 /* Makes d the projection's connectivity. Semiglobal and global attributes keep their arrays
@@ -193,7 +199,14 @@ int annp_install(ann_proj *p, pm_data *d, ann_status *st)
     int64_t *pre_row = NULL, *post_syn = NULL;
     int32_t *syn_post = NULL;
     void **stor = NULL;
-    int32_t *sdelay = NULL;
+    void *sdelay = NULL;
+    int32_t dmax = 1;
+    for (int64_t k = 0; d->delay && k < nsyn; k++) if (d->delay[k] > dmax) dmax = d->delay[k];
+    int32_t dbytes = annp_delay_bytes(dmax);
+    if (ok && d->delay && !p->pre_major) {
+        sdelay = annp_delays_narrow(d->delay, nsyn, dbytes);
+        ok = sdelay != NULL;
+    }
     if (ok && p->pre_major) {
         ann_csr c;
         memset(&c, 0, sizeof c);
@@ -205,11 +218,19 @@ int annp_install(ann_proj *p, pm_data *d, ann_status *st)
             ok = 0;
         } else {
             pre_row = t.pre_row; t.pre_row = NULL;
-            syn_post = xmalloc(nsyn, sizeof *syn_post);
-            post_syn = xmalloc(nsyn, sizeof *post_syn);
-            stor = xcalloc(nattr, sizeof *stor);
-            if (d->delay) sdelay = xmalloc(nsyn, sizeof *sdelay);
-            ok = syn_post && post_syn && stor && (!d->delay || sdelay);
+            /* pre-major storage with per-synapse delays: spiking, rows sorted by delay */
+            if (d->delay) {
+                sdelay = annp_sort_rows_by_delay(pre_row, p->k.npre, t.perm, t.syn_dend, d->delay,
+                                                 dbytes);
+                ok = sdelay != NULL;
+            }
+            if (ok) {
+                syn_post = xmalloc(nsyn, sizeof *syn_post);
+                /* the post-major view is kept only where post events need it */
+                if (p->post_index) post_syn = xmalloc(nsyn, sizeof *post_syn);
+                stor = xcalloc(nattr, sizeof *stor);
+                ok = syn_post && (post_syn || !p->post_index) && stor;
+            }
             for (int a = 0; ok && a < nattr; a++) {
                 if (p->specs[a].locality != ANN_LOC_LOCAL) continue;
                 stor[a] = xmalloc(nsyn, ann_type_size(p->specs[a].type));
@@ -217,10 +238,8 @@ int annp_install(ann_proj *p, pm_data *d, ann_status *st)
             }
             if (ok) {
                 for (int64_t e = 0; e < nsyn; e++) {
-                    int64_t k = t.perm[e];
                     syn_post[e] = d->post_rank[t.syn_dend[e]];
-                    post_syn[k] = e;
-                    if (sdelay) sdelay[e] = d->delay[k];
+                    if (post_syn) post_syn[t.perm[e]] = e;
                 }
                 for (int a = 0; a < nattr; a++) {
                     if (!stor || !stor[a]) continue;
@@ -252,20 +271,20 @@ int annp_install(ann_proj *p, pm_data *d, ann_status *st)
         if (semi[a]) { free(p->k.attr[a]); p->k.attr[a] = semi[a]; }
     }
     free(semi);
+    p->k.delay = sdelay;
+    p->k.delay_bytes = sdelay ? dbytes : 0;
+    free(d->delay); d->delay = NULL;
     if (p->pre_major) {
         p->k.pre_row = pre_row;
         p->k.syn_post = syn_post;
-        p->k.delay = sdelay;
         for (int a = 0; a < nattr; a++) if (stor[a]) p->k.attr[a] = stor[a];
         free(stor);
         p->k.pre_rank = d->pre_rank; d->pre_rank = NULL;
         p->k.post_syn = post_syn;
-        free(d->delay); d->delay = NULL;
         for (int a = 0; a < nattr; a++) { free(d->local[a]); d->local[a] = NULL; }
         drop_view(p);
     } else {
         p->k.pre_rank = d->pre_rank; d->pre_rank = NULL;
-        p->k.delay = d->delay; d->delay = NULL;
         for (int a = 0; a < nattr; a++) {
             if (p->specs[a].locality == ANN_LOC_LOCAL) { p->k.attr[a] = d->local[a]; d->local[a] = NULL; }
         }
@@ -331,7 +350,7 @@ static int32_t max_of_delays(const ann_proj *p)
 {
     int32_t m = 1;
     if (p->k.delay) {
-        for (int64_t e = 0; e < p->k.nsyn; e++) if (p->k.delay[e] > m) m = p->k.delay[e];
+        for (int64_t e = 0; e < p->k.nsyn; e++) if (annk_delay(&p->k, e) > m) m = annk_delay(&p->k, e);
     } else if (p->k.uniform_delay > m) {
         m = p->k.uniform_delay;
     }
@@ -417,8 +436,6 @@ int ann_network_add_projection(ann_network *net, const ann_proj_desc *d, ann_csr
                 ann_store_elem(p->k.attr[a], p->specs[a].type, i, p->specs[a].init);
         }
         p->k.max_delay = max_of_delays(p);
-        if (p->delay_kind == ANN_DELAY_VARIABLE && p->spike_events)
-            rc = annp_ring_resize(p, p->k.max_delay);
     }
     if (rc != 0) {
         free_connectivity(p);
@@ -447,9 +464,7 @@ int ann_projection_set_connectivity(ann_network *net, int id, ann_csr *c, ann_st
     int32_t m = max_of_delays(p);
     p->k.max_delay = old_max;
     if (annp_grow_buffers(net, p, m, st) != 0) return st->code;
-    if (p->k.ring) {
-        for (int32_t s = 0; s < p->k.max_delay; s++) p->k.ring_n[s] = 0;
-    }
+    annp_flights_clear(&p->flights);
     return 0;
 }
 
@@ -604,10 +619,7 @@ void ann_projections_free(ann_network *net)
         free(p->mark);
         for (int k = 0; k < p->k.next; k++) free(p->k.ext[k]);
         free(p->k.ext); free(p->k.ext_len);
-        if (p->k.ring) {
-            for (int32_t s = 0; s < p->k.max_delay; s++) { free(p->k.ring[s]); free(p->k.ring_pre[s]); }
-            free(p->k.ring); free(p->k.ring_pre); free(p->k.ring_n); free(p->k.ring_cap);
-        }
+        annp_flights_free(&p->flights);
     }
     free(P->p);
     for (int i = 0; i < P->nhist; i++) annp_hist_free(&P->hist[i]);
@@ -631,6 +643,8 @@ int64_t ann_projection_bytes(ann_network *net, int id)
     } else {
         b += p->k.nsyn * 4;
     }
-    if (p->k.delay) b += p->k.nsyn * 4;
+    if (p->k.delay) b += p->k.nsyn * p->k.delay_bytes;
+    const ann_flights *f = &p->flights;
+    b += f->cap * (int64_t)sizeof *f->f + f->segcap * (int64_t)sizeof *f->seg;
     return b;
 }

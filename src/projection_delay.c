@@ -1,5 +1,6 @@
 /* Delays of projections: the delay buffers of pre populations (rate-coded values and spike
- * histories), the spike rings of per-synapse delays, and delays read and set by the host. */
+ * histories), the storage of per-synapse delays (the narrowest type, rows sorted by delay),
+ * and delays read and set by the host. */
 #include "elem.h"
 #include "projection_internal.h"
 
@@ -113,8 +114,7 @@ void ann_projections_init_history(ann_network *net, int pid)
     for (int32_t i = 0; i < P->n; i++) {
         ann_proj *p = &P->p[i];
         if (pid >= 0 && p->pre != pid) continue;
-        if (p->k.ring_n) memset(p->k.ring_n, 0, (size_t)p->k.max_delay * sizeof *p->k.ring_n);
-        p->k.ring_pos = 0;
+        annp_flights_clear(&p->flights);
     }
 }
 
@@ -154,48 +154,97 @@ int annp_update_history(ann_network *net, int pid, ann_status *st)
     return rc ? oom(st) : 0;
 }
 
-/* The spike ring of a projection with per-synapse delays: len slots, contents re-slotted. */
-int annp_ring_resize(ann_proj *p, int32_t len)
+/* ---- storage of per-synapse delays ---------------------------------------------------------- */
+
+static void store_delay(void *a, int32_t bytes, int64_t e, int32_t v)
 {
-    int32_t old = p->k.ring ? p->k.max_delay : 0;
-    if (len < 1) len = 1;
-    if (p->k.ring && len <= old) return 0;
-    int64_t **ring = xcalloc(len, sizeof *ring);
-    int32_t **ring_pre = xcalloc(len, sizeof *ring_pre);
-    int64_t *n = xcalloc(len, sizeof *n), *cap = xcalloc(len, sizeof *cap);
-    if (!ring || !ring_pre || !n || !cap) {
-        free(ring); free(ring_pre); free(n); free(cap);
-        return -1;
+    switch (bytes) {
+    case 1:  ((uint8_t *)a)[e] = (uint8_t)v; break;
+    case 2:  ((uint16_t *)a)[e] = (uint16_t)v; break;
+    default: ((int32_t *)a)[e] = v; break;
     }
-    for (int32_t s = 0; s < old; s++) {
-        int32_t from = (p->k.ring_pos + s) % old;
-        ring[s] = p->k.ring[from];
-        ring_pre[s] = p->k.ring_pre[from];
-        n[s] = p->k.ring_n[from];
-        cap[s] = p->k.ring_cap[from];
-    }
-    free(p->k.ring); free(p->k.ring_pre); free(p->k.ring_n); free(p->k.ring_cap);
-    p->k.ring = ring; p->k.ring_pre = ring_pre; p->k.ring_n = n; p->k.ring_cap = cap;
-    p->k.ring_pos = 0;
-    return 0;
 }
 
-int annp_ring_push(annk_proj *k, int32_t slot, int64_t e, int32_t j)
+int32_t annp_delay_bytes(int32_t max_delay)
 {
-    if (k->ring_n[slot] == k->ring_cap[slot]) {
-        int64_t ncap = k->ring_cap[slot] ? 2 * k->ring_cap[slot] : 64;
-        int64_t *r = realloc(k->ring[slot], (size_t)ncap * sizeof *r);
-        if (!r) return -1;
-        k->ring[slot] = r;
-        int32_t *q = realloc(k->ring_pre[slot], (size_t)ncap * sizeof *q);
-        if (!q) return -1;
-        k->ring_pre[slot] = q;
-        k->ring_cap[slot] = ncap;
+    return max_delay < 256 ? 1 : max_delay < 65536 ? 2 : 4;
+}
+
+void *annp_delays_narrow(const int32_t *pm, int64_t nsyn, int32_t bytes)
+{
+    void *out = xmalloc(nsyn, (size_t)bytes);
+    if (!out) return NULL;
+    for (int64_t e = 0; e < nsyn; e++) store_delay(out, bytes, e, pm[e]);
+    return out;
+}
+
+/* Stable sort of the positions ord[0, n) by key[ord[.]] (bottom-up merge, tmp of n). */
+static void merge_sort_by(int64_t *ord, int64_t *tmp, int64_t n, const int32_t *key)
+{
+    for (int64_t w = 1; w < n; w *= 2) {
+        for (int64_t lo = 0; lo < n; lo += 2 * w) {
+            int64_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+            int64_t a = lo, b = mid, o = lo;
+            while (a < mid && b < hi) tmp[o++] = key[ord[b]] < key[ord[a]] ? ord[b++] : ord[a++];
+            while (a < mid) tmp[o++] = ord[a++];
+            while (b < hi) tmp[o++] = ord[b++];
+        }
+        memcpy(ord, tmp, (size_t)n * sizeof *ord);
     }
-    k->ring[slot][k->ring_n[slot]] = e;
-    k->ring_pre[slot][k->ring_n[slot]] = j;
-    k->ring_n[slot]++;
-    return 0;
+}
+
+void *annp_sort_rows_by_delay(const int64_t *pre_row, int32_t npre, int64_t *perm,
+                              int32_t *syn_dend, const int32_t *pm_delay, int32_t bytes)
+{
+    void *out = xmalloc(pre_row[npre], (size_t)bytes);
+    int64_t longest = 0;
+    for (int32_t j = 0; j < npre; j++)
+        if (pre_row[j + 1] - pre_row[j] > longest) longest = pre_row[j + 1] - pre_row[j];
+    int64_t *ord = xmalloc(longest, sizeof *ord), *tmp = xmalloc(longest, sizeof *tmp);
+    int32_t *key = xmalloc(longest, sizeof *key), *dtmp = xmalloc(longest, sizeof *dtmp);
+    int64_t *count = NULL, ncount = 0;
+    int ok = out && ord && tmp && key && dtmp;
+    for (int32_t j = 0; ok && j < npre; j++) {
+        int64_t r0 = pre_row[j], n = pre_row[j + 1] - r0;
+        int32_t lo = 0, hi = 0;
+        int sorted = 1;
+        for (int64_t e = 0; e < n; e++) {
+            key[e] = pm_delay[perm[r0 + e]];
+            if (e == 0 || key[e] < lo) lo = key[e];
+            if (e == 0 || key[e] > hi) hi = key[e];
+            if (e > 0 && key[e] < key[e - 1]) sorted = 0;
+        }
+        if (sorted) {
+            for (int64_t e = 0; e < n; e++) store_delay(out, bytes, r0 + e, key[e]);
+            continue;
+        }
+        int64_t range = (int64_t)hi - lo + 1;
+        if (range <= n + 256) {
+            /* counting sort over the row's delays */
+            if (range + 1 > ncount) {
+                int64_t *c = realloc(count, (size_t)(range + 1) * sizeof *c);
+                if (!c) { ok = 0; break; }
+                count = c; ncount = range + 1;
+            }
+            memset(count, 0, (size_t)(range + 1) * sizeof *count);
+            for (int64_t e = 0; e < n; e++) count[key[e] - lo + 1]++;
+            for (int64_t v = 0; v < range; v++) count[v + 1] += count[v];
+            for (int64_t e = 0; e < n; e++) ord[count[key[e] - lo]++] = e;
+        } else {
+            for (int64_t e = 0; e < n; e++) ord[e] = e;
+            merge_sort_by(ord, tmp, n, key);
+        }
+        for (int64_t e = 0; e < n; e++) {
+            tmp[e] = perm[r0 + ord[e]];
+            dtmp[e] = syn_dend[r0 + ord[e]];
+            store_delay(out, bytes, r0 + e, key[ord[e]]);
+        }
+        memcpy(perm + r0, tmp, (size_t)n * sizeof *tmp);
+        memcpy(syn_dend + r0, dtmp, (size_t)n * sizeof *dtmp);
+    }
+    free(ord); free(tmp); free(key); free(dtmp); free(count);
+    if (!ok) { free(out); return NULL; }
+    return out;
 }
 
 /* ---- delays from the host ------------------------------------------------------------------ */
@@ -213,7 +262,7 @@ int ann_projection_delays(ann_network *net, int id, int32_t *out, ann_status *st
         return 0;
     }
     if (annp_ensure_view(p) != 0) return oom(st);
-    for (int64_t k = 0; k < p->k.nsyn; k++) out[k] = p->k.delay[storage_of(p, k)];
+    for (int64_t k = 0; k < p->k.nsyn; k++) out[k] = annk_delay(&p->k, storage_of(p, k));
     return 0;
 }
 
@@ -222,8 +271,7 @@ int annp_grow_buffers(ann_network *net, ann_proj *p, int32_t newmax, ann_status 
 {
     int32_t old = p->k.max_delay;
     if (newmax <= old) return 0;
-    if (p->delay_kind == ANN_DELAY_VARIABLE && p->spike_events) {
-        if (annp_ring_resize(p, newmax) != 0) return oom(st);
+    if (sorted_by_delay(p)) {
         p->k.max_delay = newmax;
         return 0;
     }
@@ -272,7 +320,6 @@ int ann_projection_set_delays(ann_network *net, int id, const int32_t *steps, an
     for (int64_t k = 0; k < p->k.nsyn; k++) if (steps[k] > m) m = steps[k];
     if (annp_ensure_view(p) != 0) return oom(st);
     if (annp_grow_buffers(net, p, m, st) != 0) return st->code;
-    for (int64_t k = 0; k < p->k.nsyn; k++)
-        p->k.delay[storage_of(p, k)] = steps[k] < 1 ? 1 : steps[k];
-    return 0;
+    /* stored anew: the type may widen, and sorted rows are sorted again */
+    return annp_restructure(p, p->k.row, p->k.pre_rank, NULL, p->k.nsyn, NULL, NULL, steps, st);
 }

@@ -19,13 +19,32 @@ typedef void (*proj_range_fn)(annk_proj *pj, annk_pop *pre, annk_pop *post, cons
                               int32_t ib, int32_t ie);
 typedef void (*proj_spike_fn)(annk_proj *pj, annk_pop *pre, annk_pop *post, const annk_ctx *c,
                               const int32_t *spk, int32_t n, int32_t ib, int32_t ie);
-typedef void (*proj_spike_syn_fn)(annk_proj *pj, annk_pop *pre, annk_pop *post,
-                                  const annk_ctx *c, const int64_t *syn, const int32_t *spre,
-                                  int64_t n, int32_t ib, int32_t ie);
+typedef void (*proj_spike_seg_fn)(annk_proj *pj, annk_pop *pre, annk_pop *post,
+                                  const annk_ctx *c, const annk_seg *seg, int64_t n,
+                                  int32_t ib, int32_t ie);
 typedef void (*proj_creating_fn)(annk_proj *pj, annk_pop *pre, annk_pop *post,
                                  const annk_ctx *c, int32_t dend, uint8_t *mark);
 typedef void (*proj_pruning_fn)(annk_proj *pj, annk_pop *pre, annk_pop *post,
                                 const annk_ctx *c, uint8_t *mark);
+
+/* A spike in flight through a projection with per-synapse delays (src/projection_flight.c):
+ * pre neuron j spiked and was queued at tick `tick0` of the projection; at tick t it reaches
+ * the synapses of delay t - tick0 + 1. Its row is sorted by delay, and [cursor, end) are the
+ * synapses it has yet to reach, the first of delay `next`. */
+typedef struct ann_flight {
+    int64_t cursor, end;
+    int64_t tick0;
+    int32_t j;
+    int32_t next;
+} ann_flight;
+
+typedef struct ann_flights {
+    ann_flight *f;       /* oldest first; spikes of one tick in the order of pre->spiked */
+    int64_t     n, cap;
+    int64_t     tick;    /* steps the projection has transmitted through its flights */
+    annk_seg   *seg;     /* this tick's segments, in the order of f */
+    int64_t     nseg, segcap;
+} ann_flights;
 
 typedef struct ann_proj {
     annk_proj      k;
@@ -43,7 +62,8 @@ typedef struct ann_proj {
     int32_t        serial;      /* annk_proj<k>_serial: bit 1 transmission, bit 2 learning */
     proj_spike_fn  spike;
     proj_spike_fn  axon;        /* pre_axon_spike events of the pre's axonal spikes */
-    proj_spike_syn_fn spike_syn;
+    proj_spike_seg_fn spike_seg;
+    ann_flights    flights;     /* spiking, per-synapse delays */
     proj_creating_fn creating;
     proj_pruning_fn  pruning;
     int32_t        creating_period, pruning_period;
@@ -118,6 +138,13 @@ static inline int oom(ann_status *st)
 
 static inline ann_proj *proj_at(ann_network *net, int id) { return &net->projs->p[id]; }
 
+/* Whether the pre rows are sorted by delay and spikes travel as flights: spiking
+ * projections with per-synapse delays. */
+static inline int sorted_by_delay(const ann_proj *p)
+{
+    return p->pre_major && p->spike_events && p->delay_kind == ANN_DELAY_VARIABLE;
+}
+
 /* Storage index of post-major synapse k. */
 static inline int64_t storage_of(const ann_proj *p, int64_t k)
 {
@@ -143,13 +170,43 @@ int  annp_install(ann_proj *p, pm_data *d, ann_status *st);
 void annp_hist_free(pop_hist *h);
 /* Sizes the delay buffers of population pid for the projections reading it. */
 int  annp_update_history(ann_network *net, int pid, ann_status *st);
-int  annp_ring_resize(ann_proj *p, int32_t len);
-/* Queues (synapse e, pre rank j) in the spike ring slot; -1 out of memory. */
-int  annp_ring_push(annk_proj *k, int32_t slot, int64_t e, int32_t j);
-/* After max_delay grew to newmax: buffers of the pre population, or the ring. */
+/* The bytes per delay of the narrowest unsigned type holding max_delay (1, 2 or 4). */
+int32_t annp_delay_bytes(int32_t max_delay);
+/* The delays pm[e] in `bytes` bytes each; NULL out of memory. */
+void *annp_delays_narrow(const int32_t *pm, int64_t nsyn, int32_t bytes);
+/* Sorts every pre row [pre_row[j], pre_row[j + 1]) of perm and syn_dend stably by the delay
+ * pm_delay[perm[e]] and returns the delays in the sorted order, `bytes` bytes each; NULL out
+ * of memory. */
+void *annp_sort_rows_by_delay(const int64_t *pre_row, int32_t npre, int64_t *perm,
+                              int32_t *syn_dend, const int32_t *pm_delay, int32_t bytes);
+/* After max_delay grew to newmax: buffers of the pre population (or, with flights, only
+ * max_delay). */
 int  annp_grow_buffers(ann_network *net, ann_proj *p, int32_t newmax, ann_status *st);
 
-/* projection_structural.c: phase I */
+/* projection_flight.c */
+void annp_flights_free(ann_flights *f);
+void annp_flights_clear(ann_flights *f);
+/* Queues the spikes of pre->spiked and lists this tick's segments; -1 out of memory. */
+int  annp_flights_queue(ann_proj *p, const annk_pop *pre);
+void annp_flights_advance(ann_flights *f);
+/* After the storage was rebuilt (sorted anew): each flight's cursor from its delay; flights
+ * whose row has no synapse left to reach are dropped. */
+void annp_flights_rebase(ann_proj *p);
+/* The state buffer: per age (0 = delivered at the next step), the number of events, then
+ * (synapse in storage order, pre rank) pairs. */
+int64_t annp_flights_state_length(const ann_proj *p);
+void annp_flights_state_get(const ann_proj *p, double *out);
+int  annp_flights_state_set(ann_proj *p, const double *in, int64_t n, int32_t check_only,
+                            ann_status *st);
+
+/* projection_structural.c */
+/* Rebuilds the projection from its post-major view: new synapse k of the new post-major order
+ * comes from old synapse src[k] (>= 0; src NULL: k itself) or is created (-1) with weight
+ * nw[k] and delay ndel[k]; `delays` (or NULL) replaces every delay. Flights follow. */
+int  annp_restructure(ann_proj *p, const int64_t *row, const int32_t *pre_rank,
+                      const int64_t *src, int64_t nsyn, const double *nw, const int32_t *ndel,
+                      const int32_t *delays, ann_status *st);
+/* phase I */
 void annp_run_creating(ann_network *net, ann_proj *p, const annk_ctx *ctx);
 void annp_run_pruning(ann_network *net, ann_proj *p, const annk_ctx *ctx);
 

@@ -1,7 +1,7 @@
 /* Projections in the step: binding their kernels, transmission (phase A), the delay buffers
  * (E), synaptic updates and post events (G, H) and structural plasticity (I). The step
- * allocates nothing, except that spike rings grow geometrically and structural plasticity
- * rebuilds arrays. */
+ * allocates nothing, except that the lists of spikes in flight grow geometrically and
+ * structural plasticity rebuilds arrays. */
 #include "elem.h"
 #include "projection_internal.h"
 
@@ -27,14 +27,14 @@ int ann_projections_bind(ann_network *net, const ann_module *m, ann_status *st)
         LOOK(post_event, "post")
         LOOK(spike, "spike")
         LOOK(axon, "axon")
-        LOOK(spike_syn, "spike_syn")
+        LOOK(spike_seg, "spike_seg")
         LOOK(creating, "creating")
         LOOK(pruning, "pruning")
 #undef LOOK
         snprintf(name, sizeof name, "annk_proj%d_serial", (int)i);
         const int32_t *serial = ann_module_symbol(m, name);
         p->serial = serial ? *serial : 0;
-        if (p->spike_events && (!p->spike || (p->delay_kind == ANN_DELAY_VARIABLE && !p->spike_syn)))
+        if (p->spike_events && (!p->spike || (p->delay_kind == ANN_DELAY_VARIABLE && !p->spike_seg)))
             return ann_fail(st, "the kernels of projection %d are missing", (int)i);
     }
     if (!P->hist) {
@@ -90,10 +90,10 @@ static int transmits(const ann_network *net, const ann_proj *p)
     return p->k.transmission && net->pops[p->post].k.enabled;
 }
 
-/* Whether p transmits through its ring of per-synapse delays in this step. */
-static int rings(const ann_network *net, const ann_proj *p)
+/* Whether p transmits through its flights of per-synapse delays in this step. */
+static int flies(const ann_network *net, const ann_proj *p)
 {
-    return p->spike_events && p->delay_kind == ANN_DELAY_VARIABLE && transmits(net, p);
+    return sorted_by_delay(p) && transmits(net, p);
 }
 
 void ann_projections_queue(ann_network *net)
@@ -101,17 +101,7 @@ void ann_projections_queue(ann_network *net)
     struct ann_projections *P = net->projs;
     for (int32_t i = 0; P && i < P->n; i++) {
         ann_proj *p = &P->p[i];
-        if (!rings(net, p)) continue;
-        const annk_pop *pre = &net->pops[p->pre].k;
-        int32_t n = pre->enabled ? pre->nspiked : 0;
-        annk_proj *k = &p->k;
-        for (int32_t s = 0; s < n; s++) {
-            int32_t j = pre->spiked[s];
-            for (int64_t e = k->pre_row[j]; e < k->pre_row[j + 1]; e++) {
-                int32_t slot = (k->ring_pos + k->delay[e] - 1) % k->max_delay;
-                annp_ring_push(k, slot, e, j);
-            }
-        }
+        if (flies(net, p)) annp_flights_queue(p, &net->pops[p->pre].k);
     }
 }
 
@@ -120,10 +110,7 @@ void ann_projections_advance(ann_network *net)
     struct ann_projections *P = net->projs;
     for (int32_t i = 0; P && i < P->n; i++) {
         ann_proj *p = &P->p[i];
-        if (!rings(net, p)) continue;
-        annk_proj *k = &p->k;
-        k->ring_n[k->ring_pos] = 0;
-        k->ring_pos = (k->ring_pos + 1) % k->max_delay;
+        if (flies(net, p)) annp_flights_advance(&p->flights);
     }
 }
 
@@ -146,11 +133,9 @@ void ann_projections_transmit(ann_network *net, const annk_ctx *ctx, int w, int 
             const int32_t *spk = pre->k.spiked;
             int32_t n = pre->k.enabled ? pre->k.nspiked : 0;
             if (p->delay_kind == ANN_DELAY_VARIABLE) {
-                annk_proj *k = &p->k;
-                int32_t slot = k->ring_pos;
-                if (k->ring_n[slot] > 0)
-                    p->spike_syn(k, &pre->k, &post->k, ctx, k->ring[slot], k->ring_pre[slot],
-                                 k->ring_n[slot], ib, ie);
+                if (p->flights.nseg > 0)
+                    p->spike_seg(&p->k, &pre->k, &post->k, ctx, p->flights.seg, p->flights.nseg,
+                                 ib, ie);
             } else {
                 int32_t d = p->delay_kind == ANN_DELAY_UNIFORM ? p->k.uniform_delay : 1;
                 if (d > 1 && pre->k.hist_len > 0) {

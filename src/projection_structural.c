@@ -7,12 +7,9 @@
 
 /* ---- structural changes -------------------------------------------------------------------- */
 
-/* Rebuilds the projection from its post-major view where dendrite contents change: new[k] of
- * the new post-major order comes from old synapse src[k] (>= 0) or is created (-1) with
- * weight nw[k] and delay ndel[k]. Pending spikes in the ring follow their synapse. */
-static int restructure(ann_proj *p, const int64_t *row, const int32_t *pre_rank,
-                       const int64_t *src, int64_t nsyn, const double *nw, const int32_t *ndel,
-                       ann_status *st)
+int annp_restructure(ann_proj *p, const int64_t *row, const int32_t *pre_rank,
+                     const int64_t *src, int64_t nsyn, const double *nw, const int32_t *ndel,
+                     const int32_t *delays, ann_status *st)
 {
     if (annp_ensure_view(p) != 0) return oom(st);
     int32_t nattr = p->k.nattr;
@@ -31,20 +28,13 @@ static int restructure(ann_proj *p, const int64_t *row, const int32_t *pre_rank,
         d.local[a] = xmalloc(nsyn, ann_type_size(p->specs[a].type));
         ok = d.local[a] != NULL;
     }
-    /* old storage index -> new post-major index, for the ring */
-    int64_t *old_to_new = NULL;
-    if (ok && p->k.ring) {
-        old_to_new = xmalloc(p->k.nsyn, sizeof *old_to_new);
-        ok = old_to_new != NULL;
-        if (ok) for (int64_t e = 0; e < p->k.nsyn; e++) old_to_new[e] = -1;
-    }
-    if (!ok) { free(old_to_new); annp_pm_free(&d, nattr); return oom(st); }
+    if (!ok) { annp_pm_free(&d, nattr); return oom(st); }
     memcpy(d.post_rank, p->k.post_rank, (size_t)p->k.ndend * sizeof *d.post_rank);
     memcpy(d.row, row, (size_t)(p->k.ndend + 1) * sizeof *d.row);
     memcpy(d.pre_rank, pre_rank, (size_t)nsyn * sizeof *d.pre_rank);
     for (int64_t k = 0; k < nsyn; k++) {
-        int64_t e = src[k] >= 0 ? storage_of(p, src[k]) : -1;
-        if (e >= 0 && old_to_new) old_to_new[e] = k;
+        int64_t from = src ? src[k] : k;
+        int64_t e = from >= 0 ? storage_of(p, from) : -1;
         for (int a = 0; a < nattr; a++) {
             if (!d.local[a]) continue;
             int32_t type = p->specs[a].type;
@@ -55,32 +45,14 @@ static int restructure(ann_proj *p, const int64_t *row, const int32_t *pre_rank,
             else v = p->specs[a].init;
             ann_store_elem(d.local[a], type, k, v);
         }
-        if (d.delay) d.delay[k] = e >= 0 ? p->k.delay[e] : (ndel ? ndel[k] : p->k.uniform_delay);
+        if (!d.delay) continue;
+        if (delays) d.delay[k] = delays[k] < 1 ? 1 : delays[k];
+        else d.delay[k] = e >= 0 ? annk_delay(&p->k, e) : (ndel ? ndel[k] : p->k.uniform_delay);
     }
-    /* pending events: old storage index -> new post-major index */
-    if (p->k.ring) {
-        for (int32_t s = 0; s < p->k.max_delay; s++) {
-            int64_t m = 0;
-            for (int64_t i = 0; i < p->k.ring_n[s]; i++) {
-                int64_t nk = old_to_new[p->k.ring[s][i]];
-                if (nk < 0) continue;
-                p->k.ring[s][m] = nk;
-                p->k.ring_pre[s][m] = p->k.ring_pre[s][i];
-                m++;
-            }
-            p->k.ring_n[s] = m;
-        }
-    }
-    free(old_to_new);
     if (annp_install(p, &d, st) != 0) { annp_pm_free(&d, nattr); return st->code; }
     annp_pm_free(&d, nattr);
-    if (p->k.ring) {
-        /* new post-major index -> new storage index */
-        if (p->pre_major && annp_ensure_view(p) != 0) return oom(st);
-        for (int32_t s = 0; s < p->k.max_delay; s++)
-            for (int64_t i = 0; i < p->k.ring_n[s]; i++)
-                p->k.ring[s][i] = storage_of(p, p->k.ring[s][i]);
-    }
+    /* spikes in flight reach the synapses of the new storage whose delay has not passed */
+    if (sorted_by_delay(p)) annp_flights_rebase(p);
     return 0;
 }
 
@@ -156,7 +128,7 @@ int ann_projection_create_synapses(ann_network *net, int id, int32_t dend, int32
         for (int32_t i = 0; delay && i < n; i++) if (delay[i] > m) m = delay[i];
         if (p->delay_kind == ANN_DELAY_VARIABLE && m > p->k.max_delay)
             rc = annp_grow_buffers(net, p, m, st);
-        if (rc == 0) rc = restructure(p, row, pr, src, nsyn, nw, nd, st);
+        if (rc == 0) rc = annp_restructure(p, row, pr, src, nsyn, nw, nd, NULL, st);
     }
     free(order); free(ranks); free(row); free(pr); free(src); free(nw); free(nd);
     return rc;
@@ -200,7 +172,7 @@ int ann_projection_prune_synapses(ann_network *net, int id, int32_t dend, int32_
             }
         }
         row[p->k.ndend] = k;
-        rc = restructure(p, row, pr, src, nsyn, NULL, NULL, st);
+        rc = annp_restructure(p, row, pr, src, nsyn, NULL, NULL, NULL, st);
     }
     free(gone); free(row); free(pr); free(src);
     return rc;
@@ -284,7 +256,7 @@ void annp_run_creating(ann_network *net, ann_proj *p, const annk_ctx *ctx)
             }
             row[p->k.ndend] = k;
             ann_status st = {0, ""};
-            restructure(p, row, pr, src, nsyn, nw, ndl, &st);
+            annp_restructure(p, row, pr, src, nsyn, nw, ndl, NULL, &st);
         }
         free(row); free(pr); free(src); free(nw); free(ndl);
     }
@@ -316,7 +288,7 @@ void annp_run_pruning(ann_network *net, ann_proj *p, const annk_ctx *ctx)
         }
         row[p->k.ndend] = k;
         ann_status st = {0, ""};
-        restructure(p, row, pr, src, nsyn, NULL, NULL, &st);
+        annp_restructure(p, row, pr, src, nsyn, NULL, NULL, NULL, &st);
     }
     free(row); free(pr); free(src);
 }

@@ -74,19 +74,16 @@ typedef struct annk_proj {
     int64_t *post_syn;     /* synapse indices of each dendrite (pre-major layout) */
     int32_t  nattr;
     void   **attr;
-    int32_t *delay;        /* [nsyn] delay in steps (non-uniform delays), else NULL */
+    void    *delay;        /* [nsyn] delay in steps (non-uniform delays), else NULL: the
+                            * narrowest unsigned type holding max_delay (delay_bytes 1: uint8,
+                            * 2: uint16, 4: int32); read it with annk_delay */
+    int32_t  delay_bytes;
     int32_t  uniform_delay;/* steps, when delays are uniform (1 = no buffer) */
     int32_t  max_delay;
     int32_t  transmission, update, plasticity;
     int32_t  update_period, update_offset;
     uint32_t stream;
-    /* non-uniform spike delays: ring of max_delay slots of (synapse index) lists */
-    int64_t **ring;
-    int64_t  *ring_n, *ring_cap;
-    int32_t   ring_pos;
-    /* added by the projection runtime (issue 5) */
     int32_t  *syn_post;    /* [nsyn] post rank of each synapse (pre-major layout) */
-    int32_t **ring_pre;    /* pre rank of each ring entry, parallel to ring */
     int32_t   npre, npost; /* sizes of the pre and post populations */
     /* shared-weight projections (Convolution, Pooling, Copy, Transpose): extension buffer k
      * holds ext_len[k] doubles written from the host (filters, centres, geometries); link is
@@ -95,10 +92,41 @@ typedef struct annk_proj {
     double **ext;
     int64_t *ext_len;
     struct annk_proj *link;
-    int32_t   ordered;     /* post_rank ascending and every pre row (pre-major) ascending
-                            * in post rank: ranges are then found by bisection */
+    int32_t   ordered;     /* ANNK_ORDERED_* flags: ranges are then found by bisection */
     int32_t   axon_transmission;  /* axonal spikes reach the synapses (pre_axon_spike) */
 } annk_proj;
+
+/* annk_proj.ordered: post_rank ascending (dendrites); every pre row (pre-major) ascending in
+ * post rank (rows); within every pre row, each run of synapses of one delay ascending in
+ * post rank (segments: the rows of spiking projections with per-synapse delays are sorted
+ * by delay, see annk_seg). */
+enum { ANNK_ORDERED_DEND = 1, ANNK_ORDERED_ROWS = 2, ANNK_ORDERED_SEGMENTS = 4 };
+
+/* The delay of synapse e (storage order) of a projection with per-synapse delays. */
+static inline int32_t annk_delay(const annk_proj *pj, int64_t e)
+{
+    switch (pj->delay_bytes) {
+    case 1:  return ((const uint8_t *)pj->delay)[e];
+    case 2:  return ((const uint16_t *)pj->delay)[e];
+    default: return ((const int32_t *)pj->delay)[e];
+    }
+}
+
+/* A hint that *p will be read soon (nothing under tcc). */
+#if defined(__GNUC__) && !defined(__TINYC__)
+#define ANNK_PREFETCH(p) __builtin_prefetch(p)
+#else
+#define ANNK_PREFETCH(p) ((void)(p))
+#endif
+
+/* Spiking projections with per-synapse delays keep each pre row sorted by delay, so that the
+ * synapses a spike reaches in one step are one run [e0, e1) of its row: the step delivers a
+ * list of such segments (pre rank j), oldest spike first. */
+typedef struct annk_seg {
+    int64_t e0, e1;
+    int32_t j;
+    int32_t pad;
+} annk_seg;
 
 /* Work is split by post-synaptic neuron: every kernel is called over a range [ib, ie) of the
  * ranks of its (post-synaptic) population and touches only what belongs to those neurons
@@ -111,7 +139,7 @@ static inline void annk_dend_range(const annk_proj *pj, int32_t ib, int32_t ie,
                                    int32_t *d0, int32_t *d1)
 {
     *d0 = 0; *d1 = pj->ndend;
-    if (!pj->ordered || (ib <= 0 && ie >= pj->npost)) return;
+    if (!(pj->ordered & ANNK_ORDERED_DEND) || (ib <= 0 && ie >= pj->npost)) return;
     int32_t lo = 0, hi = pj->ndend;
     while (lo < hi) { int32_t m = lo + (hi - lo) / 2; if (pj->post_rank[m] < ib) lo = m + 1; else hi = m; }
     *d0 = lo;
@@ -127,7 +155,23 @@ static inline void annk_row_range(const annk_proj *pj, int32_t j, int32_t ib, in
 {
     int64_t lo = pj->pre_row[j], hi = pj->pre_row[j + 1];
     *e0 = lo; *e1 = hi;
-    if (!pj->ordered || (ib <= 0 && ie >= pj->npost)) return;
+    if (!(pj->ordered & ANNK_ORDERED_ROWS) || (ib <= 0 && ie >= pj->npost)) return;
+    const int32_t *sp = pj->syn_post;
+    while (lo < hi) { int64_t m = lo + (hi - lo) / 2; if (sp[m] < ib) lo = m + 1; else hi = m; }
+    *e0 = lo;
+    hi = *e1;
+    while (lo < hi) { int64_t m = lo + (hi - lo) / 2; if (sp[m] < ie) lo = m + 1; else hi = m; }
+    *e1 = lo;
+}
+
+/* The synapses [*e0, *e1) of segment sg to visit for post ranks [ib, ie); the same caveat as
+ * annk_dend_range. */
+static inline void annk_seg_range(const annk_proj *pj, const annk_seg *sg, int32_t ib, int32_t ie,
+                                  int64_t *e0, int64_t *e1)
+{
+    int64_t lo = sg->e0, hi = sg->e1;
+    *e0 = lo; *e1 = hi;
+    if (!(pj->ordered & ANNK_ORDERED_SEGMENTS) || (ib <= 0 && ie >= pj->npost)) return;
     const int32_t *sp = pj->syn_post;
     while (lo < hi) { int64_t m = lo + (hi - lo) / 2; if (sp[m] < ib) lo = m + 1; else hi = m; }
     *e0 = lo;

@@ -5,8 +5,8 @@
 --   annk_proj<k>_spike(pj, pre, post, c, spk, n, ib, ie)      pre events of the listed spikes
 --   annk_proj<k>_axon(pj, pre, post, c, spk, n, ib, ie)       pre_axon_spike events of the
 --                                                            listed axonal spikes
---   annk_proj<k>_spike_syn(pj, pre, post, c, syn, spre, n, ib, ie)  pre events of listed
---                                                            synapses (per-synapse delays)
+--   annk_proj<k>_spike_seg(pj, pre, post, c, seg, n, ib, ie)  pre events of the listed
+--                                         segments of pre rows (per-synapse delays, annk_seg)
 --   annk_proj<k>_update_global(pj, pre, post, c)  global synaptic equations, if any
 --   annk_proj<k>_update(pj, pre, post, c, ib, ie) semiglobal and local synaptic equations
 --   annk_proj<k>_post(pj, pre, post, c, ib, ie)   post events of post->spiked
@@ -61,7 +61,7 @@ local function resolver(P, where)
       if a.is_local then P.pre_read[a.index] = true end
       if delayed and k == "pre" then
         local slot = P.delay_kind == "uniform" and "_hslot" or
-          "((pre->hist_pos + pj->delay[e] - 1) % pre->hist_len)"
+          "((pre->hist_pos + annk_delay(pj, e) - 1) % pre->hist_len)"
         return ("((%s *)pre->hist[%d][%s])[%s]"):format(a.ctype, a.index, slot, idx)
       end
       return ("pa%d[%s]"):format(a.index, idx)
@@ -319,19 +319,28 @@ local function event_body(P, opts, statements)
   return table.concat(out)
 end
 
+-- How many segments ahead the delivery of per-synapse delays fetches the start of a segment.
+local SEG_AHEAD = 4
+
+-- The end of a delivery kernel: the synapses [_e0, _e1) that the C statement `range` picks,
+-- those of post ranks in [_ib, _ie) with i and d defined, each running the event body.
+local function event_loop(range, body)
+  return "        " .. range .. "\n"
+    .. "        for (int64_t e = _e0; e < _e1; e++) {\n"
+    .. "            const int32_t i = pj->syn_post[e]; if (i < _ib || i >= _ie) continue;\n"
+    .. "            const int32_t d = pj->dend_of_rank[i];\n"
+    .. "            (void)i; (void)d;\n"
+    .. indent(body, "            ")
+    .. "        }\n    }\n}\n\n"
+end
+
 -- The kernel `name` running the events of `body` for the listed pre ranks spk[0 .. nspk-1].
 local function listed_events_kernel(P, id, name, body, rcp)
   local out = {signature(id, name, ", const int32_t *spk, int32_t nspk" .. RANGE), decls(P), rcp}
   out[#out + 1] = "    const int _plastic = pj->plasticity; (void)_plastic;\n"
   out[#out + 1] = "    for (int32_t s = 0; s < nspk; s++) {\n"
   out[#out + 1] = "        const int32_t j = spk[s];\n"
-  out[#out + 1] = "        int64_t _e0, _e1; annk_row_range(pj, j, _ib, _ie, &_e0, &_e1);\n"
-  out[#out + 1] = "        for (int64_t e = _e0; e < _e1; e++) {\n"
-  out[#out + 1] = "            const int32_t i = pj->syn_post[e]; if (i < _ib || i >= _ie) continue;\n"
-  out[#out + 1] = "            const int32_t d = pj->dend_of_rank[i];\n"
-  out[#out + 1] = "            (void)i; (void)d;\n"
-  out[#out + 1] = indent(body, "            ")
-  out[#out + 1] = "        }\n    }\n}\n\n"
+  out[#out + 1] = event_loop("int64_t _e0, _e1; annk_row_range(pj, j, _ib, _ie, &_e0, &_e1);", body)
   return table.concat(out)
 end
 
@@ -345,16 +354,20 @@ local function spike_kernels(P, id, opts)
   if not body then return table.concat(out) end
   out[#out + 1] = listed_events_kernel(P, id, "spike", body, rcp)
   if P.delay_kind == "variable" then
-    out[#out + 1] = signature(id, "spike_syn", ", const int64_t *syn, const int32_t *spre, int64_t nsyn" .. RANGE)
+    out[#out + 1] = signature(id, "spike_seg", ", const annk_seg *seg, int64_t nseg" .. RANGE)
     out[#out + 1] = decls(P)
     out[#out + 1] = rcp
     out[#out + 1] = "    const int _plastic = pj->plasticity; (void)_plastic;\n"
-    out[#out + 1] = "    for (int64_t s = 0; s < nsyn; s++) {\n"
-    out[#out + 1] = "        const int64_t e = syn[s]; const int32_t j = spre[s];\n"
-    out[#out + 1] = "        const int32_t i = pj->syn_post[e]; if (i < _ib || i >= _ie) continue;\n"
-    out[#out + 1] = "        const int32_t d = pj->dend_of_rank[i]; (void)d;\n"
-    out[#out + 1] = indent(body, "        ")
-    out[#out + 1] = "    }\n}\n\n"
+    out[#out + 1] = "    for (int64_t s = 0; s < nseg; s++) {\n"
+    -- the segments are scattered over the rows: the start of one a few ahead is fetched early
+    out[#out + 1] = ("        if (s + %d < nseg) { const int64_t _p = seg[s + %d].e0;"):format(SEG_AHEAD, SEG_AHEAD)
+    out[#out + 1] = " ANNK_PREFETCH(pj->syn_post + _p);"
+    for _, a in ipairs(P.L.attrs) do
+      if a.locality == "local" then out[#out + 1] = (" ANNK_PREFETCH(sa%d + _p);"):format(a.index) end
+    end
+    out[#out + 1] = " }\n"
+    out[#out + 1] = "        const int32_t j = seg[s].j;\n"
+    out[#out + 1] = event_loop("int64_t _e0, _e1; annk_seg_range(pj, &seg[s], _ib, _ie, &_e0, &_e1);", body)
   end
   return table.concat(out)
 end

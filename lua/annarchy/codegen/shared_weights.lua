@@ -314,7 +314,7 @@ function M.copy(P, D)
   local out = {}
   local function add(fmt, ...) out[#out + 1] = fmt:format(...) end
   local who = ("Copy %q"):format(P.proj._.name)
-  local slot = D.delays == "variable" and "((pre->hist_pos + L->delay[e] - 1) % pre->hist_len)" or delay_slot(P)
+  local slot = D.delays == "variable" and "((pre->hist_pos + annk_delay(L, e) - 1) % pre->hist_len)" or delay_slot(P)
   local wv = ("_lw[%s]"):format(D.w.locality == "local" and "e" or "0")
   local psp = psp_of(P, who, wv, slot)
   local op = D.operation

@@ -252,6 +252,12 @@ double ann_dist_sample(const ann_dist *d, ann_rng *r);
 /* n values at the next n positions of r: out[i] is position (r->pos before the call) + i. */
 void ann_dist_fill(const ann_dist *d, ann_rng *r, double *out, int64_t n);
 
+/* n values of d at elements e0 .. e0 + n - 1 (e0 + n <= 2^32) of the generator's stage-1
+ * prefix pre (annk_rng_prefix of any (seed, stream, step, k), src/kernel/10_rng.h): the
+ * values ann_dist_fill gives on a stream whose prefix is pre. */
+void ann_dist_fill_prefix(const ann_dist *d, const uint32_t pre[4], uint32_t e0, double *out,
+                          int64_t n);
+
 /* ==== networks, populations, monitors ==== */
 
 /* The network runtime: populations, projections and monitors of one network, their state,
@@ -484,12 +490,25 @@ int ann_population_spikes(ann_network *net, int pop, const int32_t **ranks, int3
  * also when pre or post is a view: a builder takes the candidate ranks (the view's ranks, or
  * 0..N-1 for a whole population) in any order, without repetitions.
  *
- * Randomness: every draw comes from the ann_rng the caller passes, at consecutive positions,
- * in this order: (1) the draws choosing which synapses exist (per builder, documented below),
- * (2) one weight per synapse in the final (post-major) order when the weights are a
- * distribution, (3) one delay per synapse in the final order when the delays are a
- * distribution. Nothing else is drawn, so a seed determines the whole projection. rng may be
- * NULL for a call that draws nothing (an error otherwise).
+ * Randomness: the ann_rng the caller passes names the stream (its seed and stream id; its
+ * position is neither read nor moved). Every draw is keyed by the post-synaptic row it
+ * belongs to, so rows can be built in any order, on any thread, or only some of them (the
+ * `rows` of ann_syn_values), with the same result. Within the stream, "step s" below is the
+ * generator's stage-1 prefix of step s (positions s * 2^32 + i of ann_rng_seek):
+ *   step 4 r      the structure of the row of post rank r: its 32-bit words in order (word
+ *                 4 b + h is word h of block (elem b, sub 0)), each index below n drawn from
+ *                 one word x as floor(x n / 2^32), taking the next word while x n mod 2^32 is
+ *                 below 2^32 mod n (exactly uniform); a count (fixed_probability) from
+ *                 annk_draw_binomial at elem 0xffffffff;
+ *   step 4 r + 1  the weights of row r: position i is the weight of its i-th synapse;
+ *   step 4 r + 2  the delays of row r: position i is the delay of its i-th synapse;
+ *   step 4 r + 3  the structure drawn by pre rank r (fixed_number_post), words as step 4 r;
+ *   step 2^33     the split of fixed_total_number among the rows: node t of the split tree
+ *                 (root 1, children 2t and 2t + 1) draws at elem t.
+ * A distinct subset of k among m candidates, ascending, is Floyd's sampling: for j = m - k
+ * .. m - 1, t = an index below j + 1, taken unless already taken, else j; with k == m no
+ * draw. Nothing else is drawn, so a seed determines the whole projection. rng may be NULL for
+ * a call that draws nothing (an error otherwise).
  *
  * Errors: every builder returns 0, or non-zero with the message in st; on return, *out is
  * either a complete structure or all-NULL (nothing half-built, nothing leaked), so
@@ -542,11 +561,23 @@ ann_value ann_value_dist(const ann_dist *d);
  *
  * shared_weight: with a constant weight, keep w NULL and report the constant in shared_w
  * (a single weight for the whole projection); otherwise w holds one value per synapse. */
+/* Which rows a builder makes, and on how many threads. Rows are the post candidates in
+ * ascending rank, numbered from 0; [begin, end) of them are built (begin = end = 0: all), each
+ * exactly as in the whole projection (a process of a distributed run builds its own block).
+ * Honoured by all_to_all, fixed_probability, fixed_number_pre and fixed_total_number; the
+ * others refuse a partial range. threads: the threads drawing the rows (<= 1: the caller's
+ * alone); the result does not depend on it. */
+typedef struct ann_rows {
+    int32_t begin, end;
+    int32_t threads;
+} ann_rows;
+
 typedef struct ann_syn_values {
     ann_value weights;      /* ignored by gaussian and dog, whose weights are computed */
     ann_value delays;       /* ms */
     double    dt;           /* ms per step, > 0 */
     int32_t   shared_weight;
+    ann_rows  rows;         /* zero: every row, one thread */
 } ann_syn_values;
 
 /* ---- connectors --------------------------------------------------------------------------- */

@@ -130,7 +130,7 @@ static int build_field(ann_csr *out, const int32_t *pre_geom, int pre_ndim,
             out->w = qw;
     }
     free(pre_x);
-    if (annc_fill_delays(out, &pv, rng, who, st)) {
+    if (annc_fill_values(out, &pv, rng, 0, 1, who, st)) {
         ann_csr_free(out);
         return 1;
     }

@@ -106,12 +106,10 @@ int annc_whole_only(const values *pv, const char *who, ann_status *st);
 /* The CSR of the rows of rs, count[i - begin] synapses for row i, with weights and delays. */
 int annc_build_rows(ann_csr *out, const annc_rows *rs, const int64_t *count, const values *pv,
                     const ann_rng *rng, const char *who, ann_status *st);
-/* Weights, delays or both of a built structure (per dendrite, on the threads of pv->rows);
- * annc_finish frees it on failure. */
-int annc_fill_weights(ann_csr *c, const values *pv, const ann_rng *rng, const char *who,
-                      ann_status *st);
-int annc_fill_delays(ann_csr *c, const values *pv, const ann_rng *rng, const char *who,
-                     ann_status *st);
+/* The weights (weights != 0), the delays (delays != 0) or both of a built structure, per
+ * dendrite on the threads of pv->rows; annc_finish does both and frees it on failure. */
+int annc_fill_values(ann_csr *c, const values *pv, const ann_rng *rng, int weights,
+                     int delays, const char *who, ann_status *st);
 int annc_finish(ann_csr *c, const values *pv, const ann_rng *rng, const char *who,
                 ann_status *st);
 

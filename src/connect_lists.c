@@ -203,11 +203,7 @@ int ann_connect_from_lists(ann_csr *out, int32_t nlists,
             out->delay = NULL;
         }
     }
-    if (!w && annc_fill_weights(out, &pv, rng, who, st)) {
-        ann_csr_free(out);
-        return 1;
-    }
-    if (!delay_ms && annc_fill_delays(out, &pv, rng, who, st)) {
+    if ((!w || !delay_ms) && annc_fill_values(out, &pv, rng, !w, !delay_ms, who, st)) {
         ann_csr_free(out);
         return 1;
     }

@@ -248,28 +248,25 @@ void annc_run(int32_t threads, int64_t work, void (*fn)(void *, int), void *arg,
     }
 }
 
-/* The dendrites of thread t of n: an equal share of the synapses. */
-static void dend_share(const ann_csr *c, int t, int n, int32_t *d0, int32_t *d1)
+/* The first dendrite starting at synapse s or later (ndend if none). */
+static int32_t first_dend(const ann_csr *c, int64_t s)
 {
-    int64_t s0 = c->nsyn * t / n, s1 = c->nsyn * (t + 1) / n;
     int32_t lo = 0, hi = c->ndend;
     while (lo < hi) {
         int32_t mid = lo + (hi - lo) / 2;
-        if (c->row[mid] < s0)
+        if (c->row[mid] < s)
             lo = mid + 1;
         else
             hi = mid;
     }
-    *d0 = lo;
-    hi = c->ndend;
-    while (lo < hi) {
-        int32_t mid = lo + (hi - lo) / 2;
-        if (c->row[mid] < s1)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    *d1 = t == n - 1 ? c->ndend : lo;
+    return lo;
+}
+
+/* The dendrites of thread t of n: an equal share of the synapses. */
+static void dend_share(const ann_csr *c, int t, int n, int32_t *d0, int32_t *d1)
+{
+    *d0 = first_dend(c, c->nsyn * t / n);
+    *d1 = t == n - 1 ? c->ndend : first_dend(c, c->nsyn * (t + 1) / n);
 }
 
 /* ---- the driver --------------------------------------------------------------------------- */
@@ -380,22 +377,14 @@ static int alloc_delays(ann_csr *c, const values *pv)
     return c->delay == NULL;
 }
 
-int annc_fill_weights(ann_csr *c, const values *pv, const ann_rng *rng, const char *who,
-                      ann_status *st)
+int annc_fill_values(ann_csr *c, const values *pv, const ann_rng *rng, int weights,
+                     int delays, const char *who, ann_status *st)
 {
-    if (alloc_weights(c, pv))
+    if ((weights && alloc_weights(c, pv)) || (delays && alloc_delays(c, pv)))
         return annc_oom(st, who);
-    if (c->w && fill(c, NULL, NULL, pv, rng, 1, 0, pv->rows.threads))
-        return annc_oom(st, who);
-    return 0;
-}
-
-int annc_fill_delays(ann_csr *c, const values *pv, const ann_rng *rng, const char *who,
-                     ann_status *st)
-{
-    if (alloc_delays(c, pv))
-        return annc_oom(st, who);
-    if (c->delay && fill(c, NULL, NULL, pv, rng, 0, 1, pv->rows.threads))
+    weights = weights && c->w != NULL;
+    delays = delays && c->delay != NULL;
+    if ((weights || delays) && fill(c, NULL, NULL, pv, rng, weights, delays, pv->rows.threads))
         return annc_oom(st, who);
     return 0;
 }
@@ -403,11 +392,9 @@ int annc_fill_delays(ann_csr *c, const values *pv, const ann_rng *rng, const cha
 int annc_finish(ann_csr *c, const values *pv, const ann_rng *rng, const char *who,
                 ann_status *st)
 {
-    if (alloc_weights(c, pv) || alloc_delays(c, pv)
-        || ((c->w || c->delay) && fill(c, NULL, NULL, pv, rng, c->w != NULL,
-                                       c->delay != NULL, pv->rows.threads))) {
+    if (annc_fill_values(c, pv, rng, 1, 1, who, st)) {
         ann_csr_free(c);
-        return annc_oom(st, who);
+        return 1;
     }
     return 0;
 }

@@ -509,8 +509,8 @@ int ann_population_spikes(ann_network *net, int pop, const int32_t **ranks, int3
  * A distinct subset of k among m candidates, ascending: with k == m all of them, no draw;
  * with k^2 <= m, k independent indices below m, sorted, redrawn from the next words while two
  * are equal; otherwise Floyd's sampling: for j = m - k .. m - 1, t = an index below j + 1,
- * taken unless already taken, else j. Nothing else is drawn, so a seed determines the whole projection. rng may be NULL for
- * a call that draws nothing (an error otherwise).
+ * taken unless already taken, else j. Nothing else is drawn, so a seed determines the whole
+ * projection. rng may be NULL for a call that draws nothing (an error otherwise).
  *
  * Errors: every builder returns 0, or non-zero with the message in st; on return, *out is
  * either a complete structure or all-NULL (nothing half-built, nothing leaked), so

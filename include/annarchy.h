@@ -253,6 +253,12 @@ double ann_dist_sample(const ann_dist *d, ann_rng *r);
 /* n values at the next n positions of r: out[i] is position (r->pos before the call) + i. */
 void ann_dist_fill(const ann_dist *d, ann_rng *r, double *out, int64_t n);
 
+/* n values of d at elements e0 .. e0 + n - 1 (e0 + n <= 2^32) of the generator's stage-1
+ * prefix pre (annk_rng_prefix of any (seed, stream, step, k), src/kernel/10_rng.h): the
+ * values ann_dist_fill gives on a stream whose prefix is pre. */
+void ann_dist_fill_prefix(const ann_dist *d, const uint32_t pre[4], uint32_t e0, double *out,
+                          int64_t n);
+
 /* ==== networks, populations, monitors ==== */
 
 /* The network runtime: populations, projections and monitors of one network, their state,
@@ -503,12 +509,27 @@ int ann_population_spikes(ann_network *net, int pop, const int32_t **ranks, int3
  * also when pre or post is a view: a builder takes the candidate ranks (the view's ranks, or
  * 0..N-1 for a whole population) in any order, without repetitions.
  *
- * Randomness: every draw comes from the ann_rng the caller passes, at consecutive positions,
- * in this order: (1) the draws choosing which synapses exist (per builder, documented below),
- * (2) one weight per synapse in the final (post-major) order when the weights are a
- * distribution, (3) one delay per synapse in the final order when the delays are a
- * distribution. Nothing else is drawn, so a seed determines the whole projection. rng may be
- * NULL for a call that draws nothing (an error otherwise).
+ * Randomness: the ann_rng the caller passes names the stream (its seed and stream id; its
+ * position is neither read nor moved). Every draw is keyed by the post-synaptic row it
+ * belongs to, so rows can be built in any order, on any thread, or only some of them (the
+ * `rows` of ann_syn_values), with the same result. "Step s" below is the generator's stage-1
+ * prefix annk_rng_prefix(seed, stream, s, ANNK_K_ROWS) (src/kernel/10_rng.h), position i of
+ * a step its element i as in ann_dist_fill_prefix:
+ *   step 4 r      the structure of the row of post rank r: its 32-bit words in order (word
+ *                 4 b + h is word h of block (elem b, sub 0)), each index below n drawn from
+ *                 one word x as floor(x n / 2^32), taking the next word while x n mod 2^32 is
+ *                 below 2^32 mod n (exactly uniform); a count (fixed_probability) from
+ *                 annk_draw_binomial at elem 0xffffffff;
+ *   step 4 r + 1  the weights of row r: position i is the weight of its i-th synapse;
+ *   step 4 r + 2  the delays of row r: position i is the delay of its i-th synapse;
+ *   step 4 r + 3  the structure drawn by pre rank r (fixed_number_post), words as step 4 r;
+ *   step 2^33     the split of fixed_total_number among the rows: node t of the split tree
+ *                 (root 1, children 2t and 2t + 1) draws at elem t.
+ * A distinct subset of k among m candidates, ascending: with k == m all of them, no draw;
+ * with k^2 <= m, k independent indices below m, sorted, redrawn from the next words while two
+ * are equal; otherwise Floyd's sampling: for j = m - k .. m - 1, t = an index below j + 1,
+ * taken unless already taken, else j. Nothing else is drawn, so a seed determines the whole
+ * projection. rng may be NULL for a call that draws nothing (an error otherwise).
  *
  * Errors: every builder returns 0, or non-zero with the message in st; on return, *out is
  * either a complete structure or all-NULL (nothing half-built, nothing leaked), so
@@ -561,11 +582,23 @@ ann_value ann_value_dist(const ann_dist *d);
  *
  * shared_weight: with a constant weight, keep w NULL and report the constant in shared_w
  * (a single weight for the whole projection); otherwise w holds one value per synapse. */
+/* Which rows a builder makes, and on how many threads. Rows are the post candidates in
+ * ascending rank, numbered from 0; [begin, end) of them are built (begin = end = 0: all), each
+ * exactly as in the whole projection (a process of a distributed run builds its own block).
+ * Honoured by all_to_all, fixed_probability, fixed_number_pre and fixed_total_number; the
+ * others refuse a partial range. threads: the threads drawing the rows (<= 1: the caller's
+ * alone); the result does not depend on it. */
+typedef struct ann_rows {
+    int32_t begin, end;
+    int32_t threads;
+} ann_rows;
+
 typedef struct ann_syn_values {
     ann_value weights;      /* ignored by gaussian and dog, whose weights are computed */
     ann_value delays;       /* ms */
     double    dt;           /* ms per step, > 0 */
     int32_t   shared_weight;
+    ann_rows  rows;         /* zero: every row, one thread */
 } ann_syn_values;
 
 /* ---- connectors --------------------------------------------------------------------------- */
@@ -594,11 +627,9 @@ int ann_connect_one_to_one(ann_csr *out,
 
 /* Each (post, pre) candidate pair independently with probability p (p <= 0: none, p >= 1:
  * all, NaN: error); empty dendrites are skipped.
- * Draws: the pairs are enumerated post-major (ascending post rank, then ascending pre rank,
- * self pairs included); one uniform u per draw gives the number of pairs skipped before the
- * next synapse, floor(log(1 - u) / log(1 - p)); draws continue until the enumeration is
- * passed, so there are (synapses + self pairs hit + 1) draws. A self pair hit when self
- * connections are forbidden is dropped. No draw when p <= 0, p >= 1 or no pair exists. */
+ * Draws, per row: its count k ~ Binomial(m, p) over its m candidates (without the own rank
+ * when forbidden), then a distinct subset of k of them (see "Randomness"). No draw when
+ * p <= 0 or p >= 1. */
 int ann_connect_fixed_probability(ann_csr *out,
                                   const int32_t *pre_ranks, int32_t npre, int32_t pre_pop_size,
                                   const int32_t *post_ranks, int32_t npost,
@@ -608,9 +639,8 @@ int ann_connect_fixed_probability(ann_csr *out,
 
 /* For each post, `number` distinct pre ranks, uniformly among the candidates (without the
  * own rank when forbidden: the distribution of ANNarchy's redraw).
- * Draws: for each post in ascending rank, Floyd's sampling over the m candidates (m = npre,
- * or npre - 1 without the own rank): `number` draws ann_rng_below(j + 1) for j = m - number
- * .. m - 1; no draw when number == m. */
+ * Draws, per row: a distinct subset of `number` among its m candidates (m = npre, or
+ * npre - 1 without the own rank; see "Randomness"). */
 int ann_connect_fixed_number_pre(ann_csr *out,
                                  const int32_t *pre_ranks, int32_t npre, int32_t pre_pop_size,
                                  const int32_t *post_ranks, int32_t npost, int32_t post_pop_size,
@@ -620,8 +650,8 @@ int ann_connect_fixed_number_pre(ann_csr *out,
 /* For each pre, `number` distinct posts (all candidates when number >= their count m; m =
  * npost, or npost - 1 without the own rank); error if number > npost. Dendrites are built
  * from the pre ranks that chose each post; empty dendrites are skipped.
- * Draws: for each pre in ascending rank, Floyd's sampling as fixed_number_pre, none when
- * number >= m. */
+ * Draws, per pre (step 4 r + 3 for pre rank r): a distinct subset of min(number, m) among
+ * its m candidate posts; weights and delays per post row as every builder. */
 int ann_connect_fixed_number_post(ann_csr *out,
                                   const int32_t *pre_ranks, int32_t npre, int32_t pre_pop_size,
                                   const int32_t *post_ranks, int32_t npost,
@@ -635,13 +665,15 @@ int ann_connect_fixed_number_post(ann_csr *out,
  * several synapses (stored as separate synapses, adjacent in their dendrite); otherwise the
  * synapses are a uniform set of `number` distinct pairs (an error when number exceeds the
  * candidate pairs). Errors: number < 0; number > 0 without any candidate pair.
- * Draws, with multapses: one ann_rng_binomial per post candidate in ascending rank (the
- * multinomial split of the total: Binomial(left, m_j / rest), m_j the candidates of post j,
- * rest those of j and the posts after it), then for each post in ascending rank its count of
- * values of ann_rng_fill_below(m_j) (the candidate index, ascending pre rank order, own rank
- * skipped);
- * without: Floyd's sampling of the pair indices (post-major numbering), `number` draws
- * ann_rng_below(j + 1) for j = total - number .. total - 1. No draw when number == 0. */
+ * Draws: the split of the total among the rows, a binary tree over the post candidates in
+ * ascending rank: node t of rows [lo, hi) (root 1 of all the rows) with n synapses gives its
+ * left half [lo, mid), mid = lo + (hi - lo) / 2, n_left ~ Binomial(n, M_left / M) with
+ * multapses, Hypergeometric(M, M_left, n) without (M the candidate pairs of [lo, hi),
+ * M_left those of the left half; inversion from the mode, uniform of attempt a from block
+ * (elem t, sub a), 53 bits of its first two words); then each row j its n_j indices among its
+ * m_j candidates: with multapses n_j independent indices, sorted, without a distinct subset
+ * (see "Randomness"). A row of the split depends only on the nodes above it, so a range of
+ * rows draws only those. No draw when number == 0. */
 int ann_connect_fixed_total_number(ann_csr *out,
                                    const int32_t *pre_ranks, int32_t npre, int32_t pre_pop_size,
                                    const int32_t *post_ranks, int32_t npost,

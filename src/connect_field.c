@@ -63,7 +63,8 @@ static int build_field(ann_csr *out, const int32_t *pre_geom, int pre_ndim,
         return ann_fail(st, "%s: at most 64 dimensions are supported.", who);
     if (!(f->s1 != 0) || !isfinite(f->s1) || (f->dog && (!(f->s2 != 0) || !isfinite(f->s2))))
         return ann_fail(st, "%s: sigma must be a non-zero finite number.", who);
-    if (annc_values_prepare(&pv, v, 0, who, st) || annc_need_rng(&pv, rng, who, st))
+    if (annc_values_prepare(&pv, v, 0, who, st) || annc_need_rng(&pv, rng, who, st)
+        || annc_whole_only(&pv, who, st))
         return 1;
     pre_x = annc_alloc_n((int64_t)npre * pre_ndim, sizeof *pre_x);
     cap = (int64_t)npre * npost < 65536 ? (int64_t)npre * npost : 65536;
@@ -129,7 +130,7 @@ static int build_field(ann_csr *out, const int32_t *pre_geom, int pre_ndim,
             out->w = qw;
     }
     free(pre_x);
-    if (annc_fill_delays(out, &pv, rng, who, st)) {
+    if (annc_fill_values(out, &pv, rng, 0, 1, who, st)) {
         ann_csr_free(out);
         return 1;
     }

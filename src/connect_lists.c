@@ -54,7 +54,7 @@ int ann_connect_from_lists(ann_csr *out, int32_t nlists,
     if (nlists < 0 || pre_pop_size < 0 || post_pop_size < 0
         || (nlists > 0 && (!list_post || !list_row)))
         return ann_fail(st, "%s: invalid lists.", who);
-    if (annc_values_prepare(&pv, v, !w, who, st))
+    if (annc_values_prepare(&pv, v, !w, who, st) || annc_whole_only(&pv, who, st))
         return 1;
     if (!rng && ((!w && pv.weights_dist) || (!delay_ms && pv.delays_dist)))
         return ann_fail(st, "%s: a random generator is needed for random weights or delays.",
@@ -203,11 +203,7 @@ int ann_connect_from_lists(ann_csr *out, int32_t nlists,
             out->delay = NULL;
         }
     }
-    if (!w && annc_fill_weights(out, &pv, rng, who, st)) {
-        ann_csr_free(out);
-        return 1;
-    }
-    if (!delay_ms && annc_fill_delays(out, &pv, rng, who, st)) {
+    if ((!w || !delay_ms) && annc_fill_values(out, &pv, rng, !w, !delay_ms, who, st)) {
         ann_csr_free(out);
         return 1;
     }

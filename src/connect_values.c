@@ -96,6 +96,7 @@ int annc_values_prepare(values *pv, const ann_syn_values *v, int need_weights,
     if (!(v->dt > 0) || !isfinite(v->dt))
         return ann_fail(st, "%s: dt must be a positive number of ms.", who);
     pv->dt = v->dt;
+    pv->rows = v->rows;
     if (need_weights) {
         if (v->weights.kind == ANN_VALUE_DIST) {
             if (ann_dist_check(&v->weights.dist, st))
@@ -152,64 +153,7 @@ int annc_values_prepare(values *pv, const ann_syn_values *v, int need_weights,
     return 0;
 }
 
-/* Draw phase 2: one weight per synapse in post-major order (or the shared constant). */
-int annc_fill_weights(ann_csr *c, const values *pv, ann_rng *rng, const char *who,
-                      ann_status *st)
-{
-    if (!pv->weights_dist && pv->shared) {
-        c->w = NULL;
-        c->shared_w = pv->wconst;
-        return 0;
-    }
-    c->w = annc_alloc_n(c->nsyn, sizeof *c->w);
-    if (!c->w)
-        return annc_oom(st, who);
-    if (pv->weights_dist) {
-        ann_dist_fill(&pv->wdist, rng, c->w, c->nsyn);
-    } else {
-        for (int64_t s = 0; s < c->nsyn; s++)
-            c->w[s] = pv->wconst;
-    }
-    return 0;
-}
-
-/* Draw phase 3: one delay per synapse in post-major order (or the uniform delay). */
-int annc_fill_delays(ann_csr *c, const values *pv, ann_rng *rng, const char *who,
-                     ann_status *st)
-{
-    int32_t mx = 0;
-    if (!pv->delays_dist) {
-        c->delay = NULL;
-        c->uniform_delay = pv->dconst;
-        c->max_delay = pv->dconst;
-        return 0;
-    }
-    c->delay = annc_alloc_n(c->nsyn, sizeof *c->delay);
-    if (!c->delay)
-        return annc_oom(st, who);
-    for (int64_t s = 0; s < c->nsyn; s++) {
-        double x = round(ann_dist_sample(&pv->ddist, rng) / pv->dt);
-        int32_t d = x > 0 ? (x < INT32_MAX ? (int32_t)x : INT32_MAX) : 0;
-        c->delay[s] = d;
-        if (d > mx)
-            mx = d;
-    }
-    c->uniform_delay = 0;
-    c->max_delay = mx;
-    return 0;
-}
-
-/* Phases 2 and 3 of a structure whose connectivity is complete; frees it on failure. */
-int annc_finish(ann_csr *c, const values *pv, ann_rng *rng, const char *who, ann_status *st)
-{
-    if (annc_fill_weights(c, pv, rng, who, st) || annc_fill_delays(c, pv, rng, who, st)) {
-        ann_csr_free(c);
-        return 1;
-    }
-    return 0;
-}
-
-int annc_need_rng(const values *pv, ann_rng *rng, const char *who, ann_status *st)
+int annc_need_rng(const values *pv, const ann_rng *rng, const char *who, ann_status *st)
 {
     if (!rng && (pv->weights_dist || pv->delays_dist))
         return ann_fail(st, "%s: a random generator is needed for random weights or delays.",

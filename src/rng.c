@@ -397,24 +397,35 @@ static double from_word(const ann_dist *d, const uint32_t pre[4], uint32_t e, ui
     }
 }
 
-/* The same values as n calls of ann_dist_sample; for the distributions reading one word per
- * element, a chunk at a time with the shared blocks computed once. */
-void ann_dist_fill(const ann_dist *d, ann_rng *r, double *out, int64_t n)
+void ann_dist_fill_prefix(const ann_dist *d, const uint32_t pre[4], uint32_t e0, double *out,
+                          int64_t n)
 {
     uint64_t w[WORDS_CHUNK];
     int64_t i = 0;
-    if (reads_word(d)) {
-        while (i < n) {
-            const uint32_t *pre;
-            uint32_t e0 = (uint32_t)r->pos;
-            int32_t m = next_words(r, n - i, w, &pre);
-            for (int32_t k = 0; k < m; k++)
-                out[i + k] = clip(d, from_word(d, pre, e0 + (uint32_t)k, w[k]));
-            r->pos += (uint64_t)m;
-            i += m;
-        }
+    if (!reads_word(d)) {
+        for (; i < n; i++)
+            out[i] = clip(d, draw(d, pre, e0 + (uint32_t)i));
         return;
     }
-    for (; i < n; i++)
-        out[i] = ann_dist_sample(d, r);
+    while (i < n) {
+        int32_t m = n - i < WORDS_CHUNK ? (int32_t)(n - i) : WORDS_CHUNK;
+        uint32_t e = e0 + (uint32_t)i;
+        fill_words(pre, e, m, w);
+        for (int32_t k = 0; k < m; k++)
+            out[i + k] = clip(d, from_word(d, pre, e + (uint32_t)k, w[k]));
+        i += m;
+    }
+}
+
+/* The same values as n calls of ann_dist_sample: the positions of each step at once. */
+void ann_dist_fill(const ann_dist *d, ann_rng *r, double *out, int64_t n)
+{
+    int64_t i = 0;
+    while (i < n) {
+        uint64_t room = ((uint64_t)1 << 32) - (uint32_t)r->pos;   /* positions on this step */
+        int64_t m = (uint64_t)(n - i) < room ? n - i : (int64_t)room;
+        ann_dist_fill_prefix(d, rng_prefix(r), (uint32_t)r->pos, out + i, m);
+        r->pos += (uint64_t)m;
+        i += m;
+    }
 }

@@ -161,7 +161,8 @@ local NEURONS_PER_THREAD, SYNAPSES_PER_THREAD = 4096, 262144
 --- The number of threads a compiled network runs on: num_threads of its config, else the
 -- environment variable ANNLUA_NUM_THREADS, else the machine's processors, as many as the
 -- network has work for. rt: the network's runtime, its connectivity built.
-function methods._threads(n, rt)
+--- The threads asked for: num_threads of the config, else ANNLUA_NUM_THREADS, else nil.
+function methods._chosen_threads(n)
   if n._.config.num_threads then return n._.config.num_threads end
   local env = os.getenv("ANNLUA_NUM_THREADS")
   if env and env ~= "" then
@@ -171,6 +172,17 @@ function methods._threads(n, rt)
     end
     return v
   end
+end
+
+--- The threads drawing the connectivity (the same synapses for any number): the threads
+-- asked for, else the machine's processors.
+function methods._build_threads(n)
+  return n:_chosen_threads() or runtime.cpu_count()
+end
+
+function methods._threads(n, rt)
+  local chosen = n:_chosen_threads()
+  if chosen then return chosen end
   local neurons, synapses = 0, 0
   for _, pop in ipairs(n._.pops) do neurons = neurons + pop._.size end
   for _, proj in ipairs(n._.projs) do

@@ -37,7 +37,8 @@
  * blocks of its own: k values never share random bits; one k uses one distribution, so the
  * two schemes never meet.
  *
- * Reserved: k = ANNK_K_HOST (0xffffffff) is used by the host-side streams of src/rng.c;
+ * Reserved: k = ANNK_K_HOST (0xffffffff) is used by the host-side streams of src/rng.c,
+ * k = ANNK_K_ROWS (0xfffffffe) by the per-row draws of the connectors (src/connect_rows.c);
  * kernels use k < 2^31 (the code generator numbers the random terms of a model from 0).
  *
  * Invalid parameters (sigma < 0, lambda <= 0, alpha < 0, p outside [0, 1], ...) give NaN:
@@ -50,6 +51,7 @@
 #include <math.h>
 
 #define ANNK_K_HOST 0xffffffffu
+#define ANNK_K_ROWS 0xfffffffeu
 #define ANNK_TWO_PI 6.283185307179586476925286766559
 #define ANNK_INV_2_53 (1.0 / 9007199254740992.0)
 

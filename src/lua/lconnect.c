@@ -53,9 +53,9 @@ static ann_value field_value(lua_State *L, int t, const char *k, double def)
 
 /* core.connect(kind, args) -> Connectivity. args: pre_ranks, post_ranks (0-based lists),
  * pre_size, post_size, same, allow_self, weights, delays (numbers or descriptors), dt,
- * shared, seed, stream, and per kind: p, number, allow_multapses, amp, sigma, amp_neg,
- * sigma_neg, limit,
- * pre_geom, post_geom, list_post, list_row, pre, w, delay_ms. */
+ * shared, seed, stream, threads (drawing the rows), and per kind: p, number,
+ * allow_multapses, amp, sigma, amp_neg, sigma_neg, limit, pre_geom, post_geom, list_post,
+ * list_row, pre, w, delay_ms. */
 static int l_connect(lua_State *L)
 {
     static const char *const kinds[] = {"all_to_all", "one_to_one", "fixed_probability",
@@ -76,6 +76,7 @@ static int l_connect(lua_State *L)
     v.delays = field_value(L, 2, "delays", 0.0);
     v.dt = annl_field_num(L, 2, "dt", 1.0);
     v.shared_weight = annl_field_bool(L, 2, "shared");
+    v.rows.threads = (int32_t)annl_field_num(L, 2, "threads", 1);
     ann_rng rng;
     ann_rng_init(&rng, (uint64_t)(lua_Integer)annl_field_num(L, 2, "seed", 0),
                  (uint32_t)annl_field_num(L, 2, "stream", 0));

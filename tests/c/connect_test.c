@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "annarchy.h"
+#include "kernel/10_rng.h"
 
 #include "check.h"
 
@@ -226,13 +227,13 @@ static void test_fixed_probability(void)
     ann_rng_init(&rng, 1, 0);
     rc = ann_connect_fixed_probability(&c, seq, 10, 10, seq, 10, 10, 0, 0.0, 0, &v, &rng,
                                        &st);
-    CHECK(rc == 0 && c.ndend == 0 && c.nsyn == 0 && c.row[0] == 0 && rng.pos == 0,
+    CHECK(rc == 0 && c.ndend == 0 && c.nsyn == 0 && c.row[0] == 0,
           "p = 0: empty, no draw");
     ann_csr_free(&c);
 
     rc = ann_connect_fixed_probability(&c, seq, 6, 6, seq, 6, 6, 1, 1.0, 0, &v, &rng, &st);
     ann_connect_all_to_all(&ref, seq, 6, 6, seq, 6, 6, 1, 0, &v, NULL, &st);
-    CHECK(rc == 0 && same_csr(&c, &ref) && rng.pos == 0, "p = 1 == all_to_all without self");
+    CHECK(rc == 0 && same_csr(&c, &ref), "p = 1 == all_to_all without self");
     ann_csr_free(&c);
     ann_csr_free(&ref);
 
@@ -291,6 +292,7 @@ static void test_fixed_probability(void)
         int a = 0, ab = 0, cd = 0, cpd = 0, e = 0, ef = 0;
         for (int t = 0; t < T; t++) {
             int ha, hb, hc, hd, he, hf;
+            ann_rng_init(&rng, 3, (uint32_t)t);
             ann_connect_fixed_probability(&c, seq, 6, 6, seq, 6, 6, 1, p, 0, &v, &rng, &st);
             ha = has_synapse(&c, 2, 3);
             hb = has_synapse(&c, 2, 4);
@@ -343,8 +345,7 @@ static void test_fixed_number_pre(void)
         for (int64_t s = c.row[d]; s < c.row[d + 1]; s++)
             CHECK(c.pre_rank[s] != c.post_rank[d], "own rank in dendrite %d", d);
     }
-    CHECK(rng.pos == 60, "fixed_number_pre: one draw per synapse (%llu)",
-          (unsigned long long)rng.pos);
+    CHECK(rng.pos == 0, "the generator names the stream, its position stays");
     ann_csr_free(&c);
 
     /* number == the candidates: all of them, no draw */
@@ -352,7 +353,7 @@ static void test_fixed_number_pre(void)
     rc = ann_connect_fixed_number_pre(&c, seq, 6, 6, seq, 4, 4, 0, 6, 0, &v, &rng, &st);
     for (int32_t d = 0; d < 4 && rc == 0; d++)
         CHECK(dend_is(&c, d, d, seq, 6), "fixed_number_pre all %d", d);
-    CHECK(rc == 0 && rng.pos == 0, "no draw when every candidate is taken");
+    CHECK(rc == 0, "every candidate taken");
     ann_csr_free(&c);
     {
         /* without self: post 2 takes the 4 others */
@@ -364,7 +365,7 @@ static void test_fixed_number_pre(void)
 
     ann_rng_init(&rng, 7, 0);
     rc = ann_connect_fixed_number_pre(&c, seq, 5, 5, seq, 5, 5, 0, 0, 0, &v, &rng, &st);
-    CHECK(rc == 0 && c.ndend == 0 && c.nsyn == 0 && rng.pos == 0, "number 0: empty");
+    CHECK(rc == 0 && c.ndend == 0 && c.nsyn == 0, "number 0: empty");
     ann_csr_free(&c);
     rc = ann_connect_fixed_number_pre(&c, seq, 5, 5, seq, 5, 5, 0, 2, 0, &v, NULL, &st);
     CHECK(rc != 0 && c.pre_rank == NULL, "a draw without a generator is an error");
@@ -399,6 +400,7 @@ static void test_fixed_number_pre(void)
         const int T = 6000;
         int cnt[5] = {0}, pair12 = 0;
         for (int t = 0; t < T; t++) {
+            ann_rng_init(&rng, 7, (uint32_t)t);
             rc = ann_connect_fixed_number_pre(&c, seq, 5, 5, seq, 1, 5, 1, 2, 0, &v, &rng, &st);
             for (int64_t s = 0; s < c.nsyn; s++)
                 cnt[c.pre_rank[s]]++;
@@ -698,7 +700,7 @@ static void test_random_values(void)
     ann_rng_init(&r1, 3, 0);
     rc = ann_connect_all_to_all(&a, seq, 3, 3, seq, 3, 3, 0, 0, &v, &r1, &st);
     CHECK(rc != 0 && strstr(st.msg, "you need to set the max argument to limit the maximal "
-                            "delay.") && a.pre_rank == NULL && r1.pos == 0,
+                            "delay.") && a.pre_rank == NULL,
           "unbounded random delays: %s", st.msg);
     /* bounded: min raised to dt, max from the distribution */
     nd.has_max = 1;
@@ -731,31 +733,32 @@ static void test_random_values(void)
         v.delays = ann_value_dist(&nd);
     }
 
-    /* Draw order: connectivity, then weights, then delays, consecutive positions. */
+    /* Keys: the weights of the row of post rank r are the positions of step 4 r + 1, its
+     * delays those of step 4 r + 2 (k = ANNK_K_ROWS), from the first synapse of the row. */
     ann_rng_init(&r1, 99, 4);
-    ann_rng_seek(&r1, 1000);
     rc = ann_connect_fixed_number_pre(&a, seq, 12, 12, seq, 9, 9, 0, 4, 0, &v, &r1, &st);
-    CHECK(rc == 0 && r1.pos == (uint64_t)(1000 + 36 + 2 * a.nsyn), "positions used: %llu",
-          (unsigned long long)r1.pos);
     {
-        double *w = malloc((size_t)a.nsyn * sizeof *w);
         ann_dist clipped = nd;
-        int ok = 1;
-        ann_rng_init(&r2, 99, 4);
-        ann_rng_seek(&r2, 1000 + 36);
-        ann_dist_fill(&v.weights.dist, &r2, w, a.nsyn);
-        CHECK(memcmp(w, a.w, (size_t)a.nsyn * sizeof *w) == 0, "weights follow connectivity");
+        int ok = rc == 0 && a.ndend == 9;
         clipped.has_min = 1;
         clipped.min = 0.1;
-        for (int64_t s = 0; s < a.nsyn; s++)
-            ok &= a.delay[s] == (int32_t)round(ann_dist_sample(&clipped, &r2) / 0.1);
-        CHECK(ok, "delays follow the weights");
-        free(w);
+        for (int32_t d = 0; ok && d < a.ndend; d++) {
+            double w[4], dl[4];
+            uint32_t pre[4];
+            int64_t n = a.row[d + 1] - a.row[d];
+            annk_rng_prefix(99, 4, 4 * (uint64_t)a.post_rank[d] + 1, ANNK_K_ROWS, pre);
+            ann_dist_fill_prefix(&v.weights.dist, pre, 0, w, n);
+            ok &= memcmp(w, a.w + a.row[d], (size_t)n * sizeof *w) == 0;
+            annk_rng_prefix(99, 4, 4 * (uint64_t)a.post_rank[d] + 2, ANNK_K_ROWS, pre);
+            ann_dist_fill_prefix(&clipped, pre, 0, dl, n);
+            for (int64_t s = 0; s < n; s++)
+                ok &= a.delay[a.row[d] + s] == (int32_t)round(dl[s] / 0.1);
+        }
+        CHECK(ok, "weights and delays keyed by the post rank and the index in the row");
     }
 
     /* Determinism: the same seed gives the same projection, another seed another one. */
     ann_rng_init(&r2, 99, 4);
-    ann_rng_seek(&r2, 1000);
     rc = ann_connect_fixed_number_pre(&b, seq, 12, 12, seq, 9, 9, 0, 4, 0, &v, &r2, &st);
     CHECK(rc == 0 && same_csr(&a, &b), "fixed_number_pre deterministic");
     ann_csr_free(&a);

@@ -54,7 +54,7 @@ local kinds = {all_to_all = true, one_to_one = true, fixed_probability = true, f
 
 --- connect(kind, args) -> Connectivity (an ann_csr). args as for the C module's core.connect:
 -- pre_ranks, post_ranks (0-based lists), pre_size, post_size, same, allow_self, weights,
--- delays (numbers or descriptors {kind, p1, p2, min, max}), dt, shared, seed, stream, and per
+-- delays (numbers or descriptors {kind, p1, p2, min, max}), dt, shared, seed, stream, threads, and per
 -- kind p, number, amp, sigma, amp_neg, sigma_neg, limit, pre_geom, post_geom, list_post,
 -- list_row, pre, w, delay_ms.
 function M.connect(kind, t)
@@ -69,6 +69,7 @@ function M.connect(kind, t)
   v.delays = syn_value(t.delays, 0.0)
   v.dt = t.dt or 1.0
   v.shared_weight = t.shared and 1 or 0
+  v.rows.threads = t.threads or 1
   local rng = ffi.new("ann_rng")
   C.ann_rng_init(rng, t.seed or 0, t.stream or 0)
   local c = ffi.gc(ffi.new("ann_csr[1]"), C.ann_csr_free)

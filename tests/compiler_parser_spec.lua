@@ -145,3 +145,32 @@ describe("parser errors with carets", function()
     fails("f x = 1", "expected '(' after the function name", 3, parser.function_def)
   end)
 end)
+
+-- Debian 12's LuaJIT 2.1 (a 2022 snapshot) ran some compiled traces of the parser wrongly: a
+-- parse now and then stopped advancing. The parser is therefore never compiled: no trace may
+-- start in it, however hot it gets (without its jit.off, this loop starts several).
+describe("the parser under LuaJIT #luajit", function()
+  it("is interpreted: no compiled trace starts in it", function()
+    local jit, funcinfo, find = require("jit"), require("jit.util").funcinfo, string.find
+    local started = {}
+    -- a VM event handler sees no globals of the spec's environment: upvalues only
+    local function on_trace(what, _, func)
+      if what == "start" then
+        local info = funcinfo(func)
+        if find(info.source or "", "annarchy/compiler/parser.lua", 1, true) then
+          started[#started + 1] = info.linedefined
+        end
+      end
+    end
+    jit.attach(on_trace, "trace")
+    local ok, err = pcall(function()
+      for i = 1, 3000 do
+        local e = parser.expression(i % 2 == 0 and "1" or "a * (b + 2) ^ 3")
+        assert(e.op == (i % 2 == 0 and "num" or "*"))
+      end
+    end)
+    jit.attach(on_trace)
+    assert(ok, err)
+    assert.are.same({}, started)
+  end)
+end)

@@ -17,6 +17,14 @@
 local errors = require("annarchy.compiler.errors")
 local lexer = require("annarchy.compiler.lexer")
 
+-- Under LuaJIT the parser is never compiled to machine code (jit.off on this chunk and every
+-- function in it): the JIT compiler of Debian 12's LuaJIT 2.1 (a 2022 snapshot) runs some of
+-- its traces wrongly: one run in ten to twenty of the converter's tests saw a parse stop
+-- advancing and reject the `1` of "vt = 1" (docs/luajit.md). The parser runs once per
+-- equation, when a model is compiled: interpreted, it costs nothing that shows.
+local luajit = rawget(_G, "jit")
+if luajit then luajit.off(true, true) end
+
 local M = {}
 
 local KEYWORDS = {

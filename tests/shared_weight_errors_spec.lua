@@ -4,11 +4,8 @@ local ann = require("annarchy")
 
 local Readout = ann.Neuron{equations = "r = sum(exc)", name = "Readout"}
 
-local function err(fn, text)
-  local ok, msg = pcall(fn)
-  assert.is_false(ok, "expected an error containing: " .. text)
-  assert.truthy(tostring(msg):find(text, 1, true), ("%q does not contain %q"):format(tostring(msg), text))
-end
+-- err(fn, text): fn fails with a message holding text.
+local err = dofile("tests/support.lua").fails_with
 
 local function setup(pre_g, post_g)
   local net = ann.Network()

@@ -13,11 +13,8 @@ local function close(expected, got, tol)
   end
 end
 
-local function err(fn, text)
-  local ok, msg = pcall(fn)
-  assert.is_false(ok, "expected an error containing: " .. text)
-  assert.truthy(tostring(msg):find(text, 1, true), ("%q does not contain %q"):format(tostring(msg), text))
-end
+-- err(fn, text): fn fails with a message holding text.
+local err = dofile("tests/support.lua").fails_with
 
 local RateIn = ann.Neuron{parameters = "r = 0.0 : population", name = "RateIn"}
 local LocalIn = ann.Neuron{parameters = "r = 0.0", name = "LocalIn"}

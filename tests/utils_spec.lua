@@ -4,11 +4,8 @@ local ann = require("annarchy")
 local utils = require("annarchy.utils")
 local sp = require("annarchy.extensions.special_projections")
 
-local function err(fn, text)
-  local ok, msg = pcall(fn)
-  assert.is_false(ok, "expected an error containing: " .. text)
-  assert.truthy(tostring(msg):find(text, 1, true), ("%q does not contain %q"):format(tostring(msg), text))
-end
+-- err(fn, text): fn fails with a message holding text.
+local err = dofile("tests/support.lua").fails_with
 
 -- Runs fn with the default output (io.write) captured; returns the text written and fn's
 -- results.

@@ -519,6 +519,10 @@ function M.load_network(net, filename, opts)
     for _, obj in ipairs(list) do
       local rec = recs[obj._.name]
       if rec then
+        if type(rec) ~= "table" or rec.name ~= obj._.name then
+          r:fault("its description of %s is damaged (the record of %q does not carry its name)",
+            key_, obj._.name)
+        end
         rec.time_step = rec.time_step or step
         actions[#actions + 1] = plan(obj, rec, r, step)
         matched = matched + 1

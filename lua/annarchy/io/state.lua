@@ -391,7 +391,10 @@ local function plan_projection(proj, rec, r, step_after)
     elseif steps then
       t.delays = time.ms(steps, net._.dt)
     end
-    local csr = runtime.connect("from_lists", t)
+    local ok, csr = pcall(runtime.connect, "from_lists", t)
+    if not ok then
+      r:fault("the connectivity of projection %q is damaged (%s)", p.name, tostring(csr))
+    end
     writes[#writes + 1] = function() runtime.proj_set_connectivity(rt, p.id, csr) end
   elseif kind ~= "none" then
     writes[#writes + 1] = function() runtime.proj_set_delay(rt, p.id, steps) end

@@ -348,7 +348,7 @@ local function spike_kernels(P, id, opts)
   -- the bodies first: printing them fills the table of hoisted reciprocals
   local axon_body = P.axon_events and event_body(P, opts, cgen.pre_axon_spike)
   local body = P.spike_events and event_body(P, opts, cgen.pre_spike)
-  local rcp = cgen.hoisted(opts.hoist, "    ")
+  local rcp = cgen.hoisted(opts.hoist, "    ") .. indent(cgen.decay_tables(P.A, opts), "    ")
   local out = {}
   if axon_body then out[#out + 1] = listed_events_kernel(P, id, "axon", axon_body, rcp) end
   if not body then return table.concat(out) end
@@ -409,20 +409,61 @@ local function update_kernel(P, id, opts)
   return table.concat(out)
 end
 
+-- How many synapses ahead the post-spike kernel of a pre-major projection fetches the
+-- attributes of a synapse (scattered: the index post_syn maps a dendrite's synapses to their
+-- storage places), and how many of the next spiking neuron's synapses it fetches before its
+-- own.
+local POST_AHEAD = 8
+
+-- The local attributes that kernel text reads or writes at synapse e.
+local function touched_at_e(P, text)
+  local list = {}
+  for _, a in ipairs(P.L.attrs) do
+    if a.locality == "local" and text:find("sa" .. a.index .. "[e]", 1, true) then list[#list + 1] = a end
+  end
+  return list
+end
+
+-- C statements fetching early the attributes `attrs` of the synapse whose storage index is C
+-- expression `e`.
+local function prefetches(attrs, e)
+  local out = {}
+  for _, a in ipairs(attrs) do out[#out + 1] = ("ANNK_PREFETCH(sa%d + %s);"):format(a.index, e) end
+  return table.concat(out, " ")
+end
+
 local function post_kernel(P, id, opts)
   local A = P.A
   if not P.post_events then return "" end
   local body = cgen.post_spike(A, opts)
   local ed = cgen.event_driven(A, opts, "c->step")
-  local out = {signature(id, "post", RANGE), decls(P), cgen.hoisted(opts.hoist, "    ")}
+  local out = {signature(id, "post", RANGE), decls(P), cgen.hoisted(opts.hoist, "    "),
+               indent(cgen.decay_tables(A, opts), "    ")}
+  local fetch = P.pre_major and touched_at_e(P, ed .. body) or {}
   out[#out + 1] = "    const int _plastic = pj->plasticity; (void)_plastic;\n"
   out[#out + 1] = "    for (int32_t s = 0; s < post->nspiked; s++) {\n"
   out[#out + 1] = "        const int32_t i = post->spiked[s];\n"
   out[#out + 1] = "        if (i < _ib || i >= _ie) continue;\n"
   out[#out + 1] = "        const int32_t d = pj->dend_of_rank[i];\n"
   out[#out + 1] = "        if (d < 0) continue;\n"
-  out[#out + 1] = "        for (int64_t k = pj->row[d]; k < pj->row[d + 1]; k++) {\n"
+  out[#out + 1] = "        const int64_t _k0 = pj->row[d], _k1 = pj->row[d + 1];\n"
+  if #fetch > 0 then
+    out[#out + 1] = "        if (s + 1 < post->nspiked) {\n"
+    out[#out + 1] = "            const int32_t _in = post->spiked[s + 1];\n"
+    out[#out + 1] = "            const int32_t _dn = _in >= _ib && _in < _ie ? pj->dend_of_rank[_in] : -1;\n"
+    out[#out + 1] = "            if (_dn >= 0) {\n"
+    out[#out + 1] = ("                const int64_t _n0 = pj->row[_dn], _n1 = pj->row[_dn + 1] < _n0 + %d ? pj->row[_dn + 1] : _n0 + %d;\n")
+      :format(POST_AHEAD, POST_AHEAD)
+    out[#out + 1] = "                for (int64_t _q = _n0; _q < _n1; _q++) { const int64_t _p = pj->post_syn[_q]; "
+      .. prefetches(fetch, "_p") .. " }\n"
+    out[#out + 1] = "            }\n        }\n"
+  end
+  out[#out + 1] = "        for (int64_t k = _k0; k < _k1; k++) {\n"
   if P.pre_major then
+    if #fetch > 0 then
+      out[#out + 1] = ("            if (k + %d < _k1) { const int64_t _p = pj->post_syn[k + %d]; %s }\n")
+        :format(POST_AHEAD, POST_AHEAD, prefetches(fetch, "_p"))
+    end
     out[#out + 1] = "            const int64_t e = pj->post_syn[k]; const int32_t j = pj->pre_rank[k];\n"
   else
     out[#out + 1] = "            const int64_t e = k; const int32_t j = pj->pre_rank[k];\n"

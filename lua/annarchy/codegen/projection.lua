@@ -319,8 +319,28 @@ local function event_body(P, opts, statements)
   return table.concat(out)
 end
 
--- How many segments ahead the delivery of per-synapse delays fetches the start of a segment.
+-- How many segments ahead the delivery of per-synapse delays fetches the start of a segment
+-- (its synapses' storage), how many segments ahead the post-synaptic values of its first
+-- SEG_POST_SYNAPSES synapses (the storage must have arrived to read their post ranks).
 local SEG_AHEAD = 4
+local SEG_POST_AHEAD = 2
+local SEG_POST_SYNAPSES = 8
+
+-- C statements fetching early the post-synaptic values that event text reads at post rank i
+-- (attributes qa<k>[i], the last spike), for the post rank in C variable `rank`.
+local function post_prefetches(text, rank)
+  local out, seen = {}, {}
+  for k in text:gmatch("qa(%d+)%[i%]") do
+    if not seen[k] then
+      seen[k] = true
+      out[#out + 1] = ("ANNK_PREFETCH(qa%s + %s);"):format(k, rank)
+    end
+  end
+  if text:find("post->last_spike[i]", 1, true) then
+    out[#out + 1] = ("ANNK_PREFETCH(post->last_spike + %s);"):format(rank)
+  end
+  return table.concat(out, " ")
+end
 
 -- The end of a delivery kernel: the synapses [_e0, _e1) that the C statement `range` picks,
 -- those of post ranks in [_ib, _ie) with i and d defined, each running the event body.
@@ -366,6 +386,15 @@ local function spike_kernels(P, id, opts)
       if a.locality == "local" then out[#out + 1] = (" ANNK_PREFETCH(sa%d + _p);"):format(a.index) end
     end
     out[#out + 1] = " }\n"
+    -- ... and, two segments ahead, the post-synaptic values its first synapses reach
+    local post_fetch = post_prefetches(body, "_pi")
+    if post_fetch ~= "" then
+      out[#out + 1] = ("        if (s + %d < nseg) {\n"):format(SEG_POST_AHEAD)
+      out[#out + 1] = ("            const int64_t _q0 = seg[s + %d].e0, _q1 = seg[s + %d].e1 < _q0 + %d ? seg[s + %d].e1 : _q0 + %d;\n")
+        :format(SEG_POST_AHEAD, SEG_POST_AHEAD, SEG_POST_SYNAPSES, SEG_POST_AHEAD, SEG_POST_SYNAPSES)
+      out[#out + 1] = "            for (int64_t _q = _q0; _q < _q1; _q++) { const int32_t _pi = pj->syn_post[_q]; "
+        .. post_fetch .. " }\n        }\n"
+    end
     out[#out + 1] = "        const int32_t j = seg[s].j;\n"
     out[#out + 1] = event_loop("int64_t _e0, _e1; annk_seg_range(pj, &seg[s], _ib, _ie, &_e0, &_e1);", body)
   end
@@ -448,6 +477,7 @@ local function post_kernel(P, id, opts)
   out[#out + 1] = "        if (d < 0) continue;\n"
   out[#out + 1] = "        const int64_t _k0 = pj->row[d], _k1 = pj->row[d + 1];\n"
   if #fetch > 0 then
+    out[#out + 1] = "        annk_post_fetch_ahead(pj, post, s, _ib, _ie);\n"
     out[#out + 1] = "        if (s + 1 < post->nspiked) {\n"
     out[#out + 1] = "            const int32_t _in = post->spiked[s + 1];\n"
     out[#out + 1] = "            const int32_t _dn = _in >= _ib && _in < _ie ? pj->dend_of_rank[_in] : -1;\n"

@@ -390,8 +390,10 @@ local function spike_kernels(P, id, opts)
     local post_fetch = post_prefetches(body, "_pi")
     if post_fetch ~= "" then
       out[#out + 1] = ("        if (s + %d < nseg) {\n"):format(SEG_POST_AHEAD)
-      out[#out + 1] = ("            const int64_t _q0 = seg[s + %d].e0, _q1 = seg[s + %d].e1 < _q0 + %d ? seg[s + %d].e1 : _q0 + %d;\n")
-        :format(SEG_POST_AHEAD, SEG_POST_AHEAD, SEG_POST_SYNAPSES, SEG_POST_AHEAD, SEG_POST_SYNAPSES)
+      out[#out + 1] = ("            const int64_t _q0 = seg[s + %d].e0, _qr = seg[s + %d].e1;\n")
+        :format(SEG_POST_AHEAD, SEG_POST_AHEAD)
+      out[#out + 1] = ("            const int64_t _q1 = _qr < _q0 + %d ? _qr : _q0 + %d;\n")
+        :format(SEG_POST_SYNAPSES, SEG_POST_SYNAPSES)
       out[#out + 1] = "            for (int64_t _q = _q0; _q < _q1; _q++) { const int32_t _pi = pj->syn_post[_q]; "
         .. post_fetch .. " }\n        }\n"
     end
@@ -482,8 +484,8 @@ local function post_kernel(P, id, opts)
     out[#out + 1] = "            const int32_t _in = post->spiked[s + 1];\n"
     out[#out + 1] = "            const int32_t _dn = _in >= _ib && _in < _ie ? pj->dend_of_rank[_in] : -1;\n"
     out[#out + 1] = "            if (_dn >= 0) {\n"
-    out[#out + 1] = ("                const int64_t _n0 = pj->row[_dn], _n1 = pj->row[_dn + 1] < _n0 + %d ? pj->row[_dn + 1] : _n0 + %d;\n")
-      :format(POST_AHEAD, POST_AHEAD)
+    out[#out + 1] = "                const int64_t _n0 = pj->row[_dn], _nr = pj->row[_dn + 1];\n"
+    out[#out + 1] = ("                const int64_t _n1 = _nr < _n0 + %d ? _nr : _n0 + %d;\n"):format(POST_AHEAD, POST_AHEAD)
     out[#out + 1] = "                for (int64_t _q = _n0; _q < _n1; _q++) { const int64_t _p = pj->post_syn[_q]; "
       .. prefetches(fetch, "_p") .. " }\n"
     out[#out + 1] = "            }\n        }\n"

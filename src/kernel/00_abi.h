@@ -119,6 +119,28 @@ static inline int32_t annk_delay(const annk_proj *pj, int64_t e)
 #define ANNK_PREFETCH(p) ((void)(p))
 #endif
 
+/* The post-spike kernel of a pre-major projection follows, for each spiking post neuron, a
+ * chain of dependent loads: its dendrite (dend_of_rank), the dendrite's bounds (row), the
+ * synapse indices (post_syn), then the synapses' scattered storage. Before handling spiking
+ * neuron s (of those in [ib, ie)) it fetches each link early for a later neuron, one neuron
+ * further per link back: the dendrite of neuron s + 4, the bounds of s + 3, the first indices
+ * of s + 2; the kernel fetches the storage of s + 1 itself (it knows the attributes). */
+static inline void annk_post_fetch_ahead(const annk_proj *pj, const annk_pop *post, int32_t s,
+                                         int32_t ib, int32_t ie)
+{
+    const int32_t n = post->nspiked;
+    const int32_t *sp = post->spiked;
+    if (s + 4 < n) ANNK_PREFETCH(pj->dend_of_rank + sp[s + 4]);
+    if (s + 3 < n && sp[s + 3] >= ib && sp[s + 3] < ie) {
+        const int32_t d = pj->dend_of_rank[sp[s + 3]];
+        if (d >= 0) ANNK_PREFETCH(pj->row + d);
+    }
+    if (s + 2 < n && sp[s + 2] >= ib && sp[s + 2] < ie) {
+        const int32_t d = pj->dend_of_rank[sp[s + 2]];
+        if (d >= 0) ANNK_PREFETCH(pj->post_syn + pj->row[d]);
+    }
+}
+
 /* Spiking projections with per-synapse delays keep each pre row sorted by delay, so that the
  * synapses a spike reaches in one step are one run [e0, e1) of its row: the step delivers a
  * list of such segments (pre rank j), oldest spike first. */

@@ -365,6 +365,37 @@ end
 
 --- Advances every event-driven variable of a synapse to the step T (a C expression of an
 -- integer step), then stamps `_last_event = T` (QUIRKS 5).
+-- The event-driven variables of A whose time constant is the same for every synapse of a
+-- kernel call (hoisted), in order: their decay factors come from the call's table (see
+-- src/kernel/20_decay.h); the others call exp for each synapse.
+local function tabled_decays(A, o)
+  local list = {}
+  if not o.hoist then return list end
+  for _, name in ipairs(A.event_driven or {}) do
+    if M.invariant(A.attr[name].equation.tau, o.hoist.invariant) then list[#list + 1] = name end
+  end
+  return list
+end
+
+--- The declarations an event kernel needs before its loops for M.event_driven: one table of
+-- decay factors per tabled variable and the bits of their filled slots ("" when none).
+function M.decay_tables(A, opts)
+  local o = options(opts)
+  local n = #tabled_decays(A, o)
+  if n == 0 then return "" end
+  local ft = ctype(o.dtype, "float")
+  local out = {}
+  for k = 0, n - 1 do
+    out[#out + 1] = ("%s _e_tab%d[ANNK_DECAYS];"):format(ft, k)
+  end
+  out[#out + 1] = "uint64_t _e_filled[ANNK_DECAYS / 64] = {0};"
+  return table.concat(out, " ") .. "\n"
+end
+
+--- The decay of the event-driven variables of synapse `e` from its last event to step T (C
+-- text), then the update of its last event. The factors of the tabled variables are read
+-- from the kernel's tables (M.decay_tables) when the slot of the step difference is filled,
+-- else computed by the same expression and stored.
 function M.event_driven(A, opts, T)
   local o = options(opts)
   if not A.event_driven or #A.event_driven == 0 then return "" end
@@ -372,22 +403,47 @@ function M.event_driven(A, opts, T)
   local dt = o.R({kind = "dt", raw = true})
   local ft = ctype(o.dtype, "float")
   local out = {"{", "    const " .. ft .. " _e_steps = (" .. ft .. ")(" .. last .. " - (" .. T .. "));"}
-  for _, name in ipairs(A.event_driven) do
-    local eq = A.attr[name].equation
-    local x = expr(resolve.attr_var(A.attr[name]), o, 100)
+  local slot = {}
+  for k, name in ipairs(tabled_decays(A, o)) do slot[name] = k - 1 end
+  local function decay(eq)
     local over_tau
     if o.hoist and M.invariant(eq.tau, o.hoist.invariant) then
       over_tau = " * " .. hoisted_reciprocal(eq.tau, o)
     else
       over_tau = " / " .. expr(eq.tau, o, 81)
     end
-    local decay = (o.dtype == "float32" and "expf" or "exp") .. "(" .. dt .. " * _e_steps" ..
-      over_tau .. ")"
+    return (o.dtype == "float32" and "expf" or "exp") .. "(" .. dt .. " * _e_steps" .. over_tau .. ")"
+  end
+  if next(slot) then
+    local reads, computes, stores, names = {}, {}, {}, {}
+    for _, name in ipairs(A.event_driven) do
+      local k = slot[name]
+      if k then
+        names[#names + 1] = "_e_dec" .. k
+        reads[#reads + 1] = ("        _e_dec%d = _e_tab%d[_e_slot];"):format(k, k)
+        computes[#computes + 1] = ("        _e_dec%d = %s;"):format(k, decay(A.attr[name].equation))
+        stores[#stores + 1] = ("_e_tab%d[_e_slot] = _e_dec%d;"):format(k, k)
+      end
+    end
+    out[#out + 1] = "    const int32_t _e_slot = annk_decay_slot((double)_e_steps);"
+    out[#out + 1] = "    " .. ft .. " " .. table.concat(names, ", ") .. ";"
+    out[#out + 1] = "    if (_e_slot >= 0 && annk_decay_filled(_e_filled, _e_slot)) {"
+    for _, l in ipairs(reads) do out[#out + 1] = l end
+    out[#out + 1] = "    } else {"
+    for _, l in ipairs(computes) do out[#out + 1] = l end
+    out[#out + 1] = "        if (_e_slot >= 0) { " .. table.concat(stores, " ") ..
+      " annk_decay_mark(_e_filled, _e_slot); }"
+    out[#out + 1] = "    }"
+  end
+  for _, name in ipairs(A.event_driven) do
+    local eq = A.attr[name].equation
+    local x = expr(resolve.attr_var(A.attr[name]), o, 100)
+    local factor = slot[name] and "_e_dec" .. slot[name] or decay(eq)
     if eq.S.op == "num" and eq.S.value == 0 then
-      out[#out + 1] = "    " .. x .. " = " .. x .. " * " .. decay .. ";"
+      out[#out + 1] = "    " .. x .. " = " .. x .. " * " .. factor .. ";"
     else
       local s = expr(eq.S, o, 71)
-      out[#out + 1] = "    " .. x .. " = " .. s .. " + (" .. x .. " - " .. s .. ") * " .. decay .. ";"
+      out[#out + 1] = "    " .. x .. " = " .. s .. " + (" .. x .. " - " .. s .. ") * " .. factor .. ";"
     end
     local b = emit_ir({{op = "bounds", target = resolve.attr_var(A.attr[name]), min = eq.min,
       max = eq.max}}, o, "    ", {})

@@ -319,8 +319,28 @@ local function event_body(P, opts, statements)
   return table.concat(out)
 end
 
--- How many segments ahead the delivery of per-synapse delays fetches the start of a segment.
+-- How many segments ahead the delivery of per-synapse delays fetches the start of a segment
+-- (its synapses' storage), how many segments ahead the post-synaptic values of its first
+-- SEG_POST_SYNAPSES synapses (the storage must have arrived to read their post ranks).
 local SEG_AHEAD = 4
+local SEG_POST_AHEAD = 2
+local SEG_POST_SYNAPSES = 8
+
+-- C statements fetching early the post-synaptic values that event text reads at post rank i
+-- (attributes qa<k>[i], the last spike), for the post rank in C variable `rank`.
+local function post_prefetches(text, rank)
+  local out, seen = {}, {}
+  for k in text:gmatch("qa(%d+)%[i%]") do
+    if not seen[k] then
+      seen[k] = true
+      out[#out + 1] = ("ANNK_PREFETCH(qa%s + %s);"):format(k, rank)
+    end
+  end
+  if text:find("post->last_spike[i]", 1, true) then
+    out[#out + 1] = ("ANNK_PREFETCH(post->last_spike + %s);"):format(rank)
+  end
+  return table.concat(out, " ")
+end
 
 -- The end of a delivery kernel: the synapses [_e0, _e1) that the C statement `range` picks,
 -- those of post ranks in [_ib, _ie) with i and d defined, each running the event body.
@@ -348,7 +368,7 @@ local function spike_kernels(P, id, opts)
   -- the bodies first: printing them fills the table of hoisted reciprocals
   local axon_body = P.axon_events and event_body(P, opts, cgen.pre_axon_spike)
   local body = P.spike_events and event_body(P, opts, cgen.pre_spike)
-  local rcp = cgen.hoisted(opts.hoist, "    ")
+  local rcp = cgen.hoisted(opts.hoist, "    ") .. indent(cgen.decay_tables(P.A, opts), "    ")
   local out = {}
   if axon_body then out[#out + 1] = listed_events_kernel(P, id, "axon", axon_body, rcp) end
   if not body then return table.concat(out) end
@@ -366,6 +386,17 @@ local function spike_kernels(P, id, opts)
       if a.locality == "local" then out[#out + 1] = (" ANNK_PREFETCH(sa%d + _p);"):format(a.index) end
     end
     out[#out + 1] = " }\n"
+    -- ... and, two segments ahead, the post-synaptic values its first synapses reach
+    local post_fetch = post_prefetches(body, "_pi")
+    if post_fetch ~= "" then
+      out[#out + 1] = ("        if (s + %d < nseg) {\n"):format(SEG_POST_AHEAD)
+      out[#out + 1] = ("            const int64_t _q0 = seg[s + %d].e0, _qr = seg[s + %d].e1;\n")
+        :format(SEG_POST_AHEAD, SEG_POST_AHEAD)
+      out[#out + 1] = ("            const int64_t _q1 = _qr < _q0 + %d ? _qr : _q0 + %d;\n")
+        :format(SEG_POST_SYNAPSES, SEG_POST_SYNAPSES)
+      out[#out + 1] = "            for (int64_t _q = _q0; _q < _q1; _q++) { const int32_t _pi = pj->syn_post[_q]; "
+        .. post_fetch .. " }\n        }\n"
+    end
     out[#out + 1] = "        const int32_t j = seg[s].j;\n"
     out[#out + 1] = event_loop("int64_t _e0, _e1; annk_seg_range(pj, &seg[s], _ib, _ie, &_e0, &_e1);", body)
   end
@@ -409,20 +440,62 @@ local function update_kernel(P, id, opts)
   return table.concat(out)
 end
 
+-- How many synapses ahead the post-spike kernel of a pre-major projection fetches the
+-- attributes of a synapse (scattered: the index post_syn maps a dendrite's synapses to their
+-- storage places), and how many of the next spiking neuron's synapses it fetches before its
+-- own.
+local POST_AHEAD = 8
+
+-- The local attributes that kernel text reads or writes at synapse e.
+local function touched_at_e(P, text)
+  local list = {}
+  for _, a in ipairs(P.L.attrs) do
+    if a.locality == "local" and text:find("sa" .. a.index .. "[e]", 1, true) then list[#list + 1] = a end
+  end
+  return list
+end
+
+-- C statements fetching early the attributes `attrs` of the synapse whose storage index is C
+-- expression `e`.
+local function prefetches(attrs, e)
+  local out = {}
+  for _, a in ipairs(attrs) do out[#out + 1] = ("ANNK_PREFETCH(sa%d + %s);"):format(a.index, e) end
+  return table.concat(out, " ")
+end
+
 local function post_kernel(P, id, opts)
   local A = P.A
   if not P.post_events then return "" end
   local body = cgen.post_spike(A, opts)
   local ed = cgen.event_driven(A, opts, "c->step")
-  local out = {signature(id, "post", RANGE), decls(P), cgen.hoisted(opts.hoist, "    ")}
+  local out = {signature(id, "post", RANGE), decls(P), cgen.hoisted(opts.hoist, "    "),
+               indent(cgen.decay_tables(A, opts), "    ")}
+  local fetch = P.pre_major and touched_at_e(P, ed .. body) or {}
   out[#out + 1] = "    const int _plastic = pj->plasticity; (void)_plastic;\n"
   out[#out + 1] = "    for (int32_t s = 0; s < post->nspiked; s++) {\n"
   out[#out + 1] = "        const int32_t i = post->spiked[s];\n"
   out[#out + 1] = "        if (i < _ib || i >= _ie) continue;\n"
   out[#out + 1] = "        const int32_t d = pj->dend_of_rank[i];\n"
   out[#out + 1] = "        if (d < 0) continue;\n"
-  out[#out + 1] = "        for (int64_t k = pj->row[d]; k < pj->row[d + 1]; k++) {\n"
+  out[#out + 1] = "        const int64_t _k0 = pj->row[d], _k1 = pj->row[d + 1];\n"
+  if #fetch > 0 then
+    out[#out + 1] = "        annk_post_fetch_ahead(pj, post, s, _ib, _ie);\n"
+    out[#out + 1] = "        if (s + 1 < post->nspiked) {\n"
+    out[#out + 1] = "            const int32_t _in = post->spiked[s + 1];\n"
+    out[#out + 1] = "            const int32_t _dn = _in >= _ib && _in < _ie ? pj->dend_of_rank[_in] : -1;\n"
+    out[#out + 1] = "            if (_dn >= 0) {\n"
+    out[#out + 1] = "                const int64_t _n0 = pj->row[_dn], _nr = pj->row[_dn + 1];\n"
+    out[#out + 1] = ("                const int64_t _n1 = _nr < _n0 + %d ? _nr : _n0 + %d;\n"):format(POST_AHEAD, POST_AHEAD)
+    out[#out + 1] = "                for (int64_t _q = _n0; _q < _n1; _q++) { const int64_t _p = pj->post_syn[_q]; "
+      .. prefetches(fetch, "_p") .. " }\n"
+    out[#out + 1] = "            }\n        }\n"
+  end
+  out[#out + 1] = "        for (int64_t k = _k0; k < _k1; k++) {\n"
   if P.pre_major then
+    if #fetch > 0 then
+      out[#out + 1] = ("            if (k + %d < _k1) { const int64_t _p = pj->post_syn[k + %d]; %s }\n")
+        :format(POST_AHEAD, POST_AHEAD, prefetches(fetch, "_p"))
+    end
     out[#out + 1] = "            const int64_t e = pj->post_syn[k]; const int32_t j = pj->pre_rank[k];\n"
   else
     out[#out + 1] = "            const int64_t e = k; const int32_t j = pj->pre_rank[k];\n"

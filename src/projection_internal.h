@@ -179,22 +179,24 @@ int  annp_install(ann_proj *p, pm_data *d, ann_status *st);
 
 /* projection_order.c: the pre-major order of post-major synapses (pre rows in ascending
  * dendrite order, then, if asked, each row sorted stably by delay), built on up to `threads`
- * threads; the same order for any number. The arrays d->row and d->pre_rank must live as long
- * as the order. NULL with st set when out of memory or when a pre rank is outside [0, npre). */
+ * threads; the same order for any number. d->row and d->pre_rank must live as long as the
+ * order, d->pre_rank only until annp_order_place. NULL with st set when out of memory or
+ * when a pre rank is outside [0, npre). */
 typedef struct annp_order annp_order;
 annp_order *annp_order_new(const pm_data *d, int32_t npre, int32_t threads, ann_status *st);
-/* pre_row[npre + 1] of the order (annp_order_take_pre_row: the caller's to free). */
-const int64_t *annp_order_pre_row(const annp_order *o);
+/* pre_row[npre + 1] of the order, the caller's to free. */
 int64_t *annp_order_take_pre_row(annp_order *o);
 /* Sorts every row stably by the post-major delays and returns them in the final order,
- * `bytes` bytes each; NULL out of memory. Before the moves below. */
+ * `bytes` bytes each; NULL out of memory. Before annp_order_place. */
 void *annp_order_sort_by_delay(annp_order *o, const int32_t *delay, int32_t bytes);
+/* The final place of every synapse, for the moves below; 1 out of memory. */
+int annp_order_place(annp_order *o);
 /* dst[final place of s] = src[s] for every post-major synapse s, `size` bytes each. */
 void annp_order_move(annp_order *o, const void *src, void *dst, size_t size);
 /* syn_post[final place of s] = the post rank of the dendrite of s. */
 void annp_order_post_ranks(annp_order *o, const int32_t *post_rank, int32_t *syn_post);
 /* post_syn[s] = the final place of s. */
-void annp_order_places(annp_order *o, int64_t *post_syn);
+void annp_order_places(const annp_order *o, int64_t *post_syn);
 void annp_order_free(annp_order *o);
 
 /* projection_delay.c */

@@ -4,8 +4,11 @@
  * exclusive prefix sums over (pre neuron, share) give each share the place of its first
  * synapse in every pre row. Filling the rows share by share keeps each row in ascending
  * dendrite order, exactly as one thread walking the dendrites in order: the order does not
- * depend on the number of threads. Rows may then be sorted stably by delay; every array is
- * moved into the final order by one pass over the post-major synapses. */
+ * depend on the number of threads. Rows may then be sorted stably by delay. A last walk gives
+ * every post-major synapse its final place, and each array is then moved into the final
+ * order by one pass over the post-major synapses, reading sequentially and writing at random
+ * places (prefetched ahead). */
+#include "huge_alloc.h"
 #include "pool.h"
 #include "projection_internal.h"
 
@@ -20,52 +23,106 @@ struct annp_order {
     int32_t npre, ndend;
     int64_t nsyn;
     const int64_t *row;         /* post-major: dendrite d holds row[d] .. row[d+1]-1 */
-    const int32_t *pre_rank;    /* post-major */
+    const int32_t *pre_rank;    /* post-major; not read after annp_order_place */
     int32_t dend[ORDER_MAX_SHARES + 1];   /* share t: dendrites [dend[t], dend[t+1]) */
     int64_t *pre_row;           /* [npre + 1] */
     int64_t *base;              /* [n][npre]: the first place of share t in pre row j */
-    int64_t *cur;               /* [n][npre]: cursors of a pass */
+    int64_t *cur;               /* [n][npre]: cursors of a walk */
     int32_t *slot;              /* NULL, or [nsyn]: after the sort by delay, the place in its
                                    row of the synapse filled at e */
+    uint32_t *place32;          /* the final place of every post-major synapse: place32 when */
+    int64_t *place64;           /* nsyn fits 32 bits, else place64 */
 };
+
+/* The final place of post-major synapse s (after annp_order_place). */
+#define PLACE(o, s) ((o)->place32 ? (int64_t)(o)->place32[s] : (o)->place64[s])
 
 /* ---- passes ------------------------------------------------------------------------------- */
 
-enum pass_kind { PASS_COUNT, PASS_MOVE, PASS_POST_RANK, PASS_POST_SYN, PASS_SORT_DELAYS };
+enum pass_kind { PASS_COUNT, PASS_KEYS, PASS_SORT_DELAYS, PASS_PLACE, PASS_MOVE, PASS_POST_RANK };
 
 typedef struct pass {
     annp_order *o;
     enum pass_kind kind;
-    const void *src;            /* MOVE: post-major values; POST_RANK: post ranks [ndend] */
-    void *dst;                  /* MOVE, POST_RANK, POST_SYN: the array filled */
+    const void *src;            /* KEYS: delays; MOVE: post-major values; POST_RANK: post ranks */
+    void *dst;                  /* KEYS, SORT_DELAYS, MOVE, POST_RANK: the array filled */
     size_t size;                /* MOVE: bytes per value */
     int32_t delay_bytes;        /* SORT_DELAYS: bytes per delay of dst */
     int failed[ORDER_MAX_SHARES];
 } pass;
 
+/* How far ahead the passes prefetch (synapses): the cursor of s + 4 PREFETCH, then what the
+ * cursor of s + PREFETCH points to. The random writes of the passes are their whole cost. */
+enum { PREFETCH = 16 };
+
 static void count_share(annp_order *o, int t, int *failed)
 {
     int64_t *cnt = o->base + (size_t)t * (size_t)o->npre;
-    for (int64_t s = o->row[o->dend[t]]; s < o->row[o->dend[t + 1]]; s++) {
+    int64_t last = o->row[o->dend[t + 1]];
+    for (int64_t s = o->row[o->dend[t]]; s < last; s++) {
+        if (s + PREFETCH < last && (uint32_t)o->pre_rank[s + PREFETCH] < (uint32_t)o->npre)
+            __builtin_prefetch(&cnt[o->pre_rank[s + PREFETCH]], 1);
         int32_t j = o->pre_rank[s];
         if (j < 0 || j >= o->npre) { *failed = 1; return; }
         cnt[j]++;
     }
 }
 
-/* The place of every synapse of share t in the final order, in post-major order: the body
- * runs with s the post-major index, d its dendrite and e its place. */
-#define FOR_EACH_PLACE(o, t, body)                                                             \
+/* The walk of share t through the rows: every synapse s of the share, in post-major order,
+ * takes the next place e of its pre row j (in the order of filling); ahead[e] is prefetched
+ * (ahead: an array of the order of filling, or NULL). */
+#define WALK(o, t, ahead, body)                                                                \
     do {                                                                                       \
         int64_t *cur_ = (o)->cur + (size_t)(t) * (size_t)(o)->npre;                            \
+        const int32_t *pr_ = (o)->pre_rank;                                                    \
+        int64_t first_ = (o)->row[(o)->dend[t]], last_ = (o)->row[(o)->dend[(t) + 1]];         \
         memcpy(cur_, (o)->base + (size_t)(t) * (size_t)(o)->npre,                              \
                (size_t)(o)->npre * sizeof *cur_);                                              \
+        for (int64_t s = first_; s < last_; s++) {                                             \
+            if (s + 4 * PREFETCH < last_) __builtin_prefetch(&cur_[pr_[s + 4 * PREFETCH]], 1); \
+            if ((ahead) && s + PREFETCH < last_)                                               \
+                __builtin_prefetch(&(ahead)[cur_[pr_[s + PREFETCH]]], 1);                      \
+            int32_t j = pr_[s];                                                                \
+            int64_t e = cur_[j]++;                                                             \
+            body;                                                                              \
+        }                                                                                      \
+    } while (0)
+
+/* The delays in the order of filling. */
+static void keys_share(const pass *ps, int t)
+{
+    annp_order *o = ps->o;
+    const int32_t *delay = ps->src;
+    int32_t *key = ps->dst;
+    WALK(o, t, key, key[e] = delay[s]; (void)j);
+}
+
+/* The final place of every synapse. */
+static void place_share(annp_order *o, int t)
+{
+    if (o->slot) {
+        const int64_t *pre_row = o->pre_row;
+        const int32_t *slot = o->slot;
+        /* pre_row[j] is a random read too: prefetched with the slot */
+#define PRE_ROW_AHEAD() if (s + PREFETCH < last_) __builtin_prefetch(&pre_row[pr_[s + PREFETCH]])
+        if (o->place32) WALK(o, t, slot, PRE_ROW_AHEAD(); o->place32[s] = (uint32_t)(pre_row[j] + slot[e]));
+        else WALK(o, t, slot, PRE_ROW_AHEAD(); o->place64[s] = pre_row[j] + slot[e]);
+#undef PRE_ROW_AHEAD
+    } else {
+        if (o->place32) WALK(o, t, (const int32_t *)NULL, o->place32[s] = (uint32_t)e; (void)j);
+        else WALK(o, t, (const int32_t *)NULL, o->place64[s] = e; (void)j);
+    }
+}
+
+/* dst[place of s] = value for every synapse s of share t (d its dendrite), the place of
+ * s + PREFETCH prefetched. */
+#define SCATTER(o, t, dst, value)                                                              \
+    do {                                                                                       \
+        int64_t last_ = (o)->row[(o)->dend[(t) + 1]];                                          \
         for (int32_t d = (o)->dend[t]; d < (o)->dend[(t) + 1]; d++) {                          \
             for (int64_t s = (o)->row[d]; s < (o)->row[d + 1]; s++) {                          \
-                int32_t j_ = (o)->pre_rank[s];                                                 \
-                int64_t e = cur_[j_]++;                                                        \
-                if ((o)->slot) e = (o)->pre_row[j_] + (o)->slot[e];                            \
-                body;                                                                          \
+                if (s + PREFETCH < last_) __builtin_prefetch(&(dst)[PLACE(o, s + PREFETCH)], 1); \
+                (dst)[PLACE(o, s)] = (value);                                                  \
             }                                                                                  \
         }                                                                                      \
     } while (0)
@@ -77,26 +134,27 @@ static void move_share(const pass *ps, int t)
     case 8: {
         const uint64_t *src = ps->src;
         uint64_t *dst = ps->dst;
-        FOR_EACH_PLACE(o, t, dst[e] = src[s]);
+        SCATTER(o, t, dst, src[s]);
         break;
     }
     case 4: {
         const uint32_t *src = ps->src;
         uint32_t *dst = ps->dst;
-        FOR_EACH_PLACE(o, t, dst[e] = src[s]);
+        SCATTER(o, t, dst, src[s]);
         break;
     }
     case 1: {
         const uint8_t *src = ps->src;
         uint8_t *dst = ps->dst;
-        FOR_EACH_PLACE(o, t, dst[e] = src[s]);
+        SCATTER(o, t, dst, src[s]);
         break;
     }
     default: {
         const char *src = ps->src;
         char *dst = ps->dst;
         size_t sz = ps->size;
-        FOR_EACH_PLACE(o, t, memcpy(dst + (size_t)e * sz, src + (size_t)s * sz, sz));
+        for (int64_t s = o->row[o->dend[t]]; s < o->row[o->dend[t + 1]]; s++)
+            memcpy(dst + (size_t)PLACE(o, s) * sz, src + (size_t)s * sz, sz);
         break;
     }
     }
@@ -208,23 +266,24 @@ static void run_share(void *arg, int t)
     case PASS_COUNT:
         count_share(o, t, &ps->failed[t]);
         break;
+    case PASS_KEYS:
+        keys_share(ps, t);
+        break;
+    case PASS_SORT_DELAYS:
+        sort_share(ps, t);
+        break;
+    case PASS_PLACE:
+        place_share(o, t);
+        break;
     case PASS_MOVE:
         move_share(ps, t);
         break;
     case PASS_POST_RANK: {
         const int32_t *post_rank = ps->src;
         int32_t *dst = ps->dst;
-        FOR_EACH_PLACE(o, t, dst[e] = post_rank[d]);
+        SCATTER(o, t, dst, post_rank[d]);
         break;
     }
-    case PASS_POST_SYN: {
-        int64_t *dst = ps->dst;
-        FOR_EACH_PLACE(o, t, dst[s] = e);
-        break;
-    }
-    case PASS_SORT_DELAYS:
-        sort_share(ps, t);
-        break;
     }
 }
 
@@ -270,13 +329,14 @@ annp_order *annp_order_new(const pm_data *d, int32_t npre, int32_t threads, ann_
     for (int t = 0; t < n; t++) o->dend[t] = first_dend(o, o->nsyn * t / n);
     o->dend[n] = o->ndend;
     o->pre_row = xmalloc((int64_t)npre + 1, sizeof *o->pre_row);
-    o->base = xcalloc((int64_t)n * npre, sizeof *o->base);
-    o->cur = xmalloc((int64_t)n * npre, sizeof *o->cur);
+    o->base = ann_huge_alloc((int64_t)n * npre, sizeof *o->base);
+    o->cur = ann_huge_alloc((int64_t)n * npre, sizeof *o->cur);
     if (!o->pre_row || !o->base || !o->cur) {
         annp_order_free(o);
         oom(st);
         return NULL;
     }
+    memset(o->base, 0, (size_t)n * (size_t)npre * sizeof *o->base);
     pass ps = {.o = o, .kind = PASS_COUNT};
     if (run(&ps)) {
         annp_order_free(o);
@@ -306,20 +366,33 @@ int64_t *annp_order_take_pre_row(annp_order *o)
     return r;
 }
 
-const int64_t *annp_order_pre_row(const annp_order *o) { return o->pre_row; }
 
 void *annp_order_sort_by_delay(annp_order *o, const int32_t *delay, int32_t bytes)
 {
-    int32_t *key = xmalloc(o->nsyn, sizeof *key);
-    void *out = xmalloc(o->nsyn, (size_t)bytes);
+    int32_t *key = ann_huge_alloc(o->nsyn, sizeof *key);
+    void *out = ann_huge_alloc(o->nsyn, (size_t)bytes);
     if (!key || !out) { free(key); free(out); return NULL; }
     /* the delays in the order of filling, then each row sorted */
-    pass ps = {.o = o, .kind = PASS_MOVE, .src = delay, .dst = key, .size = sizeof *delay};
-    run(&ps);
+    pass keys = {.o = o, .kind = PASS_KEYS, .src = delay, .dst = key};
+    run(&keys);
     o->slot = key;
     pass sort = {.o = o, .kind = PASS_SORT_DELAYS, .dst = out, .delay_bytes = bytes};
     if (run(&sort)) { free(o->slot); o->slot = NULL; free(out); return NULL; }
     return out;
+}
+
+int annp_order_place(annp_order *o)
+{
+    if (o->nsyn <= (int64_t)UINT32_MAX) o->place32 = ann_huge_alloc(o->nsyn, sizeof *o->place32);
+    else o->place64 = ann_huge_alloc(o->nsyn, sizeof *o->place64);
+    if (!o->place32 && !o->place64) return 1;
+    pass ps = {.o = o, .kind = PASS_PLACE};
+    run(&ps);
+    free(o->base); free(o->cur); free(o->slot);
+    o->base = o->cur = NULL;
+    o->slot = NULL;
+    o->pre_rank = NULL;
+    return 0;
 }
 
 void annp_order_move(annp_order *o, const void *src, void *dst, size_t size)
@@ -334,10 +407,9 @@ void annp_order_post_ranks(annp_order *o, const int32_t *post_rank, int32_t *syn
     run(&ps);
 }
 
-void annp_order_places(annp_order *o, int64_t *post_syn)
+void annp_order_places(const annp_order *o, int64_t *post_syn)
 {
-    pass ps = {.o = o, .kind = PASS_POST_SYN, .dst = post_syn};
-    run(&ps);
+    for (int64_t s = 0; s < o->nsyn; s++) post_syn[s] = PLACE(o, s);
 }
 
 void annp_order_free(annp_order *o)
@@ -345,5 +417,6 @@ void annp_order_free(annp_order *o)
     if (!o) return;
     ann_pool_free(o->pool);
     free(o->pre_row); free(o->base); free(o->cur); free(o->slot);
+    free(o->place32); free(o->place64);
     free(o);
 }

@@ -1,7 +1,6 @@
 /* Projections: their storage (connectivity in the layout of its access pattern, synaptic
  * attributes), the post-major view of pre-major storage, and the host's reads and writes. */
 #include "elem.h"
-#include "huge_alloc.h"
 #include "projection_internal.h"
 
 #include <stdlib.h>
@@ -202,19 +201,19 @@ static int install_pre_major(ann_proj *p, pm_data *d, int32_t dbytes, int64_t **
     for (int a = 0; ok && a < p->k.nattr; a++) {
         if (p->specs[a].locality != ANN_LOC_LOCAL) continue;
         size_t sz = ann_type_size(p->specs[a].type);
-        stor[a] = ann_huge_alloc(nsyn, sz);
+        stor[a] = xmalloc(nsyn, sz);
         ok = stor[a] != NULL;
         if (ok) annp_order_move(o, d->local[a], stor[a], sz);
         free(d->local[a]); d->local[a] = NULL;
     }
     if (ok) {
-        *syn_post = ann_huge_alloc(nsyn, sizeof **syn_post);
+        *syn_post = xmalloc(nsyn, sizeof **syn_post);
         ok = *syn_post != NULL;
         if (ok) annp_order_post_ranks(o, d->post_rank, *syn_post);
     }
     /* the post-major view is kept only where post events need it */
     if (ok && p->post_index) {
-        *post_syn = ann_huge_alloc(nsyn, sizeof **post_syn);
+        *post_syn = xmalloc(nsyn, sizeof **post_syn);
         ok = *post_syn != NULL;
         if (ok) annp_order_places(o, *post_syn);
     }

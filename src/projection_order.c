@@ -8,7 +8,6 @@
  * every post-major synapse its final place, and each array is then moved into the final
  * order by one pass over the post-major synapses, reading sequentially and writing at random
  * places (prefetched ahead). */
-#include "huge_alloc.h"
 #include "pool.h"
 #include "projection_internal.h"
 
@@ -329,14 +328,13 @@ annp_order *annp_order_new(const pm_data *d, int32_t npre, int32_t threads, ann_
     for (int t = 0; t < n; t++) o->dend[t] = first_dend(o, o->nsyn * t / n);
     o->dend[n] = o->ndend;
     o->pre_row = xmalloc((int64_t)npre + 1, sizeof *o->pre_row);
-    o->base = ann_huge_alloc((int64_t)n * npre, sizeof *o->base);
-    o->cur = ann_huge_alloc((int64_t)n * npre, sizeof *o->cur);
+    o->base = xcalloc((int64_t)n * npre, sizeof *o->base);
+    o->cur = xmalloc((int64_t)n * npre, sizeof *o->cur);
     if (!o->pre_row || !o->base || !o->cur) {
         annp_order_free(o);
         oom(st);
         return NULL;
     }
-    memset(o->base, 0, (size_t)n * (size_t)npre * sizeof *o->base);
     pass ps = {.o = o, .kind = PASS_COUNT};
     if (run(&ps)) {
         annp_order_free(o);
@@ -369,8 +367,8 @@ int64_t *annp_order_take_pre_row(annp_order *o)
 
 void *annp_order_sort_by_delay(annp_order *o, const int32_t *delay, int32_t bytes)
 {
-    int32_t *key = ann_huge_alloc(o->nsyn, sizeof *key);
-    void *out = ann_huge_alloc(o->nsyn, (size_t)bytes);
+    int32_t *key = xmalloc(o->nsyn, sizeof *key);
+    void *out = xmalloc(o->nsyn, (size_t)bytes);
     if (!key || !out) { free(key); free(out); return NULL; }
     /* the delays in the order of filling, then each row sorted */
     pass keys = {.o = o, .kind = PASS_KEYS, .src = delay, .dst = key};
@@ -383,8 +381,8 @@ void *annp_order_sort_by_delay(annp_order *o, const int32_t *delay, int32_t byte
 
 int annp_order_place(annp_order *o)
 {
-    if (o->nsyn <= (int64_t)UINT32_MAX) o->place32 = ann_huge_alloc(o->nsyn, sizeof *o->place32);
-    else o->place64 = ann_huge_alloc(o->nsyn, sizeof *o->place64);
+    if (o->nsyn <= (int64_t)UINT32_MAX) o->place32 = xmalloc(o->nsyn, sizeof *o->place32);
+    else o->place64 = xmalloc(o->nsyn, sizeof *o->place64);
     if (!o->place32 && !o->place64) return 1;
     pass ps = {.o = o, .kind = PASS_PLACE};
     run(&ps);

@@ -224,13 +224,14 @@ static int sort_row(int32_t *key, int32_t n, void *out, int32_t bytes, row_scrat
     return 0;
 }
 
-/* The first pre row starting at synapse x or later (npre if none). */
-static int32_t first_row(const annp_order *o, int64_t x)
+/* The first of the n ranges of starts[0..n] (ascending) that starts at x or later (n if
+ * none): the first pre row or dendrite of a share of the synapses. */
+static int32_t first_starting(const int64_t *starts, int32_t n, int64_t x)
 {
-    int32_t lo = 0, hi = o->npre;
+    int32_t lo = 0, hi = n;
     while (lo < hi) {
         int32_t mid = lo + (hi - lo) / 2;
-        if (o->pre_row[mid] < x) lo = mid + 1; else hi = mid;
+        if (starts[mid] < x) lo = mid + 1; else hi = mid;
     }
     return lo;
 }
@@ -238,8 +239,8 @@ static int32_t first_row(const annp_order *o, int64_t x)
 static void sort_share(pass *ps, int t)
 {
     annp_order *o = ps->o;
-    int32_t j0 = first_row(o, o->nsyn * t / o->n);
-    int32_t j1 = t == o->n - 1 ? o->npre : first_row(o, o->nsyn * (t + 1) / o->n);
+    int32_t j0 = first_starting(o->pre_row, o->npre, o->nsyn * t / o->n);
+    int32_t j1 = t == o->n - 1 ? o->npre : first_starting(o->pre_row, o->npre, o->nsyn * (t + 1) / o->n);
     int64_t longest = 0;
     for (int32_t j = j0; j < j1; j++)
         if (o->pre_row[j + 1] - o->pre_row[j] > longest) longest = o->pre_row[j + 1] - o->pre_row[j];
@@ -297,17 +298,6 @@ static int run(pass *ps)
     return 0;
 }
 
-/* The first dendrite starting at synapse x or later (ndend if none). */
-static int32_t first_dend(const annp_order *o, int64_t x)
-{
-    int32_t lo = 0, hi = o->ndend;
-    while (lo < hi) {
-        int32_t mid = lo + (hi - lo) / 2;
-        if (o->row[mid] < x) lo = mid + 1; else hi = mid;
-    }
-    return lo;
-}
-
 annp_order *annp_order_new(const pm_data *d, int32_t npre, int32_t threads, ann_status *st)
 {
     annp_order *o = calloc(1, sizeof *o);
@@ -325,7 +315,7 @@ annp_order *annp_order_new(const pm_data *d, int32_t npre, int32_t threads, ann_
     o->nsyn = d->nsyn;
     o->row = d->row;
     o->pre_rank = d->pre_rank;
-    for (int t = 0; t < n; t++) o->dend[t] = first_dend(o, o->nsyn * t / n);
+    for (int t = 0; t < n; t++) o->dend[t] = first_starting(o->row, o->ndend, o->nsyn * t / n);
     o->dend[n] = o->ndend;
     o->pre_row = xmalloc((int64_t)npre + 1, sizeof *o->pre_row);
     o->base = xcalloc((int64_t)n * npre, sizeof *o->base);

@@ -126,13 +126,21 @@ static int same_layout(ann_network *net, int id, const ann_csr *c, const ref_syn
     return 1;
 }
 
-static void test_threads(int with_delays)
+/* A network of the pre and the post population, spiking, one attribute each. */
+static ann_network *two_populations(void)
 {
     ann_status st = {0, ""};
     ann_network *net = ann_network_new(1.0, 5);
     ann_attr_spec spec = {ANN_TYPE_F64, 1};
     CHECK_TRUE(ann_network_add_population(net, NPRE, 1, &spec, 1, &st) == 0);
     CHECK_TRUE(ann_network_add_population(net, NPOST, 1, &spec, 1, &st) == 1);
+    return net;
+}
+
+static void test_threads(int with_delays)
+{
+    ann_status st = {0, ""};
+    ann_network *net = two_populations();
     ann_csr c;
     make_csr(&c, with_delays);
     CHECK(c.nsyn > 4 * 65536, "%lld synapses: too few for 4 threads", (long long)c.nsyn);
@@ -158,10 +166,7 @@ static void test_threads(int with_delays)
 static void test_refused(void)
 {
     ann_status st = {0, ""};
-    ann_network *net = ann_network_new(1.0, 5);
-    ann_attr_spec spec = {ANN_TYPE_F64, 1};
-    CHECK_TRUE(ann_network_add_population(net, NPRE, 1, &spec, 1, &st) == 0);
-    CHECK_TRUE(ann_network_add_population(net, NPOST, 1, &spec, 1, &st) == 1);
+    ann_network *net = two_populations();
     ann_csr c;
     make_csr(&c, 0);
     c.pre_rank[c.nsyn / 2] = NPRE;

@@ -195,9 +195,13 @@ static int install_pre_major(ann_proj *p, pm_data *d, int32_t dbytes, int64_t **
         ok = *sdelay != NULL;
         free(d->delay); d->delay = NULL;
     }
-    ok = ok && !annp_order_place(o);
     /* the post-major pre ranks stay only as the post index */
-    if (ok && !p->post_index) { free(d->pre_rank); d->pre_rank = NULL; }
+    if (ok && !p->post_index) {
+        ok = !annp_order_place(o, d->pre_rank);
+        d->pre_rank = NULL;
+    } else if (ok) {
+        ok = !annp_order_place(o, NULL);
+    }
     for (int a = 0; ok && a < p->k.nattr; a++) {
         if (p->specs[a].locality != ANN_LOC_LOCAL) continue;
         size_t sz = ann_type_size(p->specs[a].type);

@@ -179,8 +179,8 @@ int  annp_install(ann_proj *p, pm_data *d, ann_status *st);
 
 /* projection_order.c: the pre-major order of post-major synapses (pre rows in ascending
  * dendrite order, then, if asked, each row sorted stably by delay), built on up to `threads`
- * threads; the same order for any number. d->row and d->pre_rank must live as long as the
- * order, d->pre_rank only until annp_order_place. NULL with st set when out of memory or
+ * threads; the same order for any number. d->row must live as long as the order, d->pre_rank
+ * until annp_order_place. NULL with st set when out of memory or
  * when a pre rank is outside [0, npre). */
 typedef struct annp_order annp_order;
 annp_order *annp_order_new(const pm_data *d, int32_t npre, int32_t threads, ann_status *st);
@@ -189,8 +189,10 @@ int64_t *annp_order_take_pre_row(annp_order *o);
 /* Sorts every row stably by the post-major delays and returns them in the final order,
  * `bytes` bytes each; NULL out of memory. Before annp_order_place. */
 void *annp_order_sort_by_delay(annp_order *o, const int32_t *delay, int32_t bytes);
-/* The final place of every synapse, for the moves below; 1 out of memory. */
-int annp_order_place(annp_order *o);
+/* The final place of every synapse, for the moves below; 1 out of memory. reuse: NULL, or
+ * d->pre_rank given up by the caller (the order then frees it, writing the places over it
+ * where they fit 32 bits). */
+int annp_order_place(annp_order *o, int32_t *reuse);
 /* dst[final place of s] = src[s] for every post-major synapse s, `size` bytes each. */
 void annp_order_move(annp_order *o, const void *src, void *dst, size_t size);
 /* syn_post[final place of s] = the post rank of the dendrite of s. */

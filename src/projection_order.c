@@ -369,14 +369,19 @@ void *annp_order_sort_by_delay(annp_order *o, const int32_t *delay, int32_t byte
     return out;
 }
 
-int annp_order_place(annp_order *o)
+int annp_order_place(annp_order *o, int32_t *reuse)
 {
-    if (o->nsyn <= (int64_t)UINT32_MAX) o->place32 = xmalloc(o->nsyn, sizeof *o->place32);
-    else o->place64 = xmalloc(o->nsyn, sizeof *o->place64);
-    if (!o->place32 && !o->place64) return 1;
+    if (o->nsyn <= (int64_t)UINT32_MAX) {
+        /* each place is written over its pre rank once the walk has read it */
+        o->place32 = reuse ? (uint32_t *)reuse : xmalloc(o->nsyn, sizeof *o->place32);
+        reuse = NULL;
+    } else {
+        o->place64 = xmalloc(o->nsyn, sizeof *o->place64);
+    }
+    if (!o->place32 && !o->place64) { free(reuse); return 1; }
     pass ps = {.o = o, .kind = PASS_PLACE};
     run(&ps);
-    free(o->base); free(o->cur); free(o->slot);
+    free(o->base); free(o->cur); free(o->slot); free(reuse);
     o->base = o->cur = NULL;
     o->slot = NULL;
     o->pre_rank = NULL;

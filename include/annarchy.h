@@ -785,6 +785,8 @@ typedef struct ann_proj_desc {
                                     processes at every step) */
     int32_t npre_read;
     int32_t plastic;             /* the kernels write synaptic attributes during a run */
+    int32_t threads;             /* threads laying out the connectivity (<= 1: the caller's
+                                    alone); the result does not depend on it */
 } ann_proj_desc;
 
 /* Adds a projection with the connectivity c, whose arrays it takes over (c is left empty).

@@ -177,16 +177,75 @@ static int32_t is_ordered(const annk_proj *k, int pre_major)
     return flags;
 }
 
+/* The pre-major storage of the post-major d on the projection's threads: pre_row, syn_post,
+ * the local attributes in stor, the delays sorted per row (sdelay) and, with a post index,
+ * post_syn. Each array is moved on its own and its post-major source freed at once (the
+ * arrays of d are consumed), so that at most one attribute is held in both orders. 1 on
+ * failure, everything of its own freed. */
+static int install_pre_major(ann_proj *p, pm_data *d, int32_t dbytes, int64_t **pre_row,
+                             int32_t **syn_post, void **stor, void **sdelay, int64_t **post_syn,
+                             ann_status *st)
+{
+    int64_t nsyn = d->nsyn;
+    annp_order *o = annp_order_new(d, p->k.npre, p->threads, st);
+    if (!o) return 1;
+    int ok = 1;
+    if (d->delay) {
+        *sdelay = annp_order_sort_by_delay(o, d->delay, dbytes);
+        ok = *sdelay != NULL;
+        free(d->delay); d->delay = NULL;
+    }
+    /* the post-major pre ranks stay only as the post index */
+    if (ok && !p->post_index) {
+        ok = !annp_order_place(o, d->pre_rank);
+        d->pre_rank = NULL;
+    } else if (ok) {
+        ok = !annp_order_place(o, NULL);
+    }
+    for (int a = 0; ok && a < p->k.nattr; a++) {
+        if (p->specs[a].locality != ANN_LOC_LOCAL) continue;
+        size_t sz = ann_type_size(p->specs[a].type);
+        stor[a] = xmalloc(nsyn, sz);
+        ok = stor[a] != NULL;
+        if (ok) annp_order_move(o, d->local[a], stor[a], sz);
+        free(d->local[a]); d->local[a] = NULL;
+    }
+    if (ok) {
+        *syn_post = xmalloc(nsyn, sizeof **syn_post);
+        ok = *syn_post != NULL;
+        if (ok) annp_order_post_ranks(o, d->post_rank, *syn_post);
+    }
+    /* the post-major view is kept only where post events need it */
+    if (ok && p->post_index) {
+        *post_syn = xmalloc(nsyn, sizeof **post_syn);
+        ok = *post_syn != NULL;
+        if (ok) annp_order_places(o, *post_syn);
+    }
+    if (ok) *pre_row = annp_order_take_pre_row(o);
+    annp_order_free(o);
+    if (ok) return 0;
+    for (int a = 0; a < p->k.nattr; a++) { free(stor[a]); stor[a] = NULL; }
+    free(*sdelay); free(*syn_post); free(*post_syn);
+    *sdelay = NULL; *syn_post = NULL; *post_syn = NULL;
+    oom(st);
+    return 1;
+}
+
 /* Makes d the projection's connectivity. Semiglobal and global attributes keep their arrays
  * when the number of dendrites does not change (else they are reallocated, zeroed). On
- * failure nothing changes and d is left to the caller. */
+ * failure the projection is unchanged and d is left to the caller (some of its arrays may
+ * have been freed). */
 int annp_install(ann_proj *p, pm_data *d, ann_status *st)
 {
     int32_t nattr = p->k.nattr;
     int64_t nsyn = d->nsyn;
     int32_t *dend_of_rank = xmalloc(p->k.npost, sizeof *dend_of_rank);
     void **semi = xcalloc(nattr, sizeof *semi);
-    if (!dend_of_rank || !semi) { free(dend_of_rank); free(semi); return oom(st); }
+    void **stor = xcalloc(nattr, sizeof *stor);
+    if (!dend_of_rank || !semi || !stor) {
+        free(dend_of_rank); free(semi); free(stor);
+        return oom(st);
+    }
     for (int32_t r = 0; r < p->k.npost; r++) dend_of_rank[r] = -1;
     for (int32_t i = 0; i < d->ndend; i++) dend_of_rank[d->post_rank[i]] = i;
     int ok = 1;
@@ -198,7 +257,6 @@ int annp_install(ann_proj *p, pm_data *d, ann_status *st)
     }
     int64_t *pre_row = NULL, *post_syn = NULL;
     int32_t *syn_post = NULL;
-    void **stor = NULL;
     void *sdelay = NULL;
     int32_t dmax = 1;
     for (int64_t k = 0; d->delay && k < nsyn; k++) if (d->delay[k] > dmax) dmax = d->delay[k];
@@ -207,57 +265,16 @@ int annp_install(ann_proj *p, pm_data *d, ann_status *st)
         sdelay = annp_delays_narrow(d->delay, nsyn, dbytes);
         ok = sdelay != NULL;
     }
-    if (ok && p->pre_major) {
-        ann_csr c;
-        memset(&c, 0, sizeof c);
-        c.ndend = d->ndend; c.nsyn = nsyn; c.post_rank = d->post_rank; c.row = d->row;
-        c.pre_rank = d->pre_rank;
-        ann_csr_pre t;
-        ann_status tst = {0, ""};
-        if (ann_csr_transpose_to_pre_major(&c, p->k.npre, &t, &tst) != 0) {
-            ok = 0;
-        } else {
-            pre_row = t.pre_row; t.pre_row = NULL;
-            /* pre-major storage with per-synapse delays: spiking, rows sorted by delay */
-            if (d->delay) {
-                sdelay = annp_sort_rows_by_delay(pre_row, p->k.npre, t.perm, t.syn_dend, d->delay,
-                                                 dbytes);
-                ok = sdelay != NULL;
-            }
-            if (ok) {
-                syn_post = xmalloc(nsyn, sizeof *syn_post);
-                /* the post-major view is kept only where post events need it */
-                if (p->post_index) post_syn = xmalloc(nsyn, sizeof *post_syn);
-                stor = xcalloc(nattr, sizeof *stor);
-                ok = syn_post && (post_syn || !p->post_index) && stor;
-            }
-            for (int a = 0; ok && a < nattr; a++) {
-                if (p->specs[a].locality != ANN_LOC_LOCAL) continue;
-                stor[a] = xmalloc(nsyn, ann_type_size(p->specs[a].type));
-                ok = stor[a] != NULL;
-            }
-            if (ok) {
-                for (int64_t e = 0; e < nsyn; e++) {
-                    syn_post[e] = d->post_rank[t.syn_dend[e]];
-                    if (post_syn) post_syn[t.perm[e]] = e;
-                }
-                for (int a = 0; a < nattr; a++) {
-                    if (!stor || !stor[a]) continue;
-                    size_t sz = ann_type_size(p->specs[a].type);
-                    const char *src = d->local[a];
-                    char *dst = stor[a];
-                    for (int64_t e = 0; e < nsyn; e++)
-                        memcpy(dst + (size_t)e * sz, src + (size_t)t.perm[e] * sz, sz);
-                }
-            }
-            ann_csr_pre_free(&t);
-        }
-    }
-    if (!ok) {
+    int failed = !ok;
+    if (ok && p->pre_major)
+        failed = install_pre_major(p, d, dbytes, &pre_row, &syn_post, stor, &sdelay, &post_syn, st);
+    else if (!ok)
+        oom(st);
+    if (failed) {
         free(dend_of_rank);
-        for (int a = 0; a < nattr; a++) { free(semi[a]); if (stor) free(stor[a]); }
-        free(semi); free(stor); free(pre_row); free(syn_post); free(post_syn); free(sdelay);
-        return oom(st);
+        for (int a = 0; a < nattr; a++) free(semi[a]);
+        free(semi); free(stor); free(sdelay);
+        return st->code;
     }
     /* commit */
     free_connectivity(p);
@@ -274,21 +291,19 @@ int annp_install(ann_proj *p, pm_data *d, ann_status *st)
     p->k.delay = sdelay;
     p->k.delay_bytes = sdelay ? dbytes : 0;
     free(d->delay); d->delay = NULL;
+    p->k.pre_rank = d->pre_rank; d->pre_rank = NULL;
     if (p->pre_major) {
         p->k.pre_row = pre_row;
         p->k.syn_post = syn_post;
         for (int a = 0; a < nattr; a++) if (stor[a]) p->k.attr[a] = stor[a];
-        free(stor);
-        p->k.pre_rank = d->pre_rank; d->pre_rank = NULL;
         p->k.post_syn = post_syn;
-        for (int a = 0; a < nattr; a++) { free(d->local[a]); d->local[a] = NULL; }
         drop_view(p);
     } else {
-        p->k.pre_rank = d->pre_rank; d->pre_rank = NULL;
         for (int a = 0; a < nattr; a++) {
             if (p->specs[a].locality == ANN_LOC_LOCAL) { p->k.attr[a] = d->local[a]; d->local[a] = NULL; }
         }
     }
+    free(stor);
     p->k.ordered = is_ordered(&p->k, p->pre_major);
     return 0;
 }
@@ -390,6 +405,7 @@ int ann_network_add_projection(ann_network *net, const ann_proj_desc *d, ann_csr
     p->w_attr = d->w_attr;
     p->last_event_attr = d->last_event_attr;
     p->plastic = d->plastic;
+    p->threads = d->threads;
     p->k.npre = net->pops[d->pre].k.size;
     p->k.npost = net->pops[d->post].k.size;
     p->k.transmission = p->k.update = p->k.plasticity = p->k.axon_transmission = 1;

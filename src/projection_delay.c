@@ -156,15 +156,6 @@ int annp_update_history(ann_network *net, int pid, ann_status *st)
 
 /* ---- storage of per-synapse delays ---------------------------------------------------------- */
 
-static void store_delay(void *a, int32_t bytes, int64_t e, int32_t v)
-{
-    switch (bytes) {
-    case 1:  ((uint8_t *)a)[e] = (uint8_t)v; break;
-    case 2:  ((uint16_t *)a)[e] = (uint16_t)v; break;
-    default: ((int32_t *)a)[e] = v; break;
-    }
-}
-
 int32_t annp_delay_bytes(int32_t max_delay)
 {
     return max_delay < 256 ? 1 : max_delay < 65536 ? 2 : 4;
@@ -174,76 +165,7 @@ void *annp_delays_narrow(const int32_t *pm, int64_t nsyn, int32_t bytes)
 {
     void *out = xmalloc(nsyn, (size_t)bytes);
     if (!out) return NULL;
-    for (int64_t e = 0; e < nsyn; e++) store_delay(out, bytes, e, pm[e]);
-    return out;
-}
-
-/* Stable sort of the positions ord[0, n) by key[ord[.]] (bottom-up merge, tmp of n). */
-static void merge_sort_by(int64_t *ord, int64_t *tmp, int64_t n, const int32_t *key)
-{
-    for (int64_t w = 1; w < n; w *= 2) {
-        for (int64_t lo = 0; lo < n; lo += 2 * w) {
-            int64_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
-            int64_t a = lo, b = mid, o = lo;
-            while (a < mid && b < hi) tmp[o++] = key[ord[b]] < key[ord[a]] ? ord[b++] : ord[a++];
-            while (a < mid) tmp[o++] = ord[a++];
-            while (b < hi) tmp[o++] = ord[b++];
-        }
-        memcpy(ord, tmp, (size_t)n * sizeof *ord);
-    }
-}
-
-void *annp_sort_rows_by_delay(const int64_t *pre_row, int32_t npre, int64_t *perm,
-                              int32_t *syn_dend, const int32_t *pm_delay, int32_t bytes)
-{
-    void *out = xmalloc(pre_row[npre], (size_t)bytes);
-    int64_t longest = 0;
-    for (int32_t j = 0; j < npre; j++)
-        if (pre_row[j + 1] - pre_row[j] > longest) longest = pre_row[j + 1] - pre_row[j];
-    int64_t *ord = xmalloc(longest, sizeof *ord), *tmp = xmalloc(longest, sizeof *tmp);
-    int32_t *key = xmalloc(longest, sizeof *key), *dtmp = xmalloc(longest, sizeof *dtmp);
-    int64_t *count = NULL, ncount = 0;
-    int ok = out && ord && tmp && key && dtmp;
-    for (int32_t j = 0; ok && j < npre; j++) {
-        int64_t r0 = pre_row[j], n = pre_row[j + 1] - r0;
-        int32_t lo = 0, hi = 0;
-        int sorted = 1;
-        for (int64_t e = 0; e < n; e++) {
-            key[e] = pm_delay[perm[r0 + e]];
-            if (e == 0 || key[e] < lo) lo = key[e];
-            if (e == 0 || key[e] > hi) hi = key[e];
-            if (e > 0 && key[e] < key[e - 1]) sorted = 0;
-        }
-        if (sorted) {
-            for (int64_t e = 0; e < n; e++) store_delay(out, bytes, r0 + e, key[e]);
-            continue;
-        }
-        int64_t range = (int64_t)hi - lo + 1;
-        if (range <= n + 256) {
-            /* counting sort over the row's delays */
-            if (range + 1 > ncount) {
-                int64_t *c = realloc(count, (size_t)(range + 1) * sizeof *c);
-                if (!c) { ok = 0; break; }
-                count = c; ncount = range + 1;
-            }
-            memset(count, 0, (size_t)(range + 1) * sizeof *count);
-            for (int64_t e = 0; e < n; e++) count[key[e] - lo + 1]++;
-            for (int64_t v = 0; v < range; v++) count[v + 1] += count[v];
-            for (int64_t e = 0; e < n; e++) ord[count[key[e] - lo]++] = e;
-        } else {
-            for (int64_t e = 0; e < n; e++) ord[e] = e;
-            merge_sort_by(ord, tmp, n, key);
-        }
-        for (int64_t e = 0; e < n; e++) {
-            tmp[e] = perm[r0 + ord[e]];
-            dtmp[e] = syn_dend[r0 + ord[e]];
-            store_delay(out, bytes, r0 + e, key[ord[e]]);
-        }
-        memcpy(perm + r0, tmp, (size_t)n * sizeof *tmp);
-        memcpy(syn_dend + r0, dtmp, (size_t)n * sizeof *dtmp);
-    }
-    free(ord); free(tmp); free(key); free(dtmp); free(count);
-    if (!ok) { free(out); return NULL; }
+    for (int64_t e = 0; e < nsyn; e++) annp_store_delay(out, bytes, e, pm[e]);
     return out;
 }
 

@@ -57,6 +57,7 @@ typedef struct ann_proj {
     int32_t       *pre_read;    /* pre attributes the kernels read (exchanged per step) */
     int32_t        npre_read;
     int32_t        plastic;     /* the kernels write synaptic attributes */
+    int32_t        threads;     /* threads installing the connectivity (annp_install) */
     proj_range_fn  psp, update, post_event;
     proj_fn        update_global;
     int32_t        serial;      /* annk_proj<k>_serial: bit 1 transmission, bit 2 learning */
@@ -138,6 +139,16 @@ static inline int oom(ann_status *st)
 
 static inline ann_proj *proj_at(ann_network *net, int id) { return &net->projs->p[id]; }
 
+/* Stores delay v of synapse e in an array of `bytes` bytes per delay (annp_delay_bytes). */
+static inline void annp_store_delay(void *a, int32_t bytes, int64_t e, int32_t v)
+{
+    switch (bytes) {
+    case 1:  ((uint8_t *)a)[e] = (uint8_t)v; break;
+    case 2:  ((uint16_t *)a)[e] = (uint16_t)v; break;
+    default: ((int32_t *)a)[e] = v; break;
+    }
+}
+
 /* Whether the pre rows are sorted by delay and spikes travel as flights: spiking
  * projections with per-synapse delays. */
 static inline int sorted_by_delay(const ann_proj *p)
@@ -166,6 +177,30 @@ void annp_pm_free(pm_data *d, int32_t nattr);
 /* Makes d the projection's connectivity (its arrays taken over). */
 int  annp_install(ann_proj *p, pm_data *d, ann_status *st);
 
+/* projection_order.c: the pre-major order of post-major synapses (pre rows in ascending
+ * dendrite order, then, if asked, each row sorted stably by delay), built on up to `threads`
+ * threads; the same order for any number. d->row must live as long as the order, d->pre_rank
+ * until annp_order_place. NULL with st set when out of memory or
+ * when a pre rank is outside [0, npre). */
+typedef struct annp_order annp_order;
+annp_order *annp_order_new(const pm_data *d, int32_t npre, int32_t threads, ann_status *st);
+/* pre_row[npre + 1] of the order, the caller's to free. */
+int64_t *annp_order_take_pre_row(annp_order *o);
+/* Sorts every row stably by the post-major delays and returns them in the final order,
+ * `bytes` bytes each; NULL out of memory. Before annp_order_place. */
+void *annp_order_sort_by_delay(annp_order *o, const int32_t *delay, int32_t bytes);
+/* The final place of every synapse, for the moves below; 1 out of memory. reuse: NULL, or
+ * d->pre_rank given up by the caller (the order then frees it, writing the places over it
+ * where they fit 32 bits). */
+int annp_order_place(annp_order *o, int32_t *reuse);
+/* dst[final place of s] = src[s] for every post-major synapse s, `size` bytes each. */
+void annp_order_move(annp_order *o, const void *src, void *dst, size_t size);
+/* syn_post[final place of s] = the post rank of the dendrite of s. */
+void annp_order_post_ranks(annp_order *o, const int32_t *post_rank, int32_t *syn_post);
+/* post_syn[s] = the final place of s. */
+void annp_order_places(const annp_order *o, int64_t *post_syn);
+void annp_order_free(annp_order *o);
+
 /* projection_delay.c */
 void annp_hist_free(pop_hist *h);
 /* Sizes the delay buffers of population pid for the projections reading it. */
@@ -174,11 +209,6 @@ int  annp_update_history(ann_network *net, int pid, ann_status *st);
 int32_t annp_delay_bytes(int32_t max_delay);
 /* The delays pm[e] in `bytes` bytes each; NULL out of memory. */
 void *annp_delays_narrow(const int32_t *pm, int64_t nsyn, int32_t bytes);
-/* Sorts every pre row [pre_row[j], pre_row[j + 1]) of perm and syn_dend stably by the delay
- * pm_delay[perm[e]] and returns the delays in the sorted order, `bytes` bytes each; NULL out
- * of memory. */
-void *annp_sort_rows_by_delay(const int64_t *pre_row, int32_t npre, int64_t *perm,
-                              int32_t *syn_dend, const int32_t *pm_delay, int32_t bytes);
 /* After max_delay grew to newmax: buffers of the pre population (or, with flights, only
  * max_delay). */
 int  annp_grow_buffers(ann_network *net, ann_proj *p, int32_t newmax, ann_status *st);

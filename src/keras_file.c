@@ -402,7 +402,7 @@ int ann_keras_read(const char *path, double seconds, ann_keras_file **out, ann_s
     int ended = ann_child_wait(c, seconds, st);
     int rc = 0;
     if (ended == 0)
-        rc = ann_fail(st, "'%s' could not be read: libhdf5 did not finish within %g s",
+        rc = ann_fail(st, "'%s' could not be read: libhdf5 did not finish within %.1f s",
                       path, seconds);
     else if (ended < 0)
         rc = 1;

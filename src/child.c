@@ -186,6 +186,8 @@ int ann_child_wait_any(ann_child *const *children, int n, ann_status *st)
 
 int ann_child_wait(ann_child *c, double seconds, ann_status *st)
 {
+    if (!(seconds > 0)) seconds = 0;          /* also NaN */
+    if (seconds > 1e9) seconds = 1e9;
     int r = wait_until(&c, 1, now_ms() + (long long)(seconds * 1000), st);
     return r == 0 ? 1 : r == -2 ? 0 : -1;
 }

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* The time limit: a floor, and more per MB of the file. The memory limit: what the process
  * already maps, plus a floor and a multiple of the file's size. */
@@ -104,7 +105,7 @@ static char *describe_attribute(ann_h5file *f, buffer *b, const char *object, co
     return block;
 }
 
-static void describe_dataset(ann_h5file *f, buffer *b, const char *path)
+static void describe_dataset(ann_h5file *f, buffer *b, const char *file, const char *path)
 {
     ann_status st = {0};
     int32_t rank = 0;
@@ -118,7 +119,7 @@ static void describe_dataset(ann_h5file *f, buffer *b, const char *path)
     uint64_t count = 1;
     for (int32_t i = 0; i < rank; i++) {
         if (dims[i] != 0 && count > SIZE_MAX / sizeof(double) / (uint64_t)dims[i]) {
-            ann_fail(&st, "the dataset '%s' has too many elements", path);
+            ann_fail(&st, "%s: the dataset '%s' has too many elements", file, path);
             put_failure(b, &st);
             return;
         }
@@ -126,7 +127,7 @@ static void describe_dataset(ann_h5file *f, buffer *b, const char *path)
     }
     double *values = malloc(count ? (size_t)count * sizeof *values : 1);
     if (!values) {
-        ann_fail(&st, "out of memory for the %llu values of the dataset '%s'",
+        ann_fail(&st, "%s: out of memory for the %llu values of the dataset '%s'", file,
                  (unsigned long long)count, path);
         put_failure(b, &st);
         return;
@@ -145,7 +146,7 @@ static void describe_dataset(ann_h5file *f, buffer *b, const char *path)
 
 /* The group of one layer: its weight_names (else <layer>/kernel:0 and <layer>/bias:0, as the
  * converter assumes then), and each of these weights that exists. */
-static void describe_layer(ann_h5file *f, buffer *b, const char *layer)
+static void describe_layer(ann_h5file *f, buffer *b, const char *file, const char *layer)
 {
     size_t glen = strlen("model_weights/") + strlen(layer) + 1;
     char *group = malloc(glen);
@@ -183,7 +184,7 @@ static void describe_layer(ann_h5file *f, buffer *b, const char *layer)
         if (ann_h5_exists(f, path)) {
             put_tag(b, 'O');
             put_text(b, path);
-            describe_dataset(f, b, path);
+            describe_dataset(f, b, file, path);
         }
         free(path);
     }
@@ -193,7 +194,7 @@ static void describe_layer(ann_h5file *f, buffer *b, const char *layer)
 }
 
 /* The root's model_config, then every member of model_weights as a layer. */
-static void describe(ann_h5file *f, buffer *b)
+static void describe(ann_h5file *f, buffer *b, const char *file)
 {
     size_t count = 0;
     free(describe_attribute(f, b, "/", "model_config", &count));
@@ -202,7 +203,7 @@ static void describe(ann_h5file *f, buffer *b)
     char *layers = NULL;
     if (ann_h5_members(f, "model_weights", &layers, &count, &st) != 0) return;
     const char *l = layers;
-    for (size_t i = 0; i < count; i++, l += strlen(l) + 1) describe_layer(f, b, l);
+    for (size_t i = 0; i < count; i++, l += strlen(l) + 1) describe_layer(f, b, file, l);
     free(layers);
 }
 
@@ -218,7 +219,8 @@ static void limit_memory(size_t more)
     if (got != 1) return;
     struct rlimit r;
     if (getrlimit(RLIMIT_AS, &r) != 0) return;
-    rlim_t want = (rlim_t)pages * 4096 + more;
+    long page = sysconf(_SC_PAGESIZE);
+    rlim_t want = (rlim_t)pages * (rlim_t)(page > 0 ? page : 4096) + more;
     if (r.rlim_cur != RLIM_INFINITY && r.rlim_cur <= want) return;
     r.rlim_cur = want;
     setrlimit(RLIMIT_AS, &r);
@@ -231,7 +233,7 @@ static void run_child(const char *path, size_t memory)
     limit_memory(memory);
     if (ann_h5_open(path, &f, &st) != 0) ann_child_exit(st.msg, strlen(st.msg), 1, &st);
     buffer b = {0};
-    describe(f, &b);
+    describe(f, &b, path);
     ann_h5_close(f);
     if (b.failed) {
         const char *msg = "out of memory describing the file";
@@ -384,7 +386,7 @@ int ann_keras_read(const char *path, double seconds, ann_keras_file **out, ann_s
     struct stat sb;
     double mb = stat(path, &sb) == 0 ? (double)sb.st_size / (1 << 20) : 0;
     size_t memory = FLOOR_BYTES + (size_t)(mb * (1 << 20)) * BYTES_PER_BYTE;
-    if (seconds <= 0) seconds = FLOOR_SECONDS + SECONDS_PER_MB * mb;
+    if (!(seconds > 0)) seconds = FLOOR_SECONDS + SECONDS_PER_MB * mb;   /* also NaN */
     ann_keras_file *k = calloc(1, sizeof *k);
     if (!k || !(k->path = strdup(path))) {
         free(k);

@@ -295,6 +295,15 @@ describe("ann.ANNtoSNNConverter", function()
       assert.equal(3, #quiet(conv):get_populations())   -- input_1, dense, dense_1
     end)
 
+    it("a file whose weights would exhaust the memory is refused by the memory limit", function()
+      -- dense_huge.h5 (a few KB) declares a kernel of 16 x 2^25 float32: 4 GB as doubles,
+      -- beyond the reading process's limit of 1 GB plus 8 times the file's size
+      local conv = ann.ANNtoSNNConverter{}
+      local file = tmp .. "/dense_huge.h5"
+      expect(function() quiet(conv, file) end, "ANNtoSNNConverter:load_keras_model: " .. file ..
+        ": out of memory for the 536870912 values of the dataset 'model_weights/dense/dense/kernel:0'")
+    end)
+
     it("convolution and pooling options that cannot be converted", function()
       local conv = ann.ANNtoSNNConverter{}
       local function refused(file, text) expect(function() quiet(conv, tmp .. "/" .. file) end, text) end

@@ -29,7 +29,7 @@ describe("inputs found by the fuzzers", function()
       end)
     end
   end
-  -- hdf5 (tests/fuzz/hdf5_fuzz.c): the file read in a child process within the harness's 2 s;
+  -- hdf5 (tests/fuzz/hdf5_fuzz.c): the file read in a child process within 2 s (the harness: 1 s);
   -- the inputs on which libhdf5 crashes or loops must come back as an error naming the file.
   local dir = "tests/fuzz/regressions/hdf5"
   for _, name in ipairs(files(dir)) do

@@ -14,6 +14,13 @@ typedef struct keras_ud {
     ann_keras_file *k;   /* NULL once freed */
 } keras_ud;
 
+/* A failure of the core as a Lua error: its message alone, without a position. */
+static int raise(lua_State *L, const ann_status *st)
+{
+    lua_pushstring(L, st->msg);
+    return lua_error(L);
+}
+
 static ann_keras_file *check_live(lua_State *L)
 {
     keras_ud *u = luaL_checkudata(L, 1, KERAS_MT);
@@ -29,7 +36,7 @@ static int l_read(lua_State *L)
     u->k = NULL;
     luaL_setmetatable(L, KERAS_MT);
     ann_status st = {0};
-    if (ann_keras_read(path, seconds, &u->k, &st)) return luaL_error(L, "%s", st.msg);
+    if (ann_keras_read(path, seconds, &u->k, &st)) return raise(L, &st);
     return 1;
 }
 
@@ -47,7 +54,7 @@ static int l_string_attribute(lua_State *L)
     ann_status st = {0};
     if (ann_keras_string_attribute(k, luaL_checkstring(L, 2), luaL_checkstring(L, 3), &s, &count,
                                    &st))
-        return luaL_error(L, "%s", st.msg);
+        return raise(L, &st);
     lua_createtable(L, (int)count, 0);
     for (size_t i = 0; i < count; i++) {
         lua_pushstring(L, s);
@@ -66,7 +73,7 @@ static int l_dataset(lua_State *L)
     size_t count = 0;
     ann_status st = {0};
     if (ann_keras_dataset(k, luaL_checkstring(L, 2), &rank, &dims, &values, &count, &st))
-        return luaL_error(L, "%s", st.msg);
+        return raise(L, &st);
     lua_createtable(L, (int)count, 0);
     for (size_t i = 0; i < count; i++) {
         lua_pushnumber(L, values[i]);

@@ -18,7 +18,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* The time a child gets: an input on which libhdf5 loops costs this much. */
-#define SECONDS 2.0
+#define SECONDS 1.0
 
 /* In the child process: a fault inside libhdf5 ends the child, which the harness's process
  * reports as a failure. libFuzzer's handlers would save the input as a crash of the target:

@@ -139,10 +139,17 @@ end
 
 local LOAD = "ANNtoSNNConverter:load_keras_model"
 
+-- The values (row-major) and shape of a weight of the file.
+local function dataset(h5, path)
+  local ok, values, shape = pcall(runtime.keras_dataset, h5, path)
+  if not ok then fail("%s: %s", LOAD, tostring(values)) end
+  return values, shape
+end
+
 -- A layer with a bias must have a zero one: the spiking neurons have no bias current.
 local function check_no_bias(h5, bpath, name)
   if not bpath then return end
-  for _, v in ipairs((runtime.keras_dataset(h5, bpath))) do
+  for _, v in ipairs((dataset(h5, bpath))) do
     if v ~= 0 then
       fail("%s: the layer '%s' has a bias; the conversion needs layers without bias (use_bias=False)", LOAD, name)
     end
@@ -248,7 +255,7 @@ end
 -- population, the rows (post x pre) to normalise and the function connecting the normalised rows.
 function Converter:_dense(net, h5, name, previous, idx, readout)
   local kpath, bpath = layer_weights(h5, name)
-  local values, shape = runtime.keras_dataset(h5, kpath)
+  local values, shape = dataset(h5, kpath)
   if #shape ~= 2 or shape[1] ~= previous.size then
     fail("%s: the kernel of '%s' has the shape (%s), expected (%d, units)", LOAD, name, table.concat(shape, ", "),
          previous.size)
@@ -283,7 +290,7 @@ function Converter:_conv2d(net, h5, name, cfg, previous, idx, readout)
   end
   local strides = pair(cfg, "strides", {1, 1}, name, "Conv2D")
   local kpath, bpath = layer_weights(h5, name)
-  local values, shape = runtime.keras_dataset(h5, kpath)
+  local values, shape = dataset(h5, kpath)
   if #shape ~= 4 or shape[3] ~= g[3] then
     fail("%s: the kernel of '%s' has the shape (%s), expected (height, width, %d, filters)", LOAD, name,
          table.concat(shape, ", "), g[3])

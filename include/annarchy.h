@@ -1088,8 +1088,10 @@ int  ann_tfwriter_flush(ann_tfwriter *w, ann_status *st);
 int  ann_tfwriter_close(ann_tfwriter *w, ann_status *st);
 
 /* ---- HDF5 files, read-only (src/hdf5_reader.c) ----------------------------------------------
- * Enough of HDF5 to read a Keras model file: string attributes and numeric datasets. Object
- * paths are HDF5 paths ("/" is the file, "model_weights/dense/dense/kernel:0"). */
+ * Enough of HDF5 to read a Keras model file: string attributes, group members and numeric
+ * datasets. Object paths are HDF5 paths ("/" is the file, "model_weights/dense/dense/kernel:0").
+ * These call libhdf5 in this process, and libhdf5 may crash, hang or exhaust the memory on a
+ * malformed file: read files you do not trust with ann_keras_read (below). */
 typedef struct ann_h5file ann_h5file;
 
 int  ann_h5_open(const char *path, ann_h5file **out, ann_status *st);
@@ -1101,12 +1103,42 @@ int  ann_h5_exists(ann_h5file *f, const char *object);
  * in one malloc'd block the caller frees. */
 int  ann_h5_string_attribute(ann_h5file *f, const char *object, const char *name, char **out,
                              size_t *count, ann_status *st);
+/* The names of the members of a group (links, in name order), in the form of
+ * ann_h5_string_attribute's result. */
+int  ann_h5_members(ann_h5file *f, const char *group, char **out, size_t *count, ann_status *st);
 /* A numeric dataset's rank (at most 8) and dimensions. */
 int  ann_h5_dataset_shape(ann_h5file *f, const char *path, int32_t *rank, int64_t *dims,
                           ann_status *st);
 /* Reads the whole dataset, converted to double, row-major; count must be its element count. */
 int  ann_h5_dataset_read(ann_h5file *f, const char *path, double *out, size_t count,
                          ann_status *st);
+
+/* ---- Keras model files, read in a child process (src/keras_file.c) -------------------------
+ * What the ANN-to-SNN converter reads of a Keras HDF5 file: the root's string attribute
+ * model_config and, for every member <layer> of the group model_weights, the group
+ * "model_weights/<layer>", its string attribute weight_names and each weight it names
+ * ("<layer>/kernel:0" and "<layer>/bias:0" when it has none) that exists, as a numeric
+ * dataset. ann_keras_read forks a child process (see "child processes") that reads these with
+ * the functions above and sends them back; libhdf5 never runs in the calling process. The
+ * child gets `seconds` (<= 0: 10 s plus 2 s per MB of the file) and may map 1 GB plus 8 times
+ * the file's size more than the caller (Linux); a child that crashes, runs out of time (it is
+ * killed) or is killed makes ann_keras_read fail with a message naming the file. The lookups
+ * answer from memory with the messages the ann_h5_* functions gave in the child. */
+typedef struct ann_keras_file ann_keras_file;
+
+int  ann_keras_read(const char *path, double seconds, ann_keras_file **out, ann_status *st);
+void ann_keras_free(ann_keras_file *k);
+/* 1 when the object was seen ("/", a layer's group, a weight that exists), else 0. */
+int  ann_keras_exists(const ann_keras_file *k, const char *object);
+/* A string attribute that was read: *count strings one after another, each ended by a NUL, in
+ * *strings (owned by k). */
+int  ann_keras_string_attribute(const ann_keras_file *k, const char *object, const char *name,
+                                const char **strings, size_t *count, ann_status *st);
+/* A numeric dataset that was read: its rank (at most 8), dimensions and *count values
+ * (row-major, converted to double), all owned by k. */
+int  ann_keras_dataset(const ann_keras_file *k, const char *path, int32_t *rank,
+                       const int64_t **dims, const double **values, size_t *count,
+                       ann_status *st);
 
 /* ==== child processes ==== */
 
@@ -1128,6 +1160,10 @@ int  ann_child_exit(const void *bytes, size_t n, int code, ann_status *st);
  * its process reaped) and returns that child's index in the list; -1 on failure, or when none
  * of them is still running. NULL entries are skipped. */
 int  ann_child_wait_any(ann_child *const *children, int n, ann_status *st);
+/* In the parent: like ann_child_wait_any for the one child c, giving up after `seconds`:
+ * returns 1 when it ended, 0 when it still runs at the deadline (kill it with ann_child_free),
+ * -1 on failure. */
+int  ann_child_wait(ann_child *c, double seconds, ann_status *st);
 /* Whether the child has not been seen ending yet. */
 int  ann_child_running(const ann_child *c);
 /* An ended child: the bytes it sent (owned by the handle), its exit code (-1 when a signal

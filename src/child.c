@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define READ_CHUNK 65536
@@ -110,7 +112,17 @@ static void reap(ann_child *c)
     else c->code = WEXITSTATUS(status);
 }
 
-int ann_child_wait_any(ann_child *const *children, int n, ann_status *st)
+/* Milliseconds of the monotonic clock. */
+static long long now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* ann_child_wait_any with a deadline on the monotonic clock (ms; < 0: none): -2 when the
+ * deadline passes before a child ends. */
+static int wait_until(ann_child *const *children, int n, long long deadline, ann_status *st)
 {
     struct pollfd *fds = calloc(n > 0 ? (size_t)n : 1, sizeof *fds);
     int *which = calloc(n > 0 ? (size_t)n : 1, sizeof *which);
@@ -132,7 +144,16 @@ int ann_child_wait_any(ann_child *const *children, int n, ann_status *st)
             ended = -ann_fail(st, "ann_child_wait_any: no child process is running");
             goto done;
         }
-        if (poll(fds, (nfds_t)m, -1) < 0) {
+        int wait = -1;
+        if (deadline >= 0) {
+            long long left = deadline - now_ms();
+            if (left <= 0) {
+                ended = -2;
+                goto done;
+            }
+            wait = left > INT_MAX ? INT_MAX : (int)left;
+        }
+        if (poll(fds, (nfds_t)m, wait) < 0) {
             if (errno == EINTR) continue;
             ended = -ann_fail(st, "ann_child_wait_any: poll: %s", strerror(errno));
             goto done;
@@ -156,6 +177,19 @@ done:
     free(fds);
     free(which);
     return ended;
+}
+
+int ann_child_wait_any(ann_child *const *children, int n, ann_status *st)
+{
+    return wait_until(children, n, -1, st);
+}
+
+int ann_child_wait(ann_child *c, double seconds, ann_status *st)
+{
+    if (!(seconds > 0)) seconds = 0;          /* also NaN */
+    if (seconds > 1e9) seconds = 1e9;
+    int r = wait_until(&c, 1, now_ms() + (long long)(seconds * 1000), st);
+    return r == 0 ? 1 : r == -2 ? 0 : -1;
 }
 
 const char *ann_child_bytes(const ann_child *c, size_t *n)

@@ -197,3 +197,52 @@ int ann_h5_dataset_read(ann_h5file *f, const char *path, double *out, size_t cou
     H5Dclose(d);
     return rc;
 }
+
+/* The names of a group's members, collected one after another by H5Literate. */
+typedef struct names {
+    char  *block;
+    size_t len, cap, count;
+    int    failed;   /* out of memory */
+} names;
+
+static herr_t add_name(hid_t group, const char *name, const H5L_info_t *info, void *data)
+{
+    (void)group;
+    (void)info;
+    names *n = data;
+    size_t l = strlen(name) + 1;
+    if (n->cap - n->len < l) {
+        size_t cap = n->cap ? n->cap : 256;
+        while (cap - n->len < l) cap *= 2;
+        char *b = realloc(n->block, cap);
+        if (!b) {
+            n->failed = 1;
+            return -1;
+        }
+        n->block = b;
+        n->cap = cap;
+    }
+    memcpy(n->block + n->len, name, l);
+    n->len += l;
+    n->count++;
+    return 0;
+}
+
+int ann_h5_members(ann_h5file *f, const char *group, char **out, size_t *count, ann_status *st)
+{
+    if (!ann_h5_exists(f, group)) return ann_fail(st, "%s: no group '%s'", f->path, group);
+    hid_t g = H5Gopen2(f->file, group, H5P_DEFAULT);
+    if (g < 0) return ann_fail(st, "%s: '%s' is not a group", f->path, group);
+    names n = {0};
+    herr_t r = H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, NULL, add_name, &n);
+    H5Gclose(g);
+    if (r < 0 || n.failed) {
+        free(n.block);
+        if (n.failed) return ann_fail(st, "out of memory");
+        return ann_fail(st, "%s: cannot list the members of '%s'", f->path, group);
+    }
+    *out = n.block ? n.block : calloc(1, 1);
+    if (!*out) return ann_fail(st, "out of memory");
+    *count = n.count;
+    return 0;
+}

@@ -279,6 +279,31 @@ describe("ann.ANNtoSNNConverter", function()
         "scale_factor has 3 values for 2 layers with projections")
     end)
 
+    it("files on which libhdf5 crashes or loops are refused, the process goes on", function()
+      -- found by the hdf5 fuzz target: libhdf5 (Debian's 1.10) dies of a segmentation fault on
+      -- the first and never returns on the second; both are read in a child process, the
+      -- second within 10 s (the floor of the time limit).
+      local conv = ann.ANNtoSNNConverter{}
+      local crash = "tests/fuzz/regressions/hdf5/libhdf5-segfault"
+      expect(function() quiet(conv, crash) end,
+        "ANNtoSNNConverter:load_keras_model: '" .. crash .. "' could not be read: libhdf5 crashed (signal 11, ")
+      local loop = "tests/fuzz/regressions/hdf5/libhdf5-endless-loop"
+      local t0 = os.time()
+      expect(function() quiet(conv, loop) end,
+        "ANNtoSNNConverter:load_keras_model: '" .. loop .. "' could not be read: libhdf5 did not finish within 10.0 s")
+      assert.is_true(os.time() - t0 < 60)
+      assert.equal(3, #quiet(conv):get_populations())   -- input_1, dense, dense_1
+    end)
+
+    it("a file whose weights would exhaust the memory is refused by the memory limit", function()
+      -- dense_huge.h5 (a few KB) declares a kernel of 16 x 2^25 float32: 4 GB as doubles,
+      -- beyond the reading process's limit of 1 GB plus 8 times the file's size
+      local conv = ann.ANNtoSNNConverter{}
+      local file = tmp .. "/dense_huge.h5"
+      expect(function() quiet(conv, file) end, "ANNtoSNNConverter:load_keras_model: " .. file ..
+        ": out of memory for the 536870912 values of the dataset 'model_weights/dense/dense/kernel:0'")
+    end)
+
     it("convolution and pooling options that cannot be converted", function()
       local conv = ann.ANNtoSNNConverter{}
       local function refused(file, text) expect(function() quiet(conv, tmp .. "/" .. file) end, text) end

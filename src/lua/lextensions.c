@@ -4,5 +4,5 @@
 void annl_open_extensions(lua_State *L)
 {
     annl_open_tensorboard(L);
-    annl_open_hdf5(L);
+    annl_open_keras(L);
 }

@@ -8,6 +8,6 @@
 /* Each adds its functions to the table on top of the stack. */
 void annl_open_extensions(lua_State *L);  /* lextensions.c: both below */
 void annl_open_tensorboard(lua_State *L); /* ltensorboard.c: event-file writers */
-void annl_open_hdf5(lua_State *L);        /* lhdf5.c: reading HDF5 files */
+void annl_open_keras(lua_State *L);       /* lkeras.c: reading Keras model files */
 
 #endif

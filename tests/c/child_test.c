@@ -1,8 +1,9 @@
 /* Child processes (src/child.c) and a thread pool used across fork (src/pool.c, private: this
  * test includes pool.h on purpose): a child's bytes reach the parent whole, also beyond a
  * pipe's buffer while the parent waits for several children; exit codes and signals are told
- * apart; freeing a running child kills it; a child runs a pool its parent started (new
- * threads) and frees it; ann_child_exit refuses to end a process that is not a child. */
+ * apart; freeing a running child kills it; waiting with a time limit gives up on a child that
+ * does not end; a child runs a pool its parent started (new threads) and frees it;
+ * ann_child_exit refuses to end a process that is not a child. */
 #include "annarchy.h"
 #include "pool.h"
 
@@ -78,6 +79,18 @@ int main(void)
     if (ann_child_fork(&k, NULL) == 0) { pause(); send('x', 1, 0); }
     CHECK_TRUE(ann_child_running(k));
     ann_child_free(k);           /* returns: the child was killed and reaped */
+
+    /* waiting with a time limit: a child that never ends is still running after it, one that
+     * sends more than a pipe holds ends within it */
+    if (ann_child_fork(&k, NULL) == 0) { pause(); send('x', 1, 0); }
+    CHECK_TRUE(ann_child_wait(k, 0.2, &st) == 0 && ann_child_running(k));
+    ann_child_free(k);
+    k = start('w', BIG, 0);
+    CHECK_TRUE(ann_child_wait(k, 60, &st) == 1 && !ann_child_running(k));
+    size_t got;
+    const char *w = ann_child_bytes(k, &got);
+    CHECK(got == BIG && all_are(w, got, 'w'), "the waited child sent %zu bytes", got);
+    ann_child_free(k);
 
     /* a pool of the parent runs in a child (on threads the child starts) and in the parent */
     ann_pool *pool = ann_pool_new(3);

@@ -1,6 +1,7 @@
 /* The HDF5 reader (src/hdf5_reader.c), without Lua, on a file written here with libhdf5: a
  * variable-length string attribute, an array of fixed-length strings, a numeric dataset in a
- * nested group, and the errors for missing or mistyped objects. */
+ * nested group, a group's members, and the errors for missing or mistyped objects; then the
+ * same file read in a child process (src/keras_file.c) and looked up in the parent. */
 #include <hdf5.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,9 +87,37 @@ int main(void)
           "count: %s", st.msg);
     CHECK(ann_h5_dataset_shape(f, "model_weights", &rank, dims, &st) != 0 &&
           strstr(st.msg, "is not a dataset"), "a group: %s", st.msg);
+    CHECK(ann_h5_members(f, "model_weights", &block, &count, &st) == 0 && count == 1 &&
+          strcmp(block, "dense") == 0, "members: %s", st.msg);
+    free(block);
     ann_h5_close(f);
     CHECK(ann_h5_open("/nonexistent.h5", &f, &st) != 0 && strstr(st.msg, "not a readable HDF5"),
           "missing file: %s", st.msg);
+
+    /* the same file read in a child process: the layer group 'dense' has no weight_names, so
+     * dense/kernel:0 and dense/bias:0 are looked for in it; the first exists */
+    ann_keras_file *kf = NULL;
+    CHECK(ann_keras_read(path, 0, &kf, &st) == 0, "keras_read: %s", st.msg);
+    if (!kf) return CHECK_SUMMARY();
+    const char *strings = NULL;
+    CHECK(ann_keras_string_attribute(kf, "/", "model_config", &strings, &count, &st) == 0 &&
+          count == 1 && strcmp(strings, "{\"config\": 1}") == 0, "model_config: %s", st.msg);
+    CHECK(ann_keras_exists(kf, "/") && ann_keras_exists(kf, "model_weights/dense") &&
+          ann_keras_exists(kf, k) && !ann_keras_exists(kf, "model_weights/dense/dense/bias:0"),
+          "what exists");
+    CHECK(ann_keras_string_attribute(kf, "model_weights/dense", "weight_names", &strings, &count,
+                                     &st) != 0 && strstr(st.msg, "no attribute 'weight_names'"),
+          "the child's message: %s", st.msg);
+    const int64_t *d = NULL;
+    const double *values = NULL;
+    CHECK(ann_keras_dataset(kf, k, &rank, &d, &values, &count, &st) == 0 && rank == 2 &&
+          d[0] == 2 && d[1] == 3 && count == 6 && values[0] == 1 && values[5] == 6.5,
+          "dataset: %s", st.msg);
+    CHECK(ann_keras_dataset(kf, "model_weights/x", &rank, &d, &values, &count, &st) != 0 &&
+          strstr(st.msg, "no dataset 'model_weights/x'"), "not read: %s", st.msg);
+    ann_keras_free(kf);
+    CHECK(ann_keras_read("/nonexistent.h5", 0, &kf, &st) != 0 &&
+          strstr(st.msg, "not a readable HDF5") && kf == NULL, "missing file: %s", st.msg);
     unlink(path);
     return CHECK_SUMMARY();
 }

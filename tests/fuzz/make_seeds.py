@@ -33,7 +33,9 @@ rgb.save(out("jpeg", "progressive.jpg"), quality=50, progressive=True)
 rgb.convert("CMYK").save(out("jpeg", "cmyk.jpg"), quality=50)
 
 with h5py.File(out("hdf5", "keras.h5"), "w", libver="latest") as f:
-    f.attrs["model_config"] = '{"class_name": "Sequential", "config": {"layers": []}}'
+    f.attrs["model_config"] = ('{"class_name": "Sequential", "config": {"layers": ['
+                               '{"class_name": "InputLayer", "config": {"name": "input", "batch_input_shape": [null, 2]}}, '
+                               '{"class_name": "Dense", "config": {"name": "dense", "units": 3}}]}}')
     w = f.create_group("model_weights")
     w.attrs["layer_names"] = np.array([b"dense"])
     d = w.create_group("dense")

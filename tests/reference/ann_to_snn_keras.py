@@ -9,6 +9,9 @@ writes, with a fixed seed:
                         no bias), trained here with numpy (full-batch gradient descent on the
                         cross-entropy)
   OUTDIR/dense_bias.h5  the same with a non-zero bias in the first Dense layer
+  OUTDIR/dense_huge.h5  the same layers whose first kernel is declared (16, 2**25) float32 and
+                        never written (chunked, no chunk stored: a file of a few KB whose
+                        values take 4 GB as doubles)
   OUTDIR/conv.h5        a small convolutional classifier: Input (8, 8, 1) -> Conv2D(4, 3x3,
                         'valid', relu, no bias) -> MaxPooling2D(2x2) -> Flatten -> Dense(4,
                         softmax, no bias), trained here with numpy on 8 x 8 images of bars
@@ -137,6 +140,13 @@ def main(outdir):
     d1b = layer("Dense", "dense", "flatten", **dense_config("dense", HIDDEN, "relu", True))
     write_model(os.path.join(outdir, "dense_bias.h5"), [inp, flat, d1b, drop, d2],
                 {"dense": {"kernel": w1, "bias": np.full(HIDDEN, 0.1)}, "dense_1": {"kernel": w2}})
+
+    huge = os.path.join(outdir, "dense_huge.h5")
+    write_model(huge, [inp, flat, d1, drop, d2], {"dense_1": {"kernel": w2}})
+    with h5py.File(huge, "a") as f:
+        g = f["model_weights/dense"]
+        g.attrs["weight_names"] = np.array([b"dense/kernel:0"], dtype="S64")
+        g.create_dataset("dense/kernel:0", shape=(16, 2**25), dtype="f4", chunks=(1, 2**16))
 
     with open(os.path.join(outdir, "data.json"), "w") as f:
         # Diehl et al. (2015): scale_l / max over post neurons of the sum of positive weights

@@ -6,7 +6,8 @@
 --   local net = conv:load_keras_model("model.h5", {show_info = false})
 --   local classes = conv:predict(samples, {duration_per_sample = 200})
 -- The Keras file is read in its HDF5 layout (the model_config JSON attribute, the weights under
--- model_weights/<layer>/) through libhdf5; Keras itself is not needed.
+-- model_weights/<layer>/) through libhdf5, in a child process (runtime.keras_read): a malformed
+-- file on which libhdf5 crashes or hangs becomes an error. Keras itself is not needed.
 local runtime = require("annarchy.runtime")
 local args = require("annarchy.args")
 local json = require("annarchy.io.json")
@@ -97,15 +98,15 @@ end
 local function layer_weights(h5, lname)
   local group = "model_weights/" .. lname
   local names = {lname .. "/kernel:0", lname .. "/bias:0"}
-  if runtime.hdf5_exists(h5, group) then
-    local ok, listed = pcall(runtime.hdf5_string_attribute, h5, group, "weight_names")
+  if runtime.keras_exists(h5, group) then
+    local ok, listed = pcall(runtime.keras_string_attribute, h5, group, "weight_names")
     if ok then names = listed end
   end
   local kernel, bias
   for _, n in ipairs(names) do
     local path = group .. "/" .. n
-    if n:find("kernel[^/]*$") and runtime.hdf5_exists(h5, path) then kernel = path
-    elseif n:find("bias[^/]*$") and runtime.hdf5_exists(h5, path) then bias = path end
+    if n:find("kernel[^/]*$") and runtime.keras_exists(h5, path) then kernel = path
+    elseif n:find("bias[^/]*$") and runtime.keras_exists(h5, path) then bias = path end
   end
   if not kernel then fail("ANNtoSNNConverter:load_keras_model: no kernel for the layer '%s' under %s", lname, group) end
   return kernel, bias
@@ -121,16 +122,16 @@ local function read_model(filename)
     fail("ANNtoSNNConverter:load_keras_model: '%s' is a .keras (zip) file; save the model in the HDF5 format " ..
          "(model.save('model.h5'))", filename)
   end
-  local ok, h5 = pcall(runtime.hdf5_open, filename)
+  local ok, h5 = pcall(runtime.keras_read, filename)
   if not ok then fail("ANNtoSNNConverter:load_keras_model: %s", tostring(h5)) end
-  local ok2, cfg = pcall(runtime.hdf5_string_attribute, h5, "/", "model_config")
+  local ok2, cfg = pcall(runtime.keras_string_attribute, h5, "/", "model_config")
   if not ok2 then
-    runtime.hdf5_close(h5)
+    runtime.keras_free(h5)
     fail("ANNtoSNNConverter:load_keras_model: %s (not a Keras model file)", tostring(cfg))
   end
   local ok3, config = pcall(json.decode, cfg[1])
   if not ok3 or type(config) ~= "table" or type(config.config) ~= "table" or type(config.config.layers) ~= "table" then
-    runtime.hdf5_close(h5)
+    runtime.keras_free(h5)
     fail("ANNtoSNNConverter:load_keras_model: '%s': the model_config attribute is not a Keras model description", filename)
   end
   return h5, config.config.layers
@@ -138,10 +139,17 @@ end
 
 local LOAD = "ANNtoSNNConverter:load_keras_model"
 
+-- The values (row-major) and shape of a weight of the file.
+local function dataset(h5, path)
+  local ok, values, shape = pcall(runtime.keras_dataset, h5, path)
+  if not ok then fail("%s: %s", LOAD, tostring(values)) end
+  return values, shape
+end
+
 -- A layer with a bias must have a zero one: the spiking neurons have no bias current.
 local function check_no_bias(h5, bpath, name)
   if not bpath then return end
-  for _, v in ipairs((runtime.hdf5_dataset(h5, bpath))) do
+  for _, v in ipairs((dataset(h5, bpath))) do
     if v ~= 0 then
       fail("%s: the layer '%s' has a bias; the conversion needs layers without bias (use_bias=False)", LOAD, name)
     end
@@ -247,7 +255,7 @@ end
 -- population, the rows (post x pre) to normalise and the function connecting the normalised rows.
 function Converter:_dense(net, h5, name, previous, idx, readout)
   local kpath, bpath = layer_weights(h5, name)
-  local values, shape = runtime.hdf5_dataset(h5, kpath)
+  local values, shape = dataset(h5, kpath)
   if #shape ~= 2 or shape[1] ~= previous.size then
     fail("%s: the kernel of '%s' has the shape (%s), expected (%d, units)", LOAD, name, table.concat(shape, ", "),
          previous.size)
@@ -282,7 +290,7 @@ function Converter:_conv2d(net, h5, name, cfg, previous, idx, readout)
   end
   local strides = pair(cfg, "strides", {1, 1}, name, "Conv2D")
   local kpath, bpath = layer_weights(h5, name)
-  local values, shape = runtime.hdf5_dataset(h5, kpath)
+  local values, shape = dataset(h5, kpath)
   if #shape ~= 4 or shape[3] ~= g[3] then
     fail("%s: the kernel of '%s' has the shape (%s), expected (height, width, %d, filters)", LOAD, name,
          table.concat(shape, ", "), g[3])
@@ -476,7 +484,7 @@ function Converter:load_keras_model(...)
     if a.show_info == nil or a.show_info then io.write(table.concat(lines, "\n"), "\n") end
     self._net, self._input, self._output = net, input, last
   end)
-  runtime.hdf5_close(h5)
+  runtime.keras_free(h5)
   if not ok then error(err, 0) end
   return self._net
 end

@@ -1,7 +1,7 @@
 --- LuaJIT only: the file formats the C module binds, through the FFI, with its behaviour:
--- zip archives for numpy's .npz files over libzip (src/lua/lzip.c), the read-only HDF5 files
--- of the ANN-to-SNN converter (src/lua/lhdf5.c) and the Logger's TensorBoard event files
--- (src/lua/ltensorboard.c) over the core.
+-- zip archives for numpy's .npz files over libzip (src/lua/lzip.c), the Keras model files of
+-- the ANN-to-SNN converter, read by the core in a child process (src/lua/lkeras.c), and the
+-- Logger's TensorBoard event files (src/lua/ltensorboard.c) over the core.
 local core = require("annarchy.runtime.ffi_core")
 
 local ffi, C = core.ffi, core.C
@@ -136,64 +136,55 @@ return core.once("annarchy.runtime.ffi_files", function()
     end
   end
 
-  -- ---- HDF5 files (the core's reader) --------------------------------------------------------
+  -- ---- Keras model files (read by the core in a child process) --------------------------------
 
-  local H5 = {}
-  H5.__index = H5
+  local Keras = {}
+  Keras.__index = Keras
 
-  --- hdf5_open(path) -> a file with exists, string_attribute, dataset and close
-  function M.hdf5_open(path)
+  --- keras_read(path[, seconds]) -> a file description with exists, string_attribute, dataset
+  -- and free
+  function M.keras_read(path, seconds)
     if type(path) ~= "string" then error("bad argument #1 (string expected)", 0) end
-    local out, st = ffi.new("ann_h5file *[1]"), core.status()
-    if C.ann_h5_open(path, out, st) ~= 0 then core.raise_plain(st) end
-    return setmetatable({f = ffi.gc(out[0], C.ann_h5_close)}, H5)
+    if seconds ~= nil and type(seconds) ~= "number" then error("bad argument #2 (number expected)", 0) end
+    local out, st = ffi.new("ann_keras_file *[1]"), core.status()
+    if C.ann_keras_read(path, seconds or 0, out, st) ~= 0 then core.raise_plain(st) end
+    return setmetatable({k = ffi.gc(out[0], C.ann_keras_free)}, Keras)
   end
 
-  local function h5(h)
-    if h.f == nil then error("HDF5 file: closed", 0) end
-    return h.f
+  local function live_keras(h)
+    if h.k == nil then error("Keras file: freed", 0) end
+    return h.k
   end
 
-  function H5.exists(h, object) return C.ann_h5_exists(h5(h), object) ~= 0 end
+  function Keras.exists(h, object) return C.ann_keras_exists(live_keras(h), object) ~= 0 end
 
-  --- f:string_attribute(object, name) -> list of strings
-  function H5.string_attribute(h, object, name)
-    local block, count, st = ffi.new("char *[1]"), ffi.new("size_t[1]"), core.status()
-    if C.ann_h5_string_attribute(h5(h), object, name, block, count, st) ~= 0 then core.raise_plain(st) end
-    local out, p = {}, block[0]
+  --- k:string_attribute(object, name) -> list of strings
+  function Keras.string_attribute(h, object, name)
+    local strings, count, st = ffi.new("const char *[1]"), ffi.new("size_t[1]"), core.status()
+    if C.ann_keras_string_attribute(live_keras(h), object, name, strings, count, st) ~= 0 then
+      core.raise_plain(st)
+    end
+    local out, p = {}, strings[0]
     for i = 1, tonumber(count[0]) do
       out[i] = ffi.string(p)
       p = p + #out[i] + 1
     end
-    ffi.C.free(block[0])
     return out
   end
 
-  --- f:dataset(path) -> flat list of numbers (row-major), shape list
-  function H5.dataset(h, path)
-    local f = h5(h)
-    local rank, dims, st = ffi.new("int32_t[1]"), ffi.new("int64_t[8]"), core.status()
-    if C.ann_h5_dataset_shape(f, path, rank, dims, st) ~= 0 then core.raise_plain(st) end
-    local count, shape = 1, {}
-    for i = 0, rank[0] - 1 do
-      shape[i + 1] = tonumber(dims[i])
-      count = count * shape[i + 1]
-    end
-    local data = ffi.new("double[?]", count > 0 and count or 1)
-    if C.ann_h5_dataset_read(f, path, data, count, st) ~= 0 then core.raise_plain(st) end
-    local out = {}
-    for i = 0, count - 1 do out[i + 1] = data[i] end
+  --- k:dataset(path) -> flat list of numbers (row-major), shape list
+  function Keras.dataset(h, path)
+    local rank, dims, values = ffi.new("int32_t[1]"), ffi.new("const int64_t *[1]"), ffi.new("const double *[1]")
+    local count, st = ffi.new("size_t[1]"), core.status()
+    if C.ann_keras_dataset(live_keras(h), path, rank, dims, values, count, st) ~= 0 then core.raise_plain(st) end
+    local shape, out, v = {}, {}, values[0]
+    for i = 0, rank[0] - 1 do shape[i + 1] = tonumber(dims[0][i]) end
+    for i = 0, tonumber(count[0]) - 1 do out[i + 1] = v[i] end
     return out, shape
   end
 
-  function H5.close(h)
-    if h.f ~= nil then
-      local f = h.f
-      h.f = nil
-      ffi.gc(f, nil)
-      C.ann_h5_close(f)
-    end
-  end
+  --- k:free(): releases the description (idempotent)
+  function Keras.free(h) core.release(h, "k", C.ann_keras_free) end
 
   -- ---- TensorBoard event files (the core's writer) -------------------------------------------
 

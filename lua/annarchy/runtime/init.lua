@@ -7,9 +7,9 @@
 -- the first argument: runtime[prefix .. name](handle, ...). A network runtime (network_new)
 -- has the prefix "", a population monitor (monitor_new) "monitor_", a projection recorder
 -- (proj_recorder) "recorder_", a video capture (video_open) "video_", a zip archive
--- (zip_create, zip_open) "zip_", a TensorBoard writer (tfwriter_open) "tfwriter_", an HDF5 file
--- (hdf5_open) "hdf5_", a child process (spawn) "child_". Arrays (array, zeros...) are the user-visible value type and
--- keep their own methods.
+-- (zip_create, zip_open) "zip_", a TensorBoard writer (tfwriter_open) "tfwriter_", a Keras
+-- model file read in a child process (keras_read) "keras_", a child process (spawn) "child_".
+-- Arrays (array, zeros...) are the user-visible value type and keep their own methods.
 local INTERFACE = {
   functions = {
     "version", "clock",
@@ -19,7 +19,7 @@ local INTERFACE = {
     "network_new", "cpu_count", "mpi_rank", "mpi_size",
     "image_geometry", "image_load", "video_open",
     "zip_create", "zip_open",
-    "tfwriter_open", "hdf5_open",
+    "tfwriter_open", "keras_read",
     "isatty",
     "spawn", "wait_any",
   },
@@ -45,10 +45,10 @@ local INTERFACE = {
     {prefix = "video_", names = {"grab", "close"}},
     -- a zip archive (zip_create, zip_open), for .npz files
     {prefix = "zip_", names = {"add", "names", "read", "close"}},
-    -- a TensorBoard event file (tfwriter_open), a Keras HDF5 file (hdf5_open)
+    -- a TensorBoard event file (tfwriter_open), a Keras model file read in a child process (keras_read)
     {prefix = "tfwriter_", names = {"scalar", "histogram", "image", "image_file", "hparams", "flush", "close",
       "path"}},
-    {prefix = "hdf5_", names = {"exists", "string_attribute", "dataset", "close"}},
+    {prefix = "keras_", names = {"exists", "string_attribute", "dataset", "free"}},
     -- a forked child process (spawn(fn) runs fn there; wait_any({child, ...}) waits for one)
     {prefix = "child_", names = {"result", "kill"}},
   },

@@ -589,7 +589,8 @@ ann_value ann_value_dist(const ann_dist *d);
  * With all rows, on several processes (docs/distributed.md), each of those builders draws
  * only its process's share of the rows (the r-th of K equal shares, in order) and gathers
  * the shares of the others: a collective, every process calls it, and every process gets the
- * whole, identical to one process's. threads: the threads drawing the rows (<= 1: the
+ * whole, identical to one process's (fixed_number_post the same, drawing the whole structure
+ * but only the weights and delays of its share). threads: the threads drawing the rows (<= 1: the
  * caller's alone); the result does not depend on it. */
 typedef struct ann_rows {
     int32_t begin, end;

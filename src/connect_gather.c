@@ -19,6 +19,22 @@ void annc_share(int32_t n, int32_t *b, int32_t *e, int *parts)
     *e = (int32_t)((int64_t)n * (tp->rank + 1) / tp->size);
 }
 
+void annc_keep_ranks(ann_csr *c, int32_t lo, int32_t hi)
+{
+    int32_t d0 = 0, d1;
+    while (d0 < c->ndend && c->post_rank[d0] < lo)
+        d0++;
+    for (d1 = d0; d1 < c->ndend && c->post_rank[d1] < hi; d1++)
+        ;
+    int64_t s0 = c->row[d0], s1 = c->row[d1];
+    memmove(c->post_rank, c->post_rank + d0, (size_t)(d1 - d0) * sizeof *c->post_rank);
+    for (int32_t d = 0; d <= d1 - d0; d++)
+        c->row[d] = c->row[d0 + d] - s0;
+    memmove(c->pre_rank, c->pre_rank + s0, (size_t)(s1 - s0) * sizeof *c->pre_rank);
+    c->ndend = d1 - d0;
+    c->nsyn = s1 - s0;
+}
+
 /* Process r's at[r + 1] - at[r] elements of elem bytes (this process's at mine), into whole
  * at element at[r]: a window of at most WINDOW bytes of the whole per collective. */
 static void gather_array(const ann_transport *tp, void *whole, const void *mine, size_t elem,

@@ -27,7 +27,7 @@ local projs = {
   probability_views = net:connect(inp:range(5, 400), b:range(100, 450, 2), "exc")
     :fixed_probability(0.1, 0.1, {delays = 1.0}),
   fixed_number_pre = net:connect(a, a, "inh"):fixed_number_pre(20, ann.Normal(0.3, 0.05), {delays = delays}),
-  fixed_number_post = net:connect(a, b, "exc"):fixed_number_post(15, ann.Uniform(0.0, 0.3)),
+  fixed_number_post = net:connect(a, b, "exc"):fixed_number_post(15, ann.Uniform(0.0, 0.3), {delays = delays}),
   all_to_all = net:connect(b, b, "inh"):all_to_all(ann.Uniform(0.0, 0.01), {delays = delays}),
   one_to_one = net:connect(inp:range(1, 523), b, "exc"):one_to_one(ann.Uniform(0.5, 1.0)),
   total_number = net:connect(b, a, "exc"):fixed_total_number(9000, ann.Uniform(0.0, 0.2), {delays = delays}),

@@ -4,7 +4,8 @@
 -- K processes less that on one is the cost of one exchange. The table gives the best wall
 -- time of three runs, the speed-up, the spikes per step and the bytes each process sends per
 -- step (4 per spike and 4 per population and process for the counts, besides the room for
--- spikes the slot keeps: docs/distributed.md). Skipped without mpirun
+-- spikes the slot keeps: docs/distributed.md), then the time to draw the connectivity of
+-- COBA 64 000 and 256 000 on 1 process (1 and 2 threads) and on 2. Skipped without mpirun
 -- or the MPI plugin (build/libannlua_mpi.so).
 --
 --   ./annlua bench/mpi.lua [--quick]      (--quick: shorter runs)
@@ -40,6 +41,28 @@ for _, k in ipairs({1, 2}) do
   io.write(("%-34s %10d %9.3fs %9.2fx %12.0f\n"):format(("COBA 64 000, 80 inputs (%g)"):format(duration),
     k, wall, w1 / wall, bytes))
   io.flush()
+end
+-- building: compile (kernels cached by the first run) and the connectivity's drawing in it, 1
+-- process of 1 and 2 threads and 2 processes of one thread (each drawing its half of the rows)
+local function build_time(k, threads, size)
+  local f = assert(io.popen(("mpirun --oversubscribe --allow-run-as-root -x ANNLUA_NUM_THREADS=%d "
+    .. "-np %d ./annlua bench/mpi/coba.lua %d 0 %d 2>&1"):format(threads, k, size, threads)))
+  local out = f:read("a")
+  f:close()
+  local total, drawing = out:match("build ([%d.]+) drawing ([%d.]+)")
+  if not total then error("bench/mpi.lua: the build on " .. k .. " processes failed:\n" .. out) end
+  return tonumber(total), tonumber(drawing)
+end
+for _, size in ipairs(quick and {64000} or {64000, 256000}) do
+  build_time(1, 1, size)   -- stores the kernels
+  local d1
+  for _, case in ipairs({{1, 1}, {1, 2}, {2, 1}}) do
+    local total, drawing = build_time(case[1], case[2], size)
+    d1 = d1 or drawing
+    io.write(("%-34s %10s %9.3fs %9.2fx   (compile %.3fs)\n"):format(("drawing COBA %d"):format(size),
+      ("%d x %d thr"):format(case[1], case[2]), drawing, d1 / drawing, total))
+    io.flush()
+  end
 end
 -- the exchange alone: a network of one neuron (3 and 4 processes share the 2 cores of the
 -- machine the figures of docs/distributed.md come from: their times include waiting for a core)

@@ -584,10 +584,14 @@ ann_value ann_value_dist(const ann_dist *d);
  * (a single weight for the whole projection); otherwise w holds one value per synapse. */
 /* Which rows a builder makes, and on how many threads. Rows are the post candidates in
  * ascending rank, numbered from 0; [begin, end) of them are built (begin = end = 0: all), each
- * exactly as in the whole projection (a process of a distributed run builds its own block).
- * Honoured by all_to_all, fixed_probability, fixed_number_pre and fixed_total_number; the
- * others refuse a partial range. threads: the threads drawing the rows (<= 1: the caller's
- * alone); the result does not depend on it. */
+ * exactly as in the whole projection. Honoured by all_to_all, fixed_probability,
+ * fixed_number_pre, fixed_total_number, gaussian and dog; the others refuse a partial range.
+ * With all rows, on several processes (docs/distributed.md), each of those builders draws
+ * only its process's share of the rows (the r-th of K equal shares, in order) and gathers
+ * the shares of the others: a collective, every process calls it, and every process gets the
+ * whole, identical to one process's (fixed_number_post the same, drawing the whole structure
+ * but only the weights and delays of its share). threads: the threads drawing the rows (<= 1: the
+ * caller's alone); the result does not depend on it. */
 typedef struct ann_rows {
     int32_t begin, end;
     int32_t threads;

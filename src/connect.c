@@ -301,7 +301,8 @@ int ann_connect_fixed_number_post(ann_csr *out,
     int64_t *cursor = NULL;     /* per post index: count, then write position */
     int32_t *picks = NULL;      /* post indices chosen by each pre, pre after pre */
     int64_t nsyn = 0;
-    int32_t ndend = 0;
+    int32_t ndend = 0, r0, r1, lo, hi;
+    int parts;
     memset(out, 0, sizeof *out);
     if (number < 0)
         return ann_fail(st, "%s: the number of post-synaptic neurons must be positive.", who);
@@ -321,6 +322,11 @@ int ann_connect_fixed_number_post(ann_csr *out,
         rows_abort(&pre, &post, NULL);
         return ann_fail(st, "%s: a random generator is needed.", who);
     }
+    /* on several processes, the weights and delays of this process's share of the rows only:
+     * the post ranks [lo, hi) */
+    annc_share(post.n, &r0, &r1, &parts);
+    lo = r0 < post.n ? post.r[r0] : INT32_MAX;
+    hi = r1 < post.n ? post.r[r1] : INT32_MAX;
     at = annc_alloc_n((int64_t)pre.n + 1, sizeof *at);
     cursor = annc_alloc_zero(post.n, sizeof *cursor);
     if (!at || !cursor)
@@ -374,7 +380,10 @@ int ann_connect_fixed_number_post(ann_csr *out,
     free(picks);
     free(cursor);
     rows_abort(&pre, &post, NULL);
-    return annc_finish(out, &pv, rng, who, st);
+    if (!parts)
+        return annc_finish(out, &pv, rng, who, st);
+    annc_keep_ranks(out, lo, hi);
+    return annc_gather_parts(out, annc_finish(out, &pv, rng, who, st), who, st);
 
 nomem:
     free(at);
@@ -382,5 +391,6 @@ nomem:
     free(cursor);
     ann_csr_free(out);
     rows_abort(&pre, &post, NULL);
-    return annc_oom(st, who);
+    annc_oom(st, who);
+    return parts ? annc_gather_parts(out, 1, who, st) : 1;
 }

@@ -48,7 +48,8 @@ static int build_field(ann_csr *out, const int32_t *pre_geom, int pre_ndim,
                        ann_rng *rng, const char *who, ann_status *st)
 {
     values pv;
-    int32_t npre, npost, ndend = 0;
+    int32_t npre, npost, ndend = 0, begin, end;
+    int parts;
     int no_self = same_population && !allow_self;
     double *pre_x = NULL, post_x[64];
     int64_t cap, nsyn = 0;
@@ -64,7 +65,7 @@ static int build_field(ann_csr *out, const int32_t *pre_geom, int pre_ndim,
     if (!(f->s1 != 0) || !isfinite(f->s1) || (f->dog && (!(f->s2 != 0) || !isfinite(f->s2))))
         return ann_fail(st, "%s: sigma must be a non-zero finite number.", who);
     if (annc_values_prepare(&pv, v, 0, who, st) || annc_need_rng(&pv, rng, who, st)
-        || annc_whole_only(&pv, who, st))
+        || annc_span(&pv, npost, &begin, &end, &parts, who, st))
         return 1;
     pre_x = annc_alloc_n((int64_t)npre * pre_ndim, sizeof *pre_x);
     cap = (int64_t)npre * npost < 65536 ? (int64_t)npre * npost : 65536;
@@ -78,7 +79,7 @@ static int build_field(ann_csr *out, const int32_t *pre_geom, int pre_ndim,
     {
         const double c1 = 1.0 / (2 * f->s1 * f->s1);
         const double c2 = f->dog ? 1.0 / (2 * f->s2 * f->s2) : 0.0;
-        for (int32_t i = 0; i < npost; i++) {
+        for (int32_t i = begin; i < end; i++) {
             int64_t s0 = nsyn;
             norm_coords(i, post_geom, post_ndim, post_x);
             for (int32_t r = 0; r < npre; r++) {
@@ -132,14 +133,15 @@ static int build_field(ann_csr *out, const int32_t *pre_geom, int pre_ndim,
     free(pre_x);
     if (annc_fill_values(out, &pv, rng, 0, 1, who, st)) {
         ann_csr_free(out);
-        return 1;
+        return parts ? annc_gather_parts(out, 1, who, st) : 1;
     }
-    return 0;
+    return parts ? annc_gather_parts(out, 0, who, st) : 0;
 
 nomem:
     free(pre_x);
     ann_csr_free(out);
-    return annc_oom(st, who);
+    annc_oom(st, who);
+    return parts ? annc_gather_parts(out, 1, who, st) : 1;
 }
 
 int ann_connect_gaussian(ann_csr *out,

@@ -66,6 +66,7 @@ typedef struct annc_rows {
     int no_self;
     int mode;
     int32_t begin, end;
+    int parts;              /* a process's share of every row: gathered after the build */
 } annc_rows;
 
 enum { ANNC_MAX_THREADS = 1024 };
@@ -100,10 +101,15 @@ int32_t annc_own(const annc_rows *rs, int32_t i);          /* own index among pr
 int32_t annc_candidates(const annc_rows *rs, int32_t i);
 /* fn(arg, t) for t < n threads, n at most `threads` and what `work` (synapses) is worth. */
 void annc_run(int32_t threads, int64_t work, void (*fn)(void *, int), void *arg, int *n);
-/* rs->begin/end from pv->rows; an error for a range outside the post candidates. */
+/* The rows [*begin, *end) of n post candidates to build: pv->rows' range (an error outside
+ * [0, n)), or, for every row, this process's share of them (annc_share). */
+int annc_span(const values *pv, int32_t n, int32_t *begin, int32_t *end, int *parts,
+              const char *who, ann_status *st);
+/* rs->begin/end/parts by annc_span over rs->post. */
 int annc_rows_range(annc_rows *rs, const values *pv, const char *who, ann_status *st);
 int annc_whole_only(const values *pv, const char *who, ann_status *st);
-/* The CSR of the rows of rs, count[i - begin] synapses for row i, with weights and delays. */
+/* The CSR of the rows of rs, count[i - begin] synapses for row i, with weights and delays;
+ * with rs->parts, the whole gathered from every process's part (annc_gather_parts). */
 int annc_build_rows(ann_csr *out, const annc_rows *rs, const int64_t *count, const values *pv,
                     const ann_rng *rng, const char *who, ann_status *st);
 /* The weights (weights != 0), the delays (delays != 0) or both of a built structure, per
@@ -112,5 +118,17 @@ int annc_fill_values(ann_csr *c, const values *pv, const ann_rng *rng, int weigh
                      int delays, const char *who, ann_status *st);
 int annc_finish(ann_csr *c, const values *pv, const ann_rng *rng, const char *who,
                 ann_status *st);
+
+/* connect_gather.c: building in parts on the processes of a distributed run. */
+/* This process's share [*b, *e) of n rows: the r-th of K equal shares in order; *parts is 1
+ * when several processes run (the shares are then gathered). */
+void annc_share(int32_t n, int32_t *b, int32_t *e, int *parts);
+/* Keeps, of a structure without weights and delays yet, only the dendrites of post ranks
+ * [lo, hi), in place. */
+void annc_keep_ranks(ann_csr *c, int32_t lo, int32_t hi);
+/* Replaces the part c drawn by this process (failed: its build failed, c empty, the message
+ * in st) by the whole: the parts of every process, in process order. A collective: every
+ * process calls it. On failure anywhere, every process returns 1 with c freed. */
+int annc_gather_parts(ann_csr *c, int failed, const char *who, ann_status *st);
 
 #endif

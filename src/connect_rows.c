@@ -399,8 +399,9 @@ int annc_finish(ann_csr *c, const values *pv, const ann_rng *rng, const char *wh
     return 0;
 }
 
-int annc_build_rows(ann_csr *out, const annc_rows *rs, const int64_t *count, const values *pv,
-                    const ann_rng *rng, const char *who, ann_status *st)
+/* The part of rs's rows (count[i - begin] synapses for row i), with weights and delays. */
+static int build_part(ann_csr *out, const annc_rows *rs, const int64_t *count, const values *pv,
+                      const ann_rng *rng, const char *who, ann_status *st)
 {
     int32_t ndend = 0, *dend_row = NULL;
     int64_t nsyn = 0;
@@ -434,20 +435,33 @@ nomem:
     return annc_oom(st, who);
 }
 
-int annc_rows_range(annc_rows *rs, const values *pv, const char *who, ann_status *st)
+int annc_build_rows(ann_csr *out, const annc_rows *rs, const int64_t *count, const values *pv,
+                    const ann_rng *rng, const char *who, ann_status *st)
+{
+    int rc = build_part(out, rs, count, pv, rng, who, st);
+    return rs->parts ? annc_gather_parts(out, rc, who, st) : rc;
+}
+
+int annc_span(const values *pv, int32_t n, int32_t *begin, int32_t *end, int *parts,
+              const char *who, ann_status *st)
 {
     const ann_rows *r = &pv->rows;
+    *parts = 0;
     if (r->begin == 0 && r->end == 0) {
-        rs->begin = 0;
-        rs->end = rs->post->n;
+        annc_share(n, begin, end, parts);
         return 0;
     }
-    if (r->begin < 0 || r->end < r->begin || r->end > rs->post->n)
+    if (r->begin < 0 || r->end < r->begin || r->end > n)
         return ann_fail(st, "%s: the rows [%d, %d) are not within the %d post-synaptic "
-                        "candidates.", who, (int)r->begin, (int)r->end, (int)rs->post->n);
-    rs->begin = r->begin;
-    rs->end = r->end;
+                        "candidates.", who, (int)r->begin, (int)r->end, (int)n);
+    *begin = r->begin;
+    *end = r->end;
     return 0;
+}
+
+int annc_rows_range(annc_rows *rs, const values *pv, const char *who, ann_status *st)
+{
+    return annc_span(pv, rs->post->n, &rs->begin, &rs->end, &rs->parts, who, st);
 }
 
 int annc_whole_only(const values *pv, const char *who, ann_status *st)

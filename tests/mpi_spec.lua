@@ -1,6 +1,7 @@
 -- Runs shared by several processes (docs/distributed.md): `mpirun -np K annlua script.lua`
 -- leaves the same bits as one process (spikes, attributes, weights, recorded values, saved
--- files) for K = 2, 3 and 4 processes and a mix with two threads each; ann.mpi; a fault on one
+-- files) for K = 2, 3 and 4 processes and a mix with two threads each; every connector built
+-- in parts by each process (tests/mpi/connectors.lua); ann.mpi; a fault on one
 -- process ends all of them with its message. Skipped where mpirun or the MPI plugin is missing.
 local support = dofile("tests/support.lua")
 
@@ -18,11 +19,12 @@ local function run(cmd)
   return out, ok == true
 end
 
--- The lines of the networks' hashes (annlua-made lines only: Open MPI may add its own).
+-- The lines of the scripts' hashes: a name, a hash of 8 hex digits, maybe more hex fields
+-- (annlua-made lines only: Open MPI may add its own).
 local function hashes(out)
   local lines = {}
   for line in out:gmatch("[^\n]+") do
-    if line:match("^%a[%w_]* +%x+ %x+$") then lines[#lines + 1] = line end
+    if line:match("^%a[%w_]* +%x%x%x%x%x%x%x%x[ %x]*$") then lines[#lines + 1] = line end
   end
   return table.concat(lines, "\n")
 end
@@ -50,6 +52,19 @@ describe("#annlua processes (mpirun)", function()
       assert.equal(want, hashes(out), ("%d processes of %d threads:\n%s"):format(k, threads, out))
     end
     os.execute("rm -rf " .. dir)
+  end)
+
+  it("each connector built in parts by 2 and 3 processes gives the connectivity and run of one", function()
+    local one, ok = run("timeout 300 ./annlua tests/mpi/connectors.lua")
+    assert.is_true(ok, one)
+    local want = hashes(one)
+    assert.equal(11, select(2, want:gsub("\n", "")) + 1, one)
+    for _, case in ipairs({{2, 2}, {3, 1}}) do
+      local out, fine = run(("timeout 300 %s -np %d -x ANNLUA_NUM_THREADS=%d ./annlua tests/mpi/connectors.lua")
+        :format(MPIRUN, case[1], case[2]))
+      assert.is_true(fine, out)
+      assert.equal(want, hashes(out), ("%d processes of %d threads:\n%s"):format(case[1], case[2], out))
+    end
   end)
 
   it("ann.mpi gives each process its rank and prints once; one process is one run", function()

@@ -1,12 +1,24 @@
 -- bench/mpi/coba.lua: the network bench/mpi.lua runs under mpirun. COBA neurons with 80
 -- random inputs each (the model of bench/threads.lua), or with `size` 1 a single neuron
 -- (what is left is the cost of the step's exchange). Rank 0 prints the best wall time of
--- three runs of `duration` ms, the steps and the spikes of the last run.
+-- three runs of `duration` ms, the steps and the spikes of the last run. With DURATION 0, it
+-- builds the network only and prints the wall time of compile (kernels found in the cache
+-- when an earlier run stored them) and of the connectivity's drawing within it (the calls of
+-- annarchy.connectors.build, parts and their exchange included).
 --
 --   mpirun -np K ./annlua bench/mpi/coba.lua SIZE DURATION [THREADS]
 local ann = require("annarchy")
 
 local size, duration = tonumber(arg[1]) or 64000, tonumber(arg[2]) or 200
+
+local connectors = require("annarchy.connectors")
+local build, drawing = connectors.build, 0
+connectors.build = function(...)
+  local t0 = ann.clock()
+  local csr = build(...)
+  drawing = drawing + ann.clock() - t0
+  return csr
+end
 
 local function coba_inputs(n)
   local coba = dofile("examples/coba.lua")
@@ -25,7 +37,12 @@ end
 
 local net, m = coba_inputs(size)
 net:config{num_threads = tonumber(arg[3]) or 1}
+local c0 = ann.clock()
 net:compile{silent = true}
+if duration == 0 then
+  ann.mpi.print(("build %.6f drawing %.6f"):format(ann.clock() - c0, drawing))
+  return
+end
 net:simulate(duration / 10)
 local best = math.huge
 for _ = 1, 3 do

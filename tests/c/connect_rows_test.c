@@ -71,10 +71,12 @@ static int rows_of(const ann_csr *part, const ann_csr *whole)
     return 1;
 }
 
-enum { ALL, PROB, PRE, POST, TOTAL_MULTI, TOTAL_DISTINCT, ONE, NKINDS };
+enum { ALL, PROB, PRE, POST, TOTAL_MULTI, TOTAL_DISTINCT, GAUSS, DOG, ONE, NKINDS };
 static const char *const names[NKINDS] = {"all_to_all", "fixed_probability",
     "fixed_number_pre", "fixed_number_post", "fixed_total_number (multapses)",
-    "fixed_total_number (distinct)", "one_to_one"};
+    "fixed_total_number (distinct)", "gaussian", "dog", "one_to_one"};
+/* the geometries of gaussian and dog: NPRE and NPOST neurons */
+static const int32_t pre_geom[2] = {28, 25}, post_geom[2] = {30, 30};
 
 static int build(int kind, ann_csr *c, const int32_t *pre, int32_t npre, const int32_t *post,
                  int32_t npost, const ann_syn_values *v, ann_rng *rng, ann_status *st)
@@ -97,6 +99,12 @@ static int build(int kind, ann_csr *c, const int32_t *pre, int32_t npre, const i
     case TOTAL_DISTINCT:
         return ann_connect_fixed_total_number(c, pre, npre, NPOST, post, npost, NPOST, 1, 250000,
                                               0, 0, v, rng, st);
+    case GAUSS:
+        return ann_connect_gaussian(c, pre_geom, 2, post_geom, 2, 0, 1.0, 0.5, 0.01, 1, v, rng,
+                                    st);
+    case DOG:
+        return ann_connect_dog(c, pre_geom, 2, post_geom, 2, 0, 1.0, 0.3, 0.5, 0.6, 0.01, 1, v,
+                               rng, st);
     default:
         return ann_connect_one_to_one(c, pre, npre, NPOST, post, npost, NPOST, v, rng, st);
     }
@@ -113,8 +121,7 @@ static void test_threads_and_rows(void)
         ann_rng rng;
         ann_status st;
         ann_csr one, c;
-        int rc, ranged = kind == ALL || kind == PROB || kind == PRE || kind == TOTAL_MULTI
-                         || kind == TOTAL_DISTINCT;
+        int rc, ranged = kind != POST && kind != ONE;
         ann_rng_init(&rng, 11, 3);
         rc = build(kind, &one, pre, NPRE, post, NPOST, &v, &rng, &st);
         CHECK(rc == 0 && (kind == ONE || one.nsyn > 200000), "%s: built (%s), %lld synapses", names[kind],

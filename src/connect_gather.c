@@ -1,0 +1,140 @@
+/* A connectivity drawn in parts by the processes of a distributed run (docs/distributed.md):
+ * each process draws the rows of its share of the post candidates (annc_span), then the parts
+ * are gathered, in process order, into the whole on every process: the same structure, bit
+ * for bit, as one process drawing every row. */
+#include "comm.h"
+#include "connect_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Bytes of the whole array one collective carries at most (the transport counts in int32). */
+#define WINDOW ((int64_t)1 << 30)
+
+void annc_share(int32_t n, int32_t *b, int32_t *e, int *parts)
+{
+    const ann_transport *tp = ann_comm();
+    *parts = tp->size > 1;
+    *b = (int32_t)((int64_t)n * tp->rank / tp->size);
+    *e = (int32_t)((int64_t)n * (tp->rank + 1) / tp->size);
+}
+
+void annc_keep_ranks(ann_csr *c, int32_t lo, int32_t hi)
+{
+    int32_t d0 = 0, d1;
+    while (d0 < c->ndend && c->post_rank[d0] < lo)
+        d0++;
+    for (d1 = d0; d1 < c->ndend && c->post_rank[d1] < hi; d1++)
+        ;
+    int64_t s0 = c->row[d0], s1 = c->row[d1];
+    memmove(c->post_rank, c->post_rank + d0, (size_t)(d1 - d0) * sizeof *c->post_rank);
+    for (int32_t d = 0; d <= d1 - d0; d++)
+        c->row[d] = c->row[d0 + d] - s0;
+    memmove(c->pre_rank, c->pre_rank + s0, (size_t)(s1 - s0) * sizeof *c->pre_rank);
+    c->ndend = d1 - d0;
+    c->nsyn = s1 - s0;
+}
+
+/* Process r's at[r + 1] - at[r] elements of elem bytes (this process's at mine), into whole
+ * at element at[r]: a window of at most WINDOW bytes of the whole per collective. */
+static void gather_array(const ann_transport *tp, void *whole, const void *mine, size_t elem,
+                         const int64_t *at, int32_t *counts, int32_t *displs)
+{
+    int32_t K = tp->size, me = tp->rank;
+    int64_t step = WINDOW / (int64_t)elem, total = at[K];
+    static const char none;
+    for (int64_t s = 0; s < total; s += step) {
+        int64_t t = total - s < step ? total : s + step;
+        for (int32_t r = 0; r < K; r++) {
+            int64_t lo = at[r] > s ? at[r] : s, hi = at[r + 1] < t ? at[r + 1] : t;
+            if (hi < lo)
+                hi = lo = s;
+            counts[r] = (int32_t)((hi - lo) * (int64_t)elem);
+            displs[r] = (int32_t)((lo - s) * (int64_t)elem);
+        }
+        /* never NULL (in place): this process's elements from position displs[me] */
+        const char *send = &none;
+        if (counts[me] > 0)
+            send = (const char *)mine + (s + displs[me] / (int64_t)elem - at[me]) * (int64_t)elem;
+        tp->allgatherv(send, counts[me], (char *)whole + s * (int64_t)elem, counts, displs);
+    }
+}
+
+/* What each process tells the others of its part. */
+enum { INFO_FAILED, INFO_NDEND, INFO_NSYN, INFO_MAX_DELAY, INFO_N };
+
+int annc_gather_parts(ann_csr *c, int failed, const char *who, ann_status *st)
+{
+    const ann_transport *tp = ann_comm();
+    int32_t K = tp->size, me = tp->rank;
+    int64_t info[INFO_N] = {failed != 0, failed ? 0 : c->ndend, failed ? 0 : c->nsyn,
+                            failed ? 0 : c->max_delay};
+    int64_t *all = malloc((size_t)K * sizeof info), *dat = malloc((size_t)(K + 1) * sizeof *dat),
+            *sat = malloc((size_t)(K + 1) * sizeof *sat);
+    int32_t *counts = malloc((size_t)K * sizeof *counts), *displs = malloc((size_t)K * sizeof *displs);
+    ann_csr w;
+    int bad = !all || !dat || !sat || !counts || !displs;
+    memset(&w, 0, sizeof w);
+    if (bad) {
+        /* the others cannot be told: this process stops the run with the message */
+        free(all); free(dat); free(sat); free(counts); free(displs);
+        ann_csr_free(c);
+        annc_oom(st, who);
+        return 1;
+    }
+    tp->allgather(info, (int32_t)sizeof info, all);
+    dat[0] = sat[0] = 0;
+    for (int32_t r = 0; r < K; r++) {
+        const int64_t *x = all + (size_t)r * INFO_N;
+        failed |= x[INFO_FAILED] != 0;
+        dat[r + 1] = dat[r] + x[INFO_NDEND];
+        sat[r + 1] = sat[r] + x[INFO_NSYN];
+        if (!failed && x[INFO_MAX_DELAY] > w.max_delay)
+            w.max_delay = (int32_t)x[INFO_MAX_DELAY];
+    }
+    /* every process allocates the whole; each learns whether all could */
+    int64_t ok = 0, *oks = all;
+    if (!failed) {
+        ok = annc_csr_alloc(&w, dat[K], sat[K]) == 0;
+        if (ok && c->w)
+            ok = (w.w = annc_alloc_n(sat[K], sizeof *w.w)) != NULL;
+        if (ok && c->delay)
+            ok = (w.delay = annc_alloc_n(sat[K], sizeof *w.delay)) != NULL;
+    }
+    if (!failed) {
+        tp->allgather(&ok, (int32_t)sizeof ok, oks);
+        for (int32_t r = 0; r < K; r++)
+            failed |= !oks[r];
+    }
+    if (failed) {
+        int mine = info[INFO_FAILED] || !ok;
+        ann_csr_free(&w);
+        ann_csr_free(c);
+        free(all); free(dat); free(sat); free(counts); free(displs);
+        if (!mine)
+            ann_fail(st, "%s: out of memory on another process.", who);
+        else if (!info[INFO_FAILED])
+            annc_oom(st, who);
+        return 1;
+    }
+    /* dendrite ends as offsets in the whole */
+    for (int32_t d = 1; d <= c->ndend; d++)
+        c->row[d] += sat[me];
+    gather_array(tp, w.post_rank, c->post_rank, sizeof *w.post_rank, dat, counts, displs);
+    gather_array(tp, w.row + 1, c->row + 1, sizeof *w.row, dat, counts, displs);
+    gather_array(tp, w.pre_rank, c->pre_rank, sizeof *w.pre_rank, sat, counts, displs);
+    if (c->w)
+        gather_array(tp, w.w, c->w, sizeof *w.w, sat, counts, displs);
+    if (c->delay)
+        gather_array(tp, w.delay, c->delay, sizeof *w.delay, sat, counts, displs);
+    w.ndend = (int32_t)dat[K];
+    w.nsyn = sat[K];
+    w.shared_w = c->shared_w;
+    w.uniform_delay = c->uniform_delay;
+    if (!c->delay)
+        w.max_delay = c->max_delay;
+    ann_csr_free(c);
+    *c = w;
+    free(all); free(dat); free(sat); free(counts); free(displs);
+    return 0;
+}

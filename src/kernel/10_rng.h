@@ -806,15 +806,16 @@ static inline double annk_draw_binomial(double n, double p, const uint32_t pre[4
  * annk_fill_binomial(T, pre, e0, m, out) gives out[k] = annk_binomial_draw(&T->B, pre, e0 + k),
  * k < m, bit for bit. For inversion the setup stores the probabilities r[k] = P(k) exactly as
  * the walk of annk_binomial_draw computes them (the recurrence does not depend on the
- * uniform), up to n, 110 or the first that is 0 (every later one is 0 too, and a zero is never
- * above the remaining uniform); the walk then needs no division. The uniforms u0 of the
+ * uniform), up to n, 110, the first that is 0 or the one where they add up to 1 - 2^-40
+ * (a uniform walking past them takes annk_binomial_draw's own walk); the walk then needs no
+ * division. The uniforms u0 of the
  * elements' blocks (e, 0) are computed four blocks at a time with AVX2, and the first `fast`
  * steps of the walk for all the elements without a branch: the walk stops at the first k with
  * x_k < r[k], x_{k+1} = x_k - r[k]; before it x_k >= r[k] > 0, after it x_k < 0 < r[k], so the
  * result is the number of k < fast with x_k >= r[k] when that number is below `fast`. `fast`
  * covers all but 1/64 of the probability. The rest of the walk for the elements beyond it,
- * a uniform that walks off the table (mass lost to rounding) and the other kinds go through
- * annk_binomial_draw's own steps. */
+ * a uniform that walks off the table and the other kinds go through annk_binomial_draw's own
+ * steps. */
 #define ANNK_BINOM_TABLE 111
 typedef struct annk_binom_table {
     annk_binom B;
@@ -832,12 +833,11 @@ static inline void annk_binomial_table_setup(double n, double p, annk_binom_tabl
     if (T->B.kind != 1)
         return;
     r = T->B.p0;
-    for (k = 0.0; k <= T->B.lim && r != 0.0; k += 1.0) {
+    for (k = 0.0; k <= T->B.lim && r != 0.0 && mass < 1.0 - 0x1p-40; k += 1.0) {
         T->r[T->len++] = r;
-        if (mass < 1.0 - 1.0 / 64.0) {
-            mass += r;
+        if (mass < 1.0 - 1.0 / 64.0)
             T->fast = T->len;
-        }
+        mass += r;
         r *= T->B.a / (k + 1.0) - T->B.s;
     }
 }

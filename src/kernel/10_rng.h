@@ -891,12 +891,14 @@ static inline void annk_fill_binomial(const annk_binom_table *T, const uint32_t 
                 x[i] -= rk;
             }
         }
+        /* the counts as values; a count of `fast` (the walk goes on) as base + sign fast,
+         * which no value of the branchless steps takes */
+        for (i = 0; i < m1; i++)
+            out[i0 + i] = base + sign * out[i0 + i];
         for (i = 0; i < m1; i++) {
             double y = x[i];
-            if (out[i0 + i] < (double)fast) {
-                out[i0 + i] = base + sign * out[i0 + i];
+            if (out[i0 + i] != base + sign * fast)
                 continue;
-            }
             for (k = fast; k < len && !(y < r[k]); k++)
                 y -= r[k];
             out[i0 + i] = k < len ? base + sign * k

@@ -526,6 +526,7 @@ typedef struct run_state {
     int go;                 /* thread 0's decision before each step */
     int interrupted;
     int serial_transmit, serial_learn, queue, globals, learn;
+    atomic_int queue_next;  /* the next projection to queue spikes of (ann_projections_queue) */
     int w0, W;              /* this process's first worker, workers of every process */
     ann_procs *dist;         /* NULL with one process */
 } run_state;
@@ -545,7 +546,7 @@ void ann_network_record_fault(ann_network *net, const char *what, const char *na
              "are missing); the run stopped after that step", what, name, (long long)ctx->step);
 }
 
-/* Thread 0, between steps: whether to run another one (and its per-synapse delay queues). */
+/* Thread 0, between steps: whether to run another one. */
 static void decide(run_state *r)
 {
     ann_network *net = r->net;
@@ -553,7 +554,7 @@ static void decide(run_state *r)
                        : net->interrupt || net->record_fault.code;
     r->go = r->n < r->nsteps && !stop;
     if (r->n < r->nsteps && stop) r->interrupted = 1;
-    if (r->go && r->queue) ann_projections_queue(net);
+    atomic_store_explicit(&r->queue_next, 0, memory_order_relaxed);
 }
 
 /* The spikes of thread blocks, written at p->spiked + block start, moved together in rank
@@ -595,6 +596,8 @@ static void step(run_state *r, int t, int T, const annk_ctx *ctx)
         ann_block(p->k.size, r->w0 + t, r->W, &b, &e);
         zero_sums(p, b, e);
     }
+    /* the spikes of the last step enter the per-synapse delay queues, projections in parallel */
+    if (r->queue) ann_projections_queue(net, &r->queue_next);
     if (r->serial_transmit) {
         barrier(net);
         if (t == 0) {
@@ -604,6 +607,7 @@ static void step(run_state *r, int t, int T, const annk_ctx *ctx)
             ann_projections_transmit(net, ctx, 0, r->W, r->W);
         }
     } else {
+        if (r->queue) barrier(net);
         ann_projections_transmit(net, ctx, r->w0 + t, 1, r->W);
     }
     barrier(net);

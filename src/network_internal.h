@@ -7,6 +7,7 @@
 #include "pool.h"
 
 #include <signal.h>
+#include <stdatomic.h>
 
 typedef void (*annk_global_fn)(annk_pop *p, const annk_ctx *c);
 typedef void (*annk_pop_fn)(annk_pop *p, const annk_ctx *c, int32_t ib, int32_t ie);
@@ -121,8 +122,11 @@ void ann_procs_free(ann_procs *d, const ann_network *net);
  * blocks of post neurons of workers w .. w + nw - 1 of W (every thread of every process is
  * one worker; (0, W, W) is every neuron); the others run on one thread. */
 int  ann_projections_bind(ann_network *net, const ann_module *m, ann_status *st);
-/* Queues the spikes of per-synapse-delay projections (before transmission). */
-void ann_projections_queue(ann_network *net);
+/* Queues the spikes of per-synapse-delay projections (before transmission). Every thread of
+ * the step calls it with the same counter (0 before the step): each takes the next projection
+ * from it until none is left, so that the projections are queued in parallel (each by one
+ * thread, its work the same whichever thread does it). */
+void ann_projections_queue(ann_network *net, atomic_int *next);
 /* Whether some projection has a transmission kernel / a learning kernel that runs on one
  * thread only, queues spikes for per-synapse delays, or has learning kernels. */
 enum { ANNP_SERIAL_TRANSMIT = 1, ANNP_SERIAL_LEARN = 2, ANNP_QUEUE = 4, ANNP_LEARN = 8 };

@@ -96,10 +96,13 @@ static int flies(const ann_network *net, const ann_proj *p)
     return sorted_by_delay(p) && transmits(net, p);
 }
 
-void ann_projections_queue(ann_network *net)
+void ann_projections_queue(ann_network *net, atomic_int *next)
 {
     struct ann_projections *P = net->projs;
-    for (int32_t i = 0; P && i < P->n; i++) {
+    if (!P) return;
+    for (;;) {
+        int32_t i = atomic_fetch_add_explicit(next, 1, memory_order_relaxed);
+        if (i >= P->n) break;
         ann_proj *p = &P->p[i];
         if (flies(net, p)) annp_flights_queue(p, &net->pops[p->pre].k);
     }

@@ -252,8 +252,9 @@ describe("the spike kernel", function()
 end)
 
 describe("a binomial draw (n and p global: the same for every neuron) #annlua", function()
-  -- annk_binomial_setup (the probability of 0, or the rejection constants) runs once before
-  -- the loop, annk_binomial_draw per neuron: the kernel's draws must be those of
+  -- annk_binomial_table_setup (the probabilities of the inversion, or the rejection constants)
+  -- runs once before the loop, annk_fill_binomial per chunk of neurons (300 neurons: whole
+  -- groups of four blocks and a scalar tail): the kernel's draws must be those of
   -- annk_binomial(n, p, seed, stream, elem, step, k), bit for bit, in each regime of the
   -- generator (inversion, rejection, p > 1/2, no draw at all).
   local core = require("annarchy.core")
@@ -273,7 +274,7 @@ describe("a binomial draw (n and p global: the same for every neuron) #annlua", 
   for _, case in ipairs{{40, 0.03}, {1000, 0.3}, {50, 0.8}, {0, 0.5}, {10, 1.0}, {10, 0.0}} do
     it(("Binomial(%d, %g): the keyed draws, the setup once per step"):format(case[1], case[2]), function()
       local r, upd = run(case[1], case[2])
-      assert.equal(1, count(upd, "annk_binomial_setup%("))
+      assert.equal(1, count(upd, "annk_binomial_table_setup%("))
       assert.is_falsy(upd:find("annk_binomial(", 1, true))
       local same, sum = true, 0
       for step = 0, 4 do
@@ -290,7 +291,8 @@ describe("a binomial draw (n and p global: the same for every neuron) #annlua", 
     end)
   end
 
-  it("draws the same with tcc", function()
+  it("draws the same with tcc (inversion and rejection)", function()
+    assert.same(run(2900, 0.0008, "cc"), run(2900, 0.0008, "tcc"))
     assert.same(run(1000, 0.3, "cc"), run(1000, 0.3, "tcc"))
   end)
 end)

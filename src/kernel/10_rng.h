@@ -801,6 +801,112 @@ static inline double annk_draw_binomial(double n, double p, const uint32_t pre[4
     return annk_binomial_draw(&B, pre, elem);
 }
 
+/* Binomial draws of a run of consecutive elements with one (n, p), for a kernel loop whose n
+ * and p are the same for every element: annk_binomial_table_setup once before the loop,
+ * annk_fill_binomial(T, pre, e0, m, out) gives out[k] = annk_binomial_draw(&T->B, pre, e0 + k),
+ * k < m, bit for bit. For inversion the setup stores the probabilities r[k] = P(k) exactly as
+ * the walk of annk_binomial_draw computes them (the recurrence does not depend on the
+ * uniform), up to n, 110, the first that is 0 or the one where they add up to 1 - 2^-40
+ * (a uniform walking past them takes annk_binomial_draw's own walk); the walk then needs no
+ * division. The uniforms u0 of the
+ * elements' blocks (e, 0) are computed four blocks at a time with AVX2, and the first `fast`
+ * steps of the walk for all the elements without a branch: the walk stops at the first k with
+ * x_k < r[k], x_{k+1} = x_k - r[k]; before it x_k >= r[k] > 0, after it x_k < 0 < r[k], so the
+ * result is the number of k < fast with x_k >= r[k] when that number is below `fast`. `fast`
+ * covers all but 1/64 of the probability. The rest of the walk for the elements beyond it,
+ * a uniform that walks off the table and the other kinds go through annk_binomial_draw's own
+ * steps. */
+#define ANNK_BINOM_TABLE 111
+typedef struct annk_binom_table {
+    annk_binom B;
+    int len;                         /* entries of r (inversion only) */
+    int fast;                        /* steps of the walk taken without a branch */
+    double r[ANNK_BINOM_TABLE];
+} annk_binom_table;
+
+static inline void annk_binomial_table_setup(double n, double p, annk_binom_table *T)
+{
+    double r, k, mass = 0.0;
+    annk_binomial_setup(n, p, &T->B);
+    T->len = 0;
+    T->fast = 0;
+    if (T->B.kind != 1)
+        return;
+    r = T->B.p0;
+    for (k = 0.0; k <= T->B.lim && r != 0.0 && mass < 1.0 - 0x1p-40; k += 1.0) {
+        T->r[T->len++] = r;
+        if (mass < 1.0 - 1.0 / 64.0)
+            T->fast = T->len;
+        mass += r;
+        r *= T->B.a / (k + 1.0) - T->B.s;
+    }
+}
+
+static inline void annk_fill_binomial(const annk_binom_table *T, const uint32_t pre[4],
+                                      uint32_t e0, int32_t m, double *out)
+{
+    const double *r = T->r;
+    const int len = T->len, fast = T->fast;
+    const double n = T->B.n, sign = T->B.flip ? -1.0 : 1.0, base = T->B.flip ? n : 0.0;
+    double x[ANNK_CHUNK];
+    int32_t i0, i, m1;
+    int k;
+    uint32_t b[4];
+#ifdef ANNK_RNG_VECTOR
+    annk_v4u K[20], c[3][4];
+    annk_v4d u;
+    int v;
+#endif
+    if (T->B.kind != 1) {
+        for (i = 0; i < m; i++)
+            out[i] = annk_binomial_draw(&T->B, pre, e0 + (uint32_t)i);
+        return;
+    }
+#ifdef ANNK_RNG_VECTOR
+    annk_philox_v_keys(pre, K);
+#endif
+    for (i0 = 0; i0 < m; i0 += ANNK_CHUNK) {
+        uint32_t f0 = e0 + (uint32_t)i0;
+        m1 = m - i0 < ANNK_CHUNK ? m - i0 : ANNK_CHUNK;
+        i = 0;
+#ifdef ANNK_RNG_VECTOR
+        for (; i + 12 <= m1; i += 12) {
+            annk_philox_v(pre, K, f0 + (uint32_t)i, 0, 3, c);
+            for (v = 0; v < 3; v++) {
+                u = annk_v4_u53(c[v][0], c[v][1]);
+                __builtin_memcpy(x + i + 4 * v, &u, sizeof u);
+            }
+        }
+#endif
+        for (; i < m1; i++) {
+            annk_rng_block(pre, f0 + (uint32_t)i, 0, b);
+            x[i] = annk_u53(b[0], b[1]);
+        }
+        for (i = 0; i < m1; i++)
+            out[i0 + i] = 0.0;
+        for (k = 0; k < fast; k++) {
+            const double rk = r[k];
+            for (i = 0; i < m1; i++) {
+                out[i0 + i] += x[i] >= rk ? 1.0 : 0.0;
+                x[i] -= rk;
+            }
+        }
+        /* the counts as values; a count of `fast` (the walk goes on) as base + sign fast,
+         * which no value of the branchless steps takes */
+        for (i = 0; i < m1; i++)
+            out[i0 + i] = base + sign * out[i0 + i];
+        for (i = 0; i < m1; i++) {
+            double y = x[i];
+            if (out[i0 + i] != base + sign * fast)
+                continue;
+            for (k = fast; k < len && !(y < r[k]); k++)
+                y -= r[k];
+            out[i0 + i] = k < len ? base + sign * k
+                                  : annk_binomial_draw(&T->B, pre, f0 + (uint32_t)i);
+        }
+    }
+}
+
 /* ---- the kernel interface: one call per draw ------------------------------------------------ */
 
 static inline double annk_uniform(uint64_t seed, uint32_t stream, uint32_t elem, uint64_t step,

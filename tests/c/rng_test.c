@@ -317,15 +317,13 @@ static void test_statistics(void)
 
 /* Chi-square of the histogram of an integer distribution against its exact pmf; bins with
  * an expected count below 5 are pooled. */
-static void chi_square(const char *name, const ann_dist *d, double (*pmf)(double, const ann_dist *),
-                       double lo, double hi)
+static void chi_square_of(const char *name, const double *x, int n, const ann_dist *d,
+                          double (*pmf)(double, const ann_dist *), double lo, double hi)
 {
     int nb = (int)(hi - lo) + 1, i, bins = 0;
     double *count = calloc((size_t)nb, sizeof *count), chi = 0, pool_o = 0, pool_e = 0;
-    ann_rng r;
-    ann_rng_init(&r, 99, 5);
-    for (i = 0; i < N_STAT; i++) {
-        double v = ann_dist_sample(d, &r);
+    for (i = 0; i < n; i++) {
+        double v = x[i];
         if (v < lo || v > hi || v != floor(v)) {
             CHECK(0, "%s: value %g outside [%g, %g] or not an integer", name, v, lo, hi);
             free(count);
@@ -334,7 +332,7 @@ static void chi_square(const char *name, const ann_dist *d, double (*pmf)(double
         count[(int)(v - lo)] += 1;
     }
     for (i = 0; i < nb; i++) {
-        double e = N_STAT * pmf(lo + i, d);
+        double e = n * pmf(lo + i, d);
         if (e < 5) {
             pool_o += count[i];
             pool_e += e;
@@ -353,6 +351,19 @@ static void chi_square(const char *name, const ann_dist *d, double (*pmf)(double
               chi, df);
     }
     free(count);
+}
+
+static void chi_square(const char *name, const ann_dist *d, double (*pmf)(double, const ann_dist *),
+                       double lo, double hi)
+{
+    double *x = malloc(N_STAT * sizeof *x);
+    ann_rng r;
+    int i;
+    ann_rng_init(&r, 99, 5);
+    for (i = 0; i < N_STAT; i++)
+        x[i] = ann_dist_sample(d, &r);
+    chi_square_of(name, x, N_STAT, d, pmf, lo, hi);
+    free(x);
 }
 
 static double binom_pmf(double k, const ann_dist *d)
@@ -553,8 +564,53 @@ static void test_fills(void)
     CHECK(same, "the fills differ from the per-element draws");
 }
 
+/* annk_fill_binomial (the kernels' draws with one n and p for a loop) gives annk_binomial_draw's
+ * values at any start and length, in each regime (inversion, inversion of 1 - p, rejection, no
+ * draw), also with a table cut short so that the walk past the branchless steps and the
+ * fall-back to annk_binomial_draw both run; and its histograms follow the binomial pmf on both
+ * sides of the switch from inversion (n min(p, 1 - p) < 10) to rejection. */
+static void test_binomial_fills(void)
+{
+    static const double np[][2] = {{2900, 0.0008}, {1600, 0.0008}, {20, 0.3}, {12, 0.9},
+                                   {40, 0.3}, {1000, 0.02}, {0, 0.5}, {7, 1.0}, {200, 0.049}};
+    static double x[N_STAT];
+    double a[700];
+    uint32_t pre[4];
+    annk_binom_table T;
+    int c, t, i, same = 1, cut = 1;
+    for (c = 0; c < (int)(sizeof np / sizeof np[0]); c++) {
+        for (t = 0; t < 12; t++) {
+            uint32_t e0 = (uint32_t)(t * 37 % 29) + (t > 8 ? 0xfffffd00u : 0u);
+            int n = 700 - t * 53;
+            annk_rng_prefix(9, 2, (uint64_t)t, 3, pre);
+            annk_binomial_table_setup(np[c][0], np[c][1], &T);
+            if (t % 2 && T.len > 2) {   /* cut short: one branchless step, then the walk */
+                T.len = 2;
+                T.fast = 1;
+                cut = 0;
+            }
+            annk_fill_binomial(&T, pre, e0, n, a);
+            for (i = 0; i < n; i++)
+                same &= a[i] == annk_binomial(np[c][0], np[c][1], 9, 2, e0 + (uint32_t)i,
+                                              (uint64_t)t, 3);
+        }
+    }
+    CHECK(same, "annk_fill_binomial differs from annk_binomial");
+    CHECK(!cut, "no table was cut short");
+    for (c = 0; c < 6; c++) {
+        ann_dist d = {ANN_DIST_BINOMIAL, np[c][0], np[c][1], 0, 0, 0, 0};
+        char name[64];
+        annk_rng_prefix(31, 4, 5, 1, pre);
+        annk_binomial_table_setup(np[c][0], np[c][1], &T);
+        annk_fill_binomial(&T, pre, 0, N_STAT, x);
+        snprintf(name, sizeof name, "annk_fill_binomial(%g, %g)", np[c][0], np[c][1]);
+        chi_square_of(name, x, N_STAT, &d, binom_pmf, 0, np[c][0]);
+    }
+}
+
 /* The same with the vector code: the header compiled by cc -O3 -march=native (AVX2 when the
- * machine has it) prints fills and per-element draws, which must agree bit for bit. */
+ * machine has it) prints fills (uniform, normal, binomial) and per-element draws, which must
+ * agree bit for bit. */
 
 
 static void test_fills_native(void)
@@ -571,7 +627,9 @@ static void test_fills_native(void)
     fputs(ann_kernel_header, f);
     fputs("#include <stdio.h>\n"
           "int main(void)\n{\n"
-          "    static double a[2000], b[2000];\n"
+          "    static double a[2000], b[2000], c[2000];\n"
+          "    static const double bn[3] = {2900, 2900, 20}, bp[3] = {0.0008, 0.3, 0.9};\n"
+          "    annk_binom_table T;\n"
           "    uint32_t pre[4];\n"
           "    int t, i;\n"
           "#ifdef ANNK_RNG_VECTOR\n"
@@ -585,9 +643,12 @@ static void test_fills_native(void)
           "        annk_rng_prefix(77, 5, (uint64_t)t * 1000003u, 1, pre);\n"
           "        annk_fill_u01(pre, e0, n, a);\n"
           "        annk_fill_std_normal(pre, e0, n, b);\n"
+          "        annk_binomial_table_setup(bn[t % 3], bp[t % 3], &T);\n"
+          "        annk_fill_binomial(&T, pre, e0, n, c);\n"
           "        for (i = 0; i < n; i++)\n"
-          "            printf(\"%d %a %a %a %a\\n\", i, a[i], annk_draw_uniform(pre, e0 + (uint32_t)i),\n"
-          "                   b[i], annk_draw_std_normal(pre, e0 + (uint32_t)i));\n"
+          "            printf(\"%d %a %a %a %a %a %a\\n\", i, a[i], annk_draw_uniform(pre, e0 + (uint32_t)i),\n"
+          "                   b[i], annk_draw_std_normal(pre, e0 + (uint32_t)i),\n"
+          "                   c[i], annk_draw_binomial(bn[t % 3], bp[t % 3], pre, e0 + (uint32_t)i));\n"
           "    }\n    return 0;\n}\n", f);
     fclose(f);
     snprintf(cmd, sizeof cmd, "cc -std=c99 -O3 -march=native -ffp-contract=off -fno-math-errno "
@@ -601,9 +662,10 @@ static void test_fills_native(void)
     if (fgets(line, sizeof line, p))
         printf("fills compiled with -march=native: %s", line);
     while (fgets(line, sizeof line, p)) {
-        double u, u1, z, z1;
+        double u, u1, z, z1, k, k1;
         int i;
-        if (sscanf(line, "%d %la %la %la %la", &i, &u, &u1, &z, &z1) != 5 || u != u1 || z != z1) {
+        if (sscanf(line, "%d %la %la %la %la %la %la", &i, &u, &u1, &z, &z1, &k, &k1) != 7 ||
+            u != u1 || z != z1 || k != k1) {
             if (!bad)
                 printf("mismatch: %s", line);
             bad++;
@@ -1005,6 +1067,7 @@ int main(void)
     test_tcc();
     test_ziggurat();
     test_fills();
+    test_binomial_fills();
     test_fills_native();
     printf("%d passed, %d failed\n", passed, failed);
     return failed != 0;

@@ -125,10 +125,11 @@ function M.rand_buffered(rv, k, opts)
 end
 
 --- The C statements of a binomial draw whose n and p are the same for every neuron of a
--- population's loop (cgen.invariant under opts.hoist): {pre = before the loop (the
--- generator's prefix and annk_binomial_setup, so that the probability of 0 or the constants
--- of the rejection method are computed once per step), draw = the declaration inside the
--- loop}; nil otherwise. The same bits as annk_binomial.
+-- population's loop (cgen.invariant under opts.hoist), in the shape of M.rand_buffered: pre
+-- = the generator's prefix and annk_binomial_table_setup (the probabilities of the inversion,
+-- or the constants of the rejection method, once per step), fill = the draws of a chunk
+-- (annk_fill_binomial), draw = the declaration inside the loop; nil otherwise. The same bits
+-- as annk_binomial.
 function M.rand_prepared(rv, k, opts)
   if rv.dist ~= "Binomial" or not opts.hoist then return nil end
   local args = {}
@@ -139,10 +140,11 @@ function M.rand_prepared(rv, k, opts)
   local name = rv.name
   return {
     pre = ("uint32_t _rpre_%s[4]; annk_rng_prefix(c->seed, p->stream, (uint64_t)c->step, %d, _rpre_%s);"
-      .. " annk_binom _rbin_%s; annk_binomial_setup(%s, &_rbin_%s);")
+      .. " annk_binom_table _rbin_%s; annk_binomial_table_setup(%s, &_rbin_%s);")
       :format(name, k, name, name, table.concat(args, ", "), name),
-    draw = ("const double _%s = annk_binomial_draw(&_rbin_%s, _rpre_%s, (uint32_t)(i));")
-      :format(name, name, name),
+    fill = ("double _rbuf_%s[ANNK_CHUNK]; annk_fill_binomial(&_rbin_%s, _rpre_%s, (uint32_t)_i0, _i1 - _i0, _rbuf_%s);")
+      :format(name, name, name, name),
+    draw = ("const double _%s = _rbuf_%s[i - _i0];"):format(name, name),
   }
 end
 
@@ -238,18 +240,15 @@ function M.population(id, A, L, ctx)
   local function emit(s) out[#out + 1] = s end
 
   -- update: random draws, globals, then locals with the refractory mask; local draws of the
-  -- uniform-based and normal distributions come from buffers filled a chunk at a time
-  local grand, lrand, rpre, rfill, rprep = {}, {}, {}, {}, {}
+  -- uniform-based and normal distributions and binomials with population-wide n and p come from
+  -- buffers filled a chunk at a time
+  local grand, lrand, rpre, rfill = {}, {}, {}, {}
   for k, rv in ipairs(A.randoms or {}) do
     if rv.locality == "global" then
       grand[#grand + 1] = "    " .. rand_decl(rv, k, "n", opts)
     else
-      local b = M.rand_buffered(rv, k, mopts)
-      local q = not b and M.rand_prepared(rv, k, mopts)
-      if q then
-        rprep[#rprep + 1] = "    " .. q.pre .. "\n"
-        lrand[#lrand + 1] = q.draw
-      elseif b then
+      local b = M.rand_buffered(rv, k, mopts) or M.rand_prepared(rv, k, mopts)
+      if b then
         rpre[#rpre + 1] = "    " .. b.pre .. "\n"
         rfill[#rfill + 1] = "        " .. b.fill .. "\n"
         lrand[#lrand + 1] = b.draw
@@ -281,7 +280,6 @@ function M.population(id, A, L, ctx)
       end
     end
     emit(cgen.hoisted(mopts.hoist, "    "))
-    emit(table.concat(rprep))
     if ctx.refractory then emit("    const int32_t *restrict _refr = p->refr_left;\n") end
     local pad = "    "
     if #rfill > 0 then

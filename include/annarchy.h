@@ -791,6 +791,10 @@ typedef struct ann_proj_desc {
     int32_t plastic;             /* the kernels write synaptic attributes during a run */
     int32_t threads;             /* threads laying out the connectivity (<= 1: the caller's
                                     alone); the result does not depend on it */
+    int32_t transmit_local;      /* 1: the spike kernel reads of the pre-synaptic neurons only
+                                    their spike list (no attribute, no spike time), so that
+                                    threads may transmit while others update their neurons;
+                                    0 (safe for any kernel): a barrier between the two */
 } ann_proj_desc;
 
 /* Adds a projection with the connectivity c, whose arrays it takes over (c is left empty).

@@ -209,6 +209,13 @@ void ann_monitor_record(ann_monitor *m, ann_network *net, const annk_ctx *ctx, i
     }
 }
 
+int ann_monitor_in_phase_b(const ann_monitor *m)
+{
+    for (int i = 0; i < m->nvars; i++)
+        if (!m->vars[i].spike && m->vars[i].phase_b) return 1;
+    return 0;
+}
+
 int ann_monitor_due(const ann_monitor *m, int64_t step, int phase_b, uint8_t *const *want)
 {
     if (!m->when.recording || !ann_schedule_due(&m->when, step)) return 0;

@@ -48,6 +48,7 @@ static void pop_free(ann_pop *p)
     free(p->gop_part);
     free(p->sums);
     free(p->k.spiked);
+    free(p->sent);
     free(p->k.last_spike);
     free(p->k.refr_left);
     free(p->k.refr_steps);
@@ -526,6 +527,8 @@ typedef struct run_state {
     int go;                 /* thread 0's decision before each step */
     int interrupted;
     int serial_transmit, serial_learn, queue, globals, learn;
+    int phase_b;            /* phase B has work: monitors of sums, global equations */
+    int overlap;            /* transmission overlaps other threads' updates (overlap_init) */
     atomic_int queue_next;  /* the next projection to queue spikes of (ann_projections_queue) */
     int w0, W;              /* this process's first worker, workers of every process */
     ann_procs *dist;         /* NULL with one process */
@@ -610,7 +613,9 @@ static void step(run_state *r, int t, int T, const annk_ctx *ctx)
         if (r->queue) barrier(net);
         ann_projections_transmit(net, ctx, r->w0 + t, 1, r->W);
     }
-    barrier(net);
+    /* Each thread transmits into the blocks it updates next: no barrier unless the kernels
+     * read pre neurons that other threads update, or phase B reads every block */
+    if (!r->overlap) barrier(net);
     /* B: record sums and conductances; the rings move on; global equations */
     if (t == 0) {
         if (r->queue) ann_projections_advance(net);
@@ -621,7 +626,7 @@ static void step(run_state *r, int t, int T, const annk_ctx *ctx)
             if (p->k.enabled && p->global) p->global(&p->k, ctx);
         }
     }
-    if (net->nmons || r->globals) barrier(net);
+    if (r->phase_b) barrier(net);
     /* C+D: neuron updates and spikes, block by block; random draws are keyed by (seed,
      * object, element, step) inside the kernels */
     for (int i = 0; i < net->npops; i++) {
@@ -641,6 +646,8 @@ static void step(run_state *r, int t, int T, const annk_ctx *ctx)
             ann_pop *p = &net->pops[i];
             if (!p->k.enabled || !p->spike) continue;
             gather_spikes(p, T, r->w0, r->W);
+            if (r->overlap)
+                memcpy(p->sent, p->k.spiked, (size_t)p->k.nspiked * sizeof *p->sent);
             if (p->k.axonal) gather_axonal(p, T, r->w0, r->W);
         }
         if (r->dist) ann_procs_exchange(r->dist, net, ctx);
@@ -698,6 +705,25 @@ static void run_steps(void *arg, int t)
     fp_fast_end(mode);
 }
 
+/* Whether threads may transmit spikes while others already update their neurons (one barrier
+ * less per step): when every transmission kernel reads of the pre neurons only their spike
+ * list, and phase B has nothing to read. The kernels then read a copy of the list made when it
+ * is gathered (ann_pop.sent), since the spike phase of thread 0 writes into the list itself. */
+static void overlap_init(run_state *r)
+{
+    ann_network *net = r->net;
+    r->overlap = net->threads > 1 && ann_mpi_size() <= 1 && !r->phase_b && !r->queue
+                 && !r->serial_transmit && !ann_projections_needs(net, ANNP_READS_PRE);
+    for (int i = 0; r->overlap && i < net->npops; i++) {
+        ann_pop *p = &net->pops[i];
+        if (!p->k.spiked) continue;
+        if (!p->sent) p->sent = malloc((size_t)(p->k.size > 0 ? p->k.size : 1) * sizeof *p->sent);
+        if (!p->sent) r->overlap = 0;      /* the barrier instead: the same results */
+        else memcpy(p->sent, p->k.spiked, (size_t)p->k.nspiked * sizeof *p->sent);
+    }
+    net->transmit_sent = r->overlap;
+}
+
 static void run_state_init(run_state *r, ann_network *net, int64_t nsteps)
 {
     memset(r, 0, sizeof *r);
@@ -711,6 +737,9 @@ static void run_state_init(run_state *r, ann_network *net, int64_t nsteps)
     r->queue = ann_projections_needs(net, ANNP_QUEUE);
     r->learn = ann_projections_needs(net, ANNP_LEARN);
     for (int i = 0; i < net->npops; i++) r->globals |= net->pops[i].global != NULL;
+    r->phase_b = r->globals;
+    for (int m = 0; m < net->nmons; m++) r->phase_b |= ann_monitor_in_phase_b(net->mons[m]);
+    overlap_init(r);
 }
 
 static void run(run_state *r)
@@ -742,6 +771,7 @@ int ann_network_run(ann_network *net, int64_t nsteps, int until, const int32_t *
     run(&r);
     if (r.dist) ann_procs_end(r.dist, net);
     net->dist = NULL;
+    net->transmit_sent = 0;
     ann_procs_free(r.dist, net);
     if (done) *done = r.n;
     if (net->record_fault.code) {

@@ -34,6 +34,8 @@ typedef struct ann_pop {
     annk_spike_fn  spike;
     annk_stop_fn   stop;
     int32_t       *nfired;      /* [threads] spikes found by each thread's block */
+    int32_t       *sent;        /* a copy of the spike list that transmission reads while
+                                   threads overlap (network.c, overlap_init) */
 } ann_pop;
 
 struct ann_projections;   /* projection.c */
@@ -56,6 +58,7 @@ struct ann_network {
     int32_t   threads;     /* 1 + the pool's workers */
     ann_pool *pool;        /* NULL with one thread */
     ann_procs *dist;        /* during a run shared by several processes */
+    int       transmit_sent; /* during a run: transmission reads the pops' sent lists */
     volatile sig_atomic_t interrupt;   /* set by ann_network_interrupt, polled by the run */
     ann_status record_fault;  /* the first recording that failed in this run (code != 0) */
 };
@@ -84,6 +87,8 @@ void ann_monitor_record(ann_monitor *m, ann_network *net, const annk_ctx *ctx, i
 /* Whether m records values at this step and phase; sets want[population][attribute] of
  * what it records. */
 int  ann_monitor_due(const ann_monitor *m, int64_t step, int phase_b, uint8_t *const *want);
+/* Whether m records values in phase B (sums and conductances, before the neuron updates). */
+int  ann_monitor_in_phase_b(const ann_monitor *m);
 
 /* A monitor or a recorder (`what`, named `name`) could not grow its buffer at the step of
  * ctx: the run stops after this step and reports it (the first such failure of the run). */
@@ -128,8 +133,10 @@ int  ann_projections_bind(ann_network *net, const ann_module *m, ann_status *st)
  * thread, its work the same whichever thread does it). */
 void ann_projections_queue(ann_network *net, atomic_int *next);
 /* Whether some projection has a transmission kernel / a learning kernel that runs on one
- * thread only, queues spikes for per-synapse delays, or has learning kernels. */
-enum { ANNP_SERIAL_TRANSMIT = 1, ANNP_SERIAL_LEARN = 2, ANNP_QUEUE = 4, ANNP_LEARN = 8 };
+ * thread only, queues spikes for per-synapse delays, has learning kernels, or transmits through
+ * kernels that read more of the pre neurons than their spike list (rate-coded sums included). */
+enum { ANNP_SERIAL_TRANSMIT = 1, ANNP_SERIAL_LEARN = 2, ANNP_QUEUE = 4, ANNP_LEARN = 8,
+       ANNP_READS_PRE = 16 };
 int  ann_projections_needs(const ann_network *net, int what);
 void ann_projections_transmit(ann_network *net, const annk_ctx *ctx, int w, int nw, int W);
 /* Moves the rings of per-synapse-delays on (after transmission). */

@@ -405,6 +405,7 @@ int ann_network_add_projection(ann_network *net, const ann_proj_desc *d, ann_csr
     p->w_attr = d->w_attr;
     p->last_event_attr = d->last_event_attr;
     p->plastic = d->plastic;
+    p->transmit_local = d->transmit_local;
     p->threads = d->threads;
     p->k.npre = net->pops[d->pre].k.size;
     p->k.npost = net->pops[d->post].k.size;

@@ -57,6 +57,7 @@ typedef struct ann_proj {
     int32_t       *pre_read;    /* pre attributes the kernels read (exchanged per step) */
     int32_t        npre_read;
     int32_t        plastic;     /* the kernels write synaptic attributes */
+    int32_t        transmit_local; /* the spike kernel reads only the pre spike list (ann_proj_desc) */
     int32_t        threads;     /* threads installing the connectivity (annp_install) */
     proj_range_fn  psp, update, post_event;
     proj_fn        update_global;

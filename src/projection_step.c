@@ -79,6 +79,7 @@ int ann_projections_needs(const ann_network *net, int what)
         int has = p->serial & (ANNP_SERIAL_TRANSMIT | ANNP_SERIAL_LEARN);
         if (p->spike_events && p->delay_kind == ANN_DELAY_VARIABLE) has |= ANNP_QUEUE;
         if (p->update || p->post_event) has |= ANNP_LEARN;
+        if (!p->transmit_local || p->psp || p->axon) has |= ANNP_READS_PRE;
         if (has & what) return 1;
     }
     return 0;
@@ -133,7 +134,7 @@ void ann_projections_transmit(ann_network *net, const annk_ctx *ctx, int w, int 
         if (p->axon && p->k.axon_transmission && pre->k.enabled && pre->k.naxonal > 0)
             p->axon(&p->k, &pre->k, &post->k, ctx, pre->k.axonal, pre->k.naxonal, ib, ie);
         if (p->spike_events) {
-            const int32_t *spk = pre->k.spiked;
+            const int32_t *spk = net->transmit_sent ? pre->sent : pre->k.spiked;
             int32_t n = pre->k.enabled ? pre->k.nspiked : 0;
             if (p->delay_kind == ANN_DELAY_VARIABLE) {
                 if (p->flights.nseg > 0)

@@ -153,7 +153,37 @@ local function axonal()
   return net, {net:monitor(pop, {"spike", "axon_spike"}), net:monitor(other, {"spike", "g_exc"})}
 end
 
+-- Every neuron fires in the same steps (a constant drive from one reset value), and the
+-- projections read only the spike lists: threads transmit while others already update their
+-- neurons and write new spikes, which must not reach the list being transmitted.
+local function synchronous()
+  local Pulse = ann.Neuron{
+    parameters = "I = 0.3",
+    equations = "dv/dt = I - 0.01 * g_exc : init = 0.5",
+    spike = "v > 1.0", reset = "v = 0.0",
+  }
+  local net = ann.Network{dt = 1.0, seed = 31}
+  local pop = net:create(1100, Pulse)
+  pop.I = ann.Uniform(0.25, 0.35)
+  net:connect(pop, pop, "exc"):fixed_probability(0.1, ann.Uniform(0.0, 1.0))
+  local quiet = net:create(600, Pulse)
+  net:connect(pop, quiet, "exc"):fixed_number_pre(20, 0.5)
+  return net, {net:monitor(pop, "spike"), net:monitor(quiet, "spike")}
+end
+
+-- The kernels read of the pre neurons only their spike lists (transmission may overlap the
+-- updates) or also their spike times and attributes (it may not).
+local function pre_reading()
+  local net, monitors = synchronous()
+  local pops = net:get_populations()
+  local syn = ann.Synapse{parameters = "k = 0.1", pre_spike = "g_target += w + k * pre.v + 0.001 * t_pre"}
+  net:connect(pops[1], pops[2], "exc", {synapse = syn}):fixed_probability(0.2, 0.3)
+  return net, monitors
+end
+
 local CASES = {
+  {"spiking, every neuron firing in the same steps", synchronous, 40},
+  {"spiking, kernels reading the pre neurons' attributes and spike times", pre_reading, 40},
   {"spiking (COBA) with Poisson inputs and noise", function() return coba() end, 30},
   {"spiking with a uniform delay", function() return coba(2.0) end, 30},
   {"spiking with per-synapse delays", function() return coba(ann.Uniform(0.1, 3.0)) end, 30},

@@ -170,6 +170,7 @@ local function desc_of(net, P)
     post_index = P.post_index, delay_kind = P.delay_kind, spike_events = P.spike_events,
     name = P.proj._.name, attrs = attrs, w_attr = w and w.index or -1, last_event_attr = le and le.index or -1,
     delayed = P.delayed, pre_read = pre_read(P), plastic = plastic(P), threads = net:_build_threads(),
+    transmit_local = P.transmit_local or false,
   }
 end
 

@@ -33,7 +33,8 @@ static int check_attr(lua_State *L, ann_network *net, int id, int idx)
 /* rt:add_projection(desc, csr) -> id. desc: pre, post, pre_major, post_index, delay_kind
  * ("none"|"uniform"|"variable"), spike_events, attrs = {{type, locality = 0|1|2, init, name}},
  * w_attr, last_event_attr (-1 if none), delayed = {pre attribute indices}, pre_read = {pre
- * attribute indices the kernels read}, plastic (kernels write synapses), threads (laying out
+ * attribute indices the kernels read}, plastic (kernels write synapses), transmit_local (the
+ * spike kernel reads only the pre spike list), threads (laying out
  * the connectivity; the same result for any number), name (optional:
  * the core then learns the names, for embedding hosts). */
 static int l_add_projection(lua_State *L)
@@ -72,6 +73,7 @@ static int l_add_projection(lua_State *L)
     d.delayed = annl_field_i32_list(L, 2, "delayed", &d.ndelayed);
     d.pre_read = annl_field_i32_list(L, 2, "pre_read", &d.npre_read);
     d.plastic = annl_field_bool(L, 2, "plastic");
+    d.transmit_local = annl_field_bool(L, 2, "transmit_local");
     d.threads = (int32_t)annl_field_num(L, 2, "threads", 1);
     ann_status st = {0, ""};
     int id = ann_network_add_projection(net, &d, c, &st);

@@ -552,7 +552,9 @@ function M.projection(P)
     return {R = resolver(P, where), dtype = P.dtype, masked = false,
             hoist = where ~= "structural" and cgen.hoist_table(invariant(P)) or nil}
   end
-  local transmit = psp_kernel(P, id, opts("psp")) .. spike_kernels(P, id, opts("event"))
+  local spikes = spike_kernels(P, id, opts("event"))
+  local transmit = psp_kernel(P, id, opts("psp")) .. spikes
+  P.transmit_local = P.spike_events and not P.axon_events and not M.reads_pre_neurons(spikes)
   local learn = update_kernel(P, id, opts("update")) .. post_kernel(P, id, opts("event"))
   local serial = (P.reads_presum or M.writes_shared(transmit)) and 1 or 0
   if M.writes_shared(learn) then serial = serial + 2 end
@@ -570,6 +572,14 @@ function M.writes_shared(text)
     if text:find(pat) then return true end
   end
   return false
+end
+
+--- Whether kernel text reads a pre-synaptic neuron's state beyond its spike list: an attribute
+-- (pa<k>[...]), its last spike time or a delayed value. Threads may transmit spikes through
+-- kernels that do not while other threads update the pre neurons.
+function M.reads_pre_neurons(text)
+  return text:find("pa%d+%s*%[") ~= nil or text:find("pre%->last_spike") ~= nil
+    or text:find("pre%->hist") ~= nil
 end
 
 --- The user functions of the synapse models (each guarded, so repeats are harmless).

@@ -143,6 +143,7 @@ function M.add_projection(rt, desc, csr)
   local pre_read, nr = c_list(desc.pre_read, "int32_t")
   d.pre_read, d.npre_read = pre_read, nr
   d.plastic = desc.plastic and 1 or 0
+  d.transmit_local = desc.transmit_local and 1 or 0
   d.threads = desc.threads or 1
   local st = core.status()
   local id = C.ann_network_add_projection(net, d, csr, st)

@@ -588,6 +588,30 @@ static void gather_axonal(ann_pop *p, int T, int w0, int W)
     p->k.naxonal = na;
 }
 
+/* Neurons per call of the update and the spike test: the spike test reads what the update just
+ * wrote while it is still in the cache. A multiple of ANNK_CHUNK (the chunk of the buffered
+ * random draws), so that the chunks of draws are the same. */
+enum { UPDATE_CHUNK = 2048 };
+
+/* C, D: the update and the spike test of the block [b, e) of thread t, chunk by chunk; the
+ * spikes of each chunk (written at its start) are moved after those of the chunks before. */
+static void update_and_test(ann_pop *p, const annk_ctx *ctx, int t, int32_t b, int32_t e)
+{
+    /* axonal spikes are listed per call, ended by -1: one call for the block */
+    int32_t chunk = p->k.axonal ? e - b : UPDATE_CHUNK;
+    int32_t nf = 0;
+    for (int32_t c0 = b; c0 < e; c0 += chunk) {
+        int32_t c1 = e - c0 < chunk ? e : c0 + chunk;
+        p->update(&p->k, ctx, c0, c1);
+        if (!p->spike) continue;
+        int32_t k = p->spike(&p->k, ctx, c0, c1);
+        if (k > 0 && c0 != b + nf)
+            memmove(p->k.spiked + b + nf, p->k.spiked + c0, (size_t)k * sizeof *p->k.spiked);
+        nf += k;
+    }
+    p->nfired[t] = nf;
+}
+
 static void step(run_state *r, int t, int T, const annk_ctx *ctx)
 {
     ann_network *net = r->net;
@@ -635,8 +659,7 @@ static void step(run_state *r, int t, int T, const annk_ctx *ctx)
         int32_t b, e;
         ann_block(p->k.size, r->w0 + t, r->W, &b, &e);
         if (b >= e) { p->nfired[t] = 0; continue; }
-        p->update(&p->k, ctx, b, e);
-        if (p->spike) p->nfired[t] = p->spike(&p->k, ctx, b, e);
+        update_and_test(p, ctx, t, b, e);
         /* F (part): global operations of the block; a firing-rate window changes r later */
         if (p->ngops && !p->rate_window) gop_partials(p, b, e);
     }

@@ -354,11 +354,46 @@ local function event_loop(range, body)
     .. "        }\n    }\n}\n\n"
 end
 
+-- How many spikes ahead the delivery of listed spikes fetches a row's bounds, the start of its
+-- synapses' storage, and the post-synaptic values of its first ROW_POST_SYNAPSES synapses: the
+-- rows of successive spikes lie far apart in a large projection.
+local ROW_BOUNDS_AHEAD = 8
+local ROW_AHEAD = 4
+local ROW_POST_AHEAD = 2
+local ROW_POST_SYNAPSES = 8
+
+-- C statements fetching early the storage of the row of spike s + ROW_AHEAD and the post values
+-- of the first synapses of the row of spike s + ROW_POST_AHEAD (those of the thread's neurons:
+-- fetching another thread's would pull its cache lines away).
+local function row_prefetches(P, body)
+  local out = {}
+  out[#out + 1] = ("        if (s + %d < nspk) ANNK_PREFETCH(pj->pre_row + spk[s + %d]);\n")
+    :format(ROW_BOUNDS_AHEAD, ROW_BOUNDS_AHEAD)
+  out[#out + 1] = ("        if (s + %d < nspk) { const int64_t _p = pj->pre_row[spk[s + %d]];"):format(ROW_AHEAD, ROW_AHEAD)
+  out[#out + 1] = " ANNK_PREFETCH(pj->syn_post + _p);"
+  for _, a in ipairs(P.L.attrs) do
+    if a.locality == "local" then out[#out + 1] = (" ANNK_PREFETCH(sa%d + _p);"):format(a.index) end
+  end
+  out[#out + 1] = " }\n"
+  local post_fetch = post_prefetches(body, "_pi")
+  if post_fetch ~= "" then
+    out[#out + 1] = ("        if (s + %d < nspk) {\n"):format(ROW_POST_AHEAD)
+    out[#out + 1] = ("            const int32_t _pj = spk[s + %d];\n"):format(ROW_POST_AHEAD)
+    out[#out + 1] = "            const int64_t _q0 = pj->pre_row[_pj], _qr = pj->pre_row[_pj + 1];\n"
+    out[#out + 1] = ("            const int64_t _q1 = _qr < _q0 + %d ? _qr : _q0 + %d;\n")
+      :format(ROW_POST_SYNAPSES, ROW_POST_SYNAPSES)
+    out[#out + 1] = "            for (int64_t _q = _q0; _q < _q1; _q++) { const int32_t _pi = pj->syn_post[_q];"
+      .. " if (_pi >= _ib && _pi < _ie) { " .. post_fetch .. " } }\n        }\n"
+  end
+  return table.concat(out)
+end
+
 -- The kernel `name` running the events of `body` for the listed pre ranks spk[0 .. nspk-1].
 local function listed_events_kernel(P, id, name, body, rcp)
   local out = {signature(id, name, ", const int32_t *spk, int32_t nspk" .. RANGE), decls(P), rcp}
   out[#out + 1] = "    const int _plastic = pj->plasticity; (void)_plastic;\n"
   out[#out + 1] = "    for (int32_t s = 0; s < nspk; s++) {\n"
+  out[#out + 1] = row_prefetches(P, body)
   out[#out + 1] = "        const int32_t j = spk[s];\n"
   out[#out + 1] = event_loop("int64_t _e0, _e1; annk_row_range(pj, j, _ib, _ie, &_e0, &_e1);", body)
   return table.concat(out)

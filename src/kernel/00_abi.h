@@ -170,20 +170,33 @@ static inline void annk_dend_range(const annk_proj *pj, int32_t ib, int32_t ie,
     *d1 = lo;
 }
 
+/* [*e0, *e1): the synapses of [lo, hi), whose post ranks sp[] ascend, with post ranks in
+ * [ib, ie). A bound that cuts nothing (ib at or below the first rank, ie above the last: the
+ * first and the last block of a split) costs no search. */
+static inline void annk_ordered_part(const int32_t *sp, int64_t lo, int64_t hi, int32_t ib,
+                                     int32_t ie, int64_t *e0, int64_t *e1)
+{
+    *e0 = lo; *e1 = hi;
+    if (lo == hi) return;
+    if (sp[lo] < ib) {
+        int64_t h = hi;
+        while (lo < h) { int64_t m = lo + (h - lo) / 2; if (sp[m] < ib) lo = m + 1; else h = m; }
+        *e0 = lo;
+    }
+    if (lo < hi && sp[hi - 1] >= ie) {
+        while (lo < hi) { int64_t m = lo + (hi - lo) / 2; if (sp[m] < ie) lo = m + 1; else hi = m; }
+        *e1 = lo;
+    }
+}
+
 /* The synapses [*e0, *e1) of pre neuron j (pre-major layout) to visit for post ranks
  * [ib, ie); the same caveat as annk_dend_range. */
 static inline void annk_row_range(const annk_proj *pj, int32_t j, int32_t ib, int32_t ie,
                                   int64_t *e0, int64_t *e1)
 {
-    int64_t lo = pj->pre_row[j], hi = pj->pre_row[j + 1];
-    *e0 = lo; *e1 = hi;
+    *e0 = pj->pre_row[j]; *e1 = pj->pre_row[j + 1];
     if (!(pj->ordered & ANNK_ORDERED_ROWS) || (ib <= 0 && ie >= pj->npost)) return;
-    const int32_t *sp = pj->syn_post;
-    while (lo < hi) { int64_t m = lo + (hi - lo) / 2; if (sp[m] < ib) lo = m + 1; else hi = m; }
-    *e0 = lo;
-    hi = *e1;
-    while (lo < hi) { int64_t m = lo + (hi - lo) / 2; if (sp[m] < ie) lo = m + 1; else hi = m; }
-    *e1 = lo;
+    annk_ordered_part(pj->syn_post, *e0, *e1, ib, ie, e0, e1);
 }
 
 /* The synapses [*e0, *e1) of segment sg to visit for post ranks [ib, ie); the same caveat as
@@ -191,14 +204,8 @@ static inline void annk_row_range(const annk_proj *pj, int32_t j, int32_t ib, in
 static inline void annk_seg_range(const annk_proj *pj, const annk_seg *sg, int32_t ib, int32_t ie,
                                   int64_t *e0, int64_t *e1)
 {
-    int64_t lo = sg->e0, hi = sg->e1;
-    *e0 = lo; *e1 = hi;
+    *e0 = sg->e0; *e1 = sg->e1;
     if (!(pj->ordered & ANNK_ORDERED_SEGMENTS) || (ib <= 0 && ie >= pj->npost)) return;
-    const int32_t *sp = pj->syn_post;
-    while (lo < hi) { int64_t m = lo + (hi - lo) / 2; if (sp[m] < ib) lo = m + 1; else hi = m; }
-    *e0 = lo;
-    hi = *e1;
-    while (lo < hi) { int64_t m = lo + (hi - lo) / 2; if (sp[m] < ie) lo = m + 1; else hi = m; }
-    *e1 = lo;
+    annk_ordered_part(pj->syn_post, *e0, *e1, ib, ie, e0, e1);
 }
 #endif

@@ -362,14 +362,18 @@ local ROW_AHEAD = 4
 local ROW_POST_AHEAD = 2
 local ROW_POST_SYNAPSES = 8
 
--- C statements fetching early the storage of the row of spike s + ROW_AHEAD and the post values
+-- C statements fetching early the storage of the row of spike s + ROW_AHEAD (where the thread's
+-- part of it should start) and the post values
 -- of the first synapses of the row of spike s + ROW_POST_AHEAD (those of the thread's neurons:
 -- fetching another thread's would pull its cache lines away).
 local function row_prefetches(P, body)
   local out = {}
   out[#out + 1] = ("        if (s + %d < nspk) ANNK_PREFETCH(pj->pre_row + spk[s + %d]);\n")
     :format(ROW_BOUNDS_AHEAD, ROW_BOUNDS_AHEAD)
-  out[#out + 1] = ("        if (s + %d < nspk) { const int64_t _p = pj->pre_row[spk[s + %d]];"):format(ROW_AHEAD, ROW_AHEAD)
+  -- where the thread's part of the row starts, were the post ranks spread evenly
+  out[#out + 1] = ("        if (s + %d < nspk) { const int32_t _pj = spk[s + %d];"):format(ROW_AHEAD, ROW_AHEAD)
+    .. " const int64_t _r0 = pj->pre_row[_pj], _r1 = pj->pre_row[_pj + 1];"
+    .. " const int64_t _p = _ib > 0 ? _r0 + (int64_t)((double)(_r1 - _r0) * _ib / pj->npost) : _r0;"
   out[#out + 1] = " ANNK_PREFETCH(pj->syn_post + _p);"
   for _, a in ipairs(P.L.attrs) do
     if a.locality == "local" then out[#out + 1] = (" ANNK_PREFETCH(sa%d + _p);"):format(a.index) end

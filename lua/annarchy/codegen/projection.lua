@@ -418,8 +418,10 @@ local function spike_kernels(P, id, opts)
     out[#out + 1] = rcp
     out[#out + 1] = "    const int _plastic = pj->plasticity; (void)_plastic;\n"
     out[#out + 1] = "    for (int64_t s = 0; s < nseg; s++) {\n"
-    -- the segments are scattered over the rows: the start of one a few ahead is fetched early
-    out[#out + 1] = ("        if (s + %d < nseg) { const int64_t _p = seg[s + %d].e0;"):format(SEG_AHEAD, SEG_AHEAD)
+    -- the segments are scattered over the rows: one a few ahead is fetched early, where the
+    -- thread's part of it should start
+    out[#out + 1] = ("        if (s + %d < nseg) { const annk_seg *_sa = &seg[s + %d];"):format(SEG_AHEAD, SEG_AHEAD)
+      .. " const int64_t _p = _ib > 0 ? _sa->e0 + (int64_t)((double)(_sa->e1 - _sa->e0) * _ib / pj->npost) : _sa->e0;"
     out[#out + 1] = " ANNK_PREFETCH(pj->syn_post + _p);"
     for _, a in ipairs(P.L.attrs) do
       if a.locality == "local" then out[#out + 1] = (" ANNK_PREFETCH(sa%d + _p);"):format(a.index) end

@@ -2,7 +2,7 @@
 -- each, bench/threads.lua's model) on 1 and 2 processes of one thread, and a network of one
 -- neuron, whose step is then almost only the exchange between processes: its time per step on
 -- K processes less that on one is the cost of one exchange. The table gives the best wall
--- time of three runs, the speed-up, the spikes per step and the bytes each process sends per
+-- time (three runs of each process count, in turn, each the best of its windows), the speed-up, the spikes per step and the bytes each process sends per
 -- step (4 per spike and 4 per population and process for the counts, besides the room for
 -- spikes the slot keeps: docs/distributed.md), then the time to draw the connectivity of
 -- COBA 64 000 and 256 000 on 1 process (1 and 2 threads) and on 2. Skipped without mpirun
@@ -29,12 +29,21 @@ local function measure(k, size, duration)
   return tonumber(wall), tonumber(steps), tonumber(spikes)
 end
 
-local duration = quick and 50 or 200
+local duration = quick and 50 or 500
 io.write(("%-34s %10s %10s %10s %12s\n"):format("network (ms simulated)", "processes", "wall",
   "speed-up", "bytes/step"))
+-- one and two processes in turn, three times: the best of each (a shared virtual machine's
+-- speed moves by tens of percent from one minute to the next)
+local best = {}
+for _ = 1, 3 do
+  for _, k in ipairs({1, 2}) do
+    local wall, steps, spikes = measure(k, 64000, duration)
+    if not best[k] or wall < best[k][1] then best[k] = {wall, steps, spikes} end
+  end
+end
 local w1
 for _, k in ipairs({1, 2}) do
-  local wall, steps, spikes = measure(k, 64000, duration)
+  local wall, steps, spikes = table.unpack(best[k])
   w1 = w1 or wall
   -- a process sends its share of the spikes (4 bytes each) and one count per population
   local bytes = k > 1 and (4 * spikes / steps / k + 4 * 2) or 0

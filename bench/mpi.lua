@@ -2,7 +2,8 @@
 -- each, bench/threads.lua's model) on 1 and 2 processes of one thread, and a network of one
 -- neuron, whose step is then almost only the exchange between processes: its time per step on
 -- K processes less that on one is the cost of one exchange. The table gives the best wall
--- time (three runs of each process count, in turn, each the best of its windows), the speed-up, the spikes per step and the bytes each process sends per
+-- time (three runs of each process count, in turn, each the best of its windows), the
+-- speed-up, the spikes per step and the bytes each process sends per
 -- step (4 per spike and 4 per population and process for the counts, besides the room for
 -- spikes the slot keeps: docs/distributed.md), then the time to draw the connectivity of
 -- COBA 64 000 and 256 000 on 1 process (1 and 2 threads) and on 2. Skipped without mpirun

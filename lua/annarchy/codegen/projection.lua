@@ -354,6 +354,13 @@ local function event_loop(range, body)
     .. "        }\n    }\n}\n\n"
 end
 
+-- A C expression: where the thread's part [_ib, _ie) of the synapses [first, last) of a row or
+-- a segment (ascending post ranks) starts, were their post ranks spread evenly; what the
+-- delivery fetches early.
+local function part_start(first, last)
+  return ("(_ib > 0 ? %s + (int64_t)((double)(%s - %s) * _ib / pj->npost) : %s)"):format(first, last, first, first)
+end
+
 -- How many spikes ahead the delivery of listed spikes fetches a row's bounds, the start of its
 -- synapses' storage, and the post-synaptic values of its first ROW_POST_SYNAPSES synapses: the
 -- rows of successive spikes lie far apart in a large projection.
@@ -362,18 +369,17 @@ local ROW_AHEAD = 4
 local ROW_POST_AHEAD = 2
 local ROW_POST_SYNAPSES = 8
 
--- C statements fetching early the storage of the row of spike s + ROW_AHEAD (where the thread's
--- part of it should start) and the post values
--- of the first synapses of the row of spike s + ROW_POST_AHEAD (those of the thread's neurons:
--- fetching another thread's would pull its cache lines away).
+-- C statements fetching early the storage of the row of spike s + ROW_AHEAD and the post values
+-- of the first synapses of the row of spike s + ROW_POST_AHEAD, both where the thread's part of
+-- the row should start were its post ranks spread evenly (post values only of the thread's
+-- neurons: fetching another thread's would pull its cache lines away).
 local function row_prefetches(P, body)
   local out = {}
   out[#out + 1] = ("        if (s + %d < nspk) ANNK_PREFETCH(pj->pre_row + spk[s + %d]);\n")
     :format(ROW_BOUNDS_AHEAD, ROW_BOUNDS_AHEAD)
-  -- where the thread's part of the row starts, were the post ranks spread evenly
   out[#out + 1] = ("        if (s + %d < nspk) { const int32_t _pj = spk[s + %d];"):format(ROW_AHEAD, ROW_AHEAD)
     .. " const int64_t _r0 = pj->pre_row[_pj], _r1 = pj->pre_row[_pj + 1];"
-    .. " const int64_t _p = _ib > 0 ? _r0 + (int64_t)((double)(_r1 - _r0) * _ib / pj->npost) : _r0;"
+    .. " const int64_t _p = " .. part_start("_r0", "_r1") .. ";"
   out[#out + 1] = " ANNK_PREFETCH(pj->syn_post + _p);"
   for _, a in ipairs(P.L.attrs) do
     if a.locality == "local" then out[#out + 1] = (" ANNK_PREFETCH(sa%d + _p);"):format(a.index) end
@@ -383,7 +389,8 @@ local function row_prefetches(P, body)
   if post_fetch ~= "" then
     out[#out + 1] = ("        if (s + %d < nspk) {\n"):format(ROW_POST_AHEAD)
     out[#out + 1] = ("            const int32_t _pj = spk[s + %d];\n"):format(ROW_POST_AHEAD)
-    out[#out + 1] = "            const int64_t _q0 = pj->pre_row[_pj], _qr = pj->pre_row[_pj + 1];\n"
+    out[#out + 1] = "            const int64_t _qb = pj->pre_row[_pj], _qr = pj->pre_row[_pj + 1];\n"
+      .. "            const int64_t _q0 = " .. part_start("_qb", "_qr") .. ";\n"
     out[#out + 1] = ("            const int64_t _q1 = _qr < _q0 + %d ? _qr : _q0 + %d;\n")
       :format(ROW_POST_SYNAPSES, ROW_POST_SYNAPSES)
     out[#out + 1] = "            for (int64_t _q = _q0; _q < _q1; _q++) { const int32_t _pi = pj->syn_post[_q];"
@@ -421,7 +428,7 @@ local function spike_kernels(P, id, opts)
     -- the segments are scattered over the rows: one a few ahead is fetched early, where the
     -- thread's part of it should start
     out[#out + 1] = ("        if (s + %d < nseg) { const annk_seg *_sa = &seg[s + %d];"):format(SEG_AHEAD, SEG_AHEAD)
-      .. " const int64_t _p = _ib > 0 ? _sa->e0 + (int64_t)((double)(_sa->e1 - _sa->e0) * _ib / pj->npost) : _sa->e0;"
+      .. " const int64_t _p = " .. part_start("_sa->e0", "_sa->e1") .. ";"
     out[#out + 1] = " ANNK_PREFETCH(pj->syn_post + _p);"
     for _, a in ipairs(P.L.attrs) do
       if a.locality == "local" then out[#out + 1] = (" ANNK_PREFETCH(sa%d + _p);"):format(a.index) end

@@ -744,7 +744,6 @@ static void overlap_init(run_state *r)
         if (!p->sent) r->overlap = 0;      /* the barrier instead: the same results */
         else memcpy(p->sent, p->k.spiked, (size_t)p->k.nspiked * sizeof *p->sent);
     }
-    net->transmit_sent = r->overlap;
 }
 
 static void run_state_init(run_state *r, ann_network *net, int64_t nsteps)
@@ -791,6 +790,7 @@ int ann_network_run(ann_network *net, int64_t nsteps, int until, const int32_t *
         r.W = ann_procs_workers(r.dist);
     }
     net->dist = r.dist;
+    net->transmit_sent = r.overlap;
     run(&r);
     if (r.dist) ann_procs_end(r.dist, net);
     net->dist = NULL;

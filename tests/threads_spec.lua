@@ -153,9 +153,10 @@ local function axonal()
   return net, {net:monitor(pop, {"spike", "axon_spike"}), net:monitor(other, {"spike", "g_exc"})}
 end
 
--- Every neuron fires in the same steps (a constant drive from one reset value), and the
--- projections read only the spike lists: threads transmit while others already update their
--- neurons and write new spikes, which must not reach the list being transmitted.
+-- Every neuron of `pop` fires in its second step (0.5 + 0.3 + 0.3 > 1), then in volleys that
+-- the recurrent excitation spreads, and the projections read only the spike lists: threads
+-- transmit while others already update their neurons and write new spikes, which must not
+-- reach the list being transmitted.
 local function synchronous()
   local Pulse = ann.Neuron{
     parameters = "I = 0.3",
@@ -164,7 +165,6 @@ local function synchronous()
   }
   local net = ann.Network{dt = 1.0, seed = 31}
   local pop = net:create(1100, Pulse)
-  pop.I = ann.Uniform(0.25, 0.35)
   net:connect(pop, pop, "exc"):fixed_probability(0.1, ann.Uniform(0.0, 1.0))
   local quiet = net:create(600, Pulse)
   net:connect(pop, quiet, "exc"):fixed_number_pre(20, 0.5)
@@ -182,7 +182,7 @@ local function pre_reading()
 end
 
 local CASES = {
-  {"spiking, every neuron firing in the same steps", synchronous, 40},
+  {"spiking, every neuron firing in the same step", synchronous, 40},
   {"spiking, kernels reading the pre neurons' attributes and spike times", pre_reading, 40},
   {"spiking (COBA) with Poisson inputs and noise", function() return coba() end, 30},
   {"spiking with a uniform delay", function() return coba(2.0) end, 30},

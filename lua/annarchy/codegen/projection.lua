@@ -319,12 +319,14 @@ local function event_body(P, opts, statements)
   return table.concat(out)
 end
 
--- How many segments ahead the delivery of per-synapse delays fetches the start of a segment
--- (its synapses' storage), how many segments ahead the post-synaptic values of its first
--- SEG_POST_SYNAPSES synapses (the storage must have arrived to read their post ranks).
-local SEG_AHEAD = 4
-local SEG_POST_AHEAD = 2
-local SEG_POST_SYNAPSES = 8
+-- The delivery kernels walk a list of rows (spikes) or segments of rows (spikes in flight);
+-- the next ones lie far apart in a large projection. How many places ahead in the list they
+-- fetch a row's bounds (rows only), the synapses' storage, and the post-synaptic values of
+-- POST_SYNAPSES synapses (the storage must have arrived to read their post ranks).
+local BOUNDS_AHEAD = 8
+local STORAGE_AHEAD = 4
+local POST_VALUES_AHEAD = 2
+local POST_SYNAPSES = 8
 
 -- C statements fetching early the post-synaptic values that event text reads at post rank i
 -- (attributes qa<k>[i], the last spike), for the post rank in C variable `rank`.
@@ -354,49 +356,51 @@ local function event_loop(range, body)
     .. "        }\n    }\n}\n\n"
 end
 
--- A C expression: where the thread's part [_ib, _ie) of the synapses [first, last) of a row or
--- a segment (ascending post ranks) starts, were their post ranks spread evenly; what the
--- delivery fetches early.
-local function part_start(first, last)
-  return ("(_ib > 0 ? %s + (int64_t)((double)(%s - %s) * _ib / pj->npost) : %s)"):format(first, last, first, first)
-end
+-- A C expression: where the thread's part [_ib, _ie) of the synapses [_r0, _r1) of a row or a
+-- segment (ascending post ranks) starts, were their post ranks spread evenly.
+local PART_START = "(_ib > 0 ? _r0 + (int64_t)((double)(_r1 - _r0) * _ib / pj->npost) : _r0)"
 
--- How many spikes ahead the delivery of listed spikes fetches a row's bounds, the start of its
--- synapses' storage, and the post-synaptic values of its first ROW_POST_SYNAPSES synapses: the
--- rows of successive spikes lie far apart in a large projection.
-local ROW_BOUNDS_AHEAD = 8
-local ROW_AHEAD = 4
-local ROW_POST_AHEAD = 2
-local ROW_POST_SYNAPSES = 8
-
--- C statements fetching early the storage of the row of spike s + ROW_AHEAD and the post values
--- of the first synapses of the row of spike s + ROW_POST_AHEAD, both where the thread's part of
--- the row should start were its post ranks spread evenly (post values only of the thread's
--- neurons: fetching another thread's would pull its cache lines away).
-local function row_prefetches(P, body)
-  local out = {}
-  out[#out + 1] = ("        if (s + %d < nspk) ANNK_PREFETCH(pj->pre_row + spk[s + %d]);\n")
-    :format(ROW_BOUNDS_AHEAD, ROW_BOUNDS_AHEAD)
-  out[#out + 1] = ("        if (s + %d < nspk) { const int32_t _pj = spk[s + %d];"):format(ROW_AHEAD, ROW_AHEAD)
-    .. " const int64_t _r0 = pj->pre_row[_pj], _r1 = pj->pre_row[_pj + 1];"
-    .. " const int64_t _p = " .. part_start("_r0", "_r1") .. ";"
-  out[#out + 1] = " ANNK_PREFETCH(pj->syn_post + _p);"
+-- C statements that fetch early, when `cond` holds, the synapses [_r0, _r1) that `decl`
+-- declares, where the thread's part of them should start: their storage, or (post_fetch, the
+-- statements of post_prefetches) the post-synaptic values of the first POST_SYNAPSES of them,
+-- only those of the thread's neurons (fetching another thread's would pull its cache lines).
+local function storage_prefetch(P, cond, decl)
+  local out = {("        if (%s) { %s const int64_t _p = %s;"):format(cond, decl, PART_START),
+               " ANNK_PREFETCH(pj->syn_post + _p);"}
   for _, a in ipairs(P.L.attrs) do
     if a.locality == "local" then out[#out + 1] = (" ANNK_PREFETCH(sa%d + _p);"):format(a.index) end
   end
   out[#out + 1] = " }\n"
-  local post_fetch = post_prefetches(body, "_pi")
-  if post_fetch ~= "" then
-    out[#out + 1] = ("        if (s + %d < nspk) {\n"):format(ROW_POST_AHEAD)
-    out[#out + 1] = ("            const int32_t _pj = spk[s + %d];\n"):format(ROW_POST_AHEAD)
-    out[#out + 1] = "            const int64_t _qb = pj->pre_row[_pj], _qr = pj->pre_row[_pj + 1];\n"
-      .. "            const int64_t _q0 = " .. part_start("_qb", "_qr") .. ";\n"
-    out[#out + 1] = ("            const int64_t _q1 = _qr < _q0 + %d ? _qr : _q0 + %d;\n")
-      :format(ROW_POST_SYNAPSES, ROW_POST_SYNAPSES)
-    out[#out + 1] = "            for (int64_t _q = _q0; _q < _q1; _q++) { const int32_t _pi = pj->syn_post[_q];"
-      .. " if (_pi >= _ib && _pi < _ie) { " .. post_fetch .. " } }\n        }\n"
-  end
   return table.concat(out)
+end
+
+local function post_value_prefetch(post_fetch, cond, decl)
+  if post_fetch == "" then return "" end
+  return ("        if (%s) {\n            %s\n"):format(cond, decl)
+    .. ("            const int64_t _q0 = %s;\n"):format(PART_START)
+    .. ("            const int64_t _q1 = _r1 < _q0 + %d ? _r1 : _q0 + %d;\n"):format(POST_SYNAPSES, POST_SYNAPSES)
+    .. "            for (int64_t _q = _q0; _q < _q1; _q++) { const int32_t _pi = pj->syn_post[_q];"
+    .. " if (_pi >= _ib && _pi < _ie) { " .. post_fetch .. " } }\n        }\n"
+end
+
+-- The prefetches of a kernel over the listed spikes spk[0 .. nspk-1] (loop variable s).
+local function row_prefetches(P, body)
+  local function row(k)
+    return ("const int32_t _pj = spk[s + %d]; const int64_t _r0 = pj->pre_row[_pj], _r1 = pj->pre_row[_pj + 1];")
+      :format(k)
+  end
+  return ("        if (s + %d < nspk) ANNK_PREFETCH(pj->pre_row + spk[s + %d]);\n"):format(BOUNDS_AHEAD, BOUNDS_AHEAD)
+    .. storage_prefetch(P, ("s + %d < nspk"):format(STORAGE_AHEAD), row(STORAGE_AHEAD))
+    .. post_value_prefetch(post_prefetches(body, "_pi"), ("s + %d < nspk"):format(POST_VALUES_AHEAD), row(POST_VALUES_AHEAD))
+end
+
+-- The prefetches of a kernel over the segments seg[0 .. nseg-1] (loop variable s).
+local function segment_prefetches(P, body)
+  local function segment(k)
+    return ("const int64_t _r0 = seg[s + %d].e0, _r1 = seg[s + %d].e1;"):format(k, k)
+  end
+  return storage_prefetch(P, ("s + %d < nseg"):format(STORAGE_AHEAD), segment(STORAGE_AHEAD))
+    .. post_value_prefetch(post_prefetches(body, "_pi"), ("s + %d < nseg"):format(POST_VALUES_AHEAD), segment(POST_VALUES_AHEAD))
 end
 
 -- The kernel `name` running the events of `body` for the listed pre ranks spk[0 .. nspk-1].
@@ -425,26 +429,7 @@ local function spike_kernels(P, id, opts)
     out[#out + 1] = rcp
     out[#out + 1] = "    const int _plastic = pj->plasticity; (void)_plastic;\n"
     out[#out + 1] = "    for (int64_t s = 0; s < nseg; s++) {\n"
-    -- the segments are scattered over the rows: one a few ahead is fetched early, where the
-    -- thread's part of it should start
-    out[#out + 1] = ("        if (s + %d < nseg) { const annk_seg *_sa = &seg[s + %d];"):format(SEG_AHEAD, SEG_AHEAD)
-      .. " const int64_t _p = " .. part_start("_sa->e0", "_sa->e1") .. ";"
-    out[#out + 1] = " ANNK_PREFETCH(pj->syn_post + _p);"
-    for _, a in ipairs(P.L.attrs) do
-      if a.locality == "local" then out[#out + 1] = (" ANNK_PREFETCH(sa%d + _p);"):format(a.index) end
-    end
-    out[#out + 1] = " }\n"
-    -- ... and, two segments ahead, the post-synaptic values its first synapses reach
-    local post_fetch = post_prefetches(body, "_pi")
-    if post_fetch ~= "" then
-      out[#out + 1] = ("        if (s + %d < nseg) {\n"):format(SEG_POST_AHEAD)
-      out[#out + 1] = ("            const int64_t _q0 = seg[s + %d].e0, _qr = seg[s + %d].e1;\n")
-        :format(SEG_POST_AHEAD, SEG_POST_AHEAD)
-      out[#out + 1] = ("            const int64_t _q1 = _qr < _q0 + %d ? _qr : _q0 + %d;\n")
-        :format(SEG_POST_SYNAPSES, SEG_POST_SYNAPSES)
-      out[#out + 1] = "            for (int64_t _q = _q0; _q < _q1; _q++) { const int32_t _pi = pj->syn_post[_q]; "
-        .. post_fetch .. " }\n        }\n"
-    end
+    out[#out + 1] = segment_prefetches(P, body)
     out[#out + 1] = "        const int32_t j = seg[s].j;\n"
     out[#out + 1] = event_loop("int64_t _e0, _e1; annk_seg_range(pj, &seg[s], _ib, _ie, &_e0, &_e1);", body)
   end

@@ -4,8 +4,8 @@
  * Every thread of every process is one worker: process r with T_r threads owns the workers
  * sum(T_q, q < r) ... + T_r - 1 of W = sum(T_q), and with them a contiguous range of every
  * population (ann_blocks), the synapses reaching it included. Per step, after the neuron
- * updates, one collective gathers each process's spikes (in rank order, since ranges are
- * contiguous and ordered), the attributes other processes read (pre-synaptic attributes of
+ * updates, one collective gathers each process's spikes and axonal spikes (in rank order, since
+ * ranges are contiguous and ordered), the attributes other processes read (pre-synaptic attributes of
  * the kernels, delayed values, every attribute of populations a serial projection or a stop
  * condition reads) and the partial results of the global operations, which every process then
  * combines in chunk order. Monitors and projection recorders gather what they record on the
@@ -31,7 +31,9 @@ struct ann_procs {
     int32_t *counts, *displs;/* [K] bytes */
     int64_t *lo, *hi, *slo, *shi; /* [K] scratch: ranges of each process */
     int64_t *fixed;          /* [K] bytes each process sends at every step besides spikes */
-    int32_t *nspk;           /* [K][npops + 1] spikes found by each process, interruption */
+    int32_t  nax;            /* npops when some population has axonal spikes, else 0 */
+    int32_t *nspk;           /* [K][npops + nax + 1] spikes and axonal spikes found by each
+                                process, interruption */
     int32_t interrupted;     /* some process was interrupted before the last exchange */
     int64_t  room, room_max;  /* bytes for spikes in a slot; all the spikes of a process */
     int64_t  slot;           /* bytes of each process's message */
@@ -153,6 +155,15 @@ static int exchanged(const ann_pop *p) { return p->k.enabled; }
 /* Populations whose spikes of the step are exchanged (those the step gathers). */
 static int fires(const ann_pop *p) { return p->k.enabled && p->spike; }
 
+/* Populations whose axonal spikes of the step are exchanged. */
+static int fires_axonal(const ann_pop *p) { return fires(p) && p->k.axonal; }
+
+/* Bytes of a message's head: the counts of spikes (and of axonal spikes), the interruption. */
+static int64_t head_bytes(const ann_procs *d, const ann_network *net)
+{
+    return (int64_t)(net->npops + d->nax + 1) * 4;
+}
+
 /* Bytes process r sends at every step besides its spikes. */
 static int64_t fixed_bytes(const ann_procs *d, const ann_network *net, int32_t r)
 {
@@ -191,7 +202,7 @@ static void size_slot(ann_procs *d, const ann_network *net)
 {
     int64_t fixed = 0;
     for (int32_t r = 0; r < d->K; r++) if (d->fixed[r] > fixed) fixed = d->fixed[r];
-    int64_t slot = (int64_t)(net->npops + 1) * 4 + fixed + d->room;
+    int64_t slot = head_bytes(d, net) + fixed + d->room;
     d->slot = (slot + 7) / 8 * 8;
     check_bytes(d->slot * d->K);
 }
@@ -202,17 +213,12 @@ int ann_procs_begin(ann_network *net, const int32_t *stop, int32_t nstop, ann_pr
     *out = NULL;
     const ann_transport *tp = ann_comm();
     if (tp->size == 1) return 0;
-    for (int i = 0; i < net->npops; i++) {
-        if (!net->pops[i].k.axonal) continue;
-        const char *name = ann_population_name(net, i);
-        return ann_fail(st, "population %s has axonal spikes: they are not exchanged between "
-                        "processes yet (run it in one process)", name ? name : "without a name");
-    }
     ann_procs *d = calloc(1, sizeof *d);
     if (!d) return ann_fail(st, "out of memory");
     d->tp = tp;
     d->K = tp->size;
     d->rank = tp->rank;
+    for (int i = 0; i < net->npops; i++) if (net->pops[i].k.axonal) d->nax = net->npops;
     d->first = calloc((size_t)d->K, sizeof *d->first);
     d->nthr = calloc((size_t)d->K, sizeof *d->nthr);
     d->counts = calloc((size_t)d->K, sizeof *d->counts);
@@ -222,7 +228,7 @@ int ann_procs_begin(ann_network *net, const int32_t *stop, int32_t nstop, ann_pr
     d->hi = calloc((size_t)d->K, sizeof *d->hi);
     d->slo = calloc((size_t)d->K, sizeof *d->slo);
     d->shi = calloc((size_t)d->K, sizeof *d->shi);
-    d->nspk = calloc((size_t)d->K * (size_t)(net->npops + 2), sizeof *d->nspk);
+    d->nspk = calloc((size_t)d->K * (size_t)(net->npops + d->nax + 2), sizeof *d->nspk);
     d->share = calloc((size_t)net->npops + 1, sizeof *d->share);
     d->want = calloc((size_t)net->npops + 1, sizeof *d->want);
     d->linked = calloc((size_t)(net->projs ? net->projs->n : 0) + 1, 1);
@@ -248,11 +254,12 @@ int ann_procs_begin(ann_network *net, const int32_t *stop, int32_t nstop, ann_pr
     mark_shared(d, net, stop, nstop);
     /* the largest message: every attribute and partial, and every neuron spiking */
     for (int32_t r = 0; r < d->K; r++) d->fixed[r] = fixed_bytes(d, net, r);
-    for (int i = 0; i < net->npops; i++) d->room_max += (int64_t)net->pops[i].k.size * 4;
+    for (int i = 0; i < net->npops; i++)
+        d->room_max += (int64_t)net->pops[i].k.size * (net->pops[i].k.axonal ? 8 : 4);
     check_bytes(d->room_max);
     d->room = d->room_max < SPIKE_ROOM ? d->room_max : SPIKE_ROOM;
     size_slot(d, net);
-    int64_t head = (int64_t)(net->npops + 1) * 4;
+    int64_t head = head_bytes(d, net);
     d->send = malloc((size_t)(head + d->fixed[d->rank] + d->room_max) + 8);
     d->recv = malloc((size_t)(d->slot * d->K));
     d->over = malloc((size_t)d->room_max + 8);
@@ -303,28 +310,31 @@ static char *move_fixed(ann_procs *d, ann_network *net, int32_t r, char *buf, in
 
 void ann_procs_exchange(ann_procs *d, ann_network *net, const annk_ctx *ctx)
 {
-    int32_t np = net->npops, stride = np + 1;
-    int64_t head = (int64_t)stride * 4;
+    /* counts: spikes of each population [0, np), axonal spikes [np, np + nax), interruption */
+    int32_t np = net->npops, na = d->nax, lists = np + na, stride = lists + 1;
+    int64_t head = head_bytes(d, net);
     int32_t *mine = d->nspk + (size_t)d->rank * (size_t)stride;
     for (int i = 0; i < np; i++) {
         const ann_pop *p = &net->pops[i];
         mine[i] = fires(p) ? p->k.nspiked : 0;
+        if (na) mine[np + i] = fires_axonal(p) ? p->k.naxonal : 0;
     }
-    mine[np] = net->interrupt != 0 || net->record_fault.code != 0;
+    mine[lists] = net->interrupt != 0 || net->record_fault.code != 0;
     memcpy(d->send, mine, (size_t)head);
     char *spk = move_fixed(d, net, d->rank, d->send + head, 1), *end = spk;
-    for (int i = 0; i < np; i++) {
-        memcpy(end, net->pops[i].k.spiked, (size_t)mine[i] * 4);
-        end += (size_t)mine[i] * 4;
+    for (int l = 0; l < lists; l++) {
+        const ann_pop *p = &net->pops[l % np];
+        memcpy(end, l < np ? p->k.spiked : p->k.axonal, (size_t)mine[l] * 4);
+        end += (size_t)mine[l] * 4;
     }
     d->tp->allgather(d->send, (int32_t)d->slot, d->recv);
     int64_t over = 0, largest = 0;
     for (int32_t r = 0; r < d->K; r++) {
         int32_t *c = d->nspk + (size_t)r * (size_t)stride;
         memcpy(c, d->recv + r * d->slot, (size_t)head);
-        d->interrupted |= c[np];
+        d->interrupted |= c[lists];
         int64_t n = 0, room = d->slot - head - d->fixed[r];
-        for (int i = 0; i < np; i++) n += (int64_t)c[i] * 4;
+        for (int l = 0; l < lists; l++) n += (int64_t)c[l] * 4;
         if (n > largest) largest = n;
         d->counts[r] = (int32_t)(n > room ? n - room : 0);
         d->displs[r] = (int32_t)over;
@@ -334,7 +344,10 @@ void ann_procs_exchange(ann_procs *d, ann_network *net, const annk_ctx *ctx)
         int64_t room = d->slot - head - d->fixed[d->rank];
         d->tp->allgatherv(spk + room, d->counts[d->rank], d->over, d->counts, d->displs);
     }
-    for (int i = 0; i < np; i++) if (fires(&net->pops[i])) net->pops[i].k.nspiked = 0;
+    for (int i = 0; i < np; i++) {
+        if (fires(&net->pops[i])) net->pops[i].k.nspiked = 0;
+        if (fires_axonal(&net->pops[i])) net->pops[i].k.naxonal = 0;
+    }
     for (int32_t r = 0; r < d->K; r++) {
         const char *buf = spk;
         if (r != d->rank) {
@@ -348,16 +361,17 @@ void ann_procs_exchange(ann_procs *d, ann_network *net, const annk_ctx *ctx)
             }
         }
         const int32_t *c = d->nspk + (size_t)r * (size_t)stride;
-        for (int i = 0; i < np; i++) {
-            ann_pop *p = &net->pops[i];
-            int32_t n = c[i];
+        for (int l = 0; l < lists; l++) {
+            ann_pop *p = &net->pops[l % np];
+            int32_t n = c[l];
             if (n == 0) continue;
-            int32_t *to = p->k.spiked + p->k.nspiked;
+            int32_t *count = l < np ? &p->k.nspiked : &p->k.naxonal;
+            int32_t *to = (l < np ? p->k.spiked : p->k.axonal) + *count;
             memcpy(to, buf, (size_t)n * sizeof *to);
             buf += (size_t)n * sizeof *to;
-            if (r != d->rank)
+            if (r != d->rank && l < np)
                 for (int32_t k = 0; k < n; k++) p->k.last_spike[to[k]] = ctx->step;
-            p->k.nspiked += n;
+            *count += n;
         }
     }
     if (over > 0) {

@@ -1,4 +1,4 @@
--- tests/mpi/networks.lua: five short networks whose state must be the same bits however many
+-- tests/mpi/networks.lua: six short networks whose state must be the same bits however many
 -- processes (mpirun -np K) and threads (ANNLUA_NUM_THREADS) run them. Rank 0 prints one line
 -- per network: its name and the hash of everything the run leaves (tools/state_hash.lua) with
 -- what its monitors recorded, then the hash of a saved state file (written by rank 0 into
@@ -105,6 +105,31 @@ cases[#cases + 1] = {"shared", function()
   net:connect(ann.Transpose(fwd, "fb")):transpose()
   net:connect(ann.Pooling(img, pooled, "exc", {operation = "max"})):pooling()
   return net, 20, function(H) H.num(a.r:sum()); H.num(b.r:sum()) end
+end}
+
+-- axonal spikes: a population emitting spikes and axonal spikes, both transmitted (the axonal
+-- ones through pre_axon_spike) to itself and to a second population, both kinds recorded
+local Axonal = ann.Neuron{
+  parameters = "tau = 10.0 : population\nI = 0.0",
+  equations = "tau * dv/dt = I - v + g_exc : init = 0.0\n5.0 * dg_exc/dt = -g_exc",
+  spike = "v > 1.0", reset = "v = 0.0",
+  axon_spike = "v > 0.7", axon_reset = "v -= 0.05",
+}
+local Both = ann.Synapse{pre_spike = "g_target += w", pre_axon_spike = "g_target += 0.5 * w"}
+cases[#cases + 1] = {"axonal", function()
+  local net = ann.Network{dt = 0.5, seed = 13}
+  local a = net:create(1500, Axonal)
+  local b = net:create(1200, Axonal)
+  a.I = ann.Uniform(0.8, 2.0)
+  net:connect(a, a, "exc", {synapse = Both}):fixed_probability(0.02, ann.Uniform(0.0, 0.05))
+  net:connect(a, b, "exc", {synapse = Both}):fixed_number_pre(40, ann.Uniform(0.0, 0.08))
+  local ma = net:monitor(a, {"spike", "axon_spike"})
+  local mb = net:monitor(b, "spike")
+  return net, 40, function(H)
+    state_hash.feed_value(H, ma:get("spike"))
+    state_hash.feed_value(H, ma:get("axon_spike"))
+    state_hash.feed_value(H, mb:get("spike"))
+  end
 end}
 
 local function file_hash(path)

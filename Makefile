@@ -235,7 +235,8 @@ demo: deps
 
 bench: deps
 	@$(MAKE) --no-print-directory all build/bench/embed_overhead
-	@fail=0; for b in bench/*.lua; do echo "== $$b"; ./annlua $$b || fail=1; done; exit $$fail
+	@fail=0; for b in bench/*.lua; do echo "== $$b"; ./annlua $$b || fail=1; done; \
+	  echo "== bench/peers.lua --threads 1,2"; ./annlua bench/peers.lua --threads 1,2 || fail=1; exit $$fail
 
 # make fuzz: the grammar fuzzer of model text, then libFuzzer on every loader (tests/fuzz/fuzz.mk).
 include tests/fuzz/fuzz.mk

@@ -4,10 +4,10 @@
  * Every thread of every process is one worker: process r with T_r threads owns the workers
  * sum(T_q, q < r) ... + T_r - 1 of W = sum(T_q), and with them a contiguous range of every
  * population (ann_blocks), the synapses reaching it included. Per step, after the neuron
- * updates, one collective gathers each process's spikes and axonal spikes (in rank order, since
- * ranges are contiguous and ordered), the attributes other processes read (pre-synaptic attributes of
- * the kernels, delayed values, every attribute of populations a serial projection or a stop
- * condition reads) and the partial results of the global operations, which every process then
+ * updates, one collective gathers each process's spikes and axonal spikes (in rank order,
+ * since ranges are contiguous and ordered), the attributes other processes read (pre-synaptic
+ * attributes of the kernels, delayed values, every attribute of populations a serial
+ * projection or a stop condition reads) and the partial results of the global operations, which every process then
  * combines in chunk order. Monitors and projection recorders gather what they record on the
  * steps they record; structural plasticity gathers its projection first. At the end of a run
  * every process holds the whole state, so that reads, writes and saves from the script (run

@@ -18,8 +18,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* The time a child gets: an input on which libhdf5 loops costs this much. The files the
- * fuzzer makes are small and read in a few milliseconds; at 1 s (the loader allows a small file 10 s),
- * the few inputs that send libhdf5 into a loop took most of the time. */
+ * fuzzer makes are small and read in a few milliseconds; at 1 s (the loader allows a small
+ * file 10 s), the few inputs that send libhdf5 into a loop took most of the time. */
 #define SECONDS 0.02
 
 /* In the child process: a fault inside libhdf5 ends the child, which the harness's process

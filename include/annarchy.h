@@ -387,6 +387,15 @@ int32_t ann_mpi_rank(void);
 int32_t ann_mpi_size(void);
 /* Ends every process of the run with the exit code (exit(code) alone). */
 void    ann_mpi_abort(int code);
+/* On several processes, whether each projection keeps its synapses only on the process of
+ * their post-synaptic neurons (on: memory divided by the processes; off, the default: every
+ * process holds every synapse). Reading or writing a divided projection from the host
+ * (ann_projection_read, _row, _pre_ranks, the counts of synapses and dendrites...) is then a
+ * collective call: every process must make it, in the same order. Projections that a kernel
+ * reads whole (Copy, Transpose, their originals, DecodingProjection, structural plasticity,
+ * recorded by a projection recorder) keep every synapse. Takes effect at the next run. */
+void    ann_network_set_divide_synapses(ann_network *net, int32_t on);
+int32_t ann_network_divide_synapses(const ann_network *net);
 
 /* Asks a running ann_network_run to stop at the next step boundary. Async-signal-safe: meant
  * for the host's SIGINT handler. A request made while no run is under way is forgotten when
@@ -817,9 +826,9 @@ int32_t    ann_projection_delay_kind(const ann_network *net, int id);
 int32_t    ann_projection_pre(const ann_network *net, int id);
 int32_t    ann_projection_post(const ann_network *net, int id);
 int32_t    ann_projection_attr_count(const ann_network *net, int id);
-int32_t    ann_projection_dendrite_count(const ann_network *net, int id);
-const int32_t *ann_projection_post_ranks(const ann_network *net, int id);
-int64_t    ann_projection_synapse_count(const ann_network *net, int id);
+int32_t    ann_projection_dendrite_count(ann_network *net, int id);
+const int32_t *ann_projection_post_ranks(ann_network *net, int id);
+int64_t    ann_projection_synapse_count(ann_network *net, int id);
 
 /* The post-major view: row[ndend + 1] and pre_rank[nsyn] (NULL when out of memory). */
 const int64_t *ann_projection_row(ann_network *net, int id);
@@ -896,14 +905,14 @@ void ann_projections_init_history(ann_network *net, int pop);
  * nothing more); non-zero with the fault in st, and nothing changed. */
 int32_t     ann_population_state_count(const ann_network *net, int pop);
 const char *ann_population_state_name(const ann_network *net, int pop, int k);
-int64_t     ann_population_state_length(const ann_network *net, int pop, int k);
-void        ann_population_state_get(const ann_network *net, int pop, int k, double *out);
+int64_t     ann_population_state_length(ann_network *net, int pop, int k);
+void        ann_population_state_get(ann_network *net, int pop, int k, double *out);
 int         ann_population_state_set(ann_network *net, int pop, int k, const double *in,
                                      int64_t n, int32_t check_only, ann_status *st);
 int32_t     ann_projection_state_count(const ann_network *net, int id);
 const char *ann_projection_state_name(const ann_network *net, int id, int k);
-int64_t     ann_projection_state_length(const ann_network *net, int id, int k);
-void        ann_projection_state_get(const ann_network *net, int id, int k, double *out);
+int64_t     ann_projection_state_length(ann_network *net, int id, int k);
+void        ann_projection_state_get(ann_network *net, int id, int k, double *out);
 int         ann_projection_state_set(ann_network *net, int id, int k, const double *in,
                                      int64_t n, int32_t check_only, ann_status *st);
 

@@ -101,3 +101,30 @@ void ann_mpi_abort(int code)
     ann_comm()->abort(code);
     exit(code);
 }
+
+/* Bytes of the whole array one collective carries at most (the transport counts in int32). */
+#define WINDOW ((int64_t)1 << 30)
+
+void ann_comm_gather_parts(void *whole, const void *mine, size_t elem, const int64_t *at,
+                           int32_t *counts, int32_t *displs)
+{
+    const ann_transport *tp = ann_comm();
+    int32_t K = tp->size, me = tp->rank;
+    int64_t step = WINDOW / (int64_t)elem, total = at[K];
+    static const char none;
+    for (int64_t s = 0; s < total; s += step) {
+        int64_t t = total - s < step ? total : s + step;
+        for (int32_t r = 0; r < K; r++) {
+            int64_t lo = at[r] > s ? at[r] : s, hi = at[r + 1] < t ? at[r + 1] : t;
+            if (hi < lo)
+                hi = lo = s;
+            counts[r] = (int32_t)((hi - lo) * (int64_t)elem);
+            displs[r] = (int32_t)((lo - s) * (int64_t)elem);
+        }
+        /* never NULL (in place): this process's elements from position displs[me] */
+        const char *send = &none;
+        if (counts[me] > 0)
+            send = (const char *)mine + (s + displs[me] / (int64_t)elem - at[me]) * (int64_t)elem;
+        tp->allgatherv(send, counts[me], (char *)whole + s * (int64_t)elem, counts, displs);
+    }
+}

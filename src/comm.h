@@ -32,4 +32,10 @@ typedef int (*ann_transport_open_fn)(ann_transport *t, char *err, size_t errlen)
 /* The transport of this process (started on first use). */
 const ann_transport *ann_comm(void);
 
+/* Collective: process r's at[r + 1] - at[r] elements of elem bytes (this process's at mine)
+ * into whole at element at[r], on every process; a window of at most 1 GB of the whole per
+ * collective. counts and displs: scratch of size() elements. */
+void ann_comm_gather_parts(void *whole, const void *mine, size_t elem, const int64_t *at,
+                           int32_t *counts, int32_t *displs);
+
 #endif

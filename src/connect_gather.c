@@ -8,9 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Bytes of the whole array one collective carries at most (the transport counts in int32). */
-#define WINDOW ((int64_t)1 << 30)
-
 void annc_share(int32_t n, int32_t *b, int32_t *e, int *parts)
 {
     const ann_transport *tp = ann_comm();
@@ -33,31 +30,6 @@ void annc_keep_ranks(ann_csr *c, int32_t lo, int32_t hi)
     memmove(c->pre_rank, c->pre_rank + s0, (size_t)(s1 - s0) * sizeof *c->pre_rank);
     c->ndend = d1 - d0;
     c->nsyn = s1 - s0;
-}
-
-/* Process r's at[r + 1] - at[r] elements of elem bytes (this process's at mine), into whole
- * at element at[r]: a window of at most WINDOW bytes of the whole per collective. */
-static void gather_array(const ann_transport *tp, void *whole, const void *mine, size_t elem,
-                         const int64_t *at, int32_t *counts, int32_t *displs)
-{
-    int32_t K = tp->size, me = tp->rank;
-    int64_t step = WINDOW / (int64_t)elem, total = at[K];
-    static const char none;
-    for (int64_t s = 0; s < total; s += step) {
-        int64_t t = total - s < step ? total : s + step;
-        for (int32_t r = 0; r < K; r++) {
-            int64_t lo = at[r] > s ? at[r] : s, hi = at[r + 1] < t ? at[r + 1] : t;
-            if (hi < lo)
-                hi = lo = s;
-            counts[r] = (int32_t)((hi - lo) * (int64_t)elem);
-            displs[r] = (int32_t)((lo - s) * (int64_t)elem);
-        }
-        /* never NULL (in place): this process's elements from position displs[me] */
-        const char *send = &none;
-        if (counts[me] > 0)
-            send = (const char *)mine + (s + displs[me] / (int64_t)elem - at[me]) * (int64_t)elem;
-        tp->allgatherv(send, counts[me], (char *)whole + s * (int64_t)elem, counts, displs);
-    }
 }
 
 /* What each process tells the others of its part. */
@@ -120,13 +92,13 @@ int annc_gather_parts(ann_csr *c, int failed, const char *who, ann_status *st)
     /* dendrite ends as offsets in the whole */
     for (int32_t d = 1; d <= c->ndend; d++)
         c->row[d] += sat[me];
-    gather_array(tp, w.post_rank, c->post_rank, sizeof *w.post_rank, dat, counts, displs);
-    gather_array(tp, w.row + 1, c->row + 1, sizeof *w.row, dat, counts, displs);
-    gather_array(tp, w.pre_rank, c->pre_rank, sizeof *w.pre_rank, sat, counts, displs);
+    ann_comm_gather_parts(w.post_rank, c->post_rank, sizeof *w.post_rank, dat, counts, displs);
+    ann_comm_gather_parts(w.row + 1, c->row + 1, sizeof *w.row, dat, counts, displs);
+    ann_comm_gather_parts(w.pre_rank, c->pre_rank, sizeof *w.pre_rank, sat, counts, displs);
     if (c->w)
-        gather_array(tp, w.w, c->w, sizeof *w.w, sat, counts, displs);
+        ann_comm_gather_parts(w.w, c->w, sizeof *w.w, sat, counts, displs);
     if (c->delay)
-        gather_array(tp, w.delay, c->delay, sizeof *w.delay, sat, counts, displs);
+        ann_comm_gather_parts(w.delay, c->delay, sizeof *w.delay, sat, counts, displs);
     w.ndend = (int32_t)dat[K];
     w.nsyn = sat[K];
     w.shared_w = c->shared_w;

@@ -350,6 +350,9 @@ int32_t ann_cpu_count(void) { return ann_pool_cpu_count(); }
 
 int32_t ann_network_threads(const ann_network *net) { return net->threads; }
 
+void ann_network_set_divide_synapses(ann_network *net, int32_t on) { net->divide = on != 0; }
+int32_t ann_network_divide_synapses(const ann_network *net) { return net->divide; }
+
 int ann_network_set_threads(ann_network *net, int32_t n, ann_status *st)
 {
     if (n < 1 || n > 1024)

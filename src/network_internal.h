@@ -58,6 +58,8 @@ struct ann_network {
     int32_t   threads;     /* 1 + the pool's workers */
     ann_pool *pool;        /* NULL with one thread */
     ann_procs *dist;        /* during a run shared by several processes */
+    int32_t   divide;      /* on several processes, keep each projection's synapses only with
+                              the process of their post neuron (projection_divide.c) */
     int       transmit_sent; /* during a run: transmission reads the pops' sent lists */
     volatile sig_atomic_t interrupt;   /* set by ann_network_interrupt, polled by the run */
     ann_status record_fault;  /* the first recording that failed in this run (code != 0) */

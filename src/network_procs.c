@@ -207,6 +207,23 @@ static void size_slot(ann_procs *d, const ann_network *net)
     check_bytes(d->slot * d->K);
 }
 
+/* Before a run: each projection divided (net->divide, annp_divisible) holds the synapses of
+ * this process's post neurons, the others the whole. */
+static int divide_projections(ann_procs *d, ann_network *net, ann_status *st)
+{
+    for (int32_t i = 0; net->projs && i < net->projs->n; i++) {
+        ann_proj *p = proj_at(net, i);
+        int32_t lo, hi;
+        range_of(d, p->k.npost, d->rank, &lo, &hi);
+        int want = net->divide && annp_divisible(net, i);
+        if (p->divided && (!want || p->own_lo != lo || p->own_hi != hi)
+            && annp_gather_whole(p, st) != 0)
+            return st->code;
+        if (want && !p->divided && annp_keep_posts(p, lo, hi, st) != 0) fatal(st->msg);
+    }
+    return 0;
+}
+
 int ann_procs_begin(ann_network *net, const int32_t *stop, int32_t nstop, ann_procs **out,
                    ann_status *st)
 {
@@ -251,6 +268,7 @@ int ann_procs_begin(ann_network *net, const int32_t *stop, int32_t nstop, ann_pr
     }
     d->w0 = d->first[d->rank];
     d->T = T;
+    if (divide_projections(d, net, st) != 0) { ann_procs_free(d, net); return st->code; }
     mark_shared(d, net, stop, nstop);
     /* the largest message: every attribute and partial, and every neuron spiking */
     for (int32_t r = 0; r < d->K; r++) d->fixed[r] = fixed_bytes(d, net, r);
@@ -392,7 +410,7 @@ void ann_procs_exchange(ann_procs *d, ann_network *net, const annk_ctx *ctx)
 static void gather_synapses(ann_procs *d, ann_network *net, int id)
 {
     ann_proj *p = proj_at(net, id);
-    if (p->k.ndend == 0 || !changes_apart(p)) return;
+    if (p->k.ndend == 0 || !changes_apart(p) || p->divided) return;
     if (annp_ensure_view(p) != 0) fatal("out of memory gathering a projection");
     int64_t *db = d->lo, *de = d->hi, *sb = d->slo, *se = d->shi;
     for (int32_t r = 0; r < d->K; r++) {

@@ -85,7 +85,7 @@ static int64_t hist_values_len(const ann_pop *p, const pop_hist *h)
     return n;
 }
 
-int64_t ann_population_state_length(const ann_network *net, int pop, int k)
+int64_t ann_population_state_length(ann_network *net, int pop, int k)
 {
     const ann_pop *p = &net->pops[pop];
     const pop_hist *h = hist_of(net, pop);
@@ -105,7 +105,7 @@ int64_t ann_population_state_length(const ann_network *net, int pop, int k)
     }
 }
 
-void ann_population_state_get(const ann_network *net, int pop, int k, double *out)
+void ann_population_state_get(ann_network *net, int pop, int k, double *out)
 {
     const ann_pop *p = &net->pops[pop];
     const pop_hist *h = hist_of(net, pop);
@@ -311,18 +311,19 @@ const char *ann_projection_state_name(const ann_network *net, int id, int k)
     return k == 0 && proj_has_flights(net, id) ? FLIGHT_NAME : NULL;
 }
 
-int64_t ann_projection_state_length(const ann_network *net, int id, int k)
+/* The spikes in flight of the whole projection: gathered when divided (projection_divide.c). */
+int64_t ann_projection_state_length(ann_network *net, int id, int k)
 {
     if (k != 0 || !proj_has_flights(net, id)) return -1;
-    return annp_flights_state_length(&net->projs->p[id]);
+    return annp_flights_state_length(annp_host(net, id));
 }
 
 /* Per age (0 = delivered at the next step): the number of events, then (synapse, pre rank)
  * pairs; the synapse is its index in the projection's storage. */
-void ann_projection_state_get(const ann_network *net, int id, int k, double *out)
+void ann_projection_state_get(ann_network *net, int id, int k, double *out)
 {
     if (k != 0 || !proj_has_flights(net, id)) return;
-    annp_flights_state_get(&net->projs->p[id], out);
+    annp_flights_state_get(annp_host(net, id), out);
 }
 
 int ann_projection_state_set(ann_network *net, int id, int k, const double *in, int64_t n,
@@ -330,5 +331,5 @@ int ann_projection_state_set(ann_network *net, int id, int k, const double *in, 
 {
     if (k != 0 || !proj_has_flights(net, id))
         return ann_fail(st, "projection %d has no state buffer %d", id, k);
-    return annp_flights_state_set(&net->projs->p[id], in, n, check_only, st);
+    return annp_flights_state_set(annp_host(net, id), in, n, check_only, st);
 }

@@ -26,7 +26,7 @@ int32_t ann_network_projection_count(const ann_network *net)
 {
     return net->projs ? net->projs->n : 0;
 }
-annk_proj *ann_network_projection(ann_network *net, int id) { return &proj_at(net, id)->k; }
+annk_proj *ann_network_projection(ann_network *net, int id) { return &annp_host(net, id)->k; }
 int32_t ann_projection_attr_type(const ann_network *net, int id, int attr)
 {
     return net->projs->p[id].specs[attr].type;
@@ -43,19 +43,20 @@ int32_t ann_projection_attr_count(const ann_network *net, int id)
     return net->projs->p[id].k.nattr;
 }
 
-int32_t ann_projection_dendrite_count(const ann_network *net, int id)
+/* The host sees the whole projection: those below gather a divided one (projection_divide.c). */
+int32_t ann_projection_dendrite_count(ann_network *net, int id)
 {
-    return net->projs->p[id].k.ndend;
+    return annp_host(net, id)->k.ndend;
 }
 
-const int32_t *ann_projection_post_ranks(const ann_network *net, int id)
+const int32_t *ann_projection_post_ranks(ann_network *net, int id)
 {
-    return net->projs->p[id].k.post_rank;
+    return annp_host(net, id)->k.post_rank;
 }
 
-int64_t ann_projection_synapse_count(const ann_network *net, int id)
+int64_t ann_projection_synapse_count(ann_network *net, int id)
 {
-    return net->projs->p[id].k.nsyn;
+    return annp_host(net, id)->k.nsyn;
 }
 
 int32_t ann_projection_delay_kind(const ann_network *net, int id)
@@ -104,26 +105,26 @@ int annp_ensure_view(ann_proj *p)
 
 const int64_t *ann_projection_row(ann_network *net, int id)
 {
-    return proj_at(net, id)->k.row;
+    return annp_host(net, id)->k.row;
 }
 
 const int32_t *ann_projection_pre_ranks(ann_network *net, int id)
 {
-    ann_proj *p = proj_at(net, id);
+    ann_proj *p = annp_host(net, id);
     if (annp_ensure_view(p) != 0) return NULL;
     return p->k.pre_rank;
 }
 
 int32_t ann_projection_dendrite_of(ann_network *net, int id, int32_t post_rank)
 {
-    ann_proj *p = proj_at(net, id);
+    ann_proj *p = annp_host(net, id);
     if (post_rank < 0 || post_rank >= p->k.npost) return -1;
     return p->k.dend_of_rank[post_rank];
 }
 
 int64_t ann_projection_synapse_index(ann_network *net, int id, int32_t dend, int32_t pre_rank)
 {
-    ann_proj *p = proj_at(net, id);
+    ann_proj *p = annp_host(net, id);
     if (dend < 0 || dend >= p->k.ndend || annp_ensure_view(p) != 0) return -1;
     int64_t lo = p->k.row[dend], hi = p->k.row[dend + 1];
     while (lo < hi) {
@@ -475,6 +476,7 @@ int ann_projection_set_connectivity(ann_network *net, int id, ann_csr *c, ann_st
     int32_t old_max = p->k.max_delay;
     if (annp_install(p, &pm, st) != 0) { annp_pm_free(&pm, p->k.nattr); return st->code; }
     annp_pm_free(&pm, p->k.nattr);
+    p->divided = 0;   /* the connectors give every process the whole */
     if (p->delay_kind != ANN_DELAY_NONE) p->k.uniform_delay = c->uniform_delay < 1 ? 1 : c->uniform_delay;
     set_shared_weight(p, c);
     ann_csr_free(c);
@@ -519,9 +521,17 @@ void ann_projection_link(ann_network *net, int id, int other)
 
 /* ---- attributes from the host ------------------------------------------------------------ */
 
-int64_t ann_projection_count_values(ann_network *net, int id, int attr, int32_t d0, int32_t d1)
+/* The projection for the host's access to attribute attr: global values are the same on every
+ * process, the others need the whole projection. */
+static ann_proj *host_attr(ann_network *net, int id, int attr)
 {
     ann_proj *p = proj_at(net, id);
+    return p->specs[attr].locality == ANN_LOC_GLOBAL ? p : annp_host(net, id);
+}
+
+int64_t ann_projection_count_values(ann_network *net, int id, int attr, int32_t d0, int32_t d1)
+{
+    ann_proj *p = host_attr(net, id, attr);
     switch (p->specs[attr].locality) {
     case ANN_LOC_LOCAL:      return p->k.row[d1] - p->k.row[d0];
     case ANN_LOC_SEMIGLOBAL: return d1 - d0;
@@ -532,7 +542,7 @@ int64_t ann_projection_count_values(ann_network *net, int id, int attr, int32_t 
 int ann_projection_read(ann_network *net, int id, int attr, int32_t d0, int32_t d1,
                         double *out, ann_status *st)
 {
-    ann_proj *p = proj_at(net, id);
+    ann_proj *p = host_attr(net, id, attr);
     const void *a = p->k.attr[attr];
     int32_t type = p->specs[attr].type;
     switch (p->specs[attr].locality) {
@@ -554,7 +564,7 @@ int ann_projection_read(ann_network *net, int id, int attr, int32_t d0, int32_t 
 int ann_projection_write(ann_network *net, int id, int attr, int32_t d0, int32_t d1,
                          const double *in, int64_t n, ann_status *st)
 {
-    ann_proj *p = proj_at(net, id);
+    ann_proj *p = host_attr(net, id, attr);
     void *a = p->k.attr[attr];
     int32_t type = p->specs[attr].type;
     int64_t want = ann_projection_count_values(net, id, attr, d0, d1);
@@ -578,7 +588,7 @@ int ann_projection_write(ann_network *net, int id, int attr, int32_t d0, int32_t
 
 double ann_projection_get1(ann_network *net, int id, int attr, int64_t k)
 {
-    ann_proj *p = proj_at(net, id);
+    ann_proj *p = host_attr(net, id, attr);
     if (p->specs[attr].locality == ANN_LOC_LOCAL) {
         if (annp_ensure_view(p) != 0) return 0.0;
         k = storage_of(p, k);
@@ -590,7 +600,7 @@ double ann_projection_get1(ann_network *net, int id, int attr, int64_t k)
 
 void ann_projection_set1(ann_network *net, int id, int attr, int64_t k, double v)
 {
-    ann_proj *p = proj_at(net, id);
+    ann_proj *p = host_attr(net, id, attr);
     if (p->specs[attr].locality == ANN_LOC_LOCAL) {
         if (annp_ensure_view(p) != 0) return;
         k = storage_of(p, k);

@@ -178,7 +178,7 @@ int32_t ann_projection_uniform_delay(ann_network *net, int id)
 
 int ann_projection_delays(ann_network *net, int id, int32_t *out, ann_status *st)
 {
-    ann_proj *p = proj_at(net, id);
+    ann_proj *p = annp_host(net, id);
     if (!p->k.delay) {
         for (int64_t k = 0; k < p->k.nsyn; k++) out[k] = p->k.uniform_delay;
         return 0;
@@ -207,7 +207,7 @@ int annp_grow_buffers(ann_network *net, ann_proj *p, int32_t newmax, ann_status 
 
 int ann_projection_set_uniform_delay(ann_network *net, int id, int32_t steps, ann_status *st)
 {
-    ann_proj *p = proj_at(net, id);
+    ann_proj *p = annp_host(net, id);
     if (steps < 1) steps = 1;
     if (p->delay_kind == ANN_DELAY_NONE) {
         if (steps == 1) return 0;
@@ -229,7 +229,7 @@ int ann_projection_set_uniform_delay(ann_network *net, int id, int32_t steps, an
 
 int ann_projection_set_delays(ann_network *net, int id, const int32_t *steps, ann_status *st)
 {
-    ann_proj *p = proj_at(net, id);
+    ann_proj *p = annp_host(net, id);
     if (p->delay_kind != ANN_DELAY_VARIABLE) {
         for (int64_t k = 1; k < p->k.nsyn; k++) {
             if (steps[k] != steps[0])

@@ -5,7 +5,12 @@
  * of synapses whose delay is the flight's age, and moves the cursor past it. The kernels
  * deliver these segments, each thread the part of each segment in its block of post neurons,
  * so the additions into one post neuron come in the same order for every thread count: by
- * spike (oldest first, then in the order of pre->spiked), then in storage order. */
+ * spike (oldest first, then in the order of pre->spiked), then in storage order.
+ *
+ * A divided projection (projection_divide.c) holds only its process's part of each row: it
+ * queues every spike and keeps each flight until the longest delay of the projection has
+ * passed, whether its part of the row is empty or not, so that every process holds the same
+ * flights and the whole projection, gathered, finds them all. */
 #include "projection_internal.h"
 
 #include <stdlib.h>
@@ -62,9 +67,9 @@ int annp_flights_queue(ann_proj *p, const annk_pop *pre)
     if (reserve((void **)&f->f, &f->cap, f->n + n, sizeof *f->f) != 0) return -1;
     for (int32_t s = 0; s < n; s++) {
         int32_t j = pre->spiked[s];
-        if (k->pre_row[j] == k->pre_row[j + 1]) continue;
-        f->f[f->n++] = (ann_flight){k->pre_row[j], k->pre_row[j + 1], f->tick, j,
-                                    annk_delay(k, k->pre_row[j])};
+        int64_t e0 = k->pre_row[j], e1 = k->pre_row[j + 1];
+        if (e0 == e1 && !p->divided) continue;
+        f->f[f->n++] = (ann_flight){e0, e1, f->tick, j, e0 < e1 ? annk_delay(k, e0) : 0};
     }
     if (reserve((void **)&f->seg, &f->segcap, f->n, sizeof *f->seg) != 0) return -1;
     f->nseg = 0;
@@ -86,7 +91,7 @@ int annp_flights_queue(ann_proj *p, const annk_pop *pre)
             fl.cursor = e1;
             if (e1 < fl.end) fl.next = annk_delay(k, e1);
         }
-        if (fl.cursor < fl.end) f->f[kept++] = fl;
+        if (fl.cursor < fl.end || (p->divided && age < k->max_delay)) f->f[kept++] = fl;
     }
     f->n = kept;
     return 0;
@@ -115,10 +120,11 @@ void annp_flights_rebase(ann_proj *p)
     int64_t kept = 0;
     for (int64_t i = 0; i < f->n; i++) {
         ann_flight fl = f->f[i];
-        fl.cursor = first_from(&p->k, fl.j, (int32_t)(f->tick - fl.tick0 + 1));
+        int32_t age = (int32_t)(f->tick - fl.tick0 + 1);
+        fl.cursor = first_from(&p->k, fl.j, age);
         fl.end = p->k.pre_row[fl.j + 1];
-        if (fl.cursor == fl.end) continue;
-        fl.next = annk_delay(&p->k, fl.cursor);
+        if (fl.cursor == fl.end && !(p->divided && age <= p->k.max_delay)) continue;
+        fl.next = fl.cursor < fl.end ? annk_delay(&p->k, fl.cursor) : 0;
         f->f[kept++] = fl;
     }
     f->n = kept;

@@ -74,6 +74,9 @@ typedef struct ann_proj {
     int32_t        creating_delay;
     uint8_t       *mark;        /* structural plasticity scratch */
     int64_t        mark_cap;
+    int32_t        divided;     /* holds only the synapses of post ranks [own_lo, own_hi)
+                                   (projection_divide.c) */
+    int32_t        own_lo, own_hi;
 } ann_proj;
 
 /* Delay buffers of one population (they hang off annk_pop.hist / spk_hist). */
@@ -177,6 +180,21 @@ int  annp_ensure_view(ann_proj *p);
 void annp_pm_free(pm_data *d, int32_t nattr);
 /* Makes d the projection's connectivity (its arrays taken over). */
 int  annp_install(ann_proj *p, pm_data *d, ann_status *st);
+
+/* projection_divide.c: projections whose synapses live only with the process of their post
+ * neuron, on several processes. */
+/* Whether projection id may be divided: no kernel of it runs over every post neuron, it is
+ * not read by another (Copy, Transpose) nor recorded, has no structural plasticity, and its
+ * dendrites are in ascending post rank. */
+int  annp_divisible(const ann_network *net, int id);
+/* Keeps only the synapses of the post ranks [lo, hi) (local). */
+int  annp_keep_posts(ann_proj *p, int32_t lo, int32_t hi, ann_status *st);
+/* Collective: the whole projection from the parts of every process (no-op when it is whole).
+ * On failure every process fails alike and the parts stay as they were. */
+int  annp_gather_whole(ann_proj *p, ann_status *st);
+/* The projection as the host reads and writes it: whole (collective when it is divided: a
+ * process that cannot gather stops every process with the message). */
+ann_proj *annp_host(ann_network *net, int id);
 
 /* projection_order.c: the pre-major order of post-major synapses (pre rows in ascending
  * dendrite order, then, if asked, each row sorted stably by delay), built on up to `threads`

@@ -66,7 +66,7 @@ int ann_projection_create_synapses(ann_network *net, int id, int32_t dend, int32
                                    const int32_t *pre, const double *w, const int32_t *delay,
                                    ann_status *st)
 {
-    ann_proj *p = proj_at(net, id);
+    ann_proj *p = annp_host(net, id);
     if (dend < 0 || dend >= p->k.ndend) return ann_fail(st, "no such dendrite");
     if (annp_ensure_view(p) != 0) return oom(st);
     /* sort the new ones by rank, carrying their weights and delays */
@@ -137,7 +137,7 @@ int ann_projection_create_synapses(ann_network *net, int id, int32_t dend, int32
 int ann_projection_prune_synapses(ann_network *net, int id, int32_t dend, int32_t n,
                                   const int32_t *pre, ann_status *st)
 {
-    ann_proj *p = proj_at(net, id);
+    ann_proj *p = annp_host(net, id);
     if (dend < 0 || dend >= p->k.ndend) return ann_fail(st, "no such dendrite");
     if (annp_ensure_view(p) != 0) return oom(st);
     uint8_t *gone = xcalloc(p->k.nsyn, 1);

@@ -96,6 +96,7 @@ local function instantiate(net, plans, module, visible, pb, proj_plans)
   if pb then pb.instantiate(net, rt, plans, proj_plans) end
   runtime.bind(rt, module)
   runtime.threads(rt, net:_threads(rt))
+  runtime.divide_synapses(rt, net._.config.divide_synapses == true)
   return rt
 end
 

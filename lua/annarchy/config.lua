@@ -40,6 +40,7 @@ local KEYS = {
   dtype = {check = is_dtype, want = '"float64" or "float32"'},
   seed = {check = util.is_integer, want = "an integer"},
   structural_plasticity = {want = "a boolean"},
+  divide_synapses = {want = "a boolean"},
   num_threads = {check = function(v) return is_positive_integer(v) and v <= 1024 end,
                  want = "an integer from 1 to 1024"},
   visible_cores = {check = is_core_list, want = "a list of core numbers (integers >= 0)",

@@ -151,6 +151,7 @@ function methods.config(n, t)
     end
   end
   if t.num_threads and n._.rt then runtime.threads(n._.rt, t.num_threads) end
+  if t.divide_synapses ~= nil and n._.rt then runtime.divide_synapses(n._.rt, t.divide_synapses) end
 end
 
 -- Below this much work per thread (neurons / NEURONS_PER_THREAD + synapses /

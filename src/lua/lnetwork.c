@@ -414,6 +414,16 @@ static int l_threads(lua_State *L)
     return 1;
 }
 
+/* divide_synapses(net [, on]) -> whether projections keep their synapses only on the process
+ * of their post neurons, after setting it */
+static int l_divide_synapses(lua_State *L)
+{
+    ann_network *net = annl_net_check(L, 1);
+    if (!lua_isnoneornil(L, 2)) ann_network_set_divide_synapses(net, lua_toboolean(L, 2));
+    lua_pushboolean(L, ann_network_divide_synapses(net));
+    return 1;
+}
+
 static int l_cpu_count(lua_State *L)
 {
     lua_pushinteger(L, ann_cpu_count());
@@ -574,6 +584,7 @@ void annl_open_network(lua_State *L)
         {"run", l_run},                         {"step_count", l_step_count},
         {"seed", l_seed},                       {"monitor_new", l_monitor_new},
         {"threads", l_threads},
+        {"divide_synapses", l_divide_synapses},
         {"destroy", l_net_gc},                  {NULL, NULL}};
     static const luaL_Reg mon_methods[] = {
         {"add_variable", l_mon_add_variable},   {"set_recording", l_mon_set_recording},

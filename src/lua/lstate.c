@@ -17,8 +17,8 @@ typedef struct state_ops {
     int32_t (*count)(const ann_network *, int);
     int32_t (*objects)(const ann_network *);
     const char *(*name)(const ann_network *, int, int);
-    int64_t (*length)(const ann_network *, int, int);
-    void (*get)(const ann_network *, int, int, double *);
+    int64_t (*length)(ann_network *, int, int);
+    void (*get)(ann_network *, int, int, double *);
     int (*set)(ann_network *, int, int, const double *, int64_t, int32_t, ann_status *);
 } state_ops;
 

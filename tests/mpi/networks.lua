@@ -8,6 +8,8 @@ local state_hash = dofile("tools/state_hash.lua")
 local coba = dofile("examples/coba.lua")
 
 local threads = tonumber(os.getenv("ANNLUA_NUM_THREADS") or "1")
+-- MPI_DIVIDE=1: projections keep their synapses only on the process of their post neurons
+local divide = os.getenv("MPI_DIVIDE") == "1"
 
 local function hash_of_monitor(H, m, name)
   state_hash.feed_value(H, m:get(name))
@@ -144,7 +146,7 @@ end
 local dir = os.getenv("MPI_TEST_DIR")
 for _, c in ipairs(cases) do
   local net, ms, extra, after_compile = c[2]()
-  net:config{num_threads = threads}
+  net:config{num_threads = threads, divide_synapses = divide}
   net:compile{silent = true}
   if after_compile then after_compile() end
   -- two runs with a callback between them: writes from the script between runs
@@ -152,6 +154,14 @@ for _, c in ipairs(cases) do
   for _, pop in ipairs(net:get_populations()) do
     if pop.name then pop[pop.attributes[1]] = pop[pop.attributes[1]] end
   end
+  -- and of the projections' weights (read whole, written back: divided projections are
+  -- gathered, then divided again by the next run, spikes in flight included)
+  for _, proj in ipairs(net:get_projections()) do
+    local ok, w = pcall(function() return proj.w end)   -- shared weights have none
+    if ok and w ~= nil then proj.w = w end
+  end
+  -- the second half on another number of threads: the blocks of the processes move
+  net:config{num_threads = threads == 1 and 2 or 1}
   net:simulate(ms / 2)
   local H = state_hash.hasher()
   H.str(state_hash.network(net))
@@ -159,7 +169,8 @@ for _, c in ipairs(cases) do
   local line = ("%-12s %s"):format(c[1], H.value())
   if dir then
     local path = ("%s/%s.safetensors"):format(dir, c[1])
-    if ann.mpi.rank() == 0 then net:save(path) end
+    -- divided, saving reads the projections with every process (rank 0 writes)
+    if divide or ann.mpi.rank() == 0 then net:save(path) end
     line = line .. " " .. (ann.mpi.rank() == 0 and file_hash(path) or "")
   end
   ann.mpi.print(line)

@@ -21,6 +21,13 @@ local rt_of, list_of, to_number, description = container.rt_of, container.list_o
 
 -- ---- helpers ---------------------------------------------------------------------------------------
 
+-- Writes the file of a save, except on the processes other than rank 0 of a network dividing
+-- its synapses: there every process reads (the reads gather the projections), rank 0 writes.
+local function write_once(net, w, filename, desc, what)
+  if net._.config.divide_synapses and runtime.mpi_rank() ~= 0 then return end
+  w:write(filename, desc, what)
+end
+
 local function key(section, name, attr)
   return section .. "/" .. name .. "/" .. attr
 end
@@ -494,7 +501,7 @@ function M.save_network(net, filename, opts)
     end
   end
   dynamic.save(net, desc, w)
-  w:write(filename, desc, what)
+  write_once(net, w, filename, desc, what)
 end
 
 --- net:load(filename, {populations = true, projections = true})
@@ -557,7 +564,7 @@ local function save_one(obj, kind, save, filename)
   local desc = description(obj._.net, kind)
   local w = writer()
   save(obj, desc, w)
-  w:write(filename, desc, what)
+  write_once(obj._.net, w, filename, desc, what)
 end
 
 local function load_one(obj, kind, filename)
@@ -593,7 +600,7 @@ function M.save_connectivity(proj, filename)
   local desc = description(proj._.net, "connectivity")
   local w = writer()
   save_projection(proj, desc, w, {"w"})
-  w:write(filename, desc, what)
+  write_once(proj._.net, w, filename, desc, what)
 end
 
 --- The from_file connector: the synapse lists of a file's projection (the one of the same

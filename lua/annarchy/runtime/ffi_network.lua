@@ -337,6 +337,14 @@ function M.threads(rt, n)
   return tonumber(C.ann_network_threads(net))
 end
 
+--- divide_synapses(rt [, on]) -> whether projections keep their synapses only on the process of
+--- their post neurons, after setting it.
+function M.divide_synapses(rt, on)
+  local net = net_of(rt)
+  if on ~= nil then C.ann_network_set_divide_synapses(net, on and 1 or 0) end
+  return C.ann_network_divide_synapses(net) ~= 0
+end
+
 --- cpu_count() -> the processors the machine offers this process.
 function M.cpu_count() return tonumber(C.ann_cpu_count()) end
 --- mpi_rank(), mpi_size() -> this process's rank (0-based) and the processes of the run.

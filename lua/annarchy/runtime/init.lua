@@ -28,7 +28,7 @@ local INTERFACE = {
   handles = {
     -- a network runtime: constants, populations, projections, the time loop
     {prefix = "", names = {
-      "add_constant", "set_constant", "bind", "run", "step_count", "seed", "threads",
+      "add_constant", "set_constant", "bind", "run", "step_count", "seed", "threads", "divide_synapses",
       "add_population", "pop_mark_sum", "pop_add_gop", "pop_enable_refractory", "pop_set_rate_window",
       "pop_clear", "pop_get", "pop_set", "pop_refractory", "pop_spiked", "pop_enabled", "pop_set_ext",
       "pop_get_ext",

@@ -5,7 +5,8 @@
 -- time (three runs of each process count, in turn, each the best of its windows), the
 -- speed-up, the spikes per step and the bytes each process sends per
 -- step (4 per spike and 4 per population and process for the counts, besides the room for
--- spikes the slot keeps: docs/distributed.md), then the time to draw the connectivity of
+-- spikes the slot keeps: docs/distributed.md) and the megabytes of storage rank 0 holds (two
+-- processes are also run dividing the synapses: divide_synapses), then the time to draw the connectivity of
 -- COBA 64 000 and 256 000 on 1 process (1 and 2 threads) and on 2. Skipped without mpirun
 -- or the MPI plugin (build/libannlua_mpi.so).
 --
@@ -20,36 +21,39 @@ end
 
 local MPIRUN = "mpirun --oversubscribe --allow-run-as-root -x ANNLUA_NUM_THREADS=1"
 
-local function measure(k, size, duration)
-  local f = assert(io.popen(("%s -np %d ./annlua bench/mpi/coba.lua %d %g 2>&1")
-    :format(MPIRUN, k, size, duration)))
+-- divide: the processes keep only the synapses of their own neurons (divide_synapses)
+local function measure(k, size, duration, divide)
+  local f = assert(io.popen(("%s -np %d -x MPI_DIVIDE=%d ./annlua bench/mpi/coba.lua %d %g 2>&1")
+    :format(MPIRUN, k, divide and 1 or 0, size, duration)))
   local out = f:read("a")
   f:close()
-  local wall, steps, spikes = out:match("wall ([%d.]+) steps (%d+) spikes (%d+)")
+  local wall, steps, spikes, held = out:match("wall ([%d.]+) steps (%d+) spikes (%d+) held (%d+)")
   if not wall then error("bench/mpi.lua: the run of " .. k .. " processes failed:\n" .. out) end
-  return tonumber(wall), tonumber(steps), tonumber(spikes)
+  return tonumber(wall), tonumber(steps), tonumber(spikes), tonumber(held)
 end
 
 local duration = quick and 50 or 500
-io.write(("%-34s %10s %10s %10s %12s\n"):format("network (ms simulated)", "processes", "wall",
-  "speed-up", "bytes/step"))
--- one and two processes in turn, three times: the best of each (a shared virtual machine's
--- speed moves by tens of percent from one minute to the next)
+io.write(("%-34s %10s %10s %10s %12s %10s\n"):format("network (ms simulated)", "processes", "wall",
+  "speed-up", "bytes/step", "held MB"))
+-- one process, two, two dividing the synapses, in turn, three times: the best of each (a
+-- shared virtual machine's speed moves by tens of percent from one minute to the next)
+local cases = {{1, false, "1"}, {2, false, "2"}, {2, true, "2 divided"}}
 local best = {}
 for _ = 1, 3 do
-  for _, k in ipairs({1, 2}) do
-    local wall, steps, spikes = measure(k, 64000, duration)
-    if not best[k] or wall < best[k][1] then best[k] = {wall, steps, spikes} end
+  for i, case in ipairs(cases) do
+    local wall, steps, spikes, held = measure(case[1], 64000, duration, case[2])
+    if not best[i] or wall < best[i][1] then best[i] = {wall, steps, spikes, held} end
   end
 end
 local w1
-for _, k in ipairs({1, 2}) do
-  local wall, steps, spikes = table.unpack(best[k])
+for i, case in ipairs(cases) do
+  local k = case[1]
+  local wall, steps, spikes, held = table.unpack(best[i])
   w1 = w1 or wall
   -- a process sends its share of the spikes (4 bytes each) and one count per population
   local bytes = k > 1 and (4 * spikes / steps / k + 4 * 2) or 0
-  io.write(("%-34s %10d %9.3fs %9.2fx %12.0f\n"):format(("COBA 64 000, 80 inputs (%g)"):format(duration),
-    k, wall, w1 / wall, bytes))
+  io.write(("%-34s %10s %9.3fs %9.2fx %12.0f %10.1f\n"):format(("COBA 64 000, 80 inputs (%g)"):format(duration),
+    case[3], wall, w1 / wall, bytes, held / 1e6))
   io.flush()
 end
 -- building: compile (kernels cached by the first run) and the connectivity's drawing in it, 1

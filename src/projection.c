@@ -43,10 +43,14 @@ int32_t ann_projection_attr_count(const ann_network *net, int id)
     return net->projs->p[id].k.nattr;
 }
 
-/* The host sees the whole projection: those below gather a divided one (projection_divide.c). */
+/* The host sees the whole projection: those below gather a divided one, or count its parts
+ * (projection_divide.c). */
 int32_t ann_projection_dendrite_count(ann_network *net, int id)
 {
-    return annp_host(net, id)->k.ndend;
+    int32_t ndend;
+    int64_t nsyn;
+    annp_whole_counts(proj_at(net, id), &ndend, &nsyn);
+    return ndend;
 }
 
 const int32_t *ann_projection_post_ranks(ann_network *net, int id)
@@ -56,7 +60,10 @@ const int32_t *ann_projection_post_ranks(ann_network *net, int id)
 
 int64_t ann_projection_synapse_count(ann_network *net, int id)
 {
-    return annp_host(net, id)->k.nsyn;
+    int32_t ndend;
+    int64_t nsyn;
+    annp_whole_counts(proj_at(net, id), &ndend, &nsyn);
+    return nsyn;
 }
 
 int32_t ann_projection_delay_kind(const ann_network *net, int id)

@@ -192,6 +192,24 @@ int annp_gather_whole(ann_proj *p, ann_status *st)
     return rc;
 }
 
+void annp_whole_counts(ann_proj *p, int32_t *ndend, int64_t *nsyn)
+{
+    *ndend = p->k.ndend;
+    *nsyn = p->k.nsyn;
+    if (!p->divided) return;
+    const ann_transport *tp = ann_comm();
+    int64_t mine[2] = {p->k.ndend, p->k.nsyn}, *all = xmalloc(2 * (int64_t)tp->size, sizeof *all);
+    if (!all) {
+        fprintf(stderr, "annlua (process %d): out of memory counting synapses\n", (int)tp->rank);
+        ann_mpi_abort(1);
+    }
+    tp->allgather(mine, (int32_t)sizeof mine, all);
+    *ndend = 0;
+    *nsyn = 0;
+    for (int32_t r = 0; r < tp->size; r++) { *ndend += (int32_t)all[2 * r]; *nsyn += all[2 * r + 1]; }
+    free(all);
+}
+
 ann_proj *annp_host(ann_network *net, int id)
 {
     ann_proj *p = proj_at(net, id);

@@ -192,6 +192,8 @@ int  annp_keep_posts(ann_proj *p, int32_t lo, int32_t hi, ann_status *st);
 /* Collective: the whole projection from the parts of every process (no-op when it is whole).
  * On failure every process fails alike and the parts stay as they were. */
 int  annp_gather_whole(ann_proj *p, ann_status *st);
+/* Collective when p is divided: its dendrites and synapses on every process together. */
+void annp_whole_counts(ann_proj *p, int32_t *ndend, int64_t *nsyn);
 /* The projection as the host reads and writes it: whole (collective when it is divided: a
  * process that cannot gather stops every process with the message). */
 ann_proj *annp_host(ann_network *net, int id);

@@ -1,6 +1,7 @@
 -- Runs shared by several processes (docs/distributed.md): `mpirun -np K annlua script.lua`
 -- leaves the same bits as one process (spikes, attributes, weights, recorded values, saved
--- files) for K = 2, 3 and 4 processes and a mix with two threads each; every connector built
+-- files) for K = 2, 3 and 4 processes and a mix with two threads each, the synapses divided
+-- among the processes (divide_synapses) or not, and what each then holds; every connector built
 -- in parts by each process (tests/mpi/connectors.lua); ann.mpi; a fault on one
 -- process ends all of them with its message. Skipped where mpirun or the MPI plugin is missing.
 local support = dofile("tests/support.lua")
@@ -35,23 +36,46 @@ describe("#annlua processes (mpirun)", function()
     return
   end
 
-  it("six networks (axonal spikes among them) leave the same bits on 2, 3 and 4 (x 2 threads) processes as on one", function()
+  it("six networks (axonal spikes among them) leave the same bits on 2, 3 and 4 (x 2 threads) processes as on one, synapses divided or not", function()
     local dir = support.tmp("-mpi")
     assert.truthy(os.execute("mkdir -p " .. dir .. "/one"))
     local one, ok = run(("MPI_TEST_DIR=%s/one timeout 300 ./annlua tests/mpi/networks.lua"):format(dir))
     assert.is_true(ok, one)
     local want = hashes(one)
     assert.equal(6, select(2, want:gsub("\n", "")) + 1, one)
-    for _, case in ipairs({{2, 1}, {3, 1}, {4, 2}}) do
-      local k, threads = case[1], case[2]
-      local sub = ("%s/k%d"):format(dir, k)
+    -- processes, threads, divide_synapses (MPI_DIVIDE)
+    for _, case in ipairs({{2, 1, 0}, {3, 1, 0}, {4, 2, 0}, {1, 1, 1}, {2, 2, 1}, {3, 1, 1}, {4, 1, 1}}) do
+      local k, threads, divide = case[1], case[2], case[3]
+      local sub = ("%s/k%d-%d"):format(dir, k, divide)
       assert.truthy(os.execute("mkdir -p " .. sub))
       local out, fine = run(("timeout 300 %s -np %d -x MPI_TEST_DIR=%s -x ANNLUA_NUM_THREADS=%d "
-        .. "./annlua tests/mpi/networks.lua"):format(MPIRUN, k, sub, threads))
+        .. "-x MPI_DIVIDE=%d ./annlua tests/mpi/networks.lua"):format(MPIRUN, k, sub, threads, divide))
       assert.is_true(fine, out)
-      assert.equal(want, hashes(out), ("%d processes of %d threads:\n%s"):format(k, threads, out))
+      assert.equal(want, hashes(out), ("%d processes of %d threads, divided %d:\n%s"):format(k, threads,
+        divide, out))
     end
     os.execute("rm -rf " .. dir)
+  end)
+
+  it("dividing the synapses, each process holds those of the neurons it updates", function()
+    local N, INPUTS = 4000, 64
+    -- bytes of the projection's storage for n post neurons of the 4 000 (64 inputs each): per
+    -- synapse its weight (8) and its post rank (4); per dendrite its post rank (4) and its end
+    -- (8, one more); per neuron of either population its dendrite (4) and the end of its row (8,
+    -- one more)
+    local function bytes(n) return 12 * INPUTS * n + 8 * (n + 1) + 4 * n + 4 * N + 8 * (N + 1) end
+    for _, k in ipairs({2, 3}) do
+      local out, ok = run(("timeout 120 %s -np %d ./annlua tests/mpi/divided.lua"):format(MPIRUN, k))
+      assert.is_true(ok, out)
+      -- a process of one thread updates a block of ceil(N / k) rounded up to 256 neurons
+      local block = math.ceil(math.ceil(N / k) / 256) * 256
+      for r = 0, k - 1 do
+        local n = math.max(0, math.min(N, (r + 1) * block) - r * block)
+        local line = ("rank %d of %d: whole %d part %d synapses %d weights %d"):format(r, k, bytes(N),
+          bytes(n), N * INPUTS, N * INPUTS)
+        assert.truthy(out:find(line, 1, true), line .. "\n" .. out)
+      end
+    end
   end)
 
   it("each connector built in parts by 2 and 3 processes gives the connectivity and run of one", function()
@@ -93,5 +117,35 @@ describe("#annlua processes (mpirun)", function()
     assert.is_false(ok, out)
     assert.truthy(out:find("annlua: started by mpirun, but the MPI transport cannot be loaded", 1, true), out)
     assert.is_nil(out:find("done\t", 1, true), out)
+  end)
+end)
+
+-- In this process (under Lua 5.4 and LuaJIT): one process has nothing to divide.
+describe("divide_synapses on one process", function()
+  local ann = require("annarchy")
+  local state_hash = dofile("tools/state_hash.lua")
+
+  local function run_coba(divide)
+    local coba = dofile("examples/coba.lua")
+    local net, _, m = coba.build("COBA", 99, 800, 0.02)
+    net:config{divide_synapses = divide}
+    net:compile{silent = true}
+    net:simulate(10.0)
+    local H = state_hash.hasher()
+    H.str(state_hash.network(net))
+    state_hash.feed_value(H, m:get("spike"))
+    return H.value(), net
+  end
+
+  it("changes no result", function()
+    local divided, net = run_coba(true)
+    assert.equal(run_coba(false), divided)
+    assert.is_true(net._.config.divide_synapses)
+  end)
+
+  it("is refused when it is not a boolean", function()
+    local net = ann.Network{}
+    assert.has_error(function() net:config{divide_synapses = 1} end,
+      "annarchy: Network:config: 'divide_synapses' must be a boolean, got 1")
   end)
 end)

@@ -1,7 +1,8 @@
 -- bench/mpi/coba.lua: the network bench/mpi.lua runs under mpirun. COBA neurons with 80
 -- random inputs each (the model of bench/threads.lua), or with `size` 1 a single neuron
 -- (what is left is the cost of the step's exchange). Rank 0 prints the best wall time of
--- three runs of `duration` ms, the steps and the spikes of the last run. With DURATION 0, it
+-- three runs of `duration` ms, the steps and the spikes of the last run, and the bytes of the
+-- network's storage rank 0 holds (net:memory_footprint()). With DURATION 0, it
 -- builds the network only and prints the wall time of compile (kernels found in the cache
 -- when an earlier run stored them) and of the connectivity's drawing within it (the calls of
 -- annarchy.connectors.build, parts and their exchange included).
@@ -36,7 +37,8 @@ local function coba_inputs(n)
 end
 
 local net, m = coba_inputs(size)
-net:config{num_threads = tonumber(arg[3]) or 1}
+-- MPI_DIVIDE=1: each process keeps only the synapses of its own neurons
+net:config{num_threads = tonumber(arg[3]) or 1, divide_synapses = os.getenv("MPI_DIVIDE") == "1"}
 local c0 = ann.clock()
 net:compile{silent = true}
 if duration == 0 then
@@ -53,4 +55,8 @@ for _ = 1, 3 do
 end
 local spikes = 0
 for _, steps in pairs(m:get("spike")) do spikes = spikes + #steps end
-ann.mpi.print(("wall %.6f steps %d spikes %d"):format(best, math.floor(duration / 0.1 + 0.5), spikes))
+-- the synapses rank 0 holds (bytes of its projections' storage)
+local held = 0
+for _, bytes in pairs(net:memory_footprint()) do held = held + bytes end
+ann.mpi.print(("wall %.6f steps %d spikes %d held %d"):format(best, math.floor(duration / 0.1 + 0.5),
+  spikes, held))

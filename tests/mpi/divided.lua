@@ -1,0 +1,32 @@
+-- tests/mpi/divided.lua: what each process holds of a projection dividing its synapses
+-- (divide_synapses). 4 000 neurons, each with 64 inputs (fixed_number_pre), built twice: whole
+-- and divided. Every process prints its rank, the projection's bytes it holds in either case
+-- (net:memory_footprint()) and the synapses it counts (proj.nb_synapses, the whole on every
+-- process); tests/mpi_spec.lua compares the parts with the share of the neurons each process
+-- updates.
+local ann = require("annarchy")
+
+local N, INPUTS = 4000, 64
+local Leaky = ann.Neuron{
+  parameters = "tau = 10.0 : population",
+  equations = "tau * dv/dt = -v + g_exc\n5.0 * dg_exc/dt = -g_exc",
+  spike = "v > 1.0", reset = "v = 0.0",
+}
+
+local function held(divide)
+  local net = ann.Network{dt = 0.1, seed = 3}
+  local pop = net:create(N, Leaky)
+  local proj = net:connect(pop, pop, "exc"):fixed_number_pre(INPUTS, ann.Uniform(0.0, 0.1))
+  net:config{num_threads = 1, divide_synapses = divide}
+  net:compile{silent = true}
+  net:simulate(1.0)
+  return net:memory_footprint()[proj.name], proj.nb_synapses, proj
+end
+
+local whole = held(false)
+local part, nsyn, proj = held(true)
+-- a read of the whole after the count: every process gets every weight
+local w, nw = proj.w, 0
+for _, row in ipairs(w) do nw = nw + #row end
+print(("rank %d of %d: whole %d part %d synapses %d weights %d"):format(ann.mpi.rank(),
+  ann.mpi.size(), whole, part, nsyn, nw))

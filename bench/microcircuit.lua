@@ -6,14 +6,16 @@
 -- L5e highest among the excitatory populations) and each population within a factor 1.5 of
 -- the rates of the reference implementation at full scale (NEST's PyNEST microcircuit).
 -- Run: annlua bench/microcircuit.lua [--scale s] [--duration ms] [--transient ms] [--seed s]
---      [--threads n]   (default 1)
+--      [--threads n]   (default 1) [--divide] (under mpirun: each process holds only the
+--      synapses of its own neurons, divide_synapses)
 -- Needs about 5 GB of memory at full scale.
 local mc = dofile("examples/microcircuit.lua")
 
 local opts = {scale = 1.0, duration = 200.0, transient = 50.0, seed = 42, threads = 1}
-for i = 1, #arg - 1 do
+for i = 1, #arg do
   local name = arg[i]:match("^%-%-(%a+)$")
-  if name and opts[name] then opts[name] = tonumber(arg[i + 1]) end
+  if name == "divide" then opts.divide = true
+  elseif name and opts[name] and i < #arg then opts[name] = tonumber(arg[i + 1]) end
 end
 
 local R = mc.run(opts)

@@ -5,7 +5,7 @@
 -- distributed weights and delays, Poisson background input, dt = 0.1 ms.
 --
 -- Run: annlua examples/microcircuit.lua [--scale 0.1] [--duration ms] [--transient ms]
---      [--seed s] [--dc] [--no-multapses] [--threads n] [--raster prefix]
+--      [--seed s] [--dc] [--no-multapses] [--threads n] [--divide] [--raster prefix]
 -- --raster prefix writes prefix_spikes.dat (time in ms, row from the top, population: the
 -- last 100 ms) and prefix_rates.dat (population, rate in Hz) for docs/microcircuit.gp.
 -- As a module: local mc = dofile("examples/microcircuit.lua"); mc.build{scale = 0.1} returns
@@ -142,7 +142,8 @@ end
 -- ---- the network ------------------------------------------------------------------------------
 
 --- Builds the microcircuit. opts: scale (1), seed (42), dc (false: Poisson background),
--- multapses (true: see below), threads (num_threads; default: see docs/threads.md). Returns
+-- multapses (true: see below), threads (num_threads; default: see docs/threads.md), divide
+-- (divide_synapses: under mpirun, each process holds only its neurons' synapses). Returns
 -- net, pops (by name and in order), monitors (spike monitors, same keys), projs (projs[a][b]:
 -- the projection from population b to a, nil where no synapse) and the derived parameters.
 function M.build(opts)
@@ -154,6 +155,8 @@ function M.build(opts)
   local P = M.parameters(scale, opts.dc)
   local net = ann.Network{dt = M.DT, seed = opts.seed or 42}
   if opts.threads then net:config{num_threads = opts.threads} end
+  -- under mpirun, each process then keeps only the synapses of its own neurons
+  if opts.divide then net:config{divide_synapses = true} end
   local model = M.neuron(opts.dc)
   local pops, mons = {}, {}
   for a, name in ipairs(M.POPS) do
@@ -289,7 +292,7 @@ if not pcall(debug.getlocal, 4, 1) then   -- run as a script, not required
   local i = 1
   while i <= #arg do
     local a = arg[i]
-    if a == "--dc" or a == "--multapses" then
+    if a == "--dc" or a == "--multapses" or a == "--divide" then
       opts[a:sub(3)] = true
     elseif a == "--no-multapses" then
       opts.multapses = false
@@ -304,7 +307,7 @@ if not pcall(debug.getlocal, 4, 1) then   -- run as a script, not required
       i = i + 1
     else
       error(("microcircuit: unknown option %q (options: --scale, --duration, --transient, " ..
-        "--seed, --threads, --dc, --no-multapses, --raster prefix)"):format(a), 0)
+        "--seed, --threads, --dc, --no-multapses, --divide, --raster prefix)"):format(a), 0)
     end
     i = i + 1
   end

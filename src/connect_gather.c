@@ -28,6 +28,8 @@ void annc_keep_ranks(ann_csr *c, int32_t lo, int32_t hi)
     for (int32_t d = 0; d <= d1 - d0; d++)
         c->row[d] = c->row[d0 + d] - s0;
     memmove(c->pre_rank, c->pre_rank + s0, (size_t)(s1 - s0) * sizeof *c->pre_rank);
+    if (c->w) memmove(c->w, c->w + s0, (size_t)(s1 - s0) * sizeof *c->w);
+    if (c->delay) memmove(c->delay, c->delay + s0, (size_t)(s1 - s0) * sizeof *c->delay);
     c->ndend = d1 - d0;
     c->nsyn = s1 - s0;
 }

@@ -123,8 +123,7 @@ int annc_finish(ann_csr *c, const values *pv, const ann_rng *rng, const char *wh
 /* This process's share [*b, *e) of n rows: the r-th of K equal shares in order; *parts is 1
  * when several processes run (the shares are then gathered). */
 void annc_share(int32_t n, int32_t *b, int32_t *e, int *parts);
-/* Keeps, of a structure without weights and delays yet, only the dendrites of post ranks
- * [lo, hi), in place. */
+/* Keeps only the dendrites of post ranks [lo, hi) (with their weights and delays), in place. */
 void annc_keep_ranks(ann_csr *c, int32_t lo, int32_t hi);
 /* Replaces the part c drawn by this process (failed: its build failed, c empty, the message
  * in st) by the whole: the parts of every process, in process order. A collective: every

@@ -443,6 +443,10 @@ int ann_network_add_projection(ann_network *net, const ann_proj_desc *d, ann_csr
             if (a >= 0 && a < net->pops[d->pre].k.nattr) p->pre_read[p->npre_read++] = a;
         }
     }
+    /* on several processes, dividing: only the synapses of this process's post neurons */
+    int32_t whole_max = 0;
+    if (ok && net->divide && ann_mpi_size() > 1)
+        whole_max = annp_divide_csr(net, c, p->k.npost, &p->own_lo, &p->own_hi);
     pm_data pm;
     int rc = ok ? 0 : oom(st);
     if (rc == 0) rc = pm_from_csr(p, c, &pm, st);
@@ -461,6 +465,8 @@ int ann_network_add_projection(ann_network *net, const ann_proj_desc *d, ann_csr
                 ann_store_elem(p->k.attr[a], p->specs[a].type, i, p->specs[a].init);
         }
         p->k.max_delay = max_of_delays(p);
+        if (whole_max > p->k.max_delay) p->k.max_delay = whole_max;
+        p->divided = net->divide && ann_mpi_size() > 1;
     }
     if (rc != 0) {
         free_connectivity(p);

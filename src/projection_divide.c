@@ -2,9 +2,11 @@
  * a projection may keep on each process only the synapses of the post neurons that process
  * updates. Its dendrites are in ascending post rank and each process's range of post ranks is
  * contiguous and ordered by process, so the parts, joined in process order, are the whole in
- * its own order. The run divides (annp_keep_posts) at its start; the host reads and writes
- * the whole, gathered the first time it touches the projection after a run (annp_host). */
+ * its own order. A projection is divided when it is added (annp_divide_csr), or at the start of
+ * a run (annp_keep_posts) when the blocks of the processes moved; the host reads and writes the
+ * whole, gathered the first time it touches the projection after a run (annp_host). */
 #include "comm.h"
+#include "connect_internal.h"
 #include "elem.h"
 #include "projection_internal.h"
 
@@ -22,6 +24,35 @@ int annp_divisible(const ann_network *net, int id)
     for (int32_t r = 0; r < P->nrecs; r++)
         if (P->recs[r]->proj == id) return 0;
     return 1;
+}
+
+/* The post ranks [*lo, *hi) of a population of n that this process updates with the threads
+ * every process has now (collective). */
+static void own_posts(const ann_network *net, int32_t n, int32_t *lo, int32_t *hi)
+{
+    const ann_transport *tp = ann_comm();
+    int32_t *nthr = xmalloc(tp->size, sizeof *nthr), T = net->threads, W = 0, first = 0;
+    if (!nthr) {
+        fprintf(stderr, "annlua (process %d): out of memory dividing a projection\n", (int)tp->rank);
+        ann_mpi_abort(1);
+    }
+    tp->allgather(&T, (int32_t)sizeof T, nthr);
+    for (int32_t r = 0; r < tp->size; r++) {
+        if (r == tp->rank) first = W;
+        W += nthr[r];
+    }
+    free(nthr);
+    ann_blocks(n, first, T, W, lo, hi);
+}
+
+int32_t annp_divide_csr(ann_network *net, ann_csr *c, int32_t npost, int32_t *lo, int32_t *hi)
+{
+    int32_t whole_max = c->delay ? 1 : c->uniform_delay;
+    for (int64_t k = 0; c->delay && k < c->nsyn; k++)
+        if (c->delay[k] > whole_max) whole_max = c->delay[k];
+    own_posts(net, npost, lo, hi);
+    annc_keep_ranks(c, *lo, *hi);
+    return whole_max;
 }
 
 /* Post-major arrays for ndend dendrites and nsyn synapses shaped like p's (local attributes,

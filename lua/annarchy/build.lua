@@ -82,6 +82,13 @@ end
 --- Creates the runtime of a network from its plans and the compiled module.
 local function instantiate(net, plans, module, visible, pb, proj_plans)
   local rt = runtime.network_new(net._.dt, net._.seed)
+  -- dividing the synapses, each process keeps those of its neurons as each projection is
+  -- added: for the blocks of the threads it will run (the machine's processors when the
+  -- network chooses: it does for a network that large)
+  if net._.config.divide_synapses then
+    runtime.divide_synapses(rt, true)
+    runtime.threads(rt, net:_chosen_threads() or runtime.cpu_count())
+  end
   for k, c in ipairs(visible) do runtime.add_constant(rt, c.value) ; constants.attach(c, rt, k - 1) end
   for i, pop in ipairs(net._.pops) do
     local plan = plans[i]
@@ -96,7 +103,6 @@ local function instantiate(net, plans, module, visible, pb, proj_plans)
   if pb then pb.instantiate(net, rt, plans, proj_plans) end
   runtime.bind(rt, module)
   runtime.threads(rt, net:_threads(rt))
-  runtime.divide_synapses(rt, net._.config.divide_synapses == true)
   return rt
 end
 

@@ -604,6 +604,12 @@ ann_value ann_value_dist(const ann_dist *d);
 typedef struct ann_rows {
     int32_t begin, end;
     int32_t threads;
+    /* divide_size: the post population's size, to keep the synapses divided (the network's
+     * divide_synapses): on several processes, with all rows, each of the builders above then
+     * draws the rows of the post neurons this process updates (its blocks for `threads`
+     * threads on every process) and keeps them: the result is this process's part only. 0:
+     * every process gets the whole. */
+    int32_t divide_size;
 } ann_rows;
 
 typedef struct ann_syn_values {

@@ -324,7 +324,7 @@ int ann_connect_fixed_number_post(ann_csr *out,
     }
     /* on several processes, the weights and delays of this process's share of the rows only:
      * the post ranks [lo, hi) */
-    annc_share(post.n, &r0, &r1, &parts);
+    annc_span(&pv, post.r, post.n, &r0, &r1, &parts, who, st);   /* every row: cannot fail */
     lo = r0 < post.n ? post.r[r0] : INT32_MAX;
     hi = r1 < post.n ? post.r[r1] : INT32_MAX;
     at = annc_alloc_n((int64_t)pre.n + 1, sizeof *at);
@@ -383,7 +383,7 @@ int ann_connect_fixed_number_post(ann_csr *out,
     if (!parts)
         return annc_finish(out, &pv, rng, who, st);
     annc_keep_ranks(out, lo, hi);
-    return annc_gather_parts(out, annc_finish(out, &pv, rng, who, st), who, st);
+    return annc_gather_parts(out, annc_finish(out, &pv, rng, who, st), parts, who, st);
 
 nomem:
     free(at);
@@ -392,5 +392,5 @@ nomem:
     ann_csr_free(out);
     rows_abort(&pre, &post, NULL);
     annc_oom(st, who);
-    return parts ? annc_gather_parts(out, 1, who, st) : 1;
+    return parts ? annc_gather_parts(out, 1, parts, who, st) : 1;
 }

@@ -65,7 +65,7 @@ static int build_field(ann_csr *out, const int32_t *pre_geom, int pre_ndim,
     if (!(f->s1 != 0) || !isfinite(f->s1) || (f->dog && (!(f->s2 != 0) || !isfinite(f->s2))))
         return ann_fail(st, "%s: sigma must be a non-zero finite number.", who);
     if (annc_values_prepare(&pv, v, 0, who, st) || annc_need_rng(&pv, rng, who, st)
-        || annc_span(&pv, npost, &begin, &end, &parts, who, st))
+        || annc_span(&pv, NULL, npost, &begin, &end, &parts, who, st))
         return 1;
     pre_x = annc_alloc_n((int64_t)npre * pre_ndim, sizeof *pre_x);
     cap = (int64_t)npre * npost < 65536 ? (int64_t)npre * npost : 65536;
@@ -133,15 +133,15 @@ static int build_field(ann_csr *out, const int32_t *pre_geom, int pre_ndim,
     free(pre_x);
     if (annc_fill_values(out, &pv, rng, 0, 1, who, st)) {
         ann_csr_free(out);
-        return parts ? annc_gather_parts(out, 1, who, st) : 1;
+        return parts ? annc_gather_parts(out, 1, parts, who, st) : 1;
     }
-    return parts ? annc_gather_parts(out, 0, who, st) : 0;
+    return parts ? annc_gather_parts(out, 0, parts, who, st) : 0;
 
 nomem:
     free(pre_x);
     ann_csr_free(out);
     annc_oom(st, who);
-    return parts ? annc_gather_parts(out, 1, who, st) : 1;
+    return parts ? annc_gather_parts(out, 1, parts, who, st) : 1;
 }
 
 int ann_connect_gaussian(ann_csr *out,

@@ -5,6 +5,7 @@
 #include "comm.h"
 #include "connect_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,38 @@ void annc_share(int32_t n, int32_t *b, int32_t *e, int *parts)
     *parts = tp->size > 1;
     *b = (int32_t)((int64_t)n * tp->rank / tp->size);
     *e = (int32_t)((int64_t)n * (tp->rank + 1) / tp->size);
+}
+
+void annc_divided_share(const ann_rows *rows, const int32_t *cand, int32_t n, int32_t *b,
+                        int32_t *e)
+{
+    const ann_transport *tp = ann_comm();
+    int32_t T = rows->threads < 1 ? 1 : rows->threads, W = 0, first = 0, lo, hi, x;
+    int32_t *nthr = annc_alloc_n(tp->size, sizeof *nthr);
+    if (!nthr) {
+        fprintf(stderr, "annlua (process %d): out of memory dividing a projection\n", (int)tp->rank);
+        ann_mpi_abort(1);
+    }
+    tp->allgather(&T, (int32_t)sizeof T, nthr);
+    for (int32_t r = 0; r < tp->size; r++) {
+        if (r == tp->rank) first = W;
+        W += nthr[r];
+    }
+    free(nthr);
+    ann_partition(rows->divide_size, first, W, &lo, &x);
+    ann_partition(rows->divide_size, first + T - 1, W, &x, &hi);
+    /* the candidates (ascending ranks; NULL: 0 .. n - 1) of the post ranks [lo, hi) */
+    int32_t bound[2] = {lo, hi}, at[2];
+    for (int k = 0; k < 2; k++) {
+        int32_t l = 0, h = n;
+        while (l < h) {
+            int32_t m = l + (h - l) / 2;
+            if ((cand ? cand[m] : m) < bound[k]) l = m + 1; else h = m;
+        }
+        at[k] = l;
+    }
+    *b = at[0];
+    *e = at[1];
 }
 
 void annc_keep_ranks(ann_csr *c, int32_t lo, int32_t hi)
@@ -37,7 +70,7 @@ void annc_keep_ranks(ann_csr *c, int32_t lo, int32_t hi)
 /* What each process tells the others of its part. */
 enum { INFO_FAILED, INFO_NDEND, INFO_NSYN, INFO_MAX_DELAY, INFO_N };
 
-int annc_gather_parts(ann_csr *c, int failed, const char *who, ann_status *st)
+int annc_gather_parts(ann_csr *c, int failed, int parts, const char *who, ann_status *st)
 {
     const ann_transport *tp = ann_comm();
     int32_t K = tp->size, me = tp->rank;
@@ -65,6 +98,14 @@ int annc_gather_parts(ann_csr *c, int failed, const char *who, ann_status *st)
         sat[r + 1] = sat[r] + x[INFO_NSYN];
         if (!failed && x[INFO_MAX_DELAY] > w.max_delay)
             w.max_delay = (int32_t)x[INFO_MAX_DELAY];
+    }
+    if (parts == ANNC_KEEP) {
+        /* every process keeps its part, knowing the largest delay of all */
+        free(all); free(dat); free(sat); free(counts); free(displs);
+        if (!failed) { c->max_delay = w.max_delay; return 0; }
+        ann_csr_free(c);
+        if (!info[INFO_FAILED]) ann_fail(st, "%s: out of memory on another process.", who);
+        return 1;
     }
     /* every process allocates the whole; each learns whether all could */
     int64_t ok = 0, *oks = all;

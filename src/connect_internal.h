@@ -101,10 +101,11 @@ int32_t annc_own(const annc_rows *rs, int32_t i);          /* own index among pr
 int32_t annc_candidates(const annc_rows *rs, int32_t i);
 /* fn(arg, t) for t < n threads, n at most `threads` and what `work` (synapses) is worth. */
 void annc_run(int32_t threads, int64_t work, void (*fn)(void *, int), void *arg, int *n);
-/* The rows [*begin, *end) of n post candidates to build: pv->rows' range (an error outside
- * [0, n)), or, for every row, this process's share of them (annc_share). */
-int annc_span(const values *pv, int32_t n, int32_t *begin, int32_t *end, int *parts,
-              const char *who, ann_status *st);
+/* The rows [*begin, *end) of n post candidates (ascending ranks cand, NULL: 0 .. n - 1) to
+ * build: pv->rows' range (an error outside [0, n)), or, for every row, this process's share of
+ * them (annc_share, or annc_divided_share when the synapses are divided). */
+int annc_span(const values *pv, const int32_t *cand, int32_t n, int32_t *begin, int32_t *end,
+              int *parts, const char *who, ann_status *st);
 /* rs->begin/end/parts by annc_span over rs->post. */
 int annc_rows_range(annc_rows *rs, const values *pv, const char *who, ann_status *st);
 int annc_whole_only(const values *pv, const char *who, ann_status *st);
@@ -120,14 +121,23 @@ int annc_finish(ann_csr *c, const values *pv, const ann_rng *rng, const char *wh
                 ann_status *st);
 
 /* connect_gather.c: building in parts on the processes of a distributed run. */
-/* This process's share [*b, *e) of n rows: the r-th of K equal shares in order; *parts is 1
- * when several processes run (the shares are then gathered). */
+/* What becomes of the rows a process draws: the whole alone, its part of the whole gathered
+ * from every process's, its part kept (the synapses divided: ann_rows.divide_size). */
+enum { ANNC_WHOLE = 0, ANNC_GATHER = 1, ANNC_KEEP = 2 };
+/* This process's share [*b, *e) of n rows: the r-th of K equal shares in order; *parts is
+ * ANNC_GATHER when several processes run (the shares are then gathered). */
 void annc_share(int32_t n, int32_t *b, int32_t *e, int *parts);
+/* Collective: the candidates [*b, *e) of n (ascending ranks cand, NULL: 0 .. n - 1) whose post
+ * ranks this process updates: its blocks of rows->divide_size neurons for rows->threads
+ * threads on every process. */
+void annc_divided_share(const ann_rows *rows, const int32_t *cand, int32_t n, int32_t *b,
+                        int32_t *e);
 /* Keeps only the dendrites of post ranks [lo, hi) (with their weights and delays), in place. */
 void annc_keep_ranks(ann_csr *c, int32_t lo, int32_t hi);
 /* Replaces the part c drawn by this process (failed: its build failed, c empty, the message
- * in st) by the whole: the parts of every process, in process order. A collective: every
- * process calls it. On failure anywhere, every process returns 1 with c freed. */
-int annc_gather_parts(ann_csr *c, int failed, const char *who, ann_status *st);
+ * in st) by the whole: the parts of every process, in process order; with parts ANNC_KEEP,
+ * keeps the part, its max_delay that of the whole. A collective: every process calls it. On
+ * failure anywhere, every process returns 1 with c freed. */
+int annc_gather_parts(ann_csr *c, int failed, int parts, const char *who, ann_status *st);
 
 #endif

@@ -439,16 +439,20 @@ int annc_build_rows(ann_csr *out, const annc_rows *rs, const int64_t *count, con
                     const ann_rng *rng, const char *who, ann_status *st)
 {
     int rc = build_part(out, rs, count, pv, rng, who, st);
-    return rs->parts ? annc_gather_parts(out, rc, who, st) : rc;
+    return rs->parts ? annc_gather_parts(out, rc, rs->parts, who, st) : rc;
 }
 
-int annc_span(const values *pv, int32_t n, int32_t *begin, int32_t *end, int *parts,
-              const char *who, ann_status *st)
+int annc_span(const values *pv, const int32_t *cand, int32_t n, int32_t *begin, int32_t *end,
+              int *parts, const char *who, ann_status *st)
 {
     const ann_rows *r = &pv->rows;
-    *parts = 0;
+    *parts = ANNC_WHOLE;
     if (r->begin == 0 && r->end == 0) {
         annc_share(n, begin, end, parts);
+        if (*parts && r->divide_size > 0) {
+            annc_divided_share(r, cand, n, begin, end);
+            *parts = ANNC_KEEP;
+        }
         return 0;
     }
     if (r->begin < 0 || r->end < r->begin || r->end > n)
@@ -461,7 +465,7 @@ int annc_span(const values *pv, int32_t n, int32_t *begin, int32_t *end, int *pa
 
 int annc_rows_range(annc_rows *rs, const values *pv, const char *who, ann_status *st)
 {
-    return annc_span(pv, rs->post->n, &rs->begin, &rs->end, &rs->parts, who, st);
+    return annc_span(pv, rs->post->r, rs->post->n, &rs->begin, &rs->end, &rs->parts, who, st);
 }
 
 int annc_whole_only(const values *pv, const char *who, ann_status *st)

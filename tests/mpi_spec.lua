@@ -78,16 +78,18 @@ describe("#annlua processes (mpirun)", function()
     end
   end)
 
-  it("each connector built in parts by 2 and 3 processes gives the connectivity and run of one", function()
+  it("each connector built in parts by 2 and 3 processes, divided or not, gives the connectivity and run of one", function()
     local one, ok = run("timeout 300 ./annlua tests/mpi/connectors.lua")
     assert.is_true(ok, one)
     local want = hashes(one)
     assert.equal(11, select(2, want:gsub("\n", "")) + 1, one)
-    for _, case in ipairs({{2, 2}, {3, 1}}) do
-      local out, fine = run(("timeout 300 %s -np %d -x ANNLUA_NUM_THREADS=%d ./annlua tests/mpi/connectors.lua")
-        :format(MPIRUN, case[1], case[2]))
+    -- processes, threads, divide_synapses (MPI_DIVIDE)
+    for _, case in ipairs({{2, 2, 0}, {3, 1, 0}, {2, 1, 1}, {3, 2, 1}}) do
+      local out, fine = run(("timeout 300 %s -np %d -x ANNLUA_NUM_THREADS=%d -x MPI_DIVIDE=%d "
+        .. "./annlua tests/mpi/connectors.lua"):format(MPIRUN, case[1], case[2], case[3]))
       assert.is_true(fine, out)
-      assert.equal(want, hashes(out), ("%d processes of %d threads:\n%s"):format(case[1], case[2], out))
+      assert.equal(want, hashes(out), ("%d processes of %d threads, divided %d:\n%s"):format(case[1],
+        case[2], case[3], out))
     end
   end)
 

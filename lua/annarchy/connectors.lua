@@ -544,6 +544,8 @@ function M.build(proj, net)
     pre_size = p.pre._.size, post_size = p.post._.size, weights = value_arg(c.weights),
     delays = value_arg(c.delays), dt = net._.dt, shared = M.shared_weight(proj),
     seed = net._.seed, stream = c.stream, allow_self = c.allow_self, threads = net:_build_threads(),
+    -- at compile, dividing the synapses: each process draws and keeps the rows of its neurons
+    divide = net._.config.divide_synapses and not net._.rt or nil,
   }
   if c.kind == "from_lists" then
     local list_post, list_row, pre, w, delay = {}, {0}, {}, {}, {}

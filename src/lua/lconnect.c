@@ -77,6 +77,7 @@ static int l_connect(lua_State *L)
     v.dt = annl_field_num(L, 2, "dt", 1.0);
     v.shared_weight = annl_field_bool(L, 2, "shared");
     v.rows.threads = (int32_t)annl_field_num(L, 2, "threads", 1);
+    v.rows.divide_size = annl_field_bool(L, 2, "divide") ? post_size : 0;
     ann_rng rng;
     ann_rng_init(&rng, (uint64_t)(lua_Integer)annl_field_num(L, 2, "seed", 0),
                  (uint32_t)annl_field_num(L, 2, "stream", 0));

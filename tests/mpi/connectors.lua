@@ -1,6 +1,6 @@
 -- tests/mpi/connectors.lua: one network with a projection per connector, each built on
 -- several processes in parts (every process draws its share of the rows and gathers the
--- others'). Rank 0 prints, per projection, its name and the hash of its connectivity (post
+-- others', or, with MPI_DIVIDE=1, keeps its own). Rank 0 prints, per projection, its name and the hash of its connectivity (post
 -- ranks, pre ranks, weights and delays of every dendrite), then the hash of a short run's
 -- state and spikes. tests/mpi_spec.lua compares the lines with one process's.
 local ann = require("annarchy")
@@ -39,7 +39,9 @@ local projs = {
 net:connect(inp:range(1, 437), grid, "exc"):fixed_probability(0.2, 0.3)
 
 local threads = tonumber(os.getenv("ANNLUA_NUM_THREADS") or "1")
-net:config{num_threads = threads}
+-- MPI_DIVIDE=1: each process draws and keeps only the rows of its neurons (divide_synapses);
+-- the reads below then gather them
+net:config{num_threads = threads, divide_synapses = os.getenv("MPI_DIVIDE") == "1"}
 net:compile{silent = true}
 
 local names = {}

@@ -70,6 +70,7 @@ function M.connect(kind, t)
   v.dt = t.dt or 1.0
   v.shared_weight = t.shared and 1 or 0
   v.rows.threads = t.threads or 1
+  v.rows.divide_size = t.divide and post_size or 0
   local rng = ffi.new("ann_rng")
   C.ann_rng_init(rng, t.seed or 0, t.stream or 0)
   local c = ffi.gc(ffi.new("ann_csr[1]"), C.ann_csr_free)

@@ -36,7 +36,8 @@ describe("#annlua processes (mpirun)", function()
     return
   end
 
-  it("six networks (axonal spikes among them) leave the same bits on 2, 3 and 4 (x 2 threads) processes as on one, synapses divided or not", function()
+  it("six networks (axonal spikes among them) leave the same bits on 2, 3 and 4 (x 2 threads) "
+    .. "processes as on one, synapses divided or not", function()
     local dir = support.tmp("-mpi")
     assert.truthy(os.execute("mkdir -p " .. dir .. "/one"))
     local one, ok = run(("MPI_TEST_DIR=%s/one timeout 300 ./annlua tests/mpi/networks.lua"):format(dir))
@@ -78,7 +79,8 @@ describe("#annlua processes (mpirun)", function()
     end
   end)
 
-  it("each connector built in parts by 2 and 3 processes, divided or not, gives the connectivity and run of one", function()
+  it("each connector built in parts by 2 and 3 processes, divided or not, gives the "
+    .. "connectivity and run of one", function()
     local one, ok = run("timeout 300 ./annlua tests/mpi/connectors.lua")
     assert.is_true(ok, one)
     local want = hashes(one)

@@ -158,7 +158,7 @@ static void test_refused(const ann_module *m)
     const int64_t list_row[2] = {0, 1};
     const int32_t pre[1] = {0};
     const double w[1] = {1.0};
-    ann_syn_values sv = {ann_value_const(0), ann_value_const(0), 0.5, 0, {0, 0, 0}};
+    ann_syn_values sv = {ann_value_const(0), ann_value_const(0), 0.5, 0, {0, 0, 0, 0}};
     ann_csr c;
     CHECK_TRUE(ann_connect_from_lists(&c, 1, list_post, list_row, pre, w, NULL, 4, 2, &sv, NULL,
                                       &st) == 0);

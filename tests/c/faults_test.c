@@ -169,7 +169,7 @@ static int scenario(const char *source)
     uniform.kind = ann_dist_kind_from_name("Uniform");
     uniform.p1 = 0.0;
     uniform.p2 = 1.0;
-    ann_syn_values v = {ann_value_dist(&uniform), ann_value_const(2.0), 1.0, 0, {0, 0, 0}};
+    ann_syn_values v = {ann_value_dist(&uniform), ann_value_const(2.0), 1.0, 0, {0, 0, 0, 0}};
     ann_rng rng;
     ann_rng_init(&rng, 11, 0x40000000u);
     FAIL_IF(ann_connect_fixed_probability(&w.c, pre, 4, 4, post, 3, 3, 0, 0.7, 1, &v, &rng,

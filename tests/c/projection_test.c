@@ -43,7 +43,7 @@ static void test_projection(const char *dir)
     const int64_t list_row[3] = {0, 1, 3};
     const int32_t pre[3] = {1, 2, 0};
     const double w[3] = {10, 2, 1};
-    ann_syn_values v = {ann_value_const(0), ann_value_const(0), 1.0, 0, {0, 0, 0}};
+    ann_syn_values v = {ann_value_const(0), ann_value_const(0), 1.0, 0, {0, 0, 0, 0}};
     ann_csr c;
     CHECK_TRUE(ann_connect_from_lists(&c, 2, list_post, list_row, pre, w, NULL, 3, 2, &v, NULL,
                                       &st) == 0);

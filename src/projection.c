@@ -542,9 +542,22 @@ static ann_proj *host_attr(ann_network *net, int id, int attr)
     return p->specs[attr].locality == ANN_LOC_GLOBAL ? p : annp_host(net, id);
 }
 
+/* Whether [d0, d1) is every dendrite of the divided p, with *nsyn the synapses of all (a
+ * collective, like every host access to a divided projection). */
+static int every_dendrite(ann_proj *p, int32_t d0, int32_t d1, int64_t *nsyn)
+{
+    if (!p->divided || d0 != 0) return 0;
+    int32_t ndend;
+    annp_whole_counts(p, &ndend, nsyn);
+    return d1 == ndend;
+}
+
 int64_t ann_projection_count_values(ann_network *net, int id, int attr, int32_t d0, int32_t d1)
 {
-    ann_proj *p = host_attr(net, id, attr);
+    ann_proj *p = proj_at(net, id);
+    int64_t nsyn;
+    if (p->specs[attr].locality == ANN_LOC_LOCAL && every_dendrite(p, d0, d1, &nsyn)) return nsyn;
+    p = host_attr(net, id, attr);
     switch (p->specs[attr].locality) {
     case ANN_LOC_LOCAL:      return p->k.row[d1] - p->k.row[d0];
     case ANN_LOC_SEMIGLOBAL: return d1 - d0;
@@ -577,7 +590,15 @@ int ann_projection_read(ann_network *net, int id, int attr, int32_t d0, int32_t 
 int ann_projection_write(ann_network *net, int id, int attr, int32_t d0, int32_t d1,
                          const double *in, int64_t n, ann_status *st)
 {
-    ann_proj *p = host_attr(net, id, attr);
+    ann_proj *p = proj_at(net, id);
+    int64_t nsyn;
+    if (n == 1 && p->specs[attr].locality != ANN_LOC_GLOBAL && every_dendrite(p, d0, d1, &nsyn)) {
+        /* one value for every synapse or dendrite: each process sets its own */
+        int64_t len = attr_len(p, attr);
+        for (int64_t k = 0; k < len; k++) ann_store_elem(p->k.attr[attr], p->specs[attr].type, k, in[0]);
+        return 0;
+    }
+    p = host_attr(net, id, attr);
     void *a = p->k.attr[attr];
     int32_t type = p->specs[attr].type;
     int64_t want = ann_projection_count_values(net, id, attr, d0, d1);

@@ -61,10 +61,13 @@ describe("#annlua processes (mpirun)", function()
   it("dividing the synapses, each process holds those of the neurons it updates", function()
     local N, INPUTS = 4000, 64
     -- bytes of the projection's storage for n post neurons of the 4 000 (64 inputs each): per
-    -- synapse its weight (8) and its post rank (4); per dendrite its post rank (4) and its end
-    -- (8, one more); per neuron of either population its dendrite (4) and the end of its row (8,
-    -- one more)
-    local function bytes(n) return 12 * INPUTS * n + 8 * (n + 1) + 4 * n + 4 * N + 8 * (N + 1) end
+    -- synapse its weight, its trace x and the time of its last event (8 each) and its post rank
+    -- (4), plus, when the whole is held, the post-major view the host's write of x at compile
+    -- built (a pre rank, 4, and a place, 8); per dendrite its post rank (4) and its end (8, one
+    -- more); per neuron of either population its dendrite (4) and the end of its row (8, one more)
+    local function bytes(n, view)
+      return (28 + (view and 12 or 0)) * INPUTS * n + 8 * (n + 1) + 4 * n + 4 * N + 8 * (N + 1)
+    end
     for _, k in ipairs({2, 3}) do
       local out, ok = run(("timeout 120 %s -np %d ./annlua tests/mpi/divided.lua"):format(MPIRUN, k))
       assert.is_true(ok, out)
@@ -72,8 +75,8 @@ describe("#annlua processes (mpirun)", function()
       local block = math.ceil(math.ceil(N / k) / 256) * 256
       for r = 0, k - 1 do
         local n = math.max(0, math.min(N, (r + 1) * block) - r * block)
-        local line = ("rank %d of %d: whole %d part %d synapses %d weights %d"):format(r, k, bytes(N),
-          bytes(n), N * INPUTS, N * INPUTS)
+        local line = ("rank %d of %d: whole %d part %d synapses %d weights %d"):format(r, k,
+          bytes(N, true), bytes(n, false), N * INPUTS, N * INPUTS)
         assert.truthy(out:find(line, 1, true), line .. "\n" .. out)
       end
     end

@@ -1,7 +1,7 @@
 -- tests/mpi/divided.lua: what each process holds of a projection dividing its synapses
 -- (divide_synapses). 4 000 neurons, each with 64 inputs (fixed_number_pre), built twice: whole
 -- and divided. Every process prints its rank, the projection's bytes it holds in either case
--- (net:memory_footprint()) and the synapses it counts (proj.nb_synapses, the whole on every
+-- (net:memory_footprint(), the same after compile and after a run) and the synapses it counts (proj.nb_synapses, the whole on every
 -- process); tests/mpi_spec.lua compares the parts with the share of the neurons each process
 -- updates.
 local ann = require("annarchy")
@@ -13,14 +13,21 @@ local Leaky = ann.Neuron{
   spike = "v > 1.0", reset = "v = 0.0",
 }
 
+-- a synaptic variable of its own besides w, set by compile to its initial value on every
+-- synapse (each process sets its own, nothing is gathered)
+local Trace = ann.Synapse{equations = "10.0 * dx/dt = -x : event-driven", pre_spike = "g_target += w\nx += 1.0"}
+
 local function held(divide)
   local net = ann.Network{dt = 0.1, seed = 3}
   local pop = net:create(N, Leaky)
-  local proj = net:connect(pop, pop, "exc"):fixed_number_pre(INPUTS, ann.Uniform(0.0, 0.1))
+  local proj = net:connect(pop, pop, "exc", {synapse = Trace}):fixed_number_pre(INPUTS, ann.Uniform(0.0, 0.1))
   net:config{num_threads = 1, divide_synapses = divide}
   net:compile{silent = true}
+  local compiled = net:memory_footprint()[proj.name]
   net:simulate(1.0)
-  return net:memory_footprint()[proj.name], proj.nb_synapses, proj
+  local ran = net:memory_footprint()[proj.name]
+  assert(compiled == ran, ("%d bytes held after compile, %d after a run"):format(compiled, ran))
+  return ran, proj.nb_synapses, proj
 end
 
 local whole = held(false)

@@ -58,6 +58,23 @@ describe("#annlua processes (mpirun)", function()
     os.execute("rm -rf " .. dir)
   end)
 
+  it("divided projections read, written, saved, loaded, recorded, reset and undivided between runs "
+    .. "give one process's values", function()
+    local dir = support.tmp("-mpi-host")
+    assert.truthy(os.execute("mkdir -p " .. dir))
+    local one, ok = run(("MPI_TEST_DIR=%s timeout 300 ./annlua tests/mpi/divided_host.lua"):format(dir))
+    assert.is_true(ok, one)
+    local want = hashes(one)
+    assert.equal(8, select(2, want:gsub("\n", "")) + 1, one)
+    for _, k in ipairs({2, 3}) do
+      local out, fine = run(("timeout 300 %s -np %d -x MPI_TEST_DIR=%s ./annlua tests/mpi/divided_host.lua")
+        :format(MPIRUN, k, dir))
+      assert.is_true(fine, out)
+      assert.equal(want, hashes(out), ("%d processes:\n%s"):format(k, out))
+    end
+    os.execute("rm -rf " .. dir)
+  end)
+
   it("dividing the synapses, each process holds those of the neurons it updates", function()
     local N, INPUTS = 4000, 64
     -- bytes of the projection's storage for n post neurons of the 4 000 (64 inputs each): per

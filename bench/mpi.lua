@@ -7,7 +7,8 @@
 -- step (4 per spike and 4 per population and process for the counts, besides the room for
 -- spikes the slot keeps: docs/distributed.md) and the megabytes of storage rank 0 holds (two
 -- processes are also run dividing the synapses: divide_synapses), then the time to draw the connectivity of
--- COBA 64 000 and 256 000 on 1 process (1 and 2 threads) and on 2. Skipped without mpirun
+-- COBA 64 000 and 256 000 on 1 process (1 and 2 threads) and on 2 (also dividing the
+-- synapses: each process draws and keeps its rows only). Skipped without mpirun
 -- or the MPI plugin (build/libannlua_mpi.so).
 --
 --   ./annlua bench/mpi.lua [--quick]      (--quick: shorter runs)
@@ -58,9 +59,10 @@ for i, case in ipairs(cases) do
 end
 -- building: compile (kernels cached by the first run) and the connectivity's drawing in it, 1
 -- process of 1 and 2 threads and 2 processes of one thread (each drawing its half of the rows)
-local function build_time(k, threads, size)
+local function build_time(k, threads, size, divide)
   local f = assert(io.popen(("mpirun --oversubscribe --allow-run-as-root -x ANNLUA_NUM_THREADS=%d "
-    .. "-np %d ./annlua bench/mpi/coba.lua %d 0 %d 2>&1"):format(threads, k, size, threads)))
+    .. "-x MPI_DIVIDE=%d -np %d ./annlua bench/mpi/coba.lua %d 0 %d 2>&1"):format(threads,
+    divide and 1 or 0, k, size, threads)))
   local out = f:read("a")
   f:close()
   local total, drawing = out:match("build ([%d.]+) drawing ([%d.]+)")
@@ -70,11 +72,11 @@ end
 for _, size in ipairs(quick and {64000} or {64000, 256000}) do
   build_time(1, 1, size)   -- stores the kernels
   local d1
-  for _, case in ipairs({{1, 1}, {1, 2}, {2, 1}}) do
-    local total, drawing = build_time(case[1], case[2], size)
+  for _, case in ipairs({{1, 1}, {1, 2}, {2, 1}, {2, 1, true}}) do
+    local total, drawing = build_time(case[1], case[2], size, case[3])
     d1 = d1 or drawing
     io.write(("%-34s %10s %9.3fs %9.2fx   (compile %.3fs)\n"):format(("drawing COBA %d"):format(size),
-      ("%d x %d thr"):format(case[1], case[2]), drawing, d1 / drawing, total))
+      ("%d x %d thr%s"):format(case[1], case[2], case[3] and " div" or ""), drawing, d1 / drawing, total))
     io.flush()
   end
 end

@@ -1,9 +1,9 @@
 -- tests/mpi/divided.lua: what each process holds of a projection dividing its synapses
 -- (divide_synapses). 4 000 neurons, each with 64 inputs (fixed_number_pre), built twice: whole
 -- and divided. Every process prints its rank, the projection's bytes it holds in either case
--- (net:memory_footprint(), the same after compile and after a run) and the synapses it counts (proj.nb_synapses, the whole on every
--- process); tests/mpi_spec.lua compares the parts with the share of the neurons each process
--- updates.
+-- (net:memory_footprint(), the same after compile and after a run) and the synapses it counts
+-- (proj.nb_synapses, the whole on every process); tests/mpi_spec.lua compares the parts with
+-- the share of the neurons each process updates.
 local ann = require("annarchy")
 
 local N, INPUTS = 4000, 64

@@ -47,7 +47,8 @@ static void own_posts(const ann_network *net, int32_t n, int32_t *lo, int32_t *h
 
 int32_t annp_divide_csr(ann_network *net, ann_csr *c, int32_t npost, int32_t *lo, int32_t *hi)
 {
-    int32_t whole_max = c->delay ? 1 : c->uniform_delay;
+    /* a connector's part knows the largest delay of all the parts (annc_gather_parts) */
+    int32_t whole_max = c->delay ? (c->max_delay > 1 ? c->max_delay : 1) : c->uniform_delay;
     for (int64_t k = 0; c->delay && k < c->nsyn; k++)
         if (c->delay[k] > whole_max) whole_max = c->delay[k];
     own_posts(net, npost, lo, hi);

@@ -1,7 +1,8 @@
 -- tests/mpi/divided_host.lua: what a script does with divided projections (divide_synapses)
 -- between runs, each step followed by a line of rank 0 (a name and a hash) that
 -- tests/mpi_spec.lua compares with one process's: reading a dendrite, a synapse and the
--- connectivity matrix, writing one synapse, saving and loading a projection (spikes in flight
+-- connectivity matrix, saving the network (spikes in flight through a projection of which the
+-- first process holds no synapse included), writing one synapse, saving and loading a projection (spikes in flight
 -- through per-synapse delays included), a monitor of weights added after a run (the
 -- projection is then held whole), resetting the synapses, and turning the division off and on
 -- again between runs. Files are written by rank 0 into $MPI_TEST_DIR.
@@ -23,8 +24,12 @@ local stdp = ann.STDP{tau_plus = 20.0, tau_minus = 20.0, A_plus = 0.01, A_minus 
 local proj = net:connect(inp, post, "exc", {synapse = stdp})
   :fixed_probability(0.08, ann.Uniform(0.0, 0.05), {delays = ann.Uniform(0.1, 4.0)})
 local rec = net:connect(post, post, "exc"):fixed_number_pre(8, 0.02, {delays = 1.5})
+-- onto the last neurons only: the first process holds none of its synapses, yet keeps the
+-- spikes in flight that saving the network needs
+net:connect(inp, post:range(801, 1100), "exc")
+  :fixed_probability(0.05, 0.01, {delays = ann.Uniform(0.1, 6.0)})
 local m = net:monitor(post, "spike")
-net:config{divide_synapses = true}
+net:config{divide_synapses = true, num_threads = 1}
 net:compile{silent = true}
 
 local function report(name, ...)
@@ -39,6 +44,13 @@ net:simulate(12.3)   -- spikes are in flight through the delays
 local d = proj:dendrite(700)
 report("dendrite", d.w, d.pre_ranks, proj:synapse(d.pre_ranks[2], 700).w)
 report("matrix", proj:connectivity_matrix())
+local saved = dir .. "/net.safetensors"
+net:save(saved)      -- every process; rank 0 writes (the spikes in flight of `late` included)
+if ann.mpi.rank() == 0 then
+  local f = assert(io.open(saved, "rb"))
+  report("saved", f:read("a"))
+  f:close()
+end
 proj:dendrite(1).w = 0.04
 local file = dir .. "/proj.safetensors"
 proj:save(file)

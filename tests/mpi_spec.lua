@@ -75,6 +75,18 @@ describe("#annlua processes (mpirun)", function()
     os.execute("rm -rf " .. dir)
   end)
 
+  it("under LuaJIT, divided, the six networks and every connector give one process's bits", function()
+    if not os.execute("command -v luajit >/dev/null 2>&1") then return pending("luajit is missing") end
+    local env = "-x LUA_PATH='lua/?.lua;lua/?/init.lua;;' -x MPI_DIVIDE=1"
+    for _, script in ipairs({"tests/mpi/networks.lua", "tests/mpi/connectors.lua"}) do
+      local one, ok = run("timeout 300 ./annlua " .. script)
+      assert.is_true(ok, one)
+      local out, fine = run(("timeout 300 %s -np 2 %s luajit %s"):format(MPIRUN, env, script))
+      assert.is_true(fine, out)
+      assert.equal(hashes(one), hashes(out), script .. ":\n" .. out)
+    end
+  end)
+
   it("dividing the synapses, each process holds those of the neurons it updates", function()
     local N, INPUTS = 4000, 64
     -- bytes of the projection's storage for n post neurons of the 4 000 (64 inputs each): per

@@ -559,6 +559,9 @@ typedef struct ann_csr {
     double   shared_w;      /* the weight of every synapse when w is NULL (else 0) */
     int32_t  uniform_delay; /* the delay of every synapse, steps, when delay is NULL (else 0) */
     int32_t  max_delay;     /* uniform_delay, or the largest per-synapse delay (0 if none) */
+    /* part: this process's rows only, those of the post ranks [part_lo, part_hi) (drawn with
+     * ann_rows.divide_size on several processes); max_delay is then that of the whole */
+    int32_t  part, part_lo, part_hi;
 } ann_csr;
 
 /* Frees the arrays and zeroes *c; c may be NULL. post_rank, row and pre_rank of a built

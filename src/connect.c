@@ -383,7 +383,7 @@ int ann_connect_fixed_number_post(ann_csr *out,
     if (!parts)
         return annc_finish(out, &pv, rng, who, st);
     annc_keep_ranks(out, lo, hi);
-    return annc_gather_parts(out, annc_finish(out, &pv, rng, who, st), parts, who, st);
+    return annc_gather_parts(out, annc_finish(out, &pv, rng, who, st), &pv.rows, parts, who, st);
 
 nomem:
     free(at);
@@ -392,5 +392,5 @@ nomem:
     ann_csr_free(out);
     rows_abort(&pre, &post, NULL);
     annc_oom(st, who);
-    return parts ? annc_gather_parts(out, 1, parts, who, st) : 1;
+    return parts ? annc_gather_parts(out, 1, &pv.rows, parts, who, st) : 1;
 }

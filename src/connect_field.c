@@ -133,15 +133,15 @@ static int build_field(ann_csr *out, const int32_t *pre_geom, int pre_ndim,
     free(pre_x);
     if (annc_fill_values(out, &pv, rng, 0, 1, who, st)) {
         ann_csr_free(out);
-        return parts ? annc_gather_parts(out, 1, parts, who, st) : 1;
+        return parts ? annc_gather_parts(out, 1, &pv.rows, parts, who, st) : 1;
     }
-    return parts ? annc_gather_parts(out, 0, parts, who, st) : 0;
+    return parts ? annc_gather_parts(out, 0, &pv.rows, parts, who, st) : 0;
 
 nomem:
     free(pre_x);
     ann_csr_free(out);
     annc_oom(st, who);
-    return parts ? annc_gather_parts(out, 1, parts, who, st) : 1;
+    return parts ? annc_gather_parts(out, 1, &pv.rows, parts, who, st) : 1;
 }
 
 int ann_connect_gaussian(ann_csr *out,

@@ -17,11 +17,12 @@ void annc_share(int32_t n, int32_t *b, int32_t *e, int *parts)
     *e = (int32_t)((int64_t)n * (tp->rank + 1) / tp->size);
 }
 
-void annc_divided_share(const ann_rows *rows, const int32_t *cand, int32_t n, int32_t *b,
-                        int32_t *e)
+/* The post ranks [*lo, *hi) this process updates (collective): its blocks of
+ * rows->divide_size neurons for rows->threads threads on every process. */
+static void divided_ranks(const ann_rows *rows, int32_t *lo, int32_t *hi)
 {
     const ann_transport *tp = ann_comm();
-    int32_t T = rows->threads < 1 ? 1 : rows->threads, W = 0, first = 0, lo, hi, x;
+    int32_t T = rows->threads < 1 ? 1 : rows->threads, W = 0, first = 0, x;
     int32_t *nthr = annc_alloc_n(tp->size, sizeof *nthr);
     if (!nthr) {
         fprintf(stderr, "annlua (process %d): out of memory dividing a projection\n", (int)tp->rank);
@@ -33,8 +34,15 @@ void annc_divided_share(const ann_rows *rows, const int32_t *cand, int32_t n, in
         W += nthr[r];
     }
     free(nthr);
-    ann_partition(rows->divide_size, first, W, &lo, &x);
-    ann_partition(rows->divide_size, first + T - 1, W, &x, &hi);
+    ann_partition(rows->divide_size, first, W, lo, &x);
+    ann_partition(rows->divide_size, first + T - 1, W, &x, hi);
+}
+
+void annc_divided_share(const ann_rows *rows, const int32_t *cand, int32_t n, int32_t *b,
+                        int32_t *e)
+{
+    int32_t lo, hi;
+    divided_ranks(rows, &lo, &hi);
     /* the candidates (ascending ranks; NULL: 0 .. n - 1) of the post ranks [lo, hi) */
     int32_t bound[2] = {lo, hi}, at[2];
     for (int k = 0; k < 2; k++) {
@@ -70,7 +78,8 @@ void annc_keep_ranks(ann_csr *c, int32_t lo, int32_t hi)
 /* What each process tells the others of its part. */
 enum { INFO_FAILED, INFO_NDEND, INFO_NSYN, INFO_MAX_DELAY, INFO_N };
 
-int annc_gather_parts(ann_csr *c, int failed, int parts, const char *who, ann_status *st)
+int annc_gather_parts(ann_csr *c, int failed, const ann_rows *rows, int parts, const char *who,
+                      ann_status *st)
 {
     const ann_transport *tp = ann_comm();
     int32_t K = tp->size, me = tp->rank;
@@ -102,7 +111,12 @@ int annc_gather_parts(ann_csr *c, int failed, int parts, const char *who, ann_st
     if (parts == ANNC_KEEP) {
         /* every process keeps its part, knowing the largest delay of all */
         free(all); free(dat); free(sat); free(counts); free(displs);
-        if (!failed) { c->max_delay = w.max_delay; return 0; }
+        if (!failed) {
+            c->max_delay = w.max_delay;
+            c->part = 1;
+            divided_ranks(rows, &c->part_lo, &c->part_hi);
+            return 0;
+        }
         ann_csr_free(c);
         if (!info[INFO_FAILED]) ann_fail(st, "%s: out of memory on another process.", who);
         return 1;

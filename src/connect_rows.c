@@ -439,7 +439,7 @@ int annc_build_rows(ann_csr *out, const annc_rows *rs, const int64_t *count, con
                     const ann_rng *rng, const char *who, ann_status *st)
 {
     int rc = build_part(out, rs, count, pv, rng, who, st);
-    return rs->parts ? annc_gather_parts(out, rc, rs->parts, who, st) : rc;
+    return rs->parts ? annc_gather_parts(out, rc, &pv->rows, rs->parts, who, st) : rc;
 }
 
 int annc_span(const values *pv, const int32_t *cand, int32_t n, int32_t *begin, int32_t *end,

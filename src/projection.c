@@ -443,9 +443,10 @@ int ann_network_add_projection(ann_network *net, const ann_proj_desc *d, ann_csr
             if (a >= 0 && a < net->pops[d->pre].k.nattr) p->pre_read[p->npre_read++] = a;
         }
     }
-    /* on several processes, dividing: only the synapses of this process's post neurons */
-    int32_t whole_max = 0;
-    if (ok && net->divide && ann_mpi_size() > 1)
+    /* on several processes, dividing (or given a part): only the synapses of this process's
+     * post neurons */
+    int32_t whole_max = 0, divided = c->part || (net->divide && ann_mpi_size() > 1);
+    if (ok && divided)
         whole_max = annp_divide_csr(net, c, p->k.npost, &p->own_lo, &p->own_hi);
     pm_data pm;
     int rc = ok ? 0 : oom(st);
@@ -466,7 +467,7 @@ int ann_network_add_projection(ann_network *net, const ann_proj_desc *d, ann_csr
         }
         p->k.max_delay = max_of_delays(p);
         if (whole_max > p->k.max_delay) p->k.max_delay = whole_max;
-        p->divided = net->divide && ann_mpi_size() > 1;
+        p->divided = divided;
     }
     if (rc != 0) {
         free_connectivity(p);
@@ -485,15 +486,20 @@ int ann_projection_set_connectivity(ann_network *net, int id, ann_csr *c, ann_st
         return ann_fail(st, "the projection was built without delays: it is too late "
                         "to create them");
     pm_data pm;
+    /* a part drawn divided (c->part) stays this process's part; the front end gives the whole */
+    int32_t part = c->part, part_lo = c->part_lo, part_hi = c->part_hi, whole_max = c->max_delay;
     if (pm_from_csr(p, c, &pm, st) != 0) return st->code;
     int32_t old_max = p->k.max_delay;
     if (annp_install(p, &pm, st) != 0) { annp_pm_free(&pm, p->k.nattr); return st->code; }
     annp_pm_free(&pm, p->k.nattr);
-    p->divided = 0;   /* the connectors give every process the whole */
+    p->divided = part;
+    p->own_lo = part_lo;
+    p->own_hi = part_hi;
     if (p->delay_kind != ANN_DELAY_NONE) p->k.uniform_delay = c->uniform_delay < 1 ? 1 : c->uniform_delay;
     set_shared_weight(p, c);
     ann_csr_free(c);
     int32_t m = max_of_delays(p);
+    if (part && whole_max > m) m = whole_max;
     p->k.max_delay = old_max;
     if (annp_grow_buffers(net, p, m, st) != 0) return st->code;
     annp_flights_clear(&p->flights);

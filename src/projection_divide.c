@@ -51,8 +51,15 @@ int32_t annp_divide_csr(ann_network *net, ann_csr *c, int32_t npost, int32_t *lo
     int32_t whole_max = c->delay ? (c->max_delay > 1 ? c->max_delay : 1) : c->uniform_delay;
     for (int64_t k = 0; c->delay && k < c->nsyn; k++)
         if (c->delay[k] > whole_max) whole_max = c->delay[k];
-    own_posts(net, npost, lo, hi);
-    annc_keep_ranks(c, *lo, *hi);
+    if (c->part) {
+        /* drawn divided: its rows are this process's for the threads of the drawing (the run
+         * moves them if its blocks differ) */
+        *lo = c->part_lo;
+        *hi = c->part_hi;
+    } else {
+        own_posts(net, npost, lo, hi);
+        annc_keep_ranks(c, *lo, *hi);
+    }
     return whole_max;
 }
 

@@ -188,7 +188,8 @@ int  annp_install(ann_proj *p, pm_data *d, ann_status *st);
  * dendrites are in ascending post rank. */
 int  annp_divisible(const ann_network *net, int id);
 /* Collective: keeps of c only the dendrites of the post ranks [*lo, *hi) this process updates
- * with the threads every process has now; returns the largest delay of the whole c. */
+ * with the threads every process has now (a part drawn divided, c->part, is kept as it is, its
+ * range in *lo, *hi); returns the largest delay of the whole. */
 int32_t annp_divide_csr(ann_network *net, ann_csr *c, int32_t npost, int32_t *lo, int32_t *hi);
 /* Keeps only the synapses of the post ranks [lo, hi) (local). */
 int  annp_keep_posts(ann_proj *p, int32_t lo, int32_t hi, ann_status *st);

@@ -163,7 +163,7 @@ static void test_refused(const ann_module *m)
     CHECK_TRUE(ann_connect_from_lists(&c, 1, list_post, list_row, pre, w, NULL, 4, 2, &sv, NULL,
                                       &st) == 0);
     ann_proj_attr wattr = {ANN_TYPE_F64, ANN_LOC_LOCAL, 0.0};
-    ann_proj_desc desc = {0, 1, 0, 0, ANN_DELAY_NONE, 0, 1, &wattr, 0, -1, NULL, 0, NULL, 0, 0, 1};
+    ann_proj_desc desc = {0, 1, 0, 0, ANN_DELAY_NONE, 0, 1, &wattr, 0, -1, NULL, 0, NULL, 0, 0, 1, 0};
     CHECK_TRUE(ann_network_add_projection(raw, &desc, &c, &st) == 0);
     ann_csr_free(&c);
     const char *w_name = "w";

@@ -176,7 +176,7 @@ static int scenario(const char *source)
                                           &st) != 0, "ann_connect_fixed_probability");
     ann_proj_attr wattr = {ANN_TYPE_F64, ANN_LOC_LOCAL, 0.5};
     int32_t delayed[1] = {0};
-    ann_proj_desc desc = {1, 2, 0, 0, ANN_DELAY_UNIFORM, 0, 1, &wattr, 0, -1, delayed, 1, NULL, 0, 0, 1};
+    ann_proj_desc desc = {1, 2, 0, 0, ANN_DELAY_UNIFORM, 0, 1, &wattr, 0, -1, delayed, 1, NULL, 0, 0, 1, 0};
     if (ann_network_add_projection(w.net, &desc, &w.c, &st) < 0) {
         CHECK(ann_network_projection_count(w.net) == 0,
               "a failed ann_network_add_projection added a projection (allocation %ld)", fail_at);

@@ -149,7 +149,7 @@ static void test_threads(int with_delays)
     for (int32_t threads = 1; threads <= 4; threads++) {
         /* delays: post index kept; without: dropped */
         ann_proj_desc desc = {0, 1, 1, with_delays, with_delays ? ANN_DELAY_VARIABLE : ANN_DELAY_NONE,
-                              1, 1, &wattr, 0, -1, NULL, 0, NULL, 0, 0, threads};
+                              1, 1, &wattr, 0, -1, NULL, 0, NULL, 0, 0, threads, 0};
         ann_csr k = copy_csr(&c);
         int id = ann_network_add_projection(net, &desc, &k, &st);
         CHECK(id == threads - 1, "add_projection on %d threads: %s", (int)threads, st.msg);
@@ -171,7 +171,7 @@ static void test_refused(void)
     make_csr(&c, 0);
     c.pre_rank[c.nsyn / 2] = NPRE;
     ann_proj_attr wattr = {ANN_TYPE_F64, ANN_LOC_LOCAL, 0.0};
-    ann_proj_desc desc = {0, 1, 1, 0, ANN_DELAY_NONE, 1, 1, &wattr, 0, -1, NULL, 0, NULL, 0, 0, 2};
+    ann_proj_desc desc = {0, 1, 1, 0, ANN_DELAY_NONE, 1, 1, &wattr, 0, -1, NULL, 0, NULL, 0, 0, 2, 0};
     CHECK_TRUE(ann_network_add_projection(net, &desc, &c, &st) < 0);
     CHECK(strcmp(st.msg, "a pre-synaptic rank of a projection is outside its population of "
                  "3000 neurons") == 0, "message: %s", st.msg);

@@ -48,7 +48,7 @@ static void test_projection(const char *dir)
     CHECK_TRUE(ann_connect_from_lists(&c, 2, list_post, list_row, pre, w, NULL, 3, 2, &v, NULL,
                                       &st) == 0);
     ann_proj_attr wattr = {ANN_TYPE_F64, ANN_LOC_LOCAL, 0.0};
-    ann_proj_desc desc = {0, 1, 0, 0, ANN_DELAY_NONE, 0, 1, &wattr, 0, -1, NULL, 0, NULL, 0, 0, 1};
+    ann_proj_desc desc = {0, 1, 0, 0, ANN_DELAY_NONE, 0, 1, &wattr, 0, -1, NULL, 0, NULL, 0, 0, 1, 0};
     CHECK_TRUE(ann_network_add_projection(net, &desc, &c, &st) == 0);
     ann_csr_free(&c);   /* emptied by the projection, which took its arrays */
 

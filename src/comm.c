@@ -102,6 +102,25 @@ void ann_mpi_abort(int code)
     exit(code);
 }
 
+void ann_comm_blocks(int32_t n, int32_t threads, int32_t *lo, int32_t *hi)
+{
+    const ann_transport *tp = ann_comm();
+    int32_t T = threads < 1 ? 1 : threads, W = 0, first = 0, x;
+    int32_t *nthr = malloc((size_t)tp->size * sizeof *nthr);
+    if (!nthr) {
+        fprintf(stderr, "annlua (process %d): out of memory dividing a population\n", (int)tp->rank);
+        ann_mpi_abort(1);
+    }
+    tp->allgather(&T, (int32_t)sizeof T, nthr);
+    for (int32_t r = 0; r < tp->size; r++) {
+        if (r == tp->rank) first = W;
+        W += nthr[r];
+    }
+    free(nthr);
+    ann_partition(n, first, W, lo, &x);
+    ann_partition(n, first + T - 1, W, &x, hi);
+}
+
 /* Bytes of the whole array one collective carries at most (the transport counts in int32). */
 #define WINDOW ((int64_t)1 << 30)
 

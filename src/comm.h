@@ -32,6 +32,11 @@ typedef int (*ann_transport_open_fn)(ann_transport *t, char *err, size_t errlen)
 /* The transport of this process (started on first use). */
 const ann_transport *ann_comm(void);
 
+/* Collective: the neurons [*lo, *hi) of a population of n that this process updates when it
+ * runs `threads` threads (each process its own number): its workers' consecutive blocks
+ * (ann_partition over the workers of every process, numbered in process order). */
+void ann_comm_blocks(int32_t n, int32_t threads, int32_t *lo, int32_t *hi);
+
 /* Collective: process r's at[r + 1] - at[r] elements of elem bytes (this process's at mine)
  * into whole at element at[r], on every process; a window of at most 1 GB of the whole per
  * collective. counts and displs: scratch of size() elements. */

@@ -5,7 +5,6 @@
 #include "comm.h"
 #include "connect_internal.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,32 +16,11 @@ void annc_share(int32_t n, int32_t *b, int32_t *e, int *parts)
     *e = (int32_t)((int64_t)n * (tp->rank + 1) / tp->size);
 }
 
-/* The post ranks [*lo, *hi) this process updates (collective): its blocks of
- * rows->divide_size neurons for rows->threads threads on every process. */
-static void divided_ranks(const ann_rows *rows, int32_t *lo, int32_t *hi)
-{
-    const ann_transport *tp = ann_comm();
-    int32_t T = rows->threads < 1 ? 1 : rows->threads, W = 0, first = 0, x;
-    int32_t *nthr = annc_alloc_n(tp->size, sizeof *nthr);
-    if (!nthr) {
-        fprintf(stderr, "annlua (process %d): out of memory dividing a projection\n", (int)tp->rank);
-        ann_mpi_abort(1);
-    }
-    tp->allgather(&T, (int32_t)sizeof T, nthr);
-    for (int32_t r = 0; r < tp->size; r++) {
-        if (r == tp->rank) first = W;
-        W += nthr[r];
-    }
-    free(nthr);
-    ann_partition(rows->divide_size, first, W, lo, &x);
-    ann_partition(rows->divide_size, first + T - 1, W, &x, hi);
-}
-
 void annc_divided_share(const ann_rows *rows, const int32_t *cand, int32_t n, int32_t *b,
                         int32_t *e)
 {
     int32_t lo, hi;
-    divided_ranks(rows, &lo, &hi);
+    ann_comm_blocks(rows->divide_size, rows->threads, &lo, &hi);
     /* the candidates (ascending ranks; NULL: 0 .. n - 1) of the post ranks [lo, hi) */
     int32_t bound[2] = {lo, hi}, at[2];
     for (int k = 0; k < 2; k++) {
@@ -114,7 +92,7 @@ int annc_gather_parts(ann_csr *c, int failed, const ann_rows *rows, int parts, c
         if (!failed) {
             c->max_delay = w.max_delay;
             c->part = 1;
-            divided_ranks(rows, &c->part_lo, &c->part_hi);
+            ann_comm_blocks(rows->divide_size, rows->threads, &c->part_lo, &c->part_hi);
             return 0;
         }
         ann_csr_free(c);

@@ -26,25 +26,6 @@ int annp_divisible(const ann_network *net, int id)
     return 1;
 }
 
-/* The post ranks [*lo, *hi) of a population of n that this process updates with the threads
- * every process has now (collective). */
-static void own_posts(const ann_network *net, int32_t n, int32_t *lo, int32_t *hi)
-{
-    const ann_transport *tp = ann_comm();
-    int32_t *nthr = xmalloc(tp->size, sizeof *nthr), T = net->threads, W = 0, first = 0;
-    if (!nthr) {
-        fprintf(stderr, "annlua (process %d): out of memory dividing a projection\n", (int)tp->rank);
-        ann_mpi_abort(1);
-    }
-    tp->allgather(&T, (int32_t)sizeof T, nthr);
-    for (int32_t r = 0; r < tp->size; r++) {
-        if (r == tp->rank) first = W;
-        W += nthr[r];
-    }
-    free(nthr);
-    ann_blocks(n, first, T, W, lo, hi);
-}
-
 int32_t annp_divide_csr(ann_network *net, ann_csr *c, int32_t npost, int32_t *lo, int32_t *hi)
 {
     /* a connector's part knows the largest delay of all the parts (annc_gather_parts) */
@@ -57,7 +38,7 @@ int32_t annp_divide_csr(ann_network *net, ann_csr *c, int32_t npost, int32_t *lo
         *lo = c->part_lo;
         *hi = c->part_hi;
     } else {
-        own_posts(net, npost, lo, hi);
+        ann_comm_blocks(npost, net->threads, lo, hi);
         annc_keep_ranks(c, *lo, *hi);
     }
     return whole_max;

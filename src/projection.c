@@ -493,6 +493,7 @@ int ann_projection_set_connectivity(ann_network *net, int id, ann_csr *c, ann_st
     if (annp_install(p, &pm, st) != 0) { annp_pm_free(&pm, p->k.nattr); return st->code; }
     annp_pm_free(&pm, p->k.nattr);
     p->divided = part;
+    p->gathered = 0;
     p->own_lo = part_lo;
     p->own_hi = part_hi;
     if (p->delay_kind != ANN_DELAY_NONE) p->k.uniform_delay = c->uniform_delay < 1 ? 1 : c->uniform_delay;

@@ -139,7 +139,7 @@ int annp_keep_posts(ann_proj *p, int32_t lo, int32_t hi, ann_status *st)
     annp_pm_free(&d, p->k.nattr);
     semi_free(p, semi);
     free(semi);
-    if (rc == 0) { p->own_lo = lo; p->own_hi = hi; }
+    if (rc == 0) { p->own_lo = lo; p->own_hi = hi; p->gathered = 0; }
     return rc;
 }
 
@@ -196,6 +196,7 @@ int annp_gather_whole(ann_proj *p, ann_status *st)
         annp_pm_free(&mine, nattr);
         semi_free(p, mysemi);
         rc = reinstall(p, &w, wsemi, 0, st);
+        p->gathered = 1;
         if (rc != 0) {
             /* installing failed here after the others installed: nothing consistent is left */
             fprintf(stderr, "annlua (process %d): out of memory gathering a projection\n", (int)tp->rank);
@@ -240,4 +241,11 @@ ann_proj *annp_host(ann_network *net, int id)
         ann_mpi_abort(1);
     }
     return p;
+}
+
+int ann_projection_release(ann_network *net, int id, ann_status *st)
+{
+    ann_proj *p = proj_at(net, id);
+    if (!p->gathered || p->divided) return 0;
+    return annp_keep_posts(p, p->own_lo, p->own_hi, st);
 }

@@ -77,6 +77,7 @@ typedef struct ann_proj {
     int32_t        divided;     /* holds only the synapses of post ranks [own_lo, own_hi)
                                    (projection_divide.c) */
     int32_t        own_lo, own_hi;
+    int32_t        gathered;    /* whole for the host since its last division */
 } ann_proj;
 
 /* Delay buffers of one population (they hang off annk_pop.hist / spk_hist). */

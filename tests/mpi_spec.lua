@@ -107,6 +107,9 @@ describe("#annlua processes (mpirun)", function()
         local line = ("rank %d of %d: whole %d part %d synapses %d weights %d"):format(r, k,
           bytes(N, true), bytes(n, false), N * INPUTS, N * INPUTS)
         assert.truthy(out:find(line, 1, true), line .. "\n" .. out)
+        -- reading gathers the whole (with the host's view); saving gives each its part back
+        line = ("rank %d of %d: read %d saved %d"):format(r, k, bytes(N, true), bytes(n, false))
+        assert.truthy(out:find(line, 1, true), line .. "\n" .. out)
       end
     end
   end)

@@ -84,6 +84,17 @@ static int l_add_projection(lua_State *L)
     return 1;
 }
 
+/* rt:proj_release(id): a divided projection gathered for reading goes back to this
+ * process's part */
+static int l_proj_release(lua_State *L)
+{
+    ann_network *net = annl_net_check(L, 1);
+    int id = check_proj(L, net, 2);
+    ann_status st = {0, ""};
+    if (ann_projection_release(net, id, &st)) return annl_raise_core(L, &st);
+    return 0;
+}
+
 static int l_proj_set_connectivity(lua_State *L)
 {
     ann_network *net = annl_net_check(L, 1);
@@ -575,6 +586,7 @@ void annl_open_projection(lua_State *L)
 {
     static const luaL_Reg rt_methods[] = {
         {"add_projection", l_add_projection},   {"proj_set_connectivity", l_proj_set_connectivity},
+        {"proj_release", l_proj_release},
         {"proj_size", l_proj_size},             {"proj_post_ranks", l_proj_post_ranks},
         {"proj_pre_ranks", l_proj_pre_ranks},   {"proj_dendrite_sizes", l_proj_dendrite_sizes},
         {"proj_dendrite_of", l_proj_dendrite_of}, {"proj_syn_index", l_proj_syn_index},

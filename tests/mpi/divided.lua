@@ -27,13 +27,21 @@ local function held(divide)
   net:simulate(1.0)
   local ran = net:memory_footprint()[proj.name]
   assert(compiled == ran, ("%d bytes held after compile, %d after a run"):format(compiled, ran))
-  return ran, proj.nb_synapses, proj
+  return ran, proj.nb_synapses, proj, net
 end
 
 local whole = held(false)
-local part, nsyn, proj = held(true)
--- a read of the whole after the count: every process gets every weight
+local part, nsyn, proj, net = held(true)
+-- a read of the whole after the count: every process gets every weight (and holds the whole
+-- projection until the next run)
 local w, nw = proj.w, 0
 for _, row in ipairs(w) do nw = nw + #row end
+local read = net:memory_footprint()[proj.name]
+-- saving (every process; rank 0 writes) leaves each projection as its process's part
+local file = os.tmpname()
+net:save(file)
+os.remove(file)
+local saved = net:memory_footprint()[proj.name]
 print(("rank %d of %d: whole %d part %d synapses %d weights %d"):format(ann.mpi.rank(),
   ann.mpi.size(), whole, part, nsyn, nw))
+print(("rank %d of %d: read %d saved %d"):format(ann.mpi.rank(), ann.mpi.size(), read, saved))

@@ -26,12 +26,15 @@ end
 local Writer = {}
 Writer.__index = Writer
 
-local function writer()
-  return setmetatable({list = {}, names = {}}, Writer)
+-- discard: a writer that keeps nothing and writes nothing (the processes other than rank 0
+-- saving a network that divides its synapses: they read, rank 0 writes).
+local function writer(discard)
+  return setmetatable({list = {}, names = {}, discard = discard}, Writer)
 end
 
 --- Adds an array: values a flat list (or an Array, or a number for shape {}).
 function Writer.add(w, name, dtype, shape, values)
+  if w.discard then return end
   if w.names[name] then fail("internal: two arrays named %q in one state file", name) end
   local n = util.product(shape)
   if type(values) == "number" then values = {values}
@@ -53,6 +56,7 @@ end
 -- header. Written to a temporary file renamed into place: a failed save leaves an older file
 -- of the same name intact.
 function Writer.write(w, filename, meta, what)
+  if w.discard then return end
   if M.is_npz(filename) then return require("annarchy.io.npz").write_state(w.list, meta, filename, what) end
   local order = {}
   for i, e in ipairs(w.list) do order[i] = {e = e, i = i} end

@@ -21,11 +21,16 @@ local rt_of, list_of, to_number, description = container.rt_of, container.list_o
 
 -- ---- helpers ---------------------------------------------------------------------------------------
 
--- Writes the file of a save, except on the processes other than rank 0 of a network dividing
--- its synapses: there every process reads (the reads gather the projections), rank 0 writes.
-local function write_once(net, w, filename, desc, what)
-  if net._.config.divide_synapses and runtime.mpi_rank() ~= 0 then return end
-  w:write(filename, desc, what)
+-- The writer of a save. A network dividing its synapses is saved by every process: each reads
+-- (the reads gather the projections), rank 0 alone keeps and writes what it read.
+local function writer_for(net)
+  return writer(net._.config.divide_synapses and runtime.mpi_rank() ~= 0)
+end
+
+-- After a divided projection is saved: back to this process's part, so that saving a network
+-- holds one projection whole at a time.
+local function release(proj)
+  runtime.proj_release(proj._.net._.rt, proj._.id)
 end
 
 local function key(section, name, attr)
@@ -491,17 +496,18 @@ function M.save_network(net, filename, opts)
   local with_pops, with_projs = flags(opts, what)
   rt_of(net, what)
   local desc = description(net, "network")
-  local w = writer()
+  local w = writer_for(net)
   if with_pops then
     for _, pop in ipairs(net._.pops) do save_population(pop, desc, w) end
   end
   if with_projs then
     for _, proj in ipairs(net._.projs) do
-      if saveable(proj) then save_projection(proj, desc, w) end
+      if saveable(proj) then save_projection(proj, desc, w) ; release(proj) end
     end
   end
   dynamic.save(net, desc, w)
-  write_once(net, w, filename, desc, what)
+  for _, proj in ipairs(net._.projs) do release(proj) end
+  w:write(filename, desc, what)
 end
 
 --- net:load(filename, {populations = true, projections = true})
@@ -562,9 +568,9 @@ local function save_one(obj, kind, save, filename)
   local what = ("%s %q: save"):format(kind, obj._.name)
   rt_of(obj._.net, what)
   local desc = description(obj._.net, kind)
-  local w = writer()
+  local w = writer_for(obj._.net)
   save(obj, desc, w)
-  write_once(obj._.net, w, filename, desc, what)
+  w:write(filename, desc, what)
 end
 
 local function load_one(obj, kind, filename)
@@ -598,9 +604,9 @@ function M.save_connectivity(proj, filename)
   local what = ("projection %q: save_connectivity"):format(proj._.name)
   rt_of(proj._.net, what)
   local desc = description(proj._.net, "connectivity")
-  local w = writer()
+  local w = writer_for(proj._.net)
   save_projection(proj, desc, w, {"w"})
-  write_once(proj._.net, w, filename, desc, what)
+  w:write(filename, desc, what)
 end
 
 --- The from_file connector: the synapse lists of a file's projection (the one of the same

@@ -163,6 +163,13 @@ function M.proj_set_connectivity(rt, id, csr)
   end
 end
 
+--- proj_release(id): a divided projection gathered for reading goes back to this process's part.
+function M.proj_release(rt, id)
+  local net = net_of(rt)
+  local st = core.status()
+  if C.ann_projection_release(net, check_proj(net, id, "proj_release"), st) ~= 0 then core.raise(st) end
+end
+
 --- proj_size(id) -> ndend, nsyn
 function M.proj_size(rt, id)
   local net = net_of(rt)

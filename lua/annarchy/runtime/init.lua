@@ -32,7 +32,7 @@ local INTERFACE = {
       "add_population", "pop_mark_sum", "pop_add_gop", "pop_enable_refractory", "pop_set_rate_window",
       "pop_clear", "pop_get", "pop_set", "pop_refractory", "pop_spiked", "pop_enabled", "pop_set_ext",
       "pop_get_ext",
-      "add_projection", "proj_set_connectivity", "proj_size", "proj_post_ranks", "proj_pre_ranks",
+      "add_projection", "proj_set_connectivity", "proj_release", "proj_size", "proj_post_ranks", "proj_pre_ranks",
       "proj_dendrite_sizes", "proj_dendrite_of", "proj_syn_index", "proj_get", "proj_set", "proj_get1",
       "proj_set1", "proj_delay", "proj_set_delay", "proj_flags", "proj_schedule", "proj_create",
       "proj_prune", "proj_creating", "proj_pruning", "proj_init_history", "proj_bytes", "proj_matrix",

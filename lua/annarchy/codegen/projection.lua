@@ -83,7 +83,8 @@ local function resolver(P, where)
       return "_t"
     elseif k == "dt" then
       if ref.raw then return "c->dt" end
-      return "_dt"
+      -- in the type of the attributes: float32 equations compute in float
+      return ("((%s)_dt)"):format(cgen.ctype(P.dtype))
     elseif k == "t_pre" then
       return "((double)pre->last_spike[j] * c->dt)"
     elseif k == "t_post" then

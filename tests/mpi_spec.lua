@@ -65,7 +65,7 @@ describe("#annlua processes (mpirun)", function()
     local one, ok = run(("MPI_TEST_DIR=%s timeout 300 ./annlua tests/mpi/divided_host.lua"):format(dir))
     assert.is_true(ok, one)
     local want = hashes(one)
-    assert.equal(9, select(2, want:gsub("\n", "")) + 1, one)
+    assert.equal(10, select(2, want:gsub("\n", "")) + 1, one)
     for _, k in ipairs({2, 3}) do
       local out, fine = run(("timeout 300 %s -np %d -x MPI_TEST_DIR=%s ./annlua tests/mpi/divided_host.lua")
         :format(MPIRUN, k, dir))

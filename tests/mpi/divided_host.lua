@@ -1,11 +1,12 @@
 -- tests/mpi/divided_host.lua: what a script does with divided projections (divide_synapses)
 -- between runs, each step followed by a line of rank 0 (a name and a hash) that
 -- tests/mpi_spec.lua compares with one process's: reading a dendrite, a synapse and the
--- connectivity matrix, saving the network (spikes in flight through a projection of which the
--- first process holds no synapse included), writing one synapse, saving and loading a projection (spikes in flight
--- through per-synapse delays included), a monitor of weights added after a run (the
--- projection is then held whole), resetting the synapses, and turning the division off and on
--- again between runs. Files are written by rank 0 into $MPI_TEST_DIR.
+-- connectivity matrix; saving the network (spikes in flight through a projection of which the
+-- first process holds no synapse included); writing one synapse; saving and loading a
+-- projection (its weights; the spikes in flight through per-synapse delays included); a
+-- monitor of weights added after a run (the projection is then held whole); synapses pruned
+-- and created by the script; resetting the synapses; turning the division off and on again
+-- between runs. Files are written by rank 0 into $MPI_TEST_DIR.
 local ann = require("annarchy")
 local state_hash = dofile("tools/state_hash.lua")
 
@@ -29,7 +30,7 @@ local rec = net:connect(post, post, "exc"):fixed_number_pre(8, 0.02, {delays = 1
 net:connect(inp, post:range(801, 1100), "exc")
   :fixed_probability(0.05, 0.01, {delays = ann.Uniform(0.1, 6.0)})
 local m = net:monitor(post, "spike")
-net:config{divide_synapses = true, num_threads = 1}
+net:config{divide_synapses = true, num_threads = 1, structural_plasticity = true}
 net:compile{silent = true}
 
 local function report(name, ...)
@@ -63,6 +64,12 @@ report("after_load", state_hash.network(net))
 local mw = net:monitor(proj:dendrite(10), "w")   -- recorded: held whole from now on
 net:simulate(3.0)
 report("recorded", mw:get("w"), state_hash.network(net))
+-- synapses pruned and created by the script
+local dr = rec:dendrite(1000)
+dr:prune_synapse(dr.pre_ranks[1])
+rec:dendrite(30):create_synapse(1099, {w = 0.03})
+net:simulate(3.0)
+report("restructured", state_hash.network(net), rec.nb_synapses)
 net:reset{synapses = true}
 net:config{divide_synapses = false}
 net:simulate(4.0)

@@ -3,8 +3,7 @@
 -- tests/mpi_spec.lua compares with one process's: reading a dendrite, a synapse and the
 -- connectivity matrix; saving the network (spikes in flight through a projection of which the
 -- first process holds no synapse included); writing one synapse; saving and loading a
--- projection (its weights; the spikes in flight through per-synapse delays included); a
--- monitor of weights added after a run (the projection is then held whole); synapses pruned
+-- projection; a monitor of weights added after a run (the projection is then held whole); synapses pruned
 -- and created by the script; resetting the synapses; turning the division off and on again
 -- between runs. Files are written by rank 0 into $MPI_TEST_DIR.
 local ann = require("annarchy")
@@ -57,7 +56,7 @@ local file = dir .. "/proj.safetensors"
 proj:save(file)
 net:simulate(5.0)
 report("run", state_hash.network(net))
-proj:load(file)      -- weights and spikes in flight of 5 ms ago
+proj:load(file)      -- the weights of 5 ms ago
 report("loaded", proj.w)
 net:simulate(5.0)
 report("after_load", state_hash.network(net))

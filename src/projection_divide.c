@@ -155,16 +155,15 @@ int annp_gather_whole(ann_proj *p, ann_status *st)
     int64_t *all = xmalloc((int64_t)K * INFO_N, sizeof *all);
     int64_t *dat = xmalloc(K + 1, sizeof *dat), *sat = xmalloc(K + 1, sizeof *sat);
     int32_t *counts = xmalloc(K, sizeof *counts), *displs = xmalloc(K, sizeof *displs);
-    void **semi = xcalloc(nattr, sizeof *semi);
+    void **mysemi = xcalloc(nattr, sizeof *mysemi);   /* this process's semiglobal values */
     pm_data mine, w;
     memset(&mine, 0, sizeof mine);
     memset(&w, 0, sizeof w);
-    if (!all || !dat || !sat || !counts || !displs || !semi) {
+    if (!all || !dat || !sat || !counts || !displs || !mysemi) {
         /* the others cannot be told: this process stops the run with the message */
         fprintf(stderr, "annlua (process %d): out of memory gathering a projection\n", (int)tp->rank);
         ann_mpi_abort(1);
     }
-    void **mysemi = semi;
     void **wsemi = xcalloc(nattr, sizeof *wsemi);
     /* this process's part, post-major, then the whole */
     info[INFO_OK] = info[INFO_OK] && wsemi
@@ -209,7 +208,7 @@ int annp_gather_whole(ann_proj *p, ann_status *st)
     annp_pm_free(&w, nattr);
     if (wsemi) semi_free(p, wsemi);
     semi_free(p, mysemi);
-    free(wsemi); free(semi); free(all); free(dat); free(sat); free(counts); free(displs);
+    free(wsemi); free(mysemi); free(all); free(dat); free(sat); free(counts); free(displs);
     return rc;
 }
 

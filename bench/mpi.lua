@@ -6,9 +6,9 @@
 -- speed-up, the spikes per step and the bytes each process sends per
 -- step (4 per spike and 4 per population and process for the counts, besides the room for
 -- spikes the slot keeps: docs/distributed.md) and the megabytes of storage rank 0 holds (two
--- processes are also run dividing the synapses: divide_synapses), then the time to draw the connectivity of
--- COBA 64 000 and 256 000 on 1 process (1 and 2 threads) and on 2 (also dividing the
--- synapses: each process draws and keeps its rows only). Skipped without mpirun
+-- processes are also run dividing the synapses: divide_synapses), then the time to draw the
+-- connectivity of COBA 64 000 and 256 000 on 1 process (1 and 2 threads) and on 2 (also
+-- dividing the synapses: each process draws and keeps its rows only). Skipped without mpirun
 -- or the MPI plugin (build/libannlua_mpi.so).
 --
 --   ./annlua bench/mpi.lua [--quick]      (--quick: shorter runs)

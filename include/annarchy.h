@@ -398,7 +398,8 @@ void    ann_network_set_divide_synapses(ann_network *net, int32_t on);
 int32_t ann_network_divide_synapses(const ann_network *net);
 /* A divided projection the host's reads gathered whole goes back to this process's part now,
  * rather than at the next run (to read or save the projections one after the other without
- * holding all of them whole); nothing otherwise. Local, not a collective. */
+ * holding all of them whole); nothing otherwise, nor for a projection the next run keeps
+ * whole. Local, not a collective. */
 int     ann_projection_release(ann_network *net, int id, ann_status *st);
 
 /* Asks a running ann_network_run to stop at the next step boundary. Async-signal-safe: meant

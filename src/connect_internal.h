@@ -136,8 +136,9 @@ void annc_divided_share(const ann_rows *rows, const int32_t *cand, int32_t n, in
 void annc_keep_ranks(ann_csr *c, int32_t lo, int32_t hi);
 /* Replaces the part c drawn by this process (failed: its build failed, c empty, the message
  * in st) by the whole: the parts of every process, in process order; with parts ANNC_KEEP,
- * keeps the part (c->part, the post ranks of rows' division), its max_delay that of the whole. A collective: every process calls it. On
- * failure anywhere, every process returns 1 with c freed. */
+ * keeps the part (c->part, the post ranks of rows' division), its max_delay that of the
+ * whole. A collective: every process calls it. On failure anywhere, every process returns 1
+ * with c freed. */
 int annc_gather_parts(ann_csr *c, int failed, const ann_rows *rows, int parts, const char *who,
                       ann_status *st);
 

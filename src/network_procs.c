@@ -7,8 +7,8 @@
  * updates, one collective gathers each process's spikes and axonal spikes (in rank order,
  * since ranges are contiguous and ordered), the attributes other processes read (pre-synaptic
  * attributes of the kernels, delayed values, every attribute of populations a serial
- * projection or a stop condition reads) and the partial results of the global operations, which every process then
- * combines in chunk order. Monitors and projection recorders gather what they record on the
+ * projection or a stop condition reads) and the partial results of the global operations,
+ * which every process then combines in chunk order. Monitors and projection recorders gather what they record on the
  * steps they record; structural plasticity gathers its projection first. At the end of a run
  * every process holds the whole state, so that reads, writes and saves from the script (run
  * the same on every process) need no exchange. */

@@ -245,6 +245,7 @@ ann_proj *annp_host(ann_network *net, int id)
 int ann_projection_release(ann_network *net, int id, ann_status *st)
 {
     ann_proj *p = proj_at(net, id);
-    if (!p->gathered || p->divided) return 0;
+    /* only what the next run divides again (not a projection kept whole) */
+    if (!p->gathered || p->divided || !net->divide || !annp_divisible(net, id)) return 0;
     return annp_keep_posts(p, p->own_lo, p->own_hi, st);
 }

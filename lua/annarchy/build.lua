@@ -87,7 +87,7 @@ local function instantiate(net, plans, module, visible, pb, proj_plans)
   -- network chooses: it does for a network that large)
   if net._.config.divide_synapses then
     runtime.divide_synapses(rt, true)
-    runtime.threads(rt, net:_chosen_threads() or runtime.cpu_count())
+    runtime.threads(rt, net:_build_threads())
   end
   for k, c in ipairs(visible) do runtime.add_constant(rt, c.value) ; constants.attach(c, rt, k - 1) end
   for i, pop in ipairs(net._.pops) do

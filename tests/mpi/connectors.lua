@@ -1,8 +1,8 @@
 -- tests/mpi/connectors.lua: one network with a projection per connector, each built on
 -- several processes in parts (every process draws its share of the rows and gathers the
--- others', or, with MPI_DIVIDE=1, keeps its own). Rank 0 prints, per projection, its name and the hash of its connectivity (post
--- ranks, pre ranks, weights and delays of every dendrite), then the hash of a short run's
--- state and spikes. tests/mpi_spec.lua compares the lines with one process's.
+-- others', or, with MPI_DIVIDE=1, keeps its own). Rank 0 prints, per projection, its name
+-- and the hash of its connectivity (post ranks, pre ranks, weights and delays of every
+-- dendrite), then the hash of a short run's state and spikes. tests/mpi_spec.lua compares the lines with one process's.
 local ann = require("annarchy")
 local state_hash = dofile("tools/state_hash.lua")
 

@@ -176,7 +176,9 @@ local function pop_resolver(L, ctx, hoisted)
     elseif k == "t" then
       return "_t"
     elseif k == "dt" then
-      return "_dtr"
+      -- in the type of the attributes: float32 equations compute in float (the time of a
+      -- step and of the last spike stay double)
+      return ("((%s)_dt)"):format(cgen.ctype(ctx.dtype))
     elseif k == "t_last" then
       return "((double)p->last_spike[i] * _dt)"
     elseif k == "func" then
@@ -233,12 +235,9 @@ function M.population(id, A, L, ctx)
   local mopts = {R = pop_resolver(L, ctx, true), dtype = ctx.dtype, masked = ctx.refractory,
                  hoist = cgen.hoist_table(pop_invariant(L))}
   local decls = pointer_decls(L)
-  -- _dtr: dt in the type of the attributes, so that float32 equations compute in float (the
-  -- time of a step and of the last spike stay in double)
   local head = ("    const int32_t n = p->size;\n    const double _t = c->t, _dt = c->dt;\n"
-    .. "    const %s _dtr = (%s)_dt;\n"
     .. "    const double *_cst = c->cst; (void)_cst;\n%s\n"
-    .. "    (void)n; (void)_t; (void)_dt; (void)_dtr;\n"):format(cgen.ctype(ctx.dtype), cgen.ctype(ctx.dtype), decls)
+    .. "    (void)n; (void)_t; (void)_dt;\n"):format(decls)
   local out = {}
   local function emit(s) out[#out + 1] = s end
 
